@@ -1,0 +1,41 @@
+"""Start the Qt application and show the main window."""
+
+from __future__ import annotations
+
+import faulthandler
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from bpviz import __version__
+from bpviz.resources import resource_path
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The process's QApplication, created once with bpviz's name and icon."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1] + list(argv or []))
+    app.setApplicationName("bpviz")
+    app.setApplicationDisplayName("bpviz")
+    app.setOrganizationName("bpviz")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "bpviz.svg"))))
+    return app
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the main window and run the event loop until it closes; returns the exit code."""
+    if not faulthandler.is_enabled():
+        faulthandler.enable()
+    app = create_application(argv)
+    from bpviz.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return app.exec()
+
+
+def main() -> int:
+    return run_app(sys.argv[1:])

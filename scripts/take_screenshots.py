@@ -1,0 +1,55 @@
+"""Open the real app's windows, let them settle, and save each as a PNG (see scripts/screenshots)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from bpviz.gui.app import create_application
+from bpviz.gui.main_window import MainWindow
+
+
+def settle(ms: int = 300) -> None:
+    """Run the event loop for ``ms`` so layouts, fonts and animations finish."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def save(widget, path: Path) -> Path:
+    """The widget as the screen shows it (the X framebuffer under Xvfb), else as Qt renders it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if QGuiApplication.platformName() == "xcb":
+        pixmap = widget.screen().grabWindow(widget.winId())
+    else:
+        pixmap = widget.grab()
+    if not pixmap.save(str(path)):
+        raise SystemExit(f"screenshots: could not write {path}")
+    print(f"wrote {path} ({pixmap.width()}x{pixmap.height()}, {QGuiApplication.platformName()})")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for the PNGs")
+    args = parser.parse_args(argv)
+    app = create_application()
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    settle()
+    save(window, args.out / "main-window.png")
+    window._on_about()
+    settle()
+    save(window._about, args.out / "about.png")
+    window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

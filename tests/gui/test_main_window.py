@@ -1,0 +1,48 @@
+"""The main window opens with its menus, shows About with the MNIST credit, and closes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from bpviz.gui.main_window import MainWindow
+
+
+def _menu_titles(window):
+    return [action.text().replace("&", "") for action in window.menuBar().actions()]
+
+
+def test_main_window_opens_with_menus_and_closes(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "bpviz"
+    assert _menu_titles(window) == ["File", "Help"]
+    assert window.pages.count() == 1
+    assert window.close()
+    assert not window.isVisible()
+
+
+def test_quit_action_closes_the_window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.quit_action.trigger()
+    assert not window.isVisible()
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+
+
+def test_about_credits_mnist_and_its_authors(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.about_action.trigger()
+    dialog = window._about
+    qtbot.waitExposed(dialog)
+    text = dialog.text.text()
+    for credit in ("MNIST", "Yann LeCun", "Corinna Cortes", "Christopher J.C. Burges",
+                   "Attribution-Share Alike 3.0"):
+        assert credit in text
+    dialog.reject()
+    assert not dialog.isVisible()
+    assert QApplication.activeModalWidget() is None

@@ -1,0 +1,26 @@
+"""The architecture's one rule: the maths and the data never import Qt."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_nn_and_data_import_neither_pyside6_nor_pyqtgraph():
+    code = (
+        "import sys, bpviz.nn, bpviz.data, bpviz.data.idx, bpviz.data.mnist;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'pyqtgraph')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_command_line_imports_qt_only_to_open_the_app():
+    code = (
+        "import sys, bpviz.cli; bpviz.cli.build_parser();"
+        "print('PySide6' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
