@@ -3,28 +3,115 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from bpviz import __version__
 from bpviz.errors import BpvizError
 
-COMMANDS = ("gui",)
+COMMANDS = ("gui", "train")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (naming it) and exits 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _learning_rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number such as 0.1, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
+    return value
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in text.split(",")]
+    if not text.strip() or not all(p.isdigit() and int(p) >= 1 for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated unit counts of at least 1, such as 196,1; got {text!r}"
+        )
+    return tuple(int(p) for p in parts)
+
+
+def _batch_size(text: str) -> int | str:
+    if text == "full":
+        return "full"
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 or 'full', got {text!r}") from None
+
+
+def _add_train_parser(commands) -> None:
+    from bpviz.nn.activations import HIDDEN_ACTIVATIONS
+    from bpviz.nn.losses import LOSSES
+    from bpviz.nn.network import DTYPES
+    from bpviz.nn.optimizers import OPTIMIZERS
+    from bpviz.presets import PRESETS
+
+    train = commands.add_parser(
+        "train", help="train a network on MNIST from a preset and flags",
+        description="Train on MNIST. Flags override the preset's settings.",
+    )
+    train.add_argument("--preset", choices=list(PRESETS), default="tutorial",
+                       help="the recipe to start from (default: tutorial)")
+    train.add_argument("--digits", nargs="+", metavar="D",
+                       help="two digits such as '5 8', or 'all' for all ten (softmax)")
+    train.add_argument("--train-size", type=_positive_int, metavar="N",
+                       help="train on the first N examples only (quick runs)")
+    train.add_argument("--layers", type=_layers, metavar="N,N,...",
+                       help="every layer after the input, the output included (e.g. 196,1)")
+    train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
+    train.add_argument("--loss", choices=list(LOSSES))
+    train.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS))
+    train.add_argument("--lr", type=_learning_rate, help="learning rate, greater than 0")
+    length = train.add_mutually_exclusive_group()
+    length.add_argument("--iterations", type=_positive_int, metavar="N", help="number of updates")
+    length.add_argument("--epochs", type=_positive_int, metavar="N", help="passes over the data")
+    train.add_argument("--batch-size", type=_batch_size, metavar="N|full")
+    train.add_argument("--dtype", choices=DTYPES)
+    train.add_argument("--seed", type=int)
+    train.add_argument("--eval-every", type=_positive_int, metavar="N",
+                       help="also print train/test accuracy every N iterations")
+    train.add_argument("--mnist-dir", metavar="DIR", help="read MNIST from DIR instead of the embedded copy")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
+    train.add_argument("--json", metavar="PATH", help="write the config, history and accuracies as JSON")
+    train.add_argument("--log-every", type=_positive_int, default=1, metavar="N",
+                       help="one history entry per N iterations (default 1)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bpviz",
         description="See backpropagation: step through the chain rule, train MNIST live.",
         epilog="With no command, bpviz opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"bpviz {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
+    _add_train_parser(commands)
     return parser
 
 
 def _split_default_command(argv: list[str]) -> list[str]:
-    """``bpviz`` alone, or with only Qt/app options, means ``bpviz gui``."""
+    """``bpviz`` alone, or with only app options, means ``bpviz gui``."""
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         return ["gui", *argv]
     return argv
@@ -39,8 +126,12 @@ def main(argv: list[str] | None = None) -> int:
             from bpviz.gui.app import run_app
 
             return run_app()
+        if args.command == "train":
+            from bpviz.commands.train import run_train
+
+            return run_train(args)
     except BpvizError as exc:
-        print(f"bpviz: error: {exc}", file=sys.stderr)
+        print(f"bpviz {args.command}: error: {exc}", file=sys.stderr)
         return 2
     parser.print_help()
     return 2

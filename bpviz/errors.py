@@ -13,3 +13,7 @@ class BpvizError(Exception):
 
 class DataError(BpvizError, ValueError):
     """A dataset or a data argument is not what bpviz can use."""
+
+
+class ConfigError(BpvizError, ValueError):
+    """A network or training setting (a field, a flag, a preset entry) that cannot be used."""

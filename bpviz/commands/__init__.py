@@ -1,0 +1,1 @@
+"""The bodies of the ``bpviz`` sub-commands; ``bpviz.cli`` parses and dispatches to them."""

@@ -1,0 +1,79 @@
+"""Weight initialisations: the tutorial's, the notebook's constant, Xavier and He.
+
+Each returns ``{"W1": (n_1, n_0), "b1": (n_1, 1), ...}`` in the requested dtype; biases are 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bpviz.errors import ConfigError
+
+INIT_NAMES = ("tutorial", "constant:<value>", "xavier", "he")
+
+
+def tutorial_init(layer_sizes, seed) -> dict[str, np.ndarray]:
+    """np.random.seed(seed), then W^[l] = randn(n_l, n_{l-1}) / sqrt(n_{l-1}), layer by layer.
+
+    The draws come from a private legacy RandomState seeded the same way, which yields the
+    very numbers np.random.seed + np.random.randn would, without resetting the caller's
+    global random state.
+    """
+    rng = np.random.RandomState(seed)
+    params = {}
+    for l in range(1, len(layer_sizes)):
+        n_l, n_prev = layer_sizes[l], layer_sizes[l - 1]
+        params[f"W{l}"] = rng.randn(n_l, n_prev) / np.sqrt(n_prev)
+        params[f"b{l}"] = np.zeros((n_l, 1))
+    return params
+
+
+def constant_init(layer_sizes, value: float) -> dict[str, np.ndarray]:
+    """Every weight ``value`` and every bias 0 (the notebook uses 0.1)."""
+    params = {}
+    for l in range(1, len(layer_sizes)):
+        params[f"W{l}"] = np.full((layer_sizes[l], layer_sizes[l - 1]), value, dtype=float)
+        params[f"b{l}"] = np.zeros((layer_sizes[l], 1))
+    return params
+
+
+def _scaled_normal(layer_sizes, seed, variance) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(layer_sizes)):
+        n_l, n_prev = layer_sizes[l], layer_sizes[l - 1]
+        params[f"W{l}"] = rng.standard_normal((n_l, n_prev)) * np.sqrt(variance(n_l, n_prev))
+        params[f"b{l}"] = np.zeros((n_l, 1))
+    return params
+
+
+def xavier_init(layer_sizes, seed) -> dict[str, np.ndarray]:
+    """Glorot normal: W ~ N(0, 2 / (n_l + n_{l-1})), from a seeded Generator."""
+    return _scaled_normal(layer_sizes, seed, lambda n_out, n_in: 2.0 / (n_out + n_in))
+
+
+def he_init(layer_sizes, seed) -> dict[str, np.ndarray]:
+    """He normal: W ~ N(0, 2 / n_{l-1}), for ReLU layers, from a seeded Generator."""
+    return _scaled_normal(layer_sizes, seed, lambda n_out, n_in: 2.0 / n_in)
+
+
+def initialize(init: str, layer_sizes, seed, dtype) -> dict[str, np.ndarray]:
+    """Parameters for ``init`` (one of :data:`INIT_NAMES`), cast once to ``dtype``."""
+    name, _, arg = str(init).partition(":")
+    if name == "constant":
+        try:
+            value = float(arg)
+        except ValueError:
+            raise ConfigError(
+                f"init: expected constant:<number> such as constant:0.1, got {init!r}"
+            ) from None
+        params = constant_init(layer_sizes, value)
+    elif name == "tutorial" and not arg:
+        params = tutorial_init(layer_sizes, seed)
+    elif name == "xavier" and not arg:
+        params = xavier_init(layer_sizes, seed)
+    elif name == "he" and not arg:
+        params = he_init(layer_sizes, seed)
+    else:
+        raise ConfigError(f"init: expected one of {', '.join(INIT_NAMES)}, got {init!r}")
+    return {key: value.astype(dtype) for key, value in params.items()}

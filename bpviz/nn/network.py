@@ -1,0 +1,249 @@
+"""An N-layer fully connected network in the tutorial's notation: forward, cost, backward, predict.
+
+Columns are examples: A^[0] = X is (n_0, m); Z^[l] = W^[l] A^[l-1] + b^[l]; A^[l] = g^[l](Z^[l]);
+W^[l] is (n_l, n_{l-1}) and b^[l] is (n_l, 1). Gradients are those of the mean cost over m.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from bpviz.errors import ConfigError, DataError
+from bpviz.nn.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from bpviz.nn.inits import initialize
+from bpviz.nn.losses import LOSSES
+
+DTYPES = ("float32", "float64")
+#: The output a single hidden-only activation name gets, by loss (see Network).
+DEFAULT_OUTPUT = {"bce": "sigmoid", "cross_entropy": "softmax", "mse": "linear"}
+
+
+@dataclass(frozen=True)
+class ForwardCache:
+    """What backward needs from forward: every layer's output, A[0] = X to A[L].
+
+    No Z is kept: each activation's derivative is written in terms of its output A.
+    """
+
+    A: tuple[np.ndarray, ...]
+
+
+def check_layer_sizes(layer_sizes, field: str = "layers") -> list[int]:
+    """At least an input and an output size, each a whole number of at least 1."""
+    try:
+        sizes = [int(n) for n in layer_sizes]
+        exact = all(float(n) == int(n) for n in layer_sizes)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{field}: expected whole numbers of units, got {layer_sizes!r}") from None
+    if not exact or any(n < 1 for n in sizes):
+        raise ConfigError(f"{field}: expected whole numbers of at least 1 unit, got {list(layer_sizes)}")
+    if len(sizes) < 2:
+        raise ConfigError(f"{field}: expected an input size and at least one layer, got {sizes}")
+    return sizes
+
+
+def resolve_activations(activations, n_layers: int, loss: str) -> list[str]:
+    """One name per layer. A single name is used for every layer; a single hidden-only name
+    (tanh, relu) is used for the hidden layers, and the output gets the loss's natural one."""
+    if isinstance(activations, str):
+        if activations not in ACTIVATIONS:
+            raise ConfigError(
+                f"activation: expected one of {', '.join(ACTIVATIONS)}, got {activations!r}"
+            )
+        output = activations if ACTIVATIONS[activations].output else DEFAULT_OUTPUT[loss]
+        names = [activations] * (n_layers - 1) + [output]
+    else:
+        names = list(activations)
+        if len(names) != n_layers:
+            raise ConfigError(
+                f"activations: expected one name per layer ({n_layers}), got {len(names)}"
+            )
+    for index, name in enumerate(names[:-1], start=1):
+        if name not in HIDDEN_ACTIVATIONS:
+            raise ConfigError(
+                f"activations: layer {index} is hidden; expected one of "
+                f"{', '.join(HIDDEN_ACTIVATIONS)}, got {name!r}"
+            )
+    if names[-1] not in OUTPUT_ACTIVATIONS:
+        raise ConfigError(
+            f"activations: the output layer expects one of {', '.join(OUTPUT_ACTIVATIONS)}, "
+            f"got {names[-1]!r}"
+        )
+    return names
+
+
+class Network:
+    """A fully connected network. ``params`` holds "W1", "b1", ... as numpy arrays.
+
+    ``activations`` is one name or a list with one name per layer (the last is the
+    output). ``loss`` is "bce", "cross_entropy" or "mse". ``init`` is "tutorial",
+    "constant:0.1", "xavier" or "he". Everything is computed in ``dtype``.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations="sigmoid",
+        loss: str = "bce",
+        init: str = "tutorial",
+        seed: int | None = 1,
+        dtype="float64",
+        params: dict[str, np.ndarray] | None = None,
+    ):
+        self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.L = len(self.layer_sizes) - 1
+        if loss not in LOSSES:
+            raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {loss!r}")
+        self.loss = LOSSES[loss]
+        self.activations = resolve_activations(activations, self.L, loss)
+        self._g = [ACTIVATIONS[name] for name in self.activations]
+        self._check_output_fits_loss()
+        if str(dtype) not in DTYPES:
+            raise ConfigError(f"dtype: expected float32 or float64, got {dtype!r}")
+        self.dtype = np.dtype(str(dtype))
+        self.init, self.seed = init, seed
+        if params is None:
+            params = initialize(init, self.layer_sizes, seed, self.dtype)
+        self.params: dict[str, np.ndarray] = {}
+        self.set_params(params)
+
+    def _check_output_fits_loss(self) -> None:
+        output, n_out = self.activations[-1], self.layer_sizes[-1]
+        if self.loss.probabilities and output not in ("sigmoid", "softmax"):
+            raise ConfigError(
+                f"loss: {self.loss.name} needs outputs in (0, 1); expected a sigmoid or "
+                f"softmax output layer, got {output}"
+            )
+        if output == "softmax" and n_out < 2:
+            raise ConfigError("layers: a softmax output needs at least 2 units, got 1")
+
+    @property
+    def fused_output(self) -> bool:
+        """True when dZ^[L] simplifies to A - Y (sigmoid + bce, softmax + cross-entropy)."""
+        return self.loss.fused_with == self.activations[-1]
+
+    @property
+    def config(self) -> dict:
+        """The settings that rebuild this network (with ``params``), as plain data."""
+        return {
+            "layer_sizes": list(self.layer_sizes),
+            "activations": list(self.activations),
+            "loss": self.loss.name,
+            "init": self.init,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+        }
+
+    def set_params(self, params: dict[str, np.ndarray]) -> None:
+        """Replace the parameters (copied, in this network's dtype) after checking shapes."""
+        new = {}
+        for l in range(1, self.L + 1):
+            for key, shape in ((f"W{l}", self.weight_shape(l)), (f"b{l}", (self.layer_sizes[l], 1))):
+                if key not in params:
+                    raise ConfigError(f"params: {key} is missing")
+                value = np.array(params[key], dtype=self.dtype)
+                if value.shape != shape:
+                    raise ConfigError(f"params: {key} expected shape {shape}, got {value.shape}")
+                new[key] = value
+        extra = sorted(set(params) - set(new))
+        if extra:
+            raise ConfigError(f"params: unexpected keys {', '.join(extra)}")
+        self.params = new
+
+    def weight_shape(self, l: int) -> tuple[int, int]:
+        return (self.layer_sizes[l], self.layer_sizes[l - 1])
+
+    def copy(self) -> "Network":
+        return Network(self.layer_sizes, self.activations, self.loss.name, self.init,
+                       self.seed, self.dtype.name, params=self.params)
+
+    def _as_input(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim != 2 or X.shape[0] != self.layer_sizes[0]:
+            raise DataError(
+                f"X: expected shape ({self.layer_sizes[0]}, m) with examples as columns, "
+                f"got {X.shape}"
+            )
+        return X
+
+    def _as_target(self, Y, A: np.ndarray) -> np.ndarray:
+        Y = np.asarray(Y, dtype=self.dtype)
+        if Y.shape != A.shape:
+            raise DataError(f"Y: expected shape {A.shape} like the output A, got {Y.shape}")
+        return Y
+
+    def forward(self, X) -> tuple[np.ndarray, ForwardCache]:
+        """A^[L] for the columns of X, and the cache backward needs.
+
+        For l = 1..L: Z^[l] = W^[l] A^[l-1] + b^[l]; A^[l] = g^[l](Z^[l]), computed in
+        place (Z's buffer becomes A, since backward needs only A).
+        """
+        A = self._as_input(X)
+        outputs = [A]
+        for l in range(1, self.L + 1):
+            Z = self.params[f"W{l}"] @ A
+            Z += self.params[f"b{l}"]
+            A = self._g[l - 1].forward(Z, out=Z)
+            outputs.append(A)
+        return A, ForwardCache(tuple(outputs))
+
+    def cost(self, A: np.ndarray, Y) -> float:
+        """J, the mean loss over the m columns."""
+        return self.loss.cost(A, self._as_target(Y, A))
+
+    def backward(self, cache: ForwardCache, Y) -> dict[str, np.ndarray]:
+        """The gradients of the mean cost J, by the chain rule from layer L down to 1.
+
+        dZ^[L] = A^[L] - Y when the output and loss are fused, else dJ/dA^[L] ⊙ g'(Z^[L]);
+        then for l = L..1: dW^[l] = dZ^[l] A^[l-1]ᵀ / m, db^[l] = Σ_columns dZ^[l] / m,
+        dA^[l-1] = W^[l]ᵀ dZ^[l], and dZ^[l-1] = dA^[l-1] ⊙ g'(Z^[l-1]).
+        """
+        A = cache.A
+        m = A[0].shape[1]
+        AL = A[self.L]
+        Y = self._as_target(Y, AL)
+        if self.fused_output:
+            dZ = AL - Y
+        else:
+            dZ = self._g[-1].backward(self.loss.dA(AL, Y), AL)
+        grads: dict[str, np.ndarray] = {}
+        for l in range(self.L, 0, -1):
+            dW = dZ @ A[l - 1].T
+            dW /= m
+            grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+            grads[f"dW{l}"] = dW
+            if l > 1:
+                dA_prev = self.params[f"W{l}"].T @ dZ
+                dZ = self._g[l - 2].backward(dA_prev, A[l - 1])
+        return {key: grads[key] for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}")}
+
+    def predict(self, X) -> np.ndarray:
+        """Class labels (m,) for a sigmoid or softmax output; the outputs A for a linear one."""
+        A, _ = self.forward(X)
+        return self.labels_from_output(A)
+
+    def labels_from_output(self, A: np.ndarray) -> np.ndarray:
+        output = self.activations[-1]
+        if output == "softmax":
+            return A.argmax(axis=0)
+        if output == "sigmoid":
+            labels = (A > 0.5).astype(np.int64)
+            return labels[0] if A.shape[0] == 1 else labels
+        return A
+
+    def accuracy(self, A: np.ndarray, Y) -> float | None:
+        """The fraction of columns classified right; None for a regression (linear) output."""
+        output = self.activations[-1]
+        Y = np.asarray(Y)
+        if output == "softmax":
+            return float((A.argmax(axis=0) == Y.argmax(axis=0)).mean())
+        if output == "sigmoid":
+            return float(((A > 0.5) == (Y > 0.5)).all(axis=0).mean())
+        return None
+
+    def __repr__(self) -> str:
+        sizes = "-".join(map(str, self.layer_sizes))
+        return f"Network({sizes}, {'/'.join(self.activations)}, {self.loss.name}, {self.dtype.name})"

@@ -1,0 +1,199 @@
+"""Named recipes (data + network + training), shared by the command line and the app.
+
+A :class:`Recipe` is plain data; ``Recipe.replace(**overrides)`` checks every field, and
+``network()``, ``train_config()`` and ``data()`` build what ``bpviz.nn.train`` takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpviz.data.mnist import binary_subset, check_digits, labels_row, load_mnist, one_hot, to_columns
+from bpviz.errors import ConfigError
+from bpviz.nn.activations import HIDDEN_ACTIVATIONS
+from bpviz.nn.losses import LOSSES
+from bpviz.nn.network import DTYPES, Network, check_layer_sizes
+from bpviz.nn.optimizers import OPTIMIZERS, check_lr
+from bpviz.nn.train import TrainConfig, TrainData
+
+#: The most units one layer may have, and the most layers: beyond these a typo is likelier
+#: than a wish, and the memory would run out.
+MAX_UNITS = 4096
+MAX_LAYERS = 12
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything one training run needs. ``digits`` None means all ten (softmax output).
+
+    ``layers`` is the tutorial's layers_dims without the input: every layer after it, the
+    output included. ``activation`` is the hidden layers'; the output follows the task
+    (sigmoid for two digits, softmax for ten, linear for mse on values).
+    """
+
+    name: str = "custom"
+    description: str = ""
+    digits: tuple[int, int] | None = (5, 8)
+    train_size: int | None = None  # the first N training examples (after the digit subset)
+    layers: tuple[int, ...] = (196, 1)
+    activation: str = "sigmoid"
+    loss: str = "bce"
+    init: str = "tutorial"
+    seed: int = 1
+    dtype: str = "float64"
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    iterations: int | None = 1000
+    epochs: int | None = None
+    batch_size: int | None = None  # None: full batch
+    shuffle: bool = True
+    eval_every: int = 0
+
+    def replace(self, **overrides) -> "Recipe":
+        """A copy with ``overrides`` applied and checked. None is a value here: digits=None
+        means all ten, batch_size=None full batch."""
+        changes = dict(overrides)
+        if "digits" in overrides and (overrides["digits"] is None) != (self.digits is None):
+            # Switching between two digits and all ten: the output layer and the loss
+            # follow the task unless they are given too.
+            ten = overrides["digits"] is None
+            if "layers" not in changes:
+                changes["layers"] = (*self.layers[:-1], 10 if ten else 1)
+            if "loss" not in changes and self.loss != "mse":
+                changes["loss"] = "cross_entropy" if ten else "bce"
+        if changes.get("iterations") is not None:
+            changes.setdefault("epochs", None)
+        elif changes.get("epochs") is not None:
+            changes["iterations"] = None
+        if "layers" in changes:
+            changes["layers"] = tuple(changes["layers"])
+        return dataclasses.replace(self, **changes).validated()
+
+    @property
+    def n_classes(self) -> int:
+        return 10 if self.digits is None else 2
+
+    @property
+    def output_units(self) -> int:
+        return 10 if self.digits is None else 1
+
+    def validated(self) -> "Recipe":
+        if self.digits is not None:
+            check_digits(self.digits)
+        layers = check_layer_sizes([784, *self.layers], field="layers")[1:]
+        if len(layers) > MAX_LAYERS:
+            raise ConfigError(f"layers: expected at most {MAX_LAYERS} layers, got {len(layers)}")
+        if max(layers) > MAX_UNITS:
+            raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {max(layers)}")
+        task = "all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)"
+        if layers[-1] != self.output_units:
+            raise ConfigError(
+                f"layers: the output layer for {task} has {self.output_units} unit"
+                f"{'s' if self.output_units > 1 else ''}, got {layers[-1]} (layers {self.layers_text})"
+            )
+        if self.activation not in HIDDEN_ACTIVATIONS:
+            raise ConfigError(
+                f"activation: expected one of {', '.join(HIDDEN_ACTIVATIONS)}, got {self.activation!r}"
+            )
+        if self.loss not in LOSSES:
+            raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {self.loss!r}")
+        if self.dtype not in DTYPES:
+            raise ConfigError(f"dtype: expected float32 or float64, got {self.dtype!r}")
+        if self.train_size is not None and self.train_size < 1:
+            raise ConfigError(f"train-size: expected a whole number of at least 1, got {self.train_size}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
+        check_lr(self.lr)
+        self.train_config()  # iterations/epochs/batch checks
+        self.network()  # activation/loss compatibility
+        return self
+
+    @property
+    def layers_text(self) -> str:
+        return ",".join(map(str, self.layers))
+
+    @property
+    def output_activation(self) -> str:
+        return "softmax" if self.digits is None else "sigmoid"
+
+    def network(self, n_inputs: int = 784) -> Network:
+        activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
+        return Network([n_inputs, *self.layers], activations, self.loss, self.init,
+                       self.seed, self.dtype)
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(self.optimizer, self.lr, self.iterations, self.epochs,
+                           self.batch_size, self.shuffle, self.seed, self.eval_every).validate()
+
+    def data(self, mnist_dir=None) -> TrainData:
+        """The MNIST columns this recipe trains on, in its dtype."""
+        mnist = load_mnist(mnist_dir)
+        if self.digits is None:
+            train_x, train_y = mnist.train_images, mnist.train_labels
+            test_x, test_y = mnist.test_images, mnist.test_labels
+            target = lambda y: one_hot(y, 10, self.dtype)  # noqa: E731
+        else:
+            train_x, train_y = binary_subset(mnist.train_images, mnist.train_labels, self.digits)
+            test_x, test_y = binary_subset(mnist.test_images, mnist.test_labels, self.digits)
+            target = lambda y: labels_row(y, self.dtype)  # noqa: E731
+        if self.train_size is not None:
+            train_x, train_y = _first(train_x, train_y, self.train_size)
+        return TrainData(to_columns(train_x, self.dtype), target(train_y),
+                         to_columns(test_x, self.dtype), target(test_y))
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["digits"] = None if self.digits is None else list(self.digits)
+        data["layers"] = list(self.layers)
+        return data
+
+
+def _first(images: np.ndarray, labels: np.ndarray, n: int):
+    """The first n examples; for a two-digit subset (ordered by digit) an even mix of both."""
+    if n >= len(labels):
+        return images, labels
+    if set(np.unique(labels)) <= {0, 1}:
+        zeros, ones = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
+        k0 = min(len(zeros), max(n - len(ones), n // 2))
+        keep = np.concatenate([zeros[:k0], ones[: n - k0]])
+        return images[keep], labels[keep]
+    return images[:n], labels[:n]
+
+
+PRESETS: dict[str, Recipe] = {
+    recipe.name: recipe
+    for recipe in (
+        Recipe(
+            "tutorial",
+            "The tutorial exactly: 784-196-1 sigmoid, BCE, full-batch GD, lr 0.1, "
+            "1000 iterations, float64, MNIST 5 vs 8",
+        ),
+        Recipe(
+            "tutorial-bigger",
+            "The tutorial's bigger network, 784-392-196-98-1, with the same recipe",
+            layers=(392, 196, 98, 1),
+        ),
+        Recipe(
+            "fast",
+            "5 vs 8 quickly: 784-128-1 ReLU, He init, Adam, mini-batches of 64, float32",
+            layers=(128, 1), activation="relu", init="he", dtype="float32",
+            optimizer="adam", lr=0.001, iterations=None, epochs=8, batch_size=64,
+        ),
+        Recipe(
+            "mnist10",
+            "All ten digits: 784-256-10 ReLU + softmax, cross-entropy, Adam, float32",
+            digits=None, layers=(256, 10), activation="relu", loss="cross_entropy",
+            init="he", dtype="float32", optimizer="adam", lr=0.001, iterations=None,
+            epochs=10, batch_size=128,
+        ),
+    )
+}
+
+
+def get_preset(name: str) -> Recipe:
+    if name not in PRESETS:
+        raise ConfigError(f"preset: expected one of {', '.join(PRESETS)}, got {name!r}")
+    return PRESETS[name]

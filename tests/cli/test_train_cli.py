@@ -1,0 +1,121 @@
+"""`bpviz train`: every preset through the command line, the JSON schema, the model file,
+and one clear line (exit 2) for each bad argument."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from bpviz.cli import main
+from bpviz.nn.serialize import load_model
+from bpviz.presets import PRESETS
+
+
+def _run(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "bpviz", "train", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("preset", ["tutorial", "tutorial-bigger", "fast", "mnist10"])
+def test_every_preset_runs_a_few_iterations_and_writes_the_json_schema(tmp_path, preset):
+    out = tmp_path / "run.json"
+    result = _run("--preset", preset, "--train-size", "300", "--iterations", "4",
+                  "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "train accuracy" in result.stdout and "test accuracy" in result.stdout
+    report = json.loads(out.read_text())
+    assert set(report) >= {"config", "history", "train_accuracy", "test_accuracy", "seconds"}
+    assert report["config"]["name"] == preset
+    assert [h["iteration"] for h in report["history"]] == [0, 1, 2, 3]
+    assert all(set(h) == {"iteration", "cost", "seconds"} for h in report["history"])
+    assert 0 <= report["train_accuracy"] <= 1 and 0 <= report["test_accuracy"] <= 1
+    assert report["seconds"] == report["history"][-1]["seconds"] > 0
+    layers = report["config"]["layer_sizes"]
+    assert layers == [784, *PRESETS[preset].layers]
+
+
+def test_flags_override_the_preset_and_log_every_thins_the_history(tmp_path):
+    out = tmp_path / "run.json"
+    result = _run("--preset", "tutorial", "--digits", "3", "7", "--layers", "32,16,1",
+                  "--activation", "relu", "--init", "he", "--optimizer", "adam", "--lr", "0.01",
+                  "--batch-size", "50", "--iterations", "10", "--dtype", "float32",
+                  "--train-size", "200", "--log-every", "4", "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    config = report["config"]
+    assert config["digits"] == [3, 7] and config["layer_sizes"] == [784, 32, 16, 1]
+    assert (config["activation"], config["init"], config["optimizer"]) == ("relu", "he", "adam")
+    assert (config["dtype"], config["batch_size"], config["lr"]) == ("float32", 50, 0.01)
+    assert [h["iteration"] for h in report["history"]] == [0, 4, 8]
+
+
+def test_all_digits_switches_to_softmax_and_cross_entropy(tmp_path):
+    out = tmp_path / "run.json"
+    result = _run("--digits", "all", "--train-size", "200", "--iterations", "2",
+                  "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(out.read_text())["config"]
+    assert config["layer_sizes"] == [784, 196, 10] and config["loss"] == "cross_entropy"
+
+
+def test_save_writes_a_model_that_loads_back(tmp_path):
+    model = tmp_path / "model.npz"
+    result = _run("--preset", "fast", "--train-size", "200", "--iterations", "3",
+                  "--save", str(model), "--quiet")
+    assert result.returncode == 0, result.stderr
+    net, extra = load_model(model)
+    assert net.layer_sizes == [784, 128, 1] and net.dtype == np.float32
+    assert extra["recipe"]["name"] == "fast"
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--layers", "784,abc,1"], "--layers: expected comma-separated unit counts"),
+        (["--layers", "0"], "--layers: expected comma-separated unit counts"),
+        (["--layers", ""], "--layers: expected comma-separated unit counts"),
+        (["--layers", "196,2"], "layers: the output layer for two digits (sigmoid) has 1 unit, got 2"),
+        (["--layers", "100000,1"], "layers: expected at most 4096 units per layer"),
+        (["--layers", ",".join(["4"] * 99 + ["1"])], "layers: expected at most 12 layers"),
+        (["--lr", "0"], "--lr: expected a finite number greater than 0"),
+        (["--lr", "-0.1"], "--lr: expected a finite number greater than 0"),
+        (["--lr", "nan"], "--lr: expected a finite number greater than 0"),
+        (["--lr", "fast"], "--lr: expected a positive number such as 0.1"),
+        (["--digits", "5", "5"], "digits: expected two different digits 0-9"),
+        (["--digits", "10", "3"], "digits: expected two different digits 0-9"),
+        (["--digits", "5"], "--digits: expected two different digits 0-9 or 'all'"),
+        (["--batch-size", "0"], "--batch-size: expected a whole number of at least 1 or 'full'"),
+        (["--iterations", "-5"], "--iterations: expected a whole number of at least 1"),
+        (["--iterations", "3", "--epochs", "2"], "not allowed with argument --iterations"),
+        (["--preset", "slow"], "--preset: invalid choice: 'slow'"),
+        (["--init", "magic"], "init: expected one of"),
+        (["--mnist-dir", "/nonexistent/mnist"], "expected a folder holding the four MNIST files"),
+        (["--save", "/nonexistent/dir/m.npz"], "--save: the folder /nonexistent/dir does not exist"),
+    ],
+)
+def test_a_bad_argument_is_one_line_naming_it_and_exit_2(args, words, capsys):
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(["train", "--iterations", "1", "--quiet", *args]
+                              if "--iterations" not in args and "--epochs" not in args
+                              else ["train", "--quiet", *args]))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_diverging_run_says_so_keeps_the_last_good_model_and_exits_1(tmp_path):
+    out, model = tmp_path / "run.json", tmp_path / "model.npz"
+    result = _run("--activation", "linear", "--lr", "1e12", "--train-size", "200",
+                  "--iterations", "50", "--json", str(out), "--save", str(model), "--quiet")
+    assert result.returncode == 1
+    assert "training stopped at iteration" in result.stderr
+    assert "the cost became nan" in result.stderr and "Traceback" not in result.stderr
+    report = json.loads(out.read_text())
+    assert report["stopped"] == "diverged" and report["test_accuracy"] is None
+    net, _ = load_model(model)
+    assert all(np.isfinite(value).all() for value in net.params.values())

@@ -1,0 +1,80 @@
+"""Presets: the tutorial's recipe on the real 5-vs-8 data, and the recipes' own checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bpviz.errors import BpvizError, ConfigError
+from bpviz.nn import train
+from bpviz.presets import PRESETS, get_preset
+
+
+def test_tutorial_is_the_tutorial_recipe():
+    tutorial = get_preset("tutorial")
+    net = tutorial.network()
+    assert net.layer_sizes == [784, 196, 1] and net.activations == ["sigmoid", "sigmoid"]
+    assert (net.loss.name, net.init, net.seed, net.dtype.name) == ("bce", "tutorial", 1, "float64")
+    config = tutorial.train_config()
+    assert (config.optimizer, config.lr, config.iterations, config.batch_size) == ("sgd", 0.1, 1000, None)
+    data = tutorial.data()
+    assert data.X.shape == (784, 11272) and data.Y.shape == (1, 11272)
+    assert data.X_test.shape == (784, 1866)
+    assert PRESETS["tutorial-bigger"].network().layer_sizes == [784, 392, 196, 98, 1]
+
+
+def test_tutorial_cost_is_below_0_31_at_iteration_100():
+    recipe = get_preset("tutorial").replace(iterations=101)
+    costs = {r.iteration: r.cost for r in train(recipe.network(), recipe.data(), recipe.train_config())}
+    assert costs[0] == pytest.approx(0.69, abs=0.05)  # log 2: an untrained sigmoid output
+    assert costs[100] < 0.31
+
+
+@pytest.mark.slow
+def test_tutorial_reproduces_the_published_accuracies():
+    recipe = get_preset("tutorial")
+    final = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
+    assert round(final.train_accuracy * 11272) == 10821
+    assert round(final.test_accuracy * 1866) == 1791
+
+
+@pytest.mark.slow
+def test_tutorial_bigger_reproduces_the_published_accuracies():
+    recipe = get_preset("tutorial-bigger")
+    final = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
+    assert round(final.train_accuracy * 11272) == 10699
+    assert round(final.test_accuracy * 1866) == 1783
+
+
+def test_a_train_size_subset_keeps_both_digits():
+    data = get_preset("tutorial").replace(train_size=100).data()
+    assert data.X.shape == (784, 100)
+    assert data.Y.sum() == 50
+
+
+def test_switching_between_two_digits_and_ten_adapts_output_and_loss():
+    ten = get_preset("tutorial").replace(digits=None)
+    assert ten.layers == (196, 10) and ten.loss == "cross_entropy"
+    two = get_preset("mnist10").replace(digits=(3, 8))
+    assert two.layers[-1] == 1 and two.loss == "bce"
+
+
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        (dict(digits=(4, 4)), "digits: expected two different digits"),
+        (dict(layers=(196, 3)), "the output layer for two digits (sigmoid) has 1 unit, got 3"),
+        (dict(activation="softmax"), "activation: expected one of"),
+        (dict(lr=float("inf")), "lr: expected a finite number"),
+        (dict(train_size=0), "train-size: expected a whole number of at least 1"),
+        (dict(batch_size=0), "batch-size: expected a whole number of at least 1"),
+    ],
+)
+def test_bad_recipe_fields_are_named(overrides, words):
+    with pytest.raises(BpvizError) as caught:
+        get_preset("tutorial").replace(**overrides)
+    assert words in str(caught.value)
+
+
+def test_unknown_preset_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="preset: expected one of tutorial, tutorial-bigger, fast, mnist10"):
+        get_preset("nope")
