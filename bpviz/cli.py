@@ -6,8 +6,12 @@ import argparse
 import math
 import sys
 
-from bpviz import __version__
-from bpviz.errors import BpvizError
+from bpviz.runtime import configure_blas_threads
+
+configure_blas_threads()  # before anything imports numpy
+
+from bpviz import __version__  # noqa: E402
+from bpviz.errors import BpvizError  # noqa: E402
 
 COMMANDS = ("gui", "train")
 

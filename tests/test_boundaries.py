@@ -24,3 +24,13 @@ def test_the_command_line_imports_qt_only_to_open_the_app():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_command_lets_blas_threads_sleep_unless_the_user_chose_otherwise():
+    code = "import os, bpviz.cli; print(os.environ['OPENBLAS_THREAD_TIMEOUT'])"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env).stdout.strip() == "4"
+    env["OPENBLAS_THREAD_TIMEOUT"] = "10"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env).stdout.strip() == "10"

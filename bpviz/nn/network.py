@@ -15,6 +15,7 @@ from bpviz.errors import ConfigError, DataError
 from bpviz.nn.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from bpviz.nn.inits import initialize
 from bpviz.nn.losses import LOSSES
+from bpviz.nn.parallel import by_rows
 
 DTYPES = ("float32", "float64")
 #: The output a single hidden-only activation name gets, by loss (see Network).
@@ -109,6 +110,7 @@ class Network:
             params = initialize(init, self.layer_sizes, seed, self.dtype)
         self.params: dict[str, np.ndarray] = {}
         self.set_params(params)
+        self._buffers: dict[str, np.ndarray] = {}
 
     def _check_output_fits_loss(self) -> None:
         output, n_out = self.activations[-1], self.layer_sizes[-1]
@@ -185,10 +187,18 @@ class Network:
         outputs = [A]
         for l in range(1, self.L + 1):
             Z = self.params[f"W{l}"] @ A
-            Z += self.params[f"b{l}"]
-            A = self._g[l - 1].forward(Z, out=Z)
+            A = self._activate(self._g[l - 1], Z, self.params[f"b{l}"])
             outputs.append(A)
         return A, ForwardCache(tuple(outputs))
+
+    @staticmethod
+    def _activate(g, Z: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """A = g(Z + b), in place in Z's buffer; by row blocks where g is elementwise."""
+        if g.elementwise:
+            by_rows(g.apply, Z, b)
+        else:
+            g.apply(Z, b)
+        return Z
 
     def cost(self, A: np.ndarray, Y) -> float:
         """J, the mean loss over the m columns."""
@@ -216,9 +226,45 @@ class Network:
             grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
             grads[f"dW{l}"] = dW
             if l > 1:
-                dA_prev = self.params[f"W{l}"].T @ dZ
-                dZ = self._g[l - 2].backward(dA_prev, A[l - 1])
+                dZ = self._back_propagate(
+                    self.params[f"W{l}"], dZ, A[l - 1], self._g[l - 2],
+                    self._scratch(f"dA{l - 1}", A[l - 1].shape),
+                    self._scratch(f"work{l - 1}", A[l - 1].shape),
+                )
         return {key: grads[key] for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}")}
+
+    @staticmethod
+    def _back_propagate(W, dZ, A_prev, g, dA_prev, work) -> np.ndarray:
+        """dZ^[l-1] = (W^[l]ᵀ dZ^[l]) ⊙ g'(Z^[l-1]), written into ``dA_prev``.
+
+        With one unit in layer l, W^[l]ᵀ dZ^[l] is an outer product, which broadcasting
+        computes faster than matmul, and row block by row block with the derivative.
+        """
+        if W.shape[0] == 1:
+            def block(dA_rows, WT_rows, A_rows, work_rows):
+                np.multiply(WT_rows, dZ, out=dA_rows)
+                g.backward(dA_rows, A_rows, work_rows)
+
+            if g.elementwise:
+                by_rows(block, dA_prev, W.T, A_prev, work)
+            else:
+                block(dA_prev, W.T, A_prev, work)
+            return dA_prev
+        np.matmul(W.T, dZ, out=dA_prev)
+        if g.elementwise:
+            by_rows(g.backward, dA_prev, A_prev, work)
+            return dA_prev
+        return g.backward(dA_prev, A_prev, work)
+
+    def _scratch(self, name: str, shape) -> np.ndarray:
+        """A buffer kept between calls for backward's intermediates (never returned), so
+        that training does not allocate, and page-fault, large arrays every iteration.
+        This makes backward non-reentrant: one Network must not run backward in two
+        threads at once (the app trains a network in one worker and shows copies)."""
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.shape != shape:
+            buffer = self._buffers[name] = np.empty(shape, dtype=self.dtype)
+        return buffer
 
     def predict(self, X) -> np.ndarray:
         """Class labels (m,) for a sigmoid or softmax output; the outputs A for a linear one."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
+from bpviz.runtime import configure_blas_threads
+
+configure_blas_threads()  # as the bpviz command does, before numpy loads
+
+import argparse  # noqa: E402
 import json
 import platform
 import sys
@@ -12,12 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import CASES, Row
-from benchmarks import data as _data  # noqa: F401  (registers its cases)
+from benchmarks import data as _data  # noqa: F401  (each module registers its cases)
+from benchmarks import nn as _nn  # noqa: F401
 
 
 def _format_value(row: Row) -> str:
     if row.unit == "x":
-        return f"{row.value:.1f}x"
+        return f"{row.value:.3f}x" if row.value < 10 else f"{row.value:.1f}x"
     if row.unit == "s" and row.value < 1:
         return f"{row.value * 1000:.1f} ms"
     return f"{row.value:.3g} {row.unit}"

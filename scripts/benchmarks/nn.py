@@ -1,0 +1,106 @@
+"""Numerical-core benchmarks: the cost of a training iteration beyond its matrix products,
+time to the tutorial's accuracy (tutorial vs fast), and mnist10's peak memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import at_least, at_most, case, info, interleave, median
+
+
+@case("iteration", "One full-batch tutorial iteration vs the products it cannot avoid")
+def iteration_overhead(repeat: int):
+    from bpviz.nn.optimizers import SGD
+    from bpviz.presets import get_preset
+
+    rows = []
+    for dtype in ("float32", "float64"):
+        recipe = get_preset("tutorial").replace(dtype=dtype)
+        data = recipe.data()
+        net, sgd = recipe.network(), SGD(recipe.lr)
+        X, Y, W1 = data.X, data.Y, net.params["W1"]
+        dZ1 = np.ones((196, X.shape[1]), dtype)
+
+        def iteration():  # what train() does per update: forward, cost, backward, step
+            A, cache = net.forward(X)
+            net.cost(A, Y)
+            sgd.step(net.params, net.backward(cache, Y))
+
+        def products():  # W1·X forward and dZ1·Xᵀ backward, timed with numpy alone
+            W1 @ X
+            dZ1 @ X.T
+
+        iteration(), products()  # warm up: buffers, BLAS threads
+        samples = interleave(max(repeat, 3) * 3, iteration=iteration, products=products)
+        it_s, mm_s = median(samples["iteration"]), median(samples["products"])
+        rows += [
+            info(f"{dtype}: iteration", it_s, "s", samples["iteration"]),
+            info(f"{dtype}: W1·X + dZ1·Xᵀ", mm_s, "s", samples["products"]),
+            at_most(f"{dtype}: iteration / products", it_s / mm_s, "x", 1.15),
+        ]
+    return rows
+
+
+def _first_reaching(recipe, data, target_correct: int, eval_every: int = 1):
+    """Training seconds (evaluation excluded) until the test set has target_correct right."""
+    from bpviz.nn import train
+
+    m_test = data.X_test.shape[1]
+    config = recipe.replace(eval_every=eval_every).train_config()
+    for record in train(recipe.network(), data, config):
+        if record.test_accuracy is not None and round(record.test_accuracy * m_test) >= target_correct:
+            return record.seconds, record.iteration + 1
+    return float("inf"), None
+
+
+@case("time-to-accuracy", "Time to the tutorial's final test accuracy, 1791/1866 (95.98%)")
+def time_to_accuracy(repeat: int):
+    from bpviz.presets import get_preset
+
+    tutorial, fast = get_preset("tutorial"), get_preset("fast")
+    tutorial_data, fast_data = tutorial.data(), fast.data()
+    # The tutorial's run is long (~700 updates), so it is timed once; fast runs `repeat` times.
+    tutorial_s, tutorial_its = _first_reaching(tutorial, tutorial_data, 1791)
+    fast_runs = [_first_reaching(fast, fast_data, 1791) for _ in range(repeat)]
+    fast_s = median([s for s, _ in fast_runs])
+    return [
+        info(f"tutorial: seconds to 1791/1866 ({tutorial_its} iterations)", tutorial_s, "s"),
+        info(f"fast: seconds to 1791/1866 ({fast_runs[0][1]} iterations)", fast_s, "s",
+             [s for s, _ in fast_runs]),
+        at_least("fast sooner than tutorial", tutorial_s / fast_s, "x", 50),
+    ]
+
+
+def _train_in_subprocess(preset: str) -> tuple[dict, float]:
+    """Run `bpviz train --preset` in a child; its JSON report and its peak RSS in MB."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "run.json"
+        code = (
+            "import resource, sys; from bpviz.cli import main; code = main(sys.argv[1:]);"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(code)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, "train", "--preset", preset, "--json", str(out), "--quiet"],
+            capture_output=True, text=True, check=True,
+        )
+        peak_kb = int(done.stdout.strip().splitlines()[-1])
+        return json.loads(out.read_text()), peak_kb / 1024
+
+
+@case("presets", "Full preset runs: accuracy, training seconds and peak memory")
+def preset_runs(repeat: int):
+    rows = []
+    for preset, accuracy in (("fast", 0.98), ("mnist10", 0.97)):
+        report, peak_mb = _train_in_subprocess(preset)
+        rows += [
+            at_least(f"{preset}: test accuracy", report["test_accuracy"], "", accuracy),
+            info(f"{preset}: training seconds", report["seconds"], "s"),
+            info(f"{preset}: peak memory (whole process)", peak_mb, "MB"),
+        ]
+    return rows
