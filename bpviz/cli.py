@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from bpviz.runtime import configure_blas_threads
@@ -13,7 +14,7 @@ configure_blas_threads()  # before anything imports numpy
 from bpviz import __version__  # noqa: E402
 from bpviz.errors import BpvizError  # noqa: E402
 
-COMMANDS = ("gui", "train")
+COMMANDS = ("gui", "train", "trace")
 
 
 class Parser(argparse.ArgumentParser):
@@ -101,6 +102,25 @@ def _add_train_parser(commands) -> None:
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _add_trace_parser(commands) -> None:
+    from bpviz.presets import PRESETS, TOY_PRESETS
+
+    trace = commands.add_parser(
+        "trace", help="print every chain-rule step of one training update",
+        description="Print every forward, loss, backward and update step of one SGD update "
+                    "on one example of a toy preset (or, with --mode layers, one step per "
+                    "matrix operation of any preset).",
+    )
+    trace.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
+                       help=f"the network and data (default: notebook-regression; unit mode "
+                            f"takes {', '.join(TOY_PRESETS)})")
+    trace.add_argument("--sample", type=int, default=0, metavar="I",
+                       help="which row of the table to trace (from 0; default 0)")
+    trace.add_argument("--mode", choices=("units", "layers"), default="units",
+                       help="units: every unit and weight (default); layers: one step per matrix")
+    trace.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="bpviz",
@@ -111,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
     _add_train_parser(commands)
+    _add_trace_parser(commands)
     return parser
 
 
@@ -134,9 +155,16 @@ def main(argv: list[str] | None = None) -> int:
             from bpviz.commands.train import run_train
 
             return run_train(args)
+        if args.command == "trace":
+            from bpviz.commands.trace import run_trace
+
+            return run_trace(args)
     except BpvizError as exc:
         print(f"bpviz {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`bpviz trace | head`): not an error
+        sys.stdout = open(os.devnull, "w")
+        return 0
     parser.print_help()
     return 2
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpviz.data.mnist import binary_subset, check_digits, labels_row, load_mnist, one_hot, to_columns
+from bpviz.data.toy import TABLES, get_table
 from bpviz.errors import ConfigError
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.losses import LOSSES
@@ -36,7 +37,8 @@ class Recipe:
 
     name: str = "custom"
     description: str = ""
-    digits: tuple[int, int] | None = (5, 8)
+    dataset: str = "mnist"  # or a toy table: notebook-regression, notebook-classification
+    digits: tuple[int, int] | None = (5, 8)  # MNIST only
     train_size: int | None = None  # the first N training examples (after the digit subset)
     layers: tuple[int, ...] = (196, 1)
     activation: str = "sigmoid"
@@ -51,11 +53,23 @@ class Recipe:
     batch_size: int | None = None  # None: full batch
     shuffle: bool = True
     eval_every: int = 0
+    output: str | None = None  # the output activation; None: follows the task
+
+    @property
+    def is_mnist(self) -> bool:
+        return self.dataset == "mnist"
+
+    @property
+    def per_sample(self) -> bool:
+        """One example per update, in row order: the notebook's SGD."""
+        return self.batch_size == 1 and not self.shuffle
 
     def replace(self, **overrides) -> "Recipe":
         """A copy with ``overrides`` applied and checked. None is a value here: digits=None
         means all ten, batch_size=None full batch."""
         changes = dict(overrides)
+        if "digits" in overrides and not self.is_mnist:
+            raise ConfigError(f"digits: the {self.name} preset trains on its {self.dataset} table, not on MNIST")
         if "digits" in overrides and (overrides["digits"] is None) != (self.digits is None):
             # Switching between two digits and all ten: the output layer and the loss
             # follow the task unless they are given too.
@@ -73,22 +87,25 @@ class Recipe:
         return dataclasses.replace(self, **changes).validated()
 
     @property
-    def n_classes(self) -> int:
-        return 10 if self.digits is None else 2
+    def output_units(self) -> int:
+        return 10 if self.is_mnist and self.digits is None else 1
 
     @property
-    def output_units(self) -> int:
-        return 10 if self.digits is None else 1
+    def n_inputs(self) -> int:
+        return 784 if self.is_mnist else len(get_table(self.dataset).feature_names)
 
     def validated(self) -> "Recipe":
-        if self.digits is not None:
+        if not self.is_mnist and self.dataset not in TABLES:
+            raise ConfigError(f"dataset: expected mnist or one of {', '.join(TABLES)}, got {self.dataset!r}")
+        if self.is_mnist and self.digits is not None:
             check_digits(self.digits)
-        layers = check_layer_sizes([784, *self.layers], field="layers")[1:]
+        layers = check_layer_sizes([self.n_inputs, *self.layers], field="layers")[1:]
         if len(layers) > MAX_LAYERS:
             raise ConfigError(f"layers: expected at most {MAX_LAYERS} layers, got {len(layers)}")
         if max(layers) > MAX_UNITS:
             raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {max(layers)}")
-        task = "all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)"
+        task = ("all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)") \
+            if self.is_mnist else f"the {self.dataset} table's one target"
         if layers[-1] != self.output_units:
             raise ConfigError(
                 f"layers: the output layer for {task} has {self.output_units} unit"
@@ -117,9 +134,14 @@ class Recipe:
 
     @property
     def output_activation(self) -> str:
+        if self.output is not None:
+            return self.output
+        if not self.is_mnist:
+            return "linear" if self.loss == "mse" else "sigmoid"
         return "softmax" if self.digits is None else "sigmoid"
 
-    def network(self, n_inputs: int = 784) -> Network:
+    def network(self, n_inputs: int | None = None) -> Network:
+        n_inputs = self.n_inputs if n_inputs is None else n_inputs
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
         return Network([n_inputs, *self.layers], activations, self.loss, self.init,
                        self.seed, self.dtype)
@@ -129,7 +151,12 @@ class Recipe:
                            self.batch_size, self.shuffle, self.seed, self.eval_every).validate()
 
     def data(self, mnist_dir=None) -> TrainData:
-        """The MNIST columns this recipe trains on, in its dtype."""
+        """The columns this recipe trains on (and tests on, for MNIST), in its dtype."""
+        if not self.is_mnist:
+            X, Y = get_table(self.dataset).columns(self.dtype)
+            if self.train_size is not None:
+                X, Y = X[:, : self.train_size], Y[:, : self.train_size]
+            return TrainData(X, Y)
         mnist = load_mnist(mnist_dir)
         if self.digits is None:
             train_x, train_y = mnist.train_images, mnist.train_labels
@@ -146,7 +173,7 @@ class Recipe:
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
-        data["digits"] = None if self.digits is None else list(self.digits)
+        data["digits"] = None if self.digits is None or not self.is_mnist else list(self.digits)
         data["layers"] = list(self.layers)
         return data
 
@@ -189,8 +216,52 @@ PRESETS: dict[str, Recipe] = {
             init="he", dtype="float32", optimizer="adam", lr=0.001, iterations=None,
             epochs=10, batch_size=128,
         ),
+        # The notebook's tables, with its 2-2-1 network and per-sample SGD in row order.
+        Recipe(
+            "notebook-regression",
+            "The notebook: cgpa, resume_score -> lpa; 2-2-1 linear, (y - ŷ)², weights 0.1, "
+            "per-sample SGD, lr 0.001, 5 epochs",
+            dataset="notebook-regression", digits=None, layers=(2, 1), activation="linear",
+            output="linear", loss="mse", init="constant:0.1", lr=0.001, iterations=None,
+            epochs=5, batch_size=1, shuffle=False,
+        ),
+        Recipe(
+            "notebook-classification",
+            "The notebook: cgpa, resume_score -> placed; 2-2-1 sigmoid, BCE, weights 0.1, "
+            "per-sample SGD, lr 0.0001, 50 epochs",
+            dataset="notebook-classification", digits=None, layers=(2, 1), activation="sigmoid",
+            output="sigmoid", loss="bce", init="constant:0.1", lr=0.0001, iterations=None,
+            epochs=50, batch_size=1, shuffle=False,
+        ),
+        # The tutorial's small models, as toy graphs on the notebook's tables.
+        Recipe(
+            "linear-regression",
+            "The tutorial's linear regression: 2 inputs, 1 linear unit, (y - ŷ)², on the "
+            "notebook's lpa table",
+            dataset="notebook-regression", digits=None, layers=(1,), activation="linear",
+            output="linear", loss="mse", init="constant:0.1", lr=0.001, iterations=None,
+            epochs=5, batch_size=1, shuffle=False,
+        ),
+        Recipe(
+            "logistic-regression",
+            "The tutorial's logistic regression (a 1-layer network): 2 inputs, 1 sigmoid unit, "
+            "BCE, on the notebook's placed table",
+            dataset="notebook-classification", digits=None, layers=(1,), activation="sigmoid",
+            output="sigmoid", loss="bce", init="constant:0.1", lr=0.01, iterations=None,
+            epochs=50, batch_size=1, shuffle=False,
+        ),
+        Recipe(
+            "two-layer",
+            "The tutorial's 2-layer network: 2-2-1 sigmoid, BCE, tutorial init (seed 1), on "
+            "the notebook's placed table",
+            dataset="notebook-classification", digits=None, layers=(2, 1), activation="sigmoid",
+            output="sigmoid", loss="bce", init="tutorial", lr=0.1, iterations=None,
+            epochs=50, batch_size=1, shuffle=False,
+        ),
     )
 }
+MNIST_PRESETS = tuple(name for name, r in PRESETS.items() if r.is_mnist)
+TOY_PRESETS = tuple(name for name, r in PRESETS.items() if not r.is_mnist)
 
 
 def get_preset(name: str) -> Recipe:

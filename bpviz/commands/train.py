@@ -56,11 +56,14 @@ def _check_writable(flag: str, path: str | None) -> Path | None:
 
 
 def describe(recipe: Recipe) -> str:
-    sizes = "-".join(map(str, [784, *recipe.layers]))
+    sizes = "-".join(map(str, [recipe.n_inputs, *recipe.layers]))
     length = f"{recipe.iterations} iterations" if recipe.iterations else f"{recipe.epochs} epochs"
     batch = "full batch" if recipe.batch_size is None else f"batches of {recipe.batch_size}"
-    task = "all digits" if recipe.digits is None else f"{recipe.digits[0]} vs {recipe.digits[1]}"
-    return (f"{recipe.name}: MNIST {task}, {sizes} {recipe.activation}/{recipe.output_activation}, "
+    if recipe.is_mnist:
+        task = "MNIST " + ("all digits" if recipe.digits is None else f"{recipe.digits[0]} vs {recipe.digits[1]}")
+    else:
+        task, batch = f"the {recipe.dataset} table", "per-sample SGD in row order" if recipe.per_sample else batch
+    return (f"{recipe.name}: {task}, {sizes} {recipe.activation}/{recipe.output_activation}, "
             f"{recipe.loss}, {recipe.optimizer} lr {recipe.lr:g}, {length}, {batch}, {recipe.dtype}")
 
 
@@ -83,7 +86,13 @@ def run_train(args) -> int:
                unit="it", desc=recipe.name, dynamic_ncols=True, mininterval=0.25)
     try:
         for progress in train(net, data, config):
-            if progress.iteration % args.log_every == 0:
+            if recipe.per_sample:
+                # One entry per epoch: the mean of its per-sample losses, each taken before
+                # its update (the notebook's way of reporting).
+                if progress.epoch_cost is not None:
+                    history.append({"epoch": progress.epoch, "cost": progress.epoch_cost})
+                    bar.write(f"epoch {progress.epoch}: loss {progress.epoch_cost:.6g}")
+            elif progress.iteration % args.log_every == 0:
                 history.append({"iteration": progress.iteration, "cost": progress.cost,
                                 "seconds": progress.seconds})
             bar.update(1)
@@ -103,9 +112,15 @@ def run_train(args) -> int:
         train_acc = test_acc = None
     else:
         train_acc, test_acc = final.train_accuracy, final.test_accuracy
-        print(f"{_accuracy_text('train', train_acc, data.m)}   "
-              f"{_accuracy_text('test', test_acc, data.X_test.shape[1])}   "
-              f"{final.seconds:.2f} s training")
+        if train_acc is not None:
+            parts = [_accuracy_text("train", train_acc, data.m)]
+        elif recipe.per_sample:
+            parts = [f"last epoch loss {final.epoch_cost:.6g}"]
+        else:
+            parts = [f"final cost {final.cost:.6g}"]
+        if data.X_test is not None:
+            parts.append(_accuracy_text("test", test_acc, data.X_test.shape[1]))
+        print("   ".join([*parts, f"{final.seconds:.2f} s training"]))
     settings = {**recipe.to_dict(), "layer_sizes": net.layer_sizes,
                 "mnist_dir": args.mnist_dir, "log_every": args.log_every}
     if json_path is not None:

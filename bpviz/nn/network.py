@@ -204,23 +204,31 @@ class Network:
         """J, the mean loss over the m columns."""
         return self.loss.cost(A, self._as_target(Y, A))
 
-    def backward(self, cache: ForwardCache, Y) -> dict[str, np.ndarray]:
+    def backward(self, cache: ForwardCache, Y, intermediates: dict | None = None) -> dict[str, np.ndarray]:
         """The gradients of the mean cost J, by the chain rule from layer L down to 1.
 
         dZ^[L] = A^[L] - Y when the output and loss are fused, else dJ/dA^[L] ⊙ g'(Z^[L]);
         then for l = L..1: dW^[l] = dZ^[l] A^[l-1]ᵀ / m, db^[l] = Σ_columns dZ^[l] / m,
         dA^[l-1] = W^[l]ᵀ dZ^[l], and dZ^[l-1] = dA^[l-1] ⊙ g'(Z^[l-1]).
+
+        Given a dict, ``intermediates`` receives copies of every dA^[l] and dZ^[l]
+        ("dA2", "dZ2", ...), the very values the gradients were made from.
         """
         A = cache.A
         m = A[0].shape[1]
         AL = A[self.L]
         Y = self._as_target(Y, AL)
+        keep = intermediates.__setitem__ if intermediates is not None else None
+        if keep is not None:
+            keep(f"dA{self.L}", self.loss.dA(AL, Y))
         if self.fused_output:
             dZ = AL - Y
         else:
             dZ = self._g[-1].backward(self.loss.dA(AL, Y), AL)
         grads: dict[str, np.ndarray] = {}
         for l in range(self.L, 0, -1):
+            if keep is not None:
+                keep(f"dZ{l}", dZ.copy())
             dW = dZ @ A[l - 1].T
             dW /= m
             grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
@@ -230,27 +238,31 @@ class Network:
                     self.params[f"W{l}"], dZ, A[l - 1], self._g[l - 2],
                     self._scratch(f"dA{l - 1}", A[l - 1].shape),
                     self._scratch(f"work{l - 1}", A[l - 1].shape),
+                    None if keep is None else (lambda dA, l=l: keep(f"dA{l - 1}", dA.copy())),
                 )
         return {key: grads[key] for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}")}
 
     @staticmethod
-    def _back_propagate(W, dZ, A_prev, g, dA_prev, work) -> np.ndarray:
+    def _back_propagate(W, dZ, A_prev, g, dA_prev, work, keep=None) -> np.ndarray:
         """dZ^[l-1] = (W^[l]ᵀ dZ^[l]) ⊙ g'(Z^[l-1]), written into ``dA_prev``.
 
         With one unit in layer l, W^[l]ᵀ dZ^[l] is an outer product, which broadcasting
-        computes faster than matmul, and row block by row block with the derivative.
+        computes faster than matmul, and row block by row block with the derivative
+        (unless ``keep`` wants dA^[l-1] itself; the values are the same either way).
         """
-        if W.shape[0] == 1:
+        if W.shape[0] == 1 and g.elementwise and keep is None:
             def block(dA_rows, WT_rows, A_rows, work_rows):
                 np.multiply(WT_rows, dZ, out=dA_rows)
                 g.backward(dA_rows, A_rows, work_rows)
 
-            if g.elementwise:
-                by_rows(block, dA_prev, W.T, A_prev, work)
-            else:
-                block(dA_prev, W.T, A_prev, work)
+            by_rows(block, dA_prev, W.T, A_prev, work)
             return dA_prev
-        np.matmul(W.T, dZ, out=dA_prev)
+        if W.shape[0] == 1:
+            np.multiply(W.T, dZ, out=dA_prev)
+        else:
+            np.matmul(W.T, dZ, out=dA_prev)
+        if keep is not None:
+            keep(dA_prev)
         if g.elementwise:
             by_rows(g.backward, dA_prev, A_prev, work)
             return dA_prev

@@ -1,0 +1,71 @@
+"""The notebook's tables and users' CSV files, with a clear message for each bad file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bpviz.data.toy import NOTEBOOK_CLASSIFICATION, NOTEBOOK_REGRESSION, load_csv
+from bpviz.errors import DataError
+
+
+def test_the_notebook_tables():
+    X, Y = NOTEBOOK_REGRESSION.columns()
+    assert X.tolist() == [[8, 7, 6, 5], [8, 9, 10, 12]] and Y.tolist() == [[4, 5, 6, 7]]
+    assert NOTEBOOK_REGRESSION.feature_names == ("cgpa", "resume_score")
+    assert NOTEBOOK_REGRESSION.target_name == "lpa"
+    X, Y = NOTEBOOK_CLASSIFICATION.columns()
+    assert X[:, 3].tolist() == [5, 5] and Y.tolist() == [[1, 1, 0, 0]]
+
+
+def test_a_csv_with_chosen_features_and_target(tmp_path):
+    path = tmp_path / "houses.csv"
+    path.write_text("rooms,age,garden,price\n3,10,1,200\n4,5,0,260\n2,30,1,150\n")
+    table = load_csv(path)
+    assert table.feature_names == ("rooms", "age", "garden") and table.target_name == "price"
+    chosen = load_csv(path, features=["age", "rooms"], target="garden")
+    X, Y = chosen.columns()
+    assert X.tolist() == [[10, 5, 30], [3, 4, 2]] and Y.tolist() == [[1, 0, 1]]
+    assert chosen.name == "houses" and len(chosen) == 3
+
+
+@pytest.mark.parametrize(
+    "content, kwargs, words",
+    [
+        ("a,b,y\n1,x,2\n", {}, "row 2, column 'b': expected a number, got 'x'"),
+        ("a,b,y\n1,2,3\n4,,6\n", {}, "row 3, column 'b' is missing a value"),
+        ("a,b,y\n1,NaN,3\n", {}, "row 2, column 'b' is missing a value"),
+        ("a,b,y\n1,inf,3\n", {}, "expected a finite number, got 'inf'"),
+        ("", {}, "the file is empty"),
+        ("\n\n", {}, "the file is empty"),
+        ("a,b,y\n", {}, "only a header row"),
+        (",".join(f"c{i}" for i in range(10)) + "\n" + ",".join(["1"] * 10) + "\n", {},
+         "9 feature columns; the step view shows at most 8 inputs"),
+        ("a,b,y\n1,2\n", {}, "row 2 has 2 cells; expected 3"),
+        ("a,b,y\n1,2,3\n", {"target": "z"}, "target column 'z' not found"),
+        ("a,b,y\n1,2,3\n", {"features": ["q"]}, "feature column 'q' not found"),
+        ("a,a,y\n1,2,3\n", {}, "a distinct, non-empty name per column"),
+        ("y\n1\n", {}, "no feature columns"),
+    ],
+)
+def test_bad_csv_files_name_the_file_and_the_place(tmp_path, content, kwargs, words):
+    path = tmp_path / "table.csv"
+    path.write_text(content)
+    with pytest.raises(DataError) as caught:
+        load_csv(path, **kwargs)
+    assert str(path) in str(caught.value) and words in str(caught.value)
+
+
+def test_a_missing_or_binary_csv(tmp_path):
+    with pytest.raises(DataError, match="nope.csv: file not found"):
+        load_csv(tmp_path / "nope.csv")
+    binary = tmp_path / "image.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError, match="image.csv: not a text CSV file"):
+        load_csv(binary)
+
+
+def test_tables_are_read_only():
+    with pytest.raises(ValueError):
+        NOTEBOOK_REGRESSION.features[0, 0] = 1
+    assert isinstance(NOTEBOOK_REGRESSION.target, np.ndarray)

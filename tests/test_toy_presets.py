@@ -1,0 +1,83 @@
+"""The notebook presets: epoch losses equal a plain implementation written here, line by line."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bpviz.nn import train
+from bpviz.presets import PRESETS, TOY_PRESETS, get_preset
+
+
+def _plain_epoch_losses(rows, lr, epochs, hidden, output, loss, w=0.1):
+    """Per-sample SGD on a 2-2-1 network with scalars only, gradients taken before the
+    update and applied together (correct backprop, not the notebook's hand update)."""
+    g = {"linear": lambda z: z, "sigmoid": lambda z: 1 / (1 + math.exp(-z))}
+    dg = {"linear": lambda a: 1.0, "sigmoid": lambda a: a * (1 - a)}
+    W1 = [[w, w], [w, w]]
+    b1 = [0.0, 0.0]
+    W2 = [w, w]
+    b2 = 0.0
+    losses = []
+    for _ in range(epochs):
+        epoch = []
+        for x1, x2, y in rows:
+            a1 = [g[hidden](W1[j][0] * x1 + W1[j][1] * x2 + b1[j]) for j in range(2)]
+            yhat = g[output](W2[0] * a1[0] + W2[1] * a1[1] + b2)
+            if loss == "mse":
+                epoch.append((y - yhat) ** 2)
+                dz2 = 2 * (yhat - y) * dg[output](yhat)
+            else:
+                epoch.append(-(y * math.log(yhat) + (1 - y) * math.log(1 - yhat)))
+                dz2 = yhat - y
+            dz1 = [dz2 * W2[j] * dg[hidden](a1[j]) for j in range(2)]
+            W2 = [W2[j] - lr * dz2 * a1[j] for j in range(2)]
+            b2 -= lr * dz2
+            W1 = [[W1[j][0] - lr * dz1[j] * x1, W1[j][1] - lr * dz1[j] * x2] for j in range(2)]
+            b1 = [b1[j] - lr * dz1[j] for j in range(2)]
+        losses.append(sum(epoch) / len(epoch))
+    return losses
+
+
+@pytest.mark.parametrize("name, hidden, output, loss", [
+    ("notebook-regression", "linear", "linear", "mse"),
+    ("notebook-classification", "sigmoid", "sigmoid", "bce"),
+])
+def test_notebook_presets_epoch_losses_equal_a_plain_implementation(name, hidden, output, loss):
+    recipe = get_preset(name)
+    table = recipe.data()
+    rows = [(*table.X[:, i], table.Y[0, i]) for i in range(table.m)]
+    expected = _plain_epoch_losses(rows, recipe.lr, recipe.epochs, hidden, output, loss)
+    records = list(train(recipe.network(), table, recipe.train_config()))
+    got = [r.epoch_cost for r in records if r.epoch_cost is not None]
+    assert len(got) == recipe.epochs
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_the_notebook_recipes_are_the_notebooks():
+    regression = get_preset("notebook-regression")
+    assert regression.network().layer_sizes == [2, 2, 1]
+    assert regression.network().activations == ["linear", "linear"]
+    assert (regression.lr, regression.epochs, regression.per_sample) == (0.001, 5, True)
+    assert (regression.network().params["W1"] == 0.1).all()
+    classification = get_preset("notebook-classification")
+    assert classification.network().activations == ["sigmoid", "sigmoid"]
+    assert (classification.loss, classification.lr, classification.epochs) == ("bce", 0.0001, 50)
+
+
+def test_the_tutorials_small_models_are_toy_graphs():
+    assert PRESETS["linear-regression"].network().layer_sizes == [2, 1]
+    assert PRESETS["linear-regression"].network().activations == ["linear"]
+    assert PRESETS["logistic-regression"].network().activations == ["sigmoid"]
+    assert PRESETS["two-layer"].network().layer_sizes == [2, 2, 1]
+    for name in TOY_PRESETS:
+        recipe = get_preset(name)
+        last = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
+        assert last.stopped == "finished" and math.isfinite(last.epoch_cost)
+
+
+def test_digits_do_not_apply_to_a_table():
+    with pytest.raises(Exception, match="digits: the notebook-regression preset trains on its"):
+        get_preset("notebook-regression").replace(digits=(3, 5))
