@@ -231,7 +231,7 @@ class Network:
                 keep(f"dZ{l}", dZ.copy())
             dW = dZ @ A[l - 1].T
             dW /= m
-            grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+            grads[f"db{l}"] = self._sum_columns(dZ) / m
             grads[f"dW{l}"] = dW
             if l > 1:
                 dZ = self._back_propagate(
@@ -267,6 +267,16 @@ class Network:
             by_rows(g.backward, dA_prev, A_prev, work)
             return dA_prev
         return g.backward(dA_prev, A_prev, work)
+
+    def _sum_columns(self, dZ: np.ndarray) -> np.ndarray:
+        """Σ over the columns of dZ, as (n, 1): a product with a column of ones, which BLAS
+        runs on every core, several times faster than dZ.sum(axis=1) for wide dZ."""
+        if dZ.shape[1] < 1024:
+            return dZ.sum(axis=1, keepdims=True)
+        ones = self._buffers.get("ones")
+        if ones is None or ones.shape[0] != dZ.shape[1]:
+            ones = self._buffers["ones"] = np.ones((dZ.shape[1], 1), dtype=self.dtype)
+        return dZ @ ones
 
     def _scratch(self, name: str, shape) -> np.ndarray:
         """A buffer kept between calls for backward's intermediates (never returned), so

@@ -16,9 +16,10 @@ import numpy as np
 
 #: Arrays smaller than this (elements) are not worth a thread hand-off.
 MIN_SPLIT_SIZE = 1 << 16
-#: About how many elements one block holds: 64K float64 values (512 KiB) stay in a
-#: core's L2 cache across the 3-4 passes of an activation or its derivative.
-BLOCK_SIZE = 1 << 16
+#: About how many elements one block holds: large enough that the Python overhead per
+#: block is small, small enough (1 MiB of float64) to stay near the core across the
+#: 3-4 passes of an activation or its derivative (measured: scripts/bench iteration).
+BLOCK_SIZE = 1 << 17
 
 _pool: ThreadPoolExecutor | None = None
 

@@ -37,7 +37,7 @@ def iteration_overhead(repeat: int):
             dZ1 @ X.T
 
         iteration(), products()  # warm up: buffers, BLAS threads
-        samples = interleave(max(repeat, 3) * 3, iteration=iteration, products=products)
+        samples = interleave(max(repeat, 3) * 5, iteration=iteration, products=products)
         it_s, mm_s = median(samples["iteration"]), median(samples["products"])
         rows += [
             info(f"{dtype}: iteration", it_s, "s", samples["iteration"]),
@@ -81,9 +81,12 @@ def _train_in_subprocess(preset: str) -> tuple[dict, float]:
     """Run `bpviz train --preset` in a child; its JSON report and its peak RSS in MB."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "run.json"
+        # VmHWM is this process's own peak; ru_maxrss would carry over the parent's peak
+        # from before the fork.
         code = (
-            "import resource, sys; from bpviz.cli import main; code = main(sys.argv[1:]);"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(code)"
+            "import sys; from bpviz.cli import main; code = main(sys.argv[1:]);"
+            "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
+            "print(peak.split()[1]); sys.exit(code)"
         )
         done = subprocess.run(
             [sys.executable, "-c", code, "train", "--preset", preset, "--json", str(out), "--quiet"],
