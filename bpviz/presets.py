@@ -190,6 +190,9 @@ def _first(images: np.ndarray, labels: np.ndarray, n: int):
     return images[:n], labels[:n]
 
 
+#: What every toy preset shares: a table, not digits, and per-sample SGD in row order.
+_PER_SAMPLE = dict(digits=None, iterations=None, batch_size=1, shuffle=False)
+
 PRESETS: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in (
@@ -221,42 +224,42 @@ PRESETS: dict[str, Recipe] = {
             "notebook-regression",
             "The notebook: cgpa, resume_score -> lpa; 2-2-1 linear, (y - ŷ)², weights 0.1, "
             "per-sample SGD, lr 0.001, 5 epochs",
-            dataset="notebook-regression", digits=None, layers=(2, 1), activation="linear",
-            output="linear", loss="mse", init="constant:0.1", lr=0.001, iterations=None,
-            epochs=5, batch_size=1, shuffle=False,
+            dataset="notebook-regression", layers=(2, 1), activation="linear",
+            output="linear", loss="mse", init="constant:0.1", lr=0.001,
+            epochs=5, **_PER_SAMPLE,
         ),
         Recipe(
             "notebook-classification",
             "The notebook: cgpa, resume_score -> placed; 2-2-1 sigmoid, BCE, weights 0.1, "
             "per-sample SGD, lr 0.0001, 50 epochs",
-            dataset="notebook-classification", digits=None, layers=(2, 1), activation="sigmoid",
-            output="sigmoid", loss="bce", init="constant:0.1", lr=0.0001, iterations=None,
-            epochs=50, batch_size=1, shuffle=False,
+            dataset="notebook-classification", layers=(2, 1), activation="sigmoid",
+            output="sigmoid", loss="bce", init="constant:0.1", lr=0.0001,
+            epochs=50, **_PER_SAMPLE,
         ),
         # The tutorial's small models, as toy graphs on the notebook's tables.
         Recipe(
             "linear-regression",
             "The tutorial's linear regression: 2 inputs, 1 linear unit, (y - ŷ)², on the "
             "notebook's lpa table",
-            dataset="notebook-regression", digits=None, layers=(1,), activation="linear",
-            output="linear", loss="mse", init="constant:0.1", lr=0.001, iterations=None,
-            epochs=5, batch_size=1, shuffle=False,
+            dataset="notebook-regression", layers=(1,), activation="linear",
+            output="linear", loss="mse", init="constant:0.1", lr=0.001,
+            epochs=5, **_PER_SAMPLE,
         ),
         Recipe(
             "logistic-regression",
             "The tutorial's logistic regression (a 1-layer network): 2 inputs, 1 sigmoid unit, "
             "BCE, on the notebook's placed table",
-            dataset="notebook-classification", digits=None, layers=(1,), activation="sigmoid",
-            output="sigmoid", loss="bce", init="constant:0.1", lr=0.01, iterations=None,
-            epochs=50, batch_size=1, shuffle=False,
+            dataset="notebook-classification", layers=(1,), activation="sigmoid",
+            output="sigmoid", loss="bce", init="constant:0.1", lr=0.01,
+            epochs=50, **_PER_SAMPLE,
         ),
         Recipe(
             "two-layer",
             "The tutorial's 2-layer network: 2-2-1 sigmoid, BCE, tutorial init (seed 1), on "
             "the notebook's placed table",
-            dataset="notebook-classification", digits=None, layers=(2, 1), activation="sigmoid",
-            output="sigmoid", loss="bce", init="tutorial", lr=0.1, iterations=None,
-            epochs=50, batch_size=1, shuffle=False,
+            dataset="notebook-classification", layers=(2, 1), activation="sigmoid",
+            output="sigmoid", loss="bce", init="tutorial", lr=0.1,
+            epochs=50, **_PER_SAMPLE,
         ),
     )
 }
