@@ -43,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     settle()
     save(window, args.out / "main-window.png")
+    page = window.step_page
+    for index, name in ((4, "step-forward.png"), (20, "step-backward.png")):
+        page.controller.set_index(index)
+        settle(700)  # let the arrow pulse arrive
+        save(window, args.out / name)
     window._on_about()
     settle()
     save(window._about, args.out / "about.png")
     window.close()
-    app.processEvents()
     return 0
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from bpviz.gui.about import AboutDialog
+from bpviz.gui.stepper.page import StepPage
 
 
 class MainWindow(QMainWindow):
@@ -18,9 +19,10 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.setCentralWidget(self.pages)
         self._about: AboutDialog | None = None
+        self.step_page = StepPage()
+        self.pages.addWidget(self.step_page)
         self._build_actions()
         self._build_menus()
-        self._show_empty_page_hint()
         self.statusBar().showMessage("Ready")
 
     def _build_actions(self) -> None:
@@ -39,12 +41,9 @@ class MainWindow(QMainWindow):
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
-    def _show_empty_page_hint(self) -> None:
-        hint = QLabel("bpviz\n\nBackpropagation, made visible.")
-        hint.setObjectName("emptyPageHint")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: palette(mid); font-size: 20pt;")
-        self.pages.addWidget(hint)
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.step_page.graph.setFocus()  # so that Space plays at once
 
     def _on_about(self) -> AboutDialog:
         if self._about is None:

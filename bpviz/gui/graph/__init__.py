@@ -1,0 +1,1 @@
+"""The network drawing: layout, node and edge items, arrows and their animation."""

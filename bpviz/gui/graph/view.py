@@ -1,0 +1,178 @@
+"""The layer graph view: builds the items for a network and renders one trace step.
+
+``set_network`` lays the graph out; ``show_step(steps, index)`` makes it show exactly
+what step ``index`` of the trace means (values so far, highlights, animated arrows).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEasingCurve, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtGui import QBrush, QPainter
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+from bpviz.gui import style
+from bpviz.gui.graph.items import ArrowItem, EdgeItem, LossItem, NodeItem
+from bpviz.gui.graph.layout import NODE_RADIUS, node_positions
+from bpviz.gui.graph.state import view_state
+from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
+
+
+class GraphView(QGraphicsView):
+    """Pans by dragging, zooms with the wheel, and refits itself when resized."""
+
+    elementClicked = Signal(str)  # a node or edge id
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QBrush(style.BACKGROUND))
+        self.setMinimumSize(420, 300)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.arrows: list[ArrowItem] = []
+        self._positions: dict[str, tuple[float, float]] = {}
+        self._params: dict = {}
+        self._inputs: list[float] = []
+        self._user_zoomed = False
+        self.pulse = QVariantAnimation(self)
+        self.pulse.setStartValue(0.0)
+        self.pulse.setEndValue(1.0)
+        self.pulse.setDuration(450)
+        self.pulse.setEasingCurve(QEasingCurve.Type.InOutQuad)
+        self.pulse.valueChanged.connect(self._on_pulse)
+
+    # --- building -------------------------------------------------------------------
+    def set_network(self, layer_sizes, params: dict, feature_names=(), inputs=()) -> None:
+        """Lay out units, the loss node and every weight for a network."""
+        scene = self.scene()
+        self.pulse.stop()
+        scene.clear()
+        self.nodes, self.edges, self.arrows = {}, {}, []
+        self._positions = node_positions(list(layer_sizes))
+        self._params = {k: v.copy() for k, v in params.items()}
+        L = len(layer_sizes) - 1
+        for l, n in enumerate(layer_sizes):
+            for j in range(1, n + 1):
+                title = sym("x", None, j).text if l == 0 else sym("a", l, j).text
+                subtitle = feature_names[j - 1] if l == 0 and j - 1 < len(feature_names) else ""
+                self._add_node(NodeItem(node_id(l, j), title, subtitle))
+        self._add_node(LossItem(LOSS_NODE, "J"))
+        for l in range(1, L + 1):
+            for j in range(1, layer_sizes[l] + 1):
+                for k in range(1, layer_sizes[l - 1] + 1):
+                    # Labels sit near the target, where its incoming edges fan apart.
+                    self._add_edge(edge_id(l, j, k), sym("w", l, j, k).text, node_id(l - 1, k), node_id(l, j), 0.7)
+        for j in range(1, layer_sizes[L] + 1):
+            self._add_edge(loss_edge_id(j), f"J ← a[{L}]_{j}", node_id(L, j), LOSS_NODE, 0.5)
+        self.set_inputs(inputs)
+        rect = scene.itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        scene.setSceneRect(rect)
+        self._user_zoomed = False
+        self.fit()
+
+    def _add_node(self, item: NodeItem) -> None:
+        x, y = self._positions[item.node_id]
+        item.setPos(x, y)
+        item.setToolTip(item.tooltip_text())
+        self.scene().addItem(item)
+        self.nodes[item.node_id] = item
+
+    def _add_edge(self, eid, title, start, end, at) -> None:
+        p, q = QPointF(*self._positions[start]), QPointF(*self._positions[end])
+        direction = q - p
+        length = (direction.x() ** 2 + direction.y() ** 2) ** 0.5 or 1
+        unit = QPointF(direction.x() / length, direction.y() / length)
+        item = EdgeItem(eid, title, p + unit * NODE_RADIUS, q - unit * NODE_RADIUS, at)
+        self.scene().addItem(item)
+        self.edges[eid] = item
+
+    def set_inputs(self, inputs) -> None:
+        self._inputs = [float(v) for v in inputs]
+
+    # --- rendering a step -----------------------------------------------------------
+    def show_step(self, steps, index: int, animate: bool = True) -> None:
+        """Show step ``index``: every value produced so far, its highlights and arrows."""
+        state = view_state(steps, index)
+        color = style.phase_color(state.phase)
+        for nid, item in self.nodes.items():
+            values = dict(state.nodes.get(nid, {}))
+            if nid.startswith("n0.") and self._inputs:
+                values["x"] = self._inputs[int(nid.split(".")[1]) - 1]
+            role = "current" if nid in state.current_nodes else "read" if nid in state.read_nodes else ""
+            item.set_state(values, role, color, nid in state.reused_nodes)
+            item.setToolTip(item.tooltip_text())
+        scale = max((abs(float(v)) for k, v in self._params.items() if k.startswith("W") for v in v.ravel()),
+                    default=1.0) or 1.0
+        for eid, item in self.edges.items():
+            weight = self._weight(eid)
+            role = "current" if eid in state.current_edges else ""
+            item.set_state(weight, scale, state.edges.get(eid, {}), role, color)
+            item.setToolTip(item.tooltip_text())
+        self._show_arrows(state, animate)
+
+    def _weight(self, eid: str):
+        if not eid.startswith("w"):
+            return None
+        l, j, k = (int(part) for part in eid[1:].split("."))
+        return float(self._params[f"W{l}"][j - 1, k - 1])
+
+    def _show_arrows(self, state, animate: bool) -> None:
+        for arrow in self.arrows:
+            self.scene().removeItem(arrow)
+        self.arrows = []
+        if state.direction not in ("forward", "backward"):
+            return
+        for eid in state.current_edges:
+            edge = self.edges.get(eid)
+            if edge is None:
+                continue
+            tail, head = edge.line.p1(), edge.line.p2()
+            if state.direction == "backward":
+                tail, head = head, tail
+            arrow = ArrowItem(tail, head, state.direction)
+            self.scene().addItem(arrow)
+            self.arrows.append(arrow)
+        self.pulse.stop()
+        if animate and self.arrows:
+            self.pulse.start()
+        else:
+            self._on_pulse(1.0)
+
+    def _on_pulse(self, value) -> None:
+        for arrow in self.arrows:
+            arrow.set_progress(float(value))
+
+    def set_pulse_duration(self, ms: int) -> None:
+        self.pulse.setDuration(int(ms))
+
+    # --- view -----------------------------------------------------------------------
+    def fit(self) -> None:
+        if not self.scene().sceneRect().isEmpty():
+            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def reset_zoom(self) -> None:
+        self._user_zoomed = False
+        self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._user_zoomed:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:
+        factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+        self.scale(factor, factor)
+        self._user_zoomed = True
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
+            self.elementClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+
+    def scene_rect_of(self, element: str) -> QRectF:
+        item = self.nodes.get(element) or self.edges.get(element)
+        return item.sceneBoundingRect() if item else QRectF()

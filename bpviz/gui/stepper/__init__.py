@@ -1,0 +1,1 @@
+"""The step-through page: the layer graph, the equation panel, the timeline, the transport."""

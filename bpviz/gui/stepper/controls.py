@@ -1,0 +1,162 @@
+"""The settings form of the step page: preset, network, training and data, checked inline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from bpviz.errors import BpvizError
+from bpviz.nn.trace import MAX_LAYERS, MAX_UNITS
+from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
+
+ERROR_STYLE = "border: 2px solid #c8321e; border-radius: 3px;"
+INITS = {"constant 0.1": "constant:0.1", "random (seeded)": "tutorial"}
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """"2" or "3,2" → hidden layer sizes; "" → none. Raises ValueError with a message."""
+    text = text.strip()
+    if not text:
+        return ()
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(f"expected unit counts such as 2 or 3,2; got {text!r}")
+    sizes = tuple(int(p) for p in parts)
+    if any(n < 1 or n > MAX_UNITS for n in sizes):
+        raise ValueError(f"each hidden layer takes 1 to {MAX_UNITS} units; got {text}")
+    if len(sizes) > MAX_LAYERS - 1:
+        raise ValueError(f"at most {MAX_LAYERS - 1} hidden layers (the page draws up to {MAX_LAYERS} layers)")
+    return sizes
+
+
+class ControlsPanel(QGroupBox):
+    """Emits ``recipeChanged`` with a checked Recipe, or shows what is wrong next to the field."""
+
+    recipeChanged = Signal(object)
+    sampleChanged = Signal(int)
+    loadCsvRequested = Signal()
+    runEpochsRequested = Signal(int)
+
+    def __init__(self, recipe: Recipe, parent: QWidget | None = None):
+        super().__init__("Network and data", parent)
+        self.recipe = recipe
+        self.preset = QComboBox()
+        self.preset.addItems(list(TOY_PRESETS))
+        self.hidden = QLineEdit()
+        self.hidden.setPlaceholderText("none (e.g. 2 or 3,2)")
+        self.activation = QComboBox()
+        self.activation.addItems(["linear", "sigmoid", "tanh", "relu"])
+        self.loss = QComboBox()
+        self.loss.addItems(["mse", "bce"])
+        self.lr = QLineEdit()
+        self.init = QComboBox()
+        self.init.addItems(list(INITS))
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        self.sample = QSpinBox()
+        self.sample.setRange(1, 1)
+        self.csv_button = QPushButton("Load CSV table…")
+        self.error = QLabel()
+        self.error.setObjectName("controlsError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c8321e;")
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 10_000)
+        self.epochs.setValue(10)
+        self.run_button = QPushButton("Run epochs")
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        form.addRow("Hidden layers", self.hidden)
+        form.addRow("Activation", self.activation)
+        form.addRow("Loss", self.loss)
+        form.addRow("Learning rate", self.lr)
+        init_row = QHBoxLayout()
+        init_row.addWidget(self.init, 1)
+        init_row.addWidget(QLabel("seed"))
+        init_row.addWidget(self.seed)
+        form.addRow("Init", init_row)
+        form.addRow("Sample (row)", self.sample)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.epochs)
+        run_row.addWidget(self.run_button, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.csv_button)
+        layout.addLayout(run_row)
+        self.fields = {"hidden": self.hidden, "lr": self.lr}
+        self.set_recipe(recipe, rows=4)
+        self.preset.currentTextChanged.connect(self._on_preset)
+        for widget in (self.hidden, self.lr):
+            widget.editingFinished.connect(self._on_edited)
+        for combo in (self.activation, self.loss, self.init):
+            combo.currentTextChanged.connect(self._on_edited)
+        self.seed.valueChanged.connect(self._on_edited)
+        self.sample.valueChanged.connect(lambda v: self.sampleChanged.emit(v - 1))
+        self.csv_button.clicked.connect(self.loadCsvRequested)
+        self.run_button.clicked.connect(lambda: self.runEpochsRequested.emit(self.epochs.value()))
+
+    def set_recipe(self, recipe: Recipe, rows: int | None = None) -> None:
+        """Show ``recipe`` in the fields (without emitting)."""
+        self.recipe = recipe
+        widgets = (self.preset, self.hidden, self.activation, self.loss, self.lr, self.init, self.seed)
+        for widget in widgets:
+            widget.blockSignals(True)
+        if recipe.name in PRESETS:
+            self.preset.setCurrentText(recipe.name)
+        self.hidden.setText(",".join(map(str, recipe.layers[:-1])))
+        self.activation.setCurrentText(recipe.activation if len(recipe.layers) > 1 else recipe.output_activation)
+        self.loss.setCurrentText(recipe.loss)
+        self.lr.setText(f"{recipe.lr:g}")
+        self.init.setCurrentText(next((k for k, v in INITS.items() if v == recipe.init), "random (seeded)"))
+        self.seed.setValue(recipe.seed)
+        self.seed.setEnabled(recipe.init != "constant:0.1")
+        for widget in widgets:
+            widget.blockSignals(False)
+        if rows is not None:
+            self.sample.blockSignals(True)
+            self.sample.setRange(1, rows)
+            self.sample.blockSignals(False)
+        self.show_error(None, "")
+
+    def show_error(self, field: str | None, message: str) -> None:
+        for name, widget in self.fields.items():
+            widget.setStyleSheet(ERROR_STYLE if name == field else "")
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def _on_preset(self, name: str) -> None:
+        self.recipeChanged.emit(PRESETS[name])
+
+    def _on_edited(self, *_) -> None:
+        try:
+            hidden = parse_hidden(self.hidden.text())
+        except ValueError as exc:
+            self.show_error("hidden", f"Hidden layers: {exc}")
+            return
+        try:
+            lr = float(self.lr.text())
+            if not 0 < lr < float("inf"):
+                raise ValueError
+        except ValueError:
+            self.show_error("lr", f"Learning rate: expected a number greater than 0, got {self.lr.text()!r}")
+            return
+        loss = self.loss.currentText()
+        activation = self.activation.currentText()
+        output = activation if not hidden else ("linear" if loss == "mse" else "sigmoid")
+        if loss == "bce" and output != "sigmoid":
+            output = "sigmoid"
+        try:
+            recipe = self.recipe.replace(
+                layers=(*hidden, 1), activation=activation if hidden else "linear", loss=loss, lr=lr,
+                init=INITS[self.init.currentText()], seed=self.seed.value(), output=output,
+            )
+        except BpvizError as exc:
+            self.show_error(None, str(exc))
+            return
+        self.seed.setEnabled(recipe.init != "constant:0.1")
+        self.show_error(None, "")
+        self.recipeChanged.emit(recipe)

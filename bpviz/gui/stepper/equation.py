@@ -1,0 +1,90 @@
+"""The equation panel: the current step typeset as symbols, with numbers, and its result;
+for a weight's gradient, the whole chain of factors, each coloured like its arrow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from bpviz.gui import style
+from bpviz.gui.widgets.mathtex import MathLabel
+from bpviz.nn.notation import result
+from bpviz.nn.trace import Step
+
+PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
+                "update": "Update"}
+
+
+class EquationPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None, size: float = 19.0):
+        super().__init__(parent)
+        self.setObjectName("equationPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#equationPanel { background: white; }")
+        self.heading = QLabel()
+        self.heading.setObjectName("equationHeading")
+        self.symbols = MathLabel(size=size)
+        self.numbers = MathLabel(size=size)
+        self.result = MathLabel(size=size * 1.1)
+        self.chain_title = QLabel("The chain rule for this weight:")
+        self.chain = QHBoxLayout()
+        self.chain.setSpacing(0)
+        self.chain.addStretch(1)
+        self.chain_box = QWidget()
+        self.chain_box.setLayout(self.chain)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setStyleSheet(f"color: {style.MUTED.name()};")
+        layout = QVBoxLayout(self)
+        for widget in (self.heading, self.symbols, self.numbers, self.result, self.chain_title,
+                       self.chain_box, self.note, self.details):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.factor_labels: list[MathLabel] = []
+        self.size = size
+        self.set_step(None)
+
+    def set_step(self, step: Step | None) -> None:
+        """Show ``step`` (None: the hint before the first step)."""
+        if step is None:
+            self.heading.setText("<b>Press Space to play</b> — or → to take one step")
+            for label in (self.symbols, self.numbers, self.result):
+                label.set_latex("")
+            self._set_factors(None)
+            self.note.setText("")
+            self.details.setText("")
+            return
+        color = style.phase_color(step.phase)
+        self.heading.setText(f"<b style='color:{color.name()}'>{PHASE_TITLES[step.phase]}</b>"
+                             f" &nbsp; step {step.index + 1}")
+        arrow = r" \leftarrow " if step.phase == "update" else " = "
+        self.symbols.set_latex(step.symbol.latex + arrow + step.formula.latex, style.INK)
+        self.numbers.set_latex(step.symbol.latex + arrow + step.numbers.latex, style.INK)
+        self.result.set_latex(step.symbol.latex + " = " + result(step.value).latex, color)
+        self._set_factors(step)
+        self.note.setText(step.note)
+        self.note.setVisible(bool(step.note))
+        reused = ", ".join(f"{r.symbol} (step {r.step + 1})" for r in step.reuses)
+        parts = [f"Shapes: {step.shapes}"] if step.shapes else []
+        if reused:
+            parts.insert(0, f"Reuses from the cache, not recomputed: {reused}")
+        self.details.setText("<br>".join(parts))
+
+    def _set_factors(self, step: Step | None) -> None:
+        for label in self.factor_labels:
+            self.chain.removeWidget(label)
+            label.deleteLater()
+        self.factor_labels = []
+        factors = step.factors if step is not None else ()
+        self.chain_title.setVisible(bool(factors))
+        self.chain_box.setVisible(bool(factors))
+        for i, factor in enumerate(factors):
+            color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
+            latex = factor.symbol.latex + r"\,(" + result(factor.value).latex + ")"
+            label = MathLabel(latex + (r" \cdot " if i < len(factors) - 1 else ""), self.size * 0.78)
+            label.set_latex(label.latex(), color)
+            label.setToolTip(f"{factor.symbol.text} = {result(factor.value).text}")
+            self.chain.insertWidget(self.chain.count() - 1, label)
+            self.factor_labels.append(label)

@@ -1,0 +1,239 @@
+"""The step-through page: wires the session, the controller and the views together.
+
+Graph and equation panel are pure functions of (trace, index); this page only routes
+signals: the controller's index to the views, the form's recipe to a new session.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog, QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget,
+)
+
+from bpviz.data.toy import Table, load_csv
+from bpviz.errors import BpvizError
+from bpviz.gui import style
+from bpviz.gui.graph.view import GraphView
+from bpviz.gui.stepper.controller import StepController
+from bpviz.gui.stepper.controls import ControlsPanel
+from bpviz.gui.stepper.equation import EquationPanel
+from bpviz.gui.stepper.session import ToySession
+from bpviz.gui.stepper.timeline import Timeline
+from bpviz.gui.stepper.transport import Transport
+from bpviz.presets import Recipe, get_preset
+
+KEYS = {
+    "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
+    "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
+    "PgDown": "next_phase", "+": "faster", "=": "faster", "-": "slower",
+}
+
+
+class StepPage(QWidget):
+    def __init__(self, recipe: Recipe | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = StepController(self)
+        self.session: ToySession | None = None
+        self.graph = GraphView()
+        self.equation = EquationPanel()
+        self.timeline = Timeline()
+        self.transport = Transport(self.controller)
+        self.controls = ControlsPanel(recipe or get_preset("notebook-regression"))
+        self.inspector = QLabel("Click a unit or a weight to pin its values here.")
+        self.inspector.setWordWrap(True)
+        self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.pinned: str | None = None
+        self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.loss_plot.setLabel("left", "mean loss")
+        self.loss_plot.setMinimumHeight(150)
+        self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen(style.BACKWARD, width=2), symbol="o",
+                                              symbolSize=6, symbolBrush=style.BACKWARD)
+        self.boundary = pg.PlotWidget(background="w")
+        self.boundary.setMinimumHeight(180)
+        self.boundary_image = pg.ImageItem()
+        self.boundary.addItem(self.boundary_image)
+        self.boundary_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
+        self.boundary.addItem(self.boundary_points)
+        self.boundary_box = self._boxed("Decision boundary (network output over the inputs)", self.boundary)
+        self._build_layout()
+        self._wire()
+        self.set_recipe(self.controls.recipe)
+
+    # --- layout ---------------------------------------------------------------------
+    @staticmethod
+    def _boxed(title: str, widget: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(widget)
+        return box
+
+    def _build_layout(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.controls)
+        left_layout.addWidget(self._boxed("Loss per epoch", self.loss_plot), 1)
+        left_layout.addWidget(self.boundary_box, 1)
+        center = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.graph, 1)
+        top_layout.addWidget(self.transport)
+        center.addWidget(top)
+        center.addWidget(self.equation)
+        center.setStretchFactor(0, 3)
+        center.setStretchFactor(1, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self._boxed("Steps", self.timeline), 3)
+        right_layout.addWidget(self._boxed("Pinned values", self.inspector), 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for widget, stretch in ((left, 0), (center, 1), (right, 0)):
+            splitter.addWidget(widget)
+            splitter.setStretchFactor(splitter.count() - 1, stretch)
+        splitter.setSizes([300, 760, 260])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.indexChanged.connect(self._on_index_changed)
+        c.traceChanged.connect(self._on_trace_changed)
+        c.reachedEnd.connect(self._on_reached_end)
+        c.speedChanged.connect(lambda _: self.graph.set_pulse_duration(c.pulse_ms()))
+        self.timeline.stepClicked.connect(c.set_index)
+        self.graph.elementClicked.connect(self._on_element_clicked)
+        self.controls.recipeChanged.connect(self.set_recipe)
+        self.controls.sampleChanged.connect(self._on_sample_changed)
+        self.controls.loadCsvRequested.connect(self._on_load_csv)
+        self.controls.runEpochsRequested.connect(self.run_epochs)
+        self.shortcuts = {}
+        for key, action in KEYS.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(getattr(c, action))
+            self.shortcuts[key] = shortcut
+        self.graph.set_pulse_duration(c.pulse_ms())
+
+    # --- model changes --------------------------------------------------------------
+    def set_recipe(self, recipe: Recipe, table: Table | None = None) -> bool:
+        """Start a new session on ``recipe`` (and ``table``); False, with the reason shown
+        next to the form, when they do not fit together."""
+        try:
+            session = ToySession(recipe, table)
+            if recipe.loss == "bce" and not np.isin(session.Y, (0.0, 1.0)).all():
+                raise BpvizError(
+                    f"Loss: bce needs a target of 0 or 1; the {session.table.target_name} column "
+                    f"holds {session.Y.min():g} to {session.Y.max():g}. Use mse for values."
+                )
+        except BpvizError as exc:
+            self.controls.show_error(None, str(exc))
+            return False
+        self.controller.pause()
+        self.session = session
+        self.controls.set_recipe(recipe, rows=session.m)
+        self.graph.set_network(session.net.layer_sizes, session.net.params,
+                               session.table.feature_names, session.x())
+        self.controller.set_steps(session.trace())
+        self._refresh_plots()
+        return True
+
+    def _on_sample_changed(self, index: int) -> None:
+        if self.session is None or index == self.session.sample:
+            return
+        self.session.set_sample(index)
+        self._show_new_trace()
+
+    def _show_new_trace(self) -> None:
+        session = self.session
+        self.graph.set_network(session.net.layer_sizes, session.net.params,
+                               session.table.feature_names, session.x())
+        self.controller.set_steps(session.trace())
+        self.controls.sample.blockSignals(True)
+        self.controls.sample.setValue(session.sample + 1)
+        self.controls.sample.blockSignals(False)
+        self._refresh_plots()
+
+    def _on_reached_end(self) -> None:
+        """Past the update: apply it and go on with the next sample (or epoch)."""
+        if self.session is None or not self.controller.steps:
+            return
+        playing = self.controller.playing
+        self.session.advance(self.controller.steps)
+        self._show_new_trace()
+        if playing:
+            self.controller.step_forward()
+
+    def run_epochs(self, n: int) -> None:
+        """Train ``n`` epochs without animation, then show the next sample's trace."""
+        if self.session is None:
+            return
+        self.controller.pause()
+        self.session.run_epochs(n)
+        self._show_new_trace()
+
+    def _on_load_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str) -> bool:
+        try:
+            table = load_csv(path)
+        except BpvizError as exc:
+            self.controls.show_error(None, str(exc))
+            return False
+        return self.set_recipe(self.controls.recipe, table)
+
+    # --- views ----------------------------------------------------------------------
+    def _on_trace_changed(self) -> None:
+        self.timeline.set_steps(self.controller.steps)
+
+    def _on_index_changed(self, index: int) -> None:
+        self.graph.show_step(self.controller.steps, index)
+        self.equation.set_step(self.controller.step)
+        self.timeline.set_current(index)
+        self._refresh_inspector()
+
+    def _on_element_clicked(self, element: str) -> None:
+        self.pinned = element
+        self._refresh_inspector()
+
+    def _refresh_inspector(self) -> None:
+        item = self.graph.nodes.get(self.pinned) or self.graph.edges.get(self.pinned)
+        if item is not None:
+            self.inspector.setText(item.tooltip_text().replace("\n", "<br>"))
+
+    def _refresh_plots(self) -> None:
+        session = self.session
+        losses = session.epoch_losses
+        self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=float))
+        two_inputs = session.X.shape[0] == 2 and session.recipe.loss == "bce"
+        self.boundary_box.setVisible(two_inputs)
+        if two_inputs:
+            self._draw_boundary()
+
+    def _draw_boundary(self) -> None:
+        session = self.session
+        x0, x1 = session.X[0], session.X[1]
+        pad0, pad1 = (np.ptp(x0) or 1) * 0.3, (np.ptp(x1) or 1) * 0.3
+        xs = np.linspace(x0.min() - pad0, x0.max() + pad0, 80)
+        ys = np.linspace(x1.min() - pad1, x1.max() + pad1, 80)
+        grid = session.predict_grid(xs, ys)
+        lut = pg.ColorMap([0.0, 0.5, 1.0], [(200, 60, 40), (245, 245, 245), (40, 100, 200)]).getLookupTable(nPts=256)
+        self.boundary_image.setImage(grid.T, levels=(0, 1), lut=lut)
+        self.boundary_image.setRect(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
+        brushes = [pg.mkBrush(40, 100, 200) if y > 0.5 else pg.mkBrush(200, 60, 40) for y in session.Y[0]]
+        self.boundary_points.setData(x0, x1, brush=brushes)
+        names = session.table.feature_names
+        self.boundary.setLabel("bottom", names[0])
+        self.boundary.setLabel("left", names[1])

@@ -1,0 +1,77 @@
+"""The toy training session the step page plays: a network, a table, the current sample.
+
+No Qt here: the page asks for ``trace()``, shows it, then calls ``advance()`` to apply
+that update and move on to the next sample (and epoch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bpviz.data.toy import Table, get_table
+from bpviz.nn import TrainConfig, TrainData, train
+from bpviz.nn.trace import Step, trace
+from bpviz.presets import Recipe
+
+
+class ToySession:
+    def __init__(self, recipe: Recipe, table: Table | None = None):
+        self.recipe = recipe
+        self.table = table if table is not None else get_table(recipe.dataset)
+        self.X, self.Y = self.table.columns()
+        self.net = recipe.network(n_inputs=self.X.shape[0])
+        self.sample = 0
+        self.epoch = 1
+        self.epoch_losses: list[float] = []
+        self._losses_this_epoch: list[float] = []
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+    def set_sample(self, index: int) -> None:
+        if not 0 <= index < self.m:
+            raise IndexError(f"sample: expected a row from 0 to {self.m - 1}, got {index}")
+        self.sample = index
+
+    def x(self) -> np.ndarray:
+        return self.X[:, self.sample]
+
+    def trace(self) -> list[Step]:
+        """Every step of the update on the current sample, from the current parameters."""
+        return trace(self.net, self.X[:, self.sample], self.Y[:, self.sample], self.recipe.lr)
+
+    def advance(self, steps: list[Step]) -> None:
+        """Apply the update ``steps`` shows and move to the next sample (and epoch)."""
+        loss = next(s.value for s in steps if s.phase == "loss")
+        for step in steps:
+            if step.phase == "update":
+                name, l, j, *k = step.quantity
+                key = f"W{l}" if name == "w" else f"b{l}"
+                self.net.params[key][j - 1, (k[0] - 1) if k else 0] = step.value
+        self._losses_this_epoch.append(float(loss))
+        self._next_sample()
+
+    def _next_sample(self) -> None:
+        self.sample += 1
+        if self.sample == self.m:
+            self.epoch_losses.append(float(np.mean(self._losses_this_epoch)))
+            self._losses_this_epoch = []
+            self.sample = 0
+            self.epoch += 1
+
+    def run_epochs(self, n: int) -> None:
+        """Train without animation: finish the epoch under way, then ``n`` whole epochs."""
+        while self.sample != 0:
+            self.advance(self.trace())
+        config = TrainConfig("sgd", self.recipe.lr, epochs=n, batch_size=1, shuffle=False)
+        for record in train(self.net, TrainData(self.X, self.Y), config):
+            if record.epoch_cost is not None:
+                self.epoch_losses.append(record.epoch_cost)
+                self.epoch += 1
+
+    def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """The network's output over a grid of the two inputs (for the decision boundary)."""
+        gx, gy = np.meshgrid(xs, ys)
+        A, _ = self.net.forward(np.vstack([gx.ravel(), gy.ravel()]))
+        return A[0].reshape(gx.shape)

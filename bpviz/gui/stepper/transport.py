@@ -1,0 +1,71 @@
+"""The transport bar: restart, phase and step buttons, play/pause, and the speed slider."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+
+from bpviz.gui.stepper.controller import SPEEDS, StepController
+
+
+class Transport(QWidget):
+    def __init__(self, controller: StepController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        icons = self.style()
+        self.buttons: dict[str, QToolButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        for name, icon, tip, slot in (
+            ("restart", QStyle.StandardPixmap.SP_BrowserReload, "Restart this trace", controller.restart),
+            ("previous_phase", QStyle.StandardPixmap.SP_MediaSkipBackward, "Previous phase (PgUp)", controller.previous_phase),
+            ("back", QStyle.StandardPixmap.SP_MediaSeekBackward, "Step back (←)", controller.step_back),
+            ("play", QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)", controller.toggle_play),
+            ("forward", QStyle.StandardPixmap.SP_MediaSeekForward, "Step forward (→)", controller.step_forward),
+            ("next_phase", QStyle.StandardPixmap.SP_MediaSkipForward, "Next phase (PgDn)", controller.next_phase),
+        ):
+            button = QToolButton()
+            button.setIcon(icons.standardIcon(icon))
+            button.setIconSize(QSize(26, 26))
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            layout.addWidget(button)
+            self.buttons[name] = button
+        self.position = QLabel()
+        self.position.setMinimumWidth(120)
+        layout.addWidget(self.position)
+        layout.addStretch(1)
+        layout.addWidget(QLabel("Speed"))
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setValue(controller.speed)
+        self.speed.setFixedWidth(160)
+        self.speed.setToolTip("Speed (+ and -)")
+        self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed.valueChanged.connect(controller.set_speed)
+        layout.addWidget(self.speed)
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(70)
+        layout.addWidget(self.speed_label)
+        controller.playingChanged.connect(self._on_playing_changed)
+        controller.indexChanged.connect(self._on_index_changed)
+        controller.traceChanged.connect(lambda: self._on_index_changed(controller.index))
+        controller.speedChanged.connect(self._on_speed_changed)
+        self._on_speed_changed(controller.speed)
+        self._on_index_changed(controller.index)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.buttons["play"].setIcon(self.style().standardIcon(icon))
+
+    def _on_index_changed(self, index: int) -> None:
+        total = len(self.controller.steps)
+        self.position.setText(f"step {index + 1} of {total}" if index >= 0 else f"ready · {total} steps")
+
+    def _on_speed_changed(self, speed: int) -> None:
+        self.speed.blockSignals(True)
+        self.speed.setValue(speed)
+        self.speed.blockSignals(False)
+        self.speed_label.setText(f"{SPEEDS[speed]:.2g} s/step")
