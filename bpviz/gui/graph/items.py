@@ -45,7 +45,7 @@ class NodeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         r = NODE_RADIUS
-        return QRectF(-r - 70, -r - 44, 2 * r + 140, 2 * r + 100)
+        return QRectF(-r - 62, -r - 34, 2 * r + 124, 2 * r + 100)
 
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:
         if (values, role, color, reused) != (self.values, self.role, self.color, self.reused):
@@ -73,26 +73,26 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 6, r + 6)
         painter.setPen(style.INK)
-        painter.setFont(_font(9.5, italic=True))
-        painter.drawText(QRectF(-r, -r + 6, 2 * r, 16), Qt.AlignmentFlag.AlignCenter, self.title)
+        painter.setFont(_font(11, italic=True))
+        painter.drawText(QRectF(-r, -r + 5, 2 * r, 18), Qt.AlignmentFlag.AlignCenter, self.title)
         main = self.values.get("a", self.values.get("x"))
         if main is not None:
-            painter.setFont(_font(12.5, bold=True))
-            painter.drawText(QRectF(-r - 10, -8, 2 * r + 20, 24), Qt.AlignmentFlag.AlignCenter, fmt(main))
-        painter.setFont(_font(10.5))
+            painter.setFont(_font(15, bold=True))
+            painter.drawText(QRectF(-r - 10, -7, 2 * r + 20, 28), Qt.AlignmentFlag.AlignCenter, fmt(main))
+        painter.setFont(_font(12.5))
         if "z" in self.values:
             painter.setPen(style.FORWARD)
-            painter.drawText(QRectF(-r - 60, -r - 40, 2 * r + 120, 20), Qt.AlignmentFlag.AlignCenter,
+            painter.drawText(QRectF(-r - 60, -r - 30, 2 * r + 120, 24), Qt.AlignmentFlag.AlignCenter,
                              f"z = {fmt(self.values['z'])}")
         below = [(key, self.values[key]) for key in ("da", "dz") if key in self.values]
         painter.setPen(style.BACKWARD)
         for i, (key, value) in enumerate(below):
-            painter.drawText(QRectF(-r - 60, r + 4 + i * 19, 2 * r + 120, 20), Qt.AlignmentFlag.AlignCenter,
+            painter.drawText(QRectF(-r - 30, r + 4 + i * 22, 2 * r + 60, 24), Qt.AlignmentFlag.AlignCenter,
                              f"{key} = {fmt(value)}")
         if self.subtitle:
             painter.setPen(style.MUTED)
-            painter.setFont(_font(9.5))
-            painter.drawText(QRectF(-r - 60, r + 4 + len(below) * 19, 2 * r + 120, 18),
+            painter.setFont(_font(11))
+            painter.drawText(QRectF(-r - 60, r + 4 + len(below) * 22, 2 * r + 120, 20),
                              Qt.AlignmentFlag.AlignCenter, self.subtitle)
 
 
@@ -136,7 +136,7 @@ class EdgeItem(QGraphicsItem):
         self.setZValue(0)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-90, -40, 90, 40)
+        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-110, -50, 110, 50)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath(self.line.p1())
@@ -152,7 +152,6 @@ class EdgeItem(QGraphicsItem):
         if state != (self.weight, self.scale, self.values, self.role, self.color):
             self.weight, self.scale, self.values = weight, scale, dict(values)
             self.role, self.color = role, QColor(color)
-            self.setZValue(1.5 if role == "current" else 0)  # its label above the arrow
             self.update()
 
     def tooltip_text(self) -> str:
@@ -169,8 +168,10 @@ class EdgeItem(QGraphicsItem):
         magnitude = 0 if self.weight is None else abs(self.weight) / self.scale if self.scale else 0
         width = 1.2 + 5.5 * min(magnitude, 1.0)
         negative = self.weight is not None and self.weight < 0
-        color = self.color if self.role == "current" else (style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE)
-        pen = QPen(color, width + (2 if self.role == "current" else 0))
+        color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
+        if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
+            color = QColor(self.color).lighter(165)
+        pen = QPen(color, width + (6 if self.role == "current" else 0))
         pen.setStyle(Qt.PenStyle.DotLine if negative else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.drawLine(self.line)
@@ -183,17 +184,17 @@ class EdgeItem(QGraphicsItem):
             lines = [(f"{self.title} = {fmt(self.weight)}", style.INK)]
         if "dw" in self.values:
             lines.append((f"dw = {fmt(self.values['dw'])}", style.BACKWARD))
-        painter.setFont(_font(9.5))
+        painter.setFont(_font(11.5))
         metrics = painter.fontMetrics()
         w = max(metrics.horizontalAdvance(text) for text, _ in lines) + 10
-        h = 16 * len(lines) + 4
+        h = 20 * len(lines) + 4
         box = QRectF(anchor.x() - w / 2, anchor.y() - h / 2, w, h)
         painter.setPen(QPen(QColor(200, 205, 212), 1))
         painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
         painter.drawRoundedRect(box, 4, 4)
         for i, (text, c) in enumerate(lines):
             painter.setPen(c)
-            painter.drawText(QRectF(box.left(), box.top() + 2 + 16 * i, w, 16), Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(QRectF(box.left(), box.top() + 2 + 20 * i, w, 20), Qt.AlignmentFlag.AlignCenter, text)
 
 
 class ArrowItem(QGraphicsItem):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bpviz.nn.notation import LOSS_NODE, node_id
 
-LAYER_GAP = 300.0
-UNIT_GAP = 190.0
+LAYER_GAP = 330.0
+UNIT_GAP = 240.0
 NODE_RADIUS = 36.0
 
 
@@ -18,5 +18,11 @@ def node_positions(layer_sizes: list[int]) -> dict[str, tuple[float, float]]:
         for j in range(1, n + 1):
             positions[node_id(l, j)] = (l * LAYER_GAP, top + (j - 1) * UNIT_GAP)
     last = len(layer_sizes) - 1
-    positions[LOSS_NODE] = (last * LAYER_GAP + LAYER_GAP * 0.8, (tallest - 1) * UNIT_GAP / 2)
+    positions[LOSS_NODE] = (last * LAYER_GAP + LAYER_GAP * 0.6, (tallest - 1) * UNIT_GAP / 2)
     return positions
+
+
+def label_position(j: int, k: int, n_out: int, n_in: int) -> float:
+    """Where along edge k → j its label sits (0 at k, 1 at j): level edges in the middle,
+    rising and falling ones towards opposite ends, so that crossing labels stay apart."""
+    return min(0.72, max(0.28, 0.5 + 0.44 * (k - j) / max(n_out, n_in, 2)))

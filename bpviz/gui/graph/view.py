@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, LossItem, NodeItem
-from bpviz.gui.graph.layout import NODE_RADIUS, node_positions
+from bpviz.gui.graph.layout import NODE_RADIUS, label_position, node_positions
 from bpviz.gui.graph.state import view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
@@ -63,8 +63,8 @@ class GraphView(QGraphicsView):
         for l in range(1, L + 1):
             for j in range(1, layer_sizes[l] + 1):
                 for k in range(1, layer_sizes[l - 1] + 1):
-                    # Labels sit near the target, where its incoming edges fan apart.
-                    self._add_edge(edge_id(l, j, k), sym("w", l, j, k).text, node_id(l - 1, k), node_id(l, j), 0.7)
+                    at = label_position(j, k, layer_sizes[l], layer_sizes[l - 1])
+                    self._add_edge(edge_id(l, j, k), sym("w", l, j, k).text, node_id(l - 1, k), node_id(l, j), at)
         for j in range(1, layer_sizes[L] + 1):
             self._add_edge(loss_edge_id(j), f"J ← a[{L}]_{j}", node_id(L, j), LOSS_NODE, 0.5)
         self.set_inputs(inputs)

@@ -53,6 +53,9 @@ class StepPage(QWidget):
         self.loss_plot.setMinimumHeight(150)
         self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen(style.BACKWARD, width=2), symbol="o",
                                               symbolSize=6, symbolBrush=style.BACKWARD)
+        self.loss_hint = pg.TextItem("each epoch's mean loss appears here", color=style.MUTED, anchor=(0.5, 0.5))
+        self.loss_plot.addItem(self.loss_hint)
+        self.loss_hint.setPos(0.5, 0.5)
         self.boundary = pg.PlotWidget(background="w")
         self.boundary.setMinimumHeight(180)
         self.boundary_image = pg.ImageItem()
@@ -217,6 +220,7 @@ class StepPage(QWidget):
         session = self.session
         losses = session.epoch_losses
         self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=float))
+        self.loss_hint.setVisible(not losses)
         two_inputs = session.X.shape[0] == 2 and session.recipe.loss == "bce"
         self.boundary_box.setVisible(two_inputs)
         if two_inputs:
