@@ -17,6 +17,7 @@ import numpy as np
 
 from benchmarks import CASES, Row
 from benchmarks import data as _data  # noqa: F401  (each module registers its cases)
+from benchmarks import gui as _gui  # noqa: F401
 from benchmarks import nn as _nn  # noqa: F401
 
 

@@ -7,6 +7,7 @@ Each item keeps its own display state, set through ``set_*`` methods that end in
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
@@ -17,7 +18,9 @@ from bpviz.gui.graph.layout import NODE_RADIUS
 from bpviz.nn.notation import number, result
 
 
+@lru_cache(maxsize=64)
 def _font(size: float, bold: bool = False, italic: bool = False) -> QFont:
+    """Fonts are made once: a frame paints hundreds of labels."""
     font = QFont("DejaVu Sans")
     font.setPointSizeF(size)
     font.setBold(bold)
@@ -42,6 +45,8 @@ class NodeItem(QGraphicsItem):
         self.pinned = False
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
+        # Drawn once per change, then blitted: animation frames only move the arrows.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         r = NODE_RADIUS
@@ -132,6 +137,7 @@ class EdgeItem(QGraphicsItem):
         self.values: dict[str, object] = {}
         self.role = ""
         self.color = style.INK
+        self.label_always = True  # False on dense graphs: then only the current step's edges
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
 
@@ -175,7 +181,7 @@ class EdgeItem(QGraphicsItem):
         pen.setStyle(Qt.PenStyle.DotLine if negative else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.drawLine(self.line)
-        if self.weight is None:
+        if self.weight is None or not (self.label_always or self.role == "current"):
             return
         anchor = self.line.pointAt(self.label_at)
         if "new" in self.values:

@@ -17,6 +17,11 @@ from bpviz.gui.graph.state import view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
 
+#: Above this many edges, weight labels show for the current step only (and on hover):
+#: more would cover each other.
+DENSE_EDGES = 40
+
+
 class GraphView(QGraphicsView):
     """Pans by dragging, zooms with the wheel, and refits itself when resized."""
 
@@ -67,6 +72,9 @@ class GraphView(QGraphicsView):
                     self._add_edge(edge_id(l, j, k), sym("w", l, j, k).text, node_id(l - 1, k), node_id(l, j), at)
         for j in range(1, layer_sizes[L] + 1):
             self._add_edge(loss_edge_id(j), f"J ← a[{L}]_{j}", node_id(L, j), LOSS_NODE, 0.5)
+        dense = len(self.edges) > DENSE_EDGES
+        for item in self.edges.values():
+            item.label_always = not dense
         self.set_inputs(inputs)
         rect = scene.itemsBoundingRect().adjusted(-30, -30, 30, 30)
         scene.setSceneRect(rect)

@@ -272,15 +272,19 @@ class MathLabel(QWidget):
         return QSize(int(box.width) + 8, int(box.height) + 10)
 
     def minimumSizeHint(self):
-        return self.sizeHint()
+        from PySide6.QtCore import QSize
+
+        return QSize(40, self.sizeHint().height())  # a long formula shrinks, never widens the window
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         box = layout(self._latex, self._size)
-        baseline = (self.height() - box.height) / 2 + box.ascent
-        paint(painter, box, 4, baseline, self._color)
+        scale = min(1.0, (self.width() - 8) / box.width) if box.width else 1.0
+        painter.translate(4, self.height() / 2)
+        painter.scale(scale, scale)
+        paint(painter, box, 0, box.ascent - box.height / 2, self._color)
         painter.end()
 
 
