@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_screenshots_writes_the_main_window_and_about_pictures(tmp_path):
+def test_screenshots_writes_the_step_page_and_about_pictures(tmp_path):
     result = subprocess.run([str(ROOT / "scripts" / "screenshots"), "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -20,3 +20,15 @@ def test_screenshots_writes_the_main_window_and_about_pictures(tmp_path):
     assert not about.isNull() and about.width() >= 400
     # Not a blank frame: the window has drawn its menus and text.
     assert len({main.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}) > 3
+    for name in ("step-forward.png", "step-backward.png"):
+        image = QImage(str(tmp_path / name))
+        assert (image.width(), image.height()) == (1280, 800)
+    # Mid-forward shows blue arrows, mid-backward red ones.
+    def count(image, predicate):
+        return sum(1 for x in range(0, 1280, 2) for y in range(0, 560, 2)
+                   if predicate(QColor(image.pixel(x, y))))
+    forward, backward = QImage(str(tmp_path / "step-forward.png")), QImage(str(tmp_path / "step-backward.png"))
+    blue = lambda c: c.blue() > 150 and c.red() < 80  # noqa: E731
+    red = lambda c: c.red() > 170 and c.green() < 90 and c.blue() < 80  # noqa: E731
+    assert count(forward, blue) > 50
+    assert count(backward, red) > 50
