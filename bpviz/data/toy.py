@@ -66,6 +66,23 @@ def get_table(name: str) -> Table:
     return TABLES[name]
 
 
+def csv_header(path: str | os.PathLike) -> list[str]:
+    """The column names of a CSV file (its first non-empty row), for choosing columns."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row):
+                    return [cell.strip() for cell in row]
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not a text CSV file (expected UTF-8 text)") from None
+    except (OSError, csv.Error) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
+    raise DataError(f"{path}: the file is empty; expected a header row and data rows")
+
+
 def load_csv(path: str | os.PathLike, features=None, target: str | None = None) -> Table:
     """A table from a CSV file with a header row.
 

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QFileDialog, QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget,
 )
 
-from bpviz.data.toy import Table, load_csv
+from bpviz.data.toy import Table, csv_header, load_csv
 from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.controller import StepController
+from bpviz.gui.stepper.columns_dialog import ColumnsDialog
 from bpviz.gui.stepper.controls import ControlsPanel
 from bpviz.gui.stepper.equation import EquationPanel
 from bpviz.gui.stepper.session import ToySession
@@ -186,12 +187,22 @@ class StepPage(QWidget):
 
     def _on_load_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
-        if path:
-            self.load_csv(path)
-
-    def load_csv(self, path: str) -> bool:
+        if not path:
+            return
         try:
-            table = load_csv(path)
+            header = csv_header(path)
+        except BpvizError as exc:
+            self.controls.show_error(None, str(exc))
+            return
+        dialog = ColumnsDialog(header, self)
+        if dialog.exec() == ColumnsDialog.DialogCode.Accepted:
+            self.load_csv(path, dialog.chosen_features(), dialog.chosen_target())
+
+    def load_csv(self, path: str, features=None, target: str | None = None) -> bool:
+        """Train on a CSV table (``features`` and ``target`` by name; default: all but the
+        last column, and the last). A bad file is explained next to the form."""
+        try:
+            table = load_csv(path, features, target)
         except BpvizError as exc:
             self.controls.show_error(None, str(exc))
             return False
