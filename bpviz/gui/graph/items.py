@@ -82,9 +82,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(QRectF(-r, -r + 5, 2 * r, 18), Qt.AlignmentFlag.AlignCenter, self.title)
         main = self.values.get("a", self.values.get("x"))
         if main is not None:
-            painter.setFont(_font(15, bold=True))
+            painter.setFont(_font(17, bold=True))
             painter.drawText(QRectF(-r - 10, -7, 2 * r + 20, 28), Qt.AlignmentFlag.AlignCenter, fmt(main))
-        painter.setFont(_font(12.5))
+        painter.setFont(_font(13.5))
         if "z" in self.values:
             painter.setPen(style.FORWARD)
             painter.drawText(QRectF(-r - 60, -r - 30, 2 * r + 120, 24), Qt.AlignmentFlag.AlignCenter,
@@ -184,23 +184,25 @@ class EdgeItem(QGraphicsItem):
         if self.weight is None or not (self.label_always or self.role == "current"):
             return
         anchor = self.line.pointAt(self.label_at)
+        # The value only: the symbol is in the tooltip and the equation panel, and short
+        # labels keep crossing edges readable.
         if "new" in self.values:
-            lines = [(f"{self.title}: {fmt(self.weight)} → {fmt(self.values['new'])}", style.UPDATE)]
+            lines = [(f"{fmt(self.weight)} → {fmt(self.values['new'])}", style.UPDATE)]
         else:
-            lines = [(f"{self.title} = {fmt(self.weight)}", style.INK)]
+            lines = [(fmt(self.weight), style.INK)]
         if "dw" in self.values:
             lines.append((f"dw = {fmt(self.values['dw'])}", style.BACKWARD))
-        painter.setFont(_font(11.5))
+        painter.setFont(_font(12.5))
         metrics = painter.fontMetrics()
         w = max(metrics.horizontalAdvance(text) for text, _ in lines) + 10
-        h = 20 * len(lines) + 4
+        h = 21 * len(lines) + 4
         box = QRectF(anchor.x() - w / 2, anchor.y() - h / 2, w, h)
         painter.setPen(QPen(QColor(200, 205, 212), 1))
         painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
         painter.drawRoundedRect(box, 4, 4)
         for i, (text, c) in enumerate(lines):
             painter.setPen(c)
-            painter.drawText(QRectF(box.left(), box.top() + 2 + 20 * i, w, 20), Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(QRectF(box.left(), box.top() + 2 + 21 * i, w, 21), Qt.AlignmentFlag.AlignCenter, text)
 
 
 class ArrowItem(QGraphicsItem):

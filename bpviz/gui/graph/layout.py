@@ -24,5 +24,6 @@ def node_positions(layer_sizes: list[int]) -> dict[str, tuple[float, float]]:
 
 def label_position(j: int, k: int, n_out: int, n_in: int) -> float:
     """Where along edge k → j its label sits (0 at k, 1 at j): level edges in the middle,
-    rising and falling ones towards opposite ends, so that crossing labels stay apart."""
-    return min(0.72, max(0.28, 0.5 + 0.44 * (k - j) / max(n_out, n_in, 2)))
+    rising and falling ones a little either side of it, so that crossing labels stay
+    apart and clear of the units' own values."""
+    return min(0.66, max(0.34, 0.5 + 0.32 * (k - j) / max(n_out, n_in, 2)))

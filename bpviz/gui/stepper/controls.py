@@ -14,6 +14,7 @@ from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
 
 ERROR_STYLE = "border: 2px solid #c8321e; border-radius: 3px;"
 INITS = {"constant 0.1": "constant:0.1", "random (seeded)": "tutorial"}
+CUSTOM = "custom"  # the preset combo shows this once a field differs from the preset
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -44,7 +45,7 @@ class ControlsPanel(QGroupBox):
         super().__init__("Network and data", parent)
         self.recipe = recipe
         self.preset = QComboBox()
-        self.preset.addItems(list(TOY_PRESETS))
+        self.preset.addItems([*TOY_PRESETS, CUSTOM])
         self.hidden = QLineEdit()
         self.hidden.setPlaceholderText("none (e.g. 2 or 3,2)")
         self.activation = QComboBox()
@@ -67,17 +68,16 @@ class ControlsPanel(QGroupBox):
         self.epochs.setRange(1, 10_000)
         self.epochs.setValue(10)
         self.run_button = QPushButton("Run epochs")
+        for field in (self.preset, self.hidden, self.activation, self.loss, self.lr):
+            field.setMinimumWidth(90)
         form = QFormLayout()
         form.addRow("Preset", self.preset)
         form.addRow("Hidden layers", self.hidden)
         form.addRow("Activation", self.activation)
         form.addRow("Loss", self.loss)
         form.addRow("Learning rate", self.lr)
-        init_row = QHBoxLayout()
-        init_row.addWidget(self.init, 1)
-        init_row.addWidget(QLabel("seed"))
-        init_row.addWidget(self.seed)
-        form.addRow("Init", init_row)
+        form.addRow("Init", self.init)
+        form.addRow("Seed", self.seed)
         form.addRow("Sample (row)", self.sample)
         run_row = QHBoxLayout()
         run_row.addWidget(self.epochs)
@@ -105,8 +105,7 @@ class ControlsPanel(QGroupBox):
         widgets = (self.preset, self.hidden, self.activation, self.loss, self.lr, self.init, self.seed)
         for widget in widgets:
             widget.blockSignals(True)
-        if recipe.name in PRESETS:
-            self.preset.setCurrentText(recipe.name)
+        self.preset.setCurrentText(recipe.name if recipe == PRESETS.get(recipe.name) else CUSTOM)
         self.hidden.setText(",".join(map(str, recipe.layers[:-1])))
         self.activation.setCurrentText(recipe.activation if len(recipe.layers) > 1 else recipe.output_activation)
         self.loss.setCurrentText(recipe.loss)
@@ -129,7 +128,8 @@ class ControlsPanel(QGroupBox):
         self.error.setVisible(bool(message))
 
     def _on_preset(self, name: str) -> None:
-        self.recipeChanged.emit(PRESETS[name])
+        if name in PRESETS:  # "custom" keeps the settings as they are
+            self.recipeChanged.emit(PRESETS[name])
 
     def _on_edited(self, *_) -> None:
         try:

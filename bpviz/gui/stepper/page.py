@@ -79,6 +79,7 @@ class StepPage(QWidget):
 
     def _build_layout(self) -> None:
         left = QWidget()
+        left.setMaximumWidth(330)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.controls)
@@ -94,6 +95,7 @@ class StepPage(QWidget):
         center.addWidget(self.equation)
         center.setStretchFactor(0, 3)
         center.setStretchFactor(1, 2)
+        center.setSizes([480, 300])
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +105,7 @@ class StepPage(QWidget):
         for widget, stretch in ((left, 0), (center, 1), (right, 0)):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
-        splitter.setSizes([300, 760, 260])
+        splitter.setSizes([250, 820, 210])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)

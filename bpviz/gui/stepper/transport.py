@@ -18,11 +18,11 @@ class Transport(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         for name, icon, tip, slot in (
             ("restart", QStyle.StandardPixmap.SP_BrowserReload, "Restart this trace", controller.restart),
-            ("previous_phase", QStyle.StandardPixmap.SP_MediaSkipBackward, "Previous phase (PgUp)", controller.previous_phase),
+            ("phase_start", QStyle.StandardPixmap.SP_MediaSkipBackward, "Start of this phase (Home); PgUp: previous phase", controller.phase_start),
             ("back", QStyle.StandardPixmap.SP_MediaSeekBackward, "Step back (←)", controller.step_back),
             ("play", QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)", controller.toggle_play),
             ("forward", QStyle.StandardPixmap.SP_MediaSeekForward, "Step forward (→)", controller.step_forward),
-            ("next_phase", QStyle.StandardPixmap.SP_MediaSkipForward, "Next phase (PgDn)", controller.next_phase),
+            ("phase_end", QStyle.StandardPixmap.SP_MediaSkipForward, "End of this phase (End); PgDn: next phase", controller.phase_end),
         ):
             button = QToolButton()
             button.setIcon(icons.standardIcon(icon))
