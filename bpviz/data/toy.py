@@ -66,21 +66,25 @@ def get_table(name: str) -> Table:
     return TABLES[name]
 
 
-def csv_header(path: str | os.PathLike) -> list[str]:
-    """The column names of a CSV file (its first non-empty row), for choosing columns."""
-    path = Path(path)
+def _rows(path: Path) -> list[list[str]]:
+    """The file's non-empty rows; errors name the file."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            for row in csv.reader(handle):
-                if any(cell.strip() for cell in row):
-                    return [cell.strip() for cell in row]
+            return [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not a text CSV file (expected UTF-8 text)") from None
     except (OSError, csv.Error) as exc:
         raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
-    raise DataError(f"{path}: the file is empty; expected a header row and data rows")
+
+
+def csv_header(path: str | os.PathLike) -> list[str]:
+    """The column names of a CSV file (its first non-empty row), for choosing columns."""
+    rows = _rows(Path(path))
+    if not rows:
+        raise DataError(f"{path}: the file is empty; expected a header row and data rows")
+    return [cell.strip() for cell in rows[0]]
 
 
 def load_csv(path: str | os.PathLike, features=None, target: str | None = None) -> Table:
@@ -91,15 +95,7 @@ def load_csv(path: str | os.PathLike, features=None, target: str | None = None) 
     file, and the row and column where it applies.
     """
     path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text CSV file (expected UTF-8 text)") from None
-    except (OSError, csv.Error) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
+    rows = _rows(path)
     if not rows:
         raise DataError(f"{path}: the file is empty; expected a header row and data rows")
     header = [cell.strip() for cell in rows[0]]
