@@ -42,6 +42,12 @@ class EquationPanel(QFrame):
                        self.chain_box, self.note, self.details):
             layout.addWidget(widget)
         layout.addStretch(1)
+        for widget in (self.chain_title, self.chain_box, self.note):
+            # Hidden rows keep their room, so the graph above does not jump as steps change.
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+        self.chain_box.setMinimumHeight(int(size * 3.4))
         self.factor_labels: list[MathLabel] = []
         self.size = size
         self.set_step(None)
