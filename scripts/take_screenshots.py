@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         page.controller.set_index(index)
         settle(700)  # let the arrow pulse arrive
         save(window, args.out / name)
+    window.focus_action.setChecked(True)
+    settle(300)
+    save(window, args.out / "step-focus.png")
+    window.focus_action.setChecked(False)
     window._on_about()
     settle()
     save(window._about, args.out / "about.png")

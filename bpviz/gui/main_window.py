@@ -30,6 +30,11 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on some desktops
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
+        self.focus_action = QAction("&Focus on the graph", self)
+        self.focus_action.setCheckable(True)
+        self.focus_action.setShortcut(QKeySequence("F"))
+        self.focus_action.setToolTip("Hide the side panels so the graph and the equation fill the window (F)")
+        self.focus_action.toggled.connect(self.step_page.set_focus_mode)
         self.about_action = QAction("&About bpviz", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about)
@@ -38,8 +43,13 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.quit_action)
+        view_menu = menus.addMenu("&View")
+        view_menu.addAction(self.focus_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
+        # The window itself holds the actions too, so their shortcuts work wherever the
+        # focus is in it (a menu is a window of its own).
+        self.addActions([self.quit_action, self.focus_action])
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

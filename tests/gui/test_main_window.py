@@ -17,7 +17,7 @@ def test_main_window_opens_with_menus_and_closes(qtbot):
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "bpviz"
-    assert _menu_titles(window) == ["File", "Help"]
+    assert _menu_titles(window) == ["File", "View", "Help"]
     assert window.pages.count() == 1
     assert window.close()
     assert not window.isVisible()
@@ -29,6 +29,7 @@ def test_quit_action_closes_the_window(qtbot):
     window.show()
     window.quit_action.trigger()
     assert not window.isVisible()
+    assert window.quit_action in window.actions()  # its shortcut works anywhere in the window
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 
 
@@ -46,3 +47,19 @@ def test_about_credits_mnist_and_its_authors(qtbot):
     dialog.reject()
     assert not dialog.isVisible()
     assert QApplication.activeModalWidget() is None
+
+
+def test_focus_mode_gives_the_graph_the_window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    graph = window.step_page.graph
+    before = graph.width()
+    assert window.focus_action.shortcut().toString() == "F" and window.focus_action in window.actions()
+    window.focus_action.trigger()
+    assert window.step_page.focus_mode()
+    qtbot.waitUntil(lambda: graph.width() > before + 300)
+    window.focus_action.trigger()
+    assert not window.step_page.focus_mode()

@@ -47,7 +47,7 @@ class EquationPanel(QFrame):
             policy = widget.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             widget.setSizePolicy(policy)
-        self.chain_box.setMinimumHeight(int(size * 3.4))
+        self.chain_box.setMinimumHeight(int(size * 4.4))
         self.factor_labels: list[MathLabel] = []
         self.size = size
         self.set_step(None)

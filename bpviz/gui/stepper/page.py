@@ -101,6 +101,7 @@ class StepPage(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self._boxed("Steps", self.timeline), 3)
         right_layout.addWidget(self._boxed("Pinned values", self.inspector), 1)
+        self.side_panels = (left, right)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((left, 0), (center, 1), (right, 0)):
             splitter.addWidget(widget)
@@ -129,6 +130,16 @@ class StepPage(QWidget):
             shortcut.activated.connect(getattr(c, action))
             self.shortcuts[key] = shortcut
         self.graph.set_pulse_duration(c.pulse_ms())
+
+    def set_focus_mode(self, on: bool) -> None:
+        """Hide the form, plots and timeline so the graph and the equation fill the page:
+        the numbers on the graph then read from the back of a room."""
+        for panel in self.side_panels:
+            panel.setVisible(not on)
+        self.graph.reset_zoom()
+
+    def focus_mode(self) -> bool:
+        return not self.side_panels[0].isVisible()
 
     # --- model changes --------------------------------------------------------------
     def set_recipe(self, recipe: Recipe, table: Table | None = None) -> bool:
