@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for the PNGs")
     args = parser.parse_args(argv)
-    app = create_application()
+    create_application()  # the process's QApplication; windows need it first
     window = MainWindow()
     window.resize(1280, 800)
     window.show()

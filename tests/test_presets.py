@@ -30,19 +30,15 @@ def test_tutorial_cost_is_below_0_31_at_iteration_100():
 
 
 @pytest.mark.slow
-def test_tutorial_reproduces_the_published_accuracies():
-    recipe = get_preset("tutorial")
+@pytest.mark.parametrize("preset, train_correct, test_correct", [
+    ("tutorial", 10821, 1791),
+    ("tutorial-bigger", 10699, 1783),
+])
+def test_the_tutorials_published_accuracies_are_reproduced(preset, train_correct, test_correct):
+    recipe = get_preset(preset)
     final = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
-    assert round(final.train_accuracy * 11272) == 10821
-    assert round(final.test_accuracy * 1866) == 1791
-
-
-@pytest.mark.slow
-def test_tutorial_bigger_reproduces_the_published_accuracies():
-    recipe = get_preset("tutorial-bigger")
-    final = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
-    assert round(final.train_accuracy * 11272) == 10699
-    assert round(final.test_accuracy * 1866) == 1783
+    assert round(final.train_accuracy * 11272) == train_correct
+    assert round(final.test_accuracy * 1866) == test_correct
 
 
 def test_a_train_size_subset_keeps_both_digits():

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from bpviz.gui import style
 from bpviz.gui.graph.layout import NODE_RADIUS
-from bpviz.nn.notation import number, result
+from bpviz.nn.notation import result
 
 
 @lru_cache(maxsize=64)

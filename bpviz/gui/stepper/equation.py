@@ -3,7 +3,6 @@ for a weight's gradient, the whole chain of factors, each coloured like its arro
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bpviz.gui import style

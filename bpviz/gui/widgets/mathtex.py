@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -287,7 +287,3 @@ class MathLabel(QWidget):
         paint(painter, box, 0, box.ascent - box.height / 2, self._color)
         painter.end()
 
-
-def bounding_rect(latex: str, size: float) -> QRectF:
-    box = layout(latex, size)
-    return QRectF(0, -box.ascent, box.width, box.height)
