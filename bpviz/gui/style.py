@@ -16,6 +16,8 @@ NODE_FILL = QColor("#ffffff")
 NODE_READ = QColor("#fff4cc")
 REUSED = QColor("#7b3fb5")
 BACKGROUND = QColor("#f7f8fa")
+LABEL_FILL = QColor(255, 255, 255, 238)
+LABEL_BORDER = QColor("#c8cdd4")
 
 PHASE_COLORS = {"forward": FORWARD, "loss": FORWARD, "backward": BACKWARD, "update": UPDATE}
 

@@ -55,11 +55,19 @@ def test_focus_mode_gives_the_graph_the_window(qtbot):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    graph = window.step_page.graph
-    before = graph.width()
+    page = window.step_page
+    graph = page.graph
+    page.controller.set_index(20)  # a weight's gradient: the longest chain of factors
+    before, zoom = graph.width(), graph.transform().m11()
+    assert not page.equation.is_side_by_side()
     assert window.focus_action.shortcut().toString() == "F" and window.focus_action in window.actions()
     window.focus_action.trigger()
-    assert window.step_page.focus_mode()
+    assert page.focus_mode()
     qtbot.waitUntil(lambda: graph.width() > before + 300)
+    # The chain of factors moves beside the three lines, the graph takes the height, and
+    # everything on it is drawn half as large again.
+    qtbot.waitUntil(page.equation.is_side_by_side)
+    qtbot.waitUntil(lambda: graph.transform().m11() > 1.4 * zoom)
     window.focus_action.trigger()
-    assert not window.step_page.focus_mode()
+    assert not page.focus_mode()
+    qtbot.waitUntil(lambda: not page.equation.is_side_by_side())

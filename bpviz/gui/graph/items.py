@@ -10,11 +10,14 @@ import math
 from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from bpviz.gui import style
-from bpviz.gui.graph.layout import NODE_RADIUS
+from bpviz.gui.graph.layout import (
+    GRADIENT_BOX, NAME_BOX, NODE_RADIUS, Z_BOX, label_rect,
+)
+from bpviz.gui.widgets import mathtex
 from bpviz.nn.notation import result
 
 
@@ -32,12 +35,58 @@ def fmt(value) -> str:
     return result(value).text if value is not None else ""
 
 
-class NodeItem(QGraphicsItem):
-    """A unit: a circle with its output a inside, z above, dz and da below once known."""
+def tex(value) -> str:
+    return result(value).latex if value is not None else ""
 
-    def __init__(self, node_id: str, title: str, subtitle: str = ""):
+
+def draw_math(painter: QPainter, latex: str, size: float, rect: QRectF, color: QColor,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> None:
+    """Typeset ``latex`` centred vertically in ``rect`` (horizontally as ``align`` says),
+    shrunk to fit its width."""
+    box = mathtex.layout(latex, size)
+    scale = min(1.0, rect.width() / box.width) if box.width else 1.0
+    width = box.width * scale
+    if align & Qt.AlignmentFlag.AlignRight:
+        x = rect.right() - width
+    elif align & Qt.AlignmentFlag.AlignLeft:
+        x = rect.left()
+    else:
+        x = rect.center().x() - width / 2
+    painter.save()
+    painter.translate(x, rect.center().y())
+    painter.scale(scale, scale)
+    mathtex.paint(painter, box, 0, box.ascent - box.height / 2, color)
+    painter.restore()
+
+
+def draw_text_fit(painter: QPainter, text: str, font: QFont, rect: QRectF, color: QColor,
+                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> None:
+    """Plain text in ``rect``, centred vertically, shrunk (never cut) to fit its width."""
+    painter.setFont(font)
+    painter.setPen(color)
+    width = painter.fontMetrics().horizontalAdvance(text)
+    scale = min(1.0, rect.width() / width) if width else 1.0
+    painter.save()
+    painter.translate(rect.center())
+    painter.scale(scale, scale)
+    painter.drawText(QRectF(-rect.width() / 2 / scale, -rect.height() / 2, rect.width() / scale, rect.height()),
+                     align | Qt.AlignmentFlag.AlignVCenter, text)
+    painter.restore()
+
+
+def _rect(box: tuple[float, float, float, float]) -> QRectF:
+    left, top, right, bottom = box
+    return QRectF(left, top, right - left, bottom - top)
+
+
+class NodeItem(QGraphicsItem):
+    """A unit: a circle with its symbol and output a inside, z above, and below it dz and
+    da once known; an input shows its feature's name on its left."""
+
+    def __init__(self, node_id: str, title: str, subtitle: str = "", latex: str = ""):
         super().__init__()
         self.node_id, self.title, self.subtitle = node_id, title, subtitle
+        self.latex = latex or title
         self.values: dict[str, object] = {}
         self.role = ""  # "", "read", "current"
         self.color = style.INK
@@ -49,8 +98,9 @@ class NodeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
-        r = NODE_RADIUS
-        return QRectF(-r - 62, -r - 34, 2 * r + 124, 2 * r + 100)
+        r = NODE_RADIUS + 8
+        return QRectF(-r, -r, 2 * r, 2 * r).united(_rect(Z_BOX)).united(_rect(GRADIENT_BOX)) \
+            .united(_rect(NAME_BOX))
 
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:
         if (values, role, color, reused) != (self.values, self.role, self.color, self.reused):
@@ -68,37 +118,28 @@ class NodeItem(QGraphicsItem):
         r = NODE_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fill = style.NODE_READ if self.role == "read" else style.NODE_FILL
-        width = 4.5 if self.role == "current" else 2.0
-        pen = QPen(self.color if self.role else style.INK, width)
-        painter.setPen(pen)
+        width = 5.0 if self.role == "current" else 2.2
+        painter.setPen(QPen(self.color if self.role else style.INK, width))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), r, r)
         if self.reused:
-            painter.setPen(QPen(style.REUSED, 2.0, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(style.REUSED, 2.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 6, r + 6)
-        painter.setPen(style.INK)
-        painter.setFont(_font(11, italic=True))
-        painter.drawText(QRectF(-r, -r + 5, 2 * r, 18), Qt.AlignmentFlag.AlignCenter, self.title)
+        draw_math(painter, self.latex, 14, QRectF(-r + 8, -r + 5, 2 * r - 16, 26), style.INK)
         main = self.values.get("a", self.values.get("x"))
         if main is not None:
-            painter.setFont(_font(17, bold=True))
-            painter.drawText(QRectF(-r - 10, -7, 2 * r + 20, 28), Qt.AlignmentFlag.AlignCenter, fmt(main))
-        painter.setFont(_font(13.5))
+            draw_text_fit(painter, fmt(main), _font(18, bold=True), QRectF(-r + 3, -6, 2 * r - 6, 30), style.INK)
         if "z" in self.values:
-            painter.setPen(style.FORWARD)
-            painter.drawText(QRectF(-r - 60, -r - 30, 2 * r + 120, 24), Qt.AlignmentFlag.AlignCenter,
-                             f"z = {fmt(self.values['z'])}")
-        below = [(key, self.values[key]) for key in ("da", "dz") if key in self.values]
-        painter.setPen(style.BACKWARD)
-        for i, (key, value) in enumerate(below):
-            painter.drawText(QRectF(-r - 30, r + 4 + i * 22, 2 * r + 60, 24), Qt.AlignmentFlag.AlignCenter,
-                             f"{key} = {fmt(value)}")
+            draw_math(painter, "z = " + tex(self.values["z"]), 14, _rect(Z_BOX), style.FORWARD)
+        below = [key for key in ("da", "dz") if key in self.values]
+        box = _rect(GRADIENT_BOX)
+        for i, key in enumerate(below):
+            line = QRectF(box.left(), box.top() + 4 + i * 25, box.width(), 25)
+            draw_math(painter, f"{key} = " + tex(self.values[key]), 14, line, style.BACKWARD)
         if self.subtitle:
-            painter.setPen(style.MUTED)
-            painter.setFont(_font(11))
-            painter.drawText(QRectF(-r - 60, r + 4 + len(below) * 22, 2 * r + 120, 20),
-                             Qt.AlignmentFlag.AlignCenter, self.subtitle)
+            draw_text_fit(painter, self.subtitle, _font(13), _rect(NAME_BOX), style.MUTED,
+                          Qt.AlignmentFlag.AlignRight)
 
 
 class LossItem(NodeItem):
@@ -107,29 +148,29 @@ class LossItem(NodeItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         r = NODE_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        width = 4.5 if self.role == "current" else 2.0
+        width = 5.0 if self.role == "current" else 2.2
         painter.setPen(QPen(self.color if self.role else style.INK, width))
         painter.setBrush(QBrush(style.NODE_READ if self.role == "read" else style.NODE_FILL))
         painter.drawRoundedRect(QRectF(-r, -r, 2 * r, 2 * r), 10, 10)
-        painter.setPen(style.INK)
-        painter.setFont(_font(13, bold=True, italic=True))
-        painter.drawText(QRectF(-r, -r + 4, 2 * r, 24), Qt.AlignmentFlag.AlignCenter, "J")
+        draw_math(painter, "J", 15, QRectF(-r, -r + 6, 2 * r, 26), style.INK)
         if "J" in self.values:
-            painter.setFont(_font(11.5, bold=True))
-            painter.drawText(QRectF(-r - 20, -2, 2 * r + 40, 24), Qt.AlignmentFlag.AlignCenter,
-                             fmt(self.values["J"]))
+            draw_text_fit(painter, fmt(self.values["J"]), _font(16, bold=True), QRectF(-r + 4, -4, 2 * r - 8, 30),
+                          style.INK)
 
     def tooltip_text(self) -> str:
         return f"J = {fmt(self.values['J'])}" if "J" in self.values else "J (not computed yet)"
 
 
 class EdgeItem(QGraphicsItem):
-    """A weight: width follows |w|, a solid line for w ≥ 0 and a dotted one for w < 0;
-    its label shows w, then dw once backward has it, then the update."""
+    """A weight: width follows |w|, a solid line for w ≥ 0 and a dotted one for w < 0.
+    Its label names it, w^[l]_jk = value, then adds dw once backward has it, and shows
+    the new value after the update."""
 
-    def __init__(self, edge_id: str, title: str, start: QPointF, end: QPointF, label_at: float = 0.3):
+    def __init__(self, edge_id: str, title: str, start: QPointF, end: QPointF, label_at: float = 0.5,
+                 latex: str = ""):
         super().__init__()
         self.edge_id, self.title = edge_id, title
+        self.latex = latex or title
         self.line = QLineF(start, end)
         self.label_at = label_at
         self.weight: float | None = None
@@ -137,18 +178,22 @@ class EdgeItem(QGraphicsItem):
         self.values: dict[str, object] = {}
         self.role = ""
         self.color = style.INK
-        self.label_always = True  # False on dense graphs: then only the current step's edges
+        self.label_always = True  # False when labels would cover each other: then the current step's only
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
+        self.label = EdgeLabel(self)
+
+    def label_box(self) -> QRectF:
+        anchor = self.line.pointAt(self.label_at)
+        r = label_rect(anchor.x(), anchor.y())
+        return QRectF(r.left, r.top, r.right - r.left, r.bottom - r.top)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-110, -50, 110, 50)
+        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-10, -10, 10, 10)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath(self.line.p1())
         path.lineTo(self.line.p2())
-        from PySide6.QtGui import QPainterPathStroker
-
         stroker = QPainterPathStroker()
         stroker.setWidth(14)
         return stroker.createStroke(path)
@@ -159,6 +204,9 @@ class EdgeItem(QGraphicsItem):
             self.weight, self.scale, self.values = weight, scale, dict(values)
             self.role, self.color = role, QColor(color)
             self.update()
+            # Hidden labels cost nothing to the frames of a dense graph's animation.
+            self.label.setVisible(weight is not None and (self.label_always or role == "current"))
+            self.label.update()
 
     def tooltip_text(self) -> str:
         lines = [self.title]
@@ -169,10 +217,20 @@ class EdgeItem(QGraphicsItem):
                 lines.append(("dw = " if key == "dw" else "after the update: w = ") + fmt(self.values[key]))
         return "\n".join(lines)
 
+    def label_lines(self) -> list[tuple[str, QColor]]:
+        """The label's lines as LaTeX, each with its colour."""
+        if "new" in self.values:
+            lines = [(self.latex + r" \leftarrow " + tex(self.values["new"]), style.UPDATE)]
+        else:
+            lines = [(self.latex + " = " + tex(self.weight), style.INK)]
+        if "dw" in self.values:
+            lines.append(("dw = " + tex(self.values["dw"]), style.BACKWARD))
+        return lines
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         magnitude = 0 if self.weight is None else abs(self.weight) / self.scale if self.scale else 0
-        width = 1.2 + 5.5 * min(magnitude, 1.0)
+        width = 1.4 + 6.0 * min(magnitude, 1.0)
         negative = self.weight is not None and self.weight < 0
         color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
@@ -181,28 +239,37 @@ class EdgeItem(QGraphicsItem):
         pen.setStyle(Qt.PenStyle.DotLine if negative else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.drawLine(self.line)
-        if self.weight is None or not (self.label_always or self.role == "current"):
-            return
-        anchor = self.line.pointAt(self.label_at)
-        # The value only: the symbol is in the tooltip and the equation panel, and short
-        # labels keep crossing edges readable.
-        if "new" in self.values:
-            lines = [(f"{fmt(self.weight)} → {fmt(self.values['new'])}", style.UPDATE)]
-        else:
-            lines = [(fmt(self.weight), style.INK)]
-        if "dw" in self.values:
-            lines.append((f"dw = {fmt(self.values['dw'])}", style.BACKWARD))
-        painter.setFont(_font(12.5))
-        metrics = painter.fontMetrics()
-        w = max(metrics.horizontalAdvance(text) for text, _ in lines) + 10
-        h = 21 * len(lines) + 4
-        box = QRectF(anchor.x() - w / 2, anchor.y() - h / 2, w, h)
-        painter.setPen(QPen(QColor(200, 205, 212), 1))
-        painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        painter.drawRoundedRect(box, 4, 4)
-        for i, (text, c) in enumerate(lines):
-            painter.setPen(c)
-            painter.drawText(QRectF(box.left(), box.top() + 2 + 21 * i, w, 21), Qt.AlignmentFlag.AlignCenter, text)
+
+
+class EdgeLabel(QGraphicsItem):
+    """An edge's label, drawn above the step arrows so that an arrow never hides a value."""
+
+    def __init__(self, edge: EdgeItem):
+        super().__init__()
+        self.edge = edge
+        self.setZValue(1.5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setVisible(False)  # until its edge has a weight to show
+
+    def boundingRect(self) -> QRectF:
+        return self.edge.label_box().adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        edge = self.edge
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lines = edge.label_lines()
+        area = edge.label_box()
+        line_height = 24.0
+        height = line_height * len(lines) + 2
+        box = QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
+        current = edge.role == "current"
+        painter.setPen(QPen(edge.color if current else style.LABEL_BORDER, 1.6 if current else 1.0))
+        painter.setBrush(QBrush(style.LABEL_FILL))
+        painter.drawRoundedRect(box, 5, 5)
+        for i, (latex, color) in enumerate(lines):
+            draw_math(painter, latex, 13.5, QRectF(box.left() + 5, box.top() + 1 + i * line_height,
+                                                   box.width() - 10, line_height), color)
 
 
 class ArrowItem(QGraphicsItem):

@@ -1,29 +1,200 @@
-"""Where each node of a layer graph goes: layers left to right, units centred vertically."""
+"""Where everything of a layer graph goes, in scene units: units in layers left to right,
+centred vertically, and each weight's label at a point of its edge where it covers no
+other label and no unit's values.
+
+Pure geometry (no Qt), so the promise "labels never cover each other" is tested for
+every graph size the step page accepts.
+"""
 
 from __future__ import annotations
 
-from bpviz.nn.notation import LOSS_NODE, node_id
+from dataclasses import dataclass
+from functools import lru_cache
 
-LAYER_GAP = 330.0
-UNIT_GAP = 240.0
-NODE_RADIUS = 36.0
+from bpviz.nn.notation import LOSS_NODE, edge_id, node_id
+
+LAYER_GAP = 300.0
+UNIT_GAP = 205.0
+NODE_RADIUS = 40.0
+#: Beside an input unit, on its left: the feature's name (left, top, right, bottom).
+NAME_BOX = (-NODE_RADIUS - 118, -13.0, -NODE_RADIUS - 6, 13.0)
+#: Above a unit, z; below it, da and dz.
+Z_BOX = (-66.0, -NODE_RADIUS - 32, 66.0, -NODE_RADIUS + 2)
+GRADIENT_BOX = (-66.0, NODE_RADIUS - 2, 66.0, NODE_RADIUS + 52)
+#: The largest label a weight gets: two lines, "w[l]jk = value" and "dw = value".
+LABEL_WIDTH, LABEL_HEIGHT = 128.0, 50.0
+#: Where along an edge a label may sit (0 at the input end), most preferred first.
+LABEL_SPOTS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.18, 0.82)
 
 
-def node_positions(layer_sizes: list[int]) -> dict[str, tuple[float, float]]:
-    """Scene coordinates of every unit ("n{l}.{j}") and of the loss node "J"."""
+@dataclass(frozen=True)
+class Rect:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlap(self, other: "Rect") -> float:
+        """The area the two rectangles share (0 when they only touch)."""
+        if isinstance(other, Circle):
+            return other.overlap(self)
+        w = min(self.right, other.right) - max(self.left, other.left)
+        h = min(self.bottom, other.bottom) - max(self.top, other.top)
+        return w * h if w > 0 and h > 0 else 0.0
+
+    def united(self, other: "Rect") -> "Rect":
+        return Rect(min(self.left, other.left), min(self.top, other.top),
+                    max(self.right, other.right), max(self.bottom, other.bottom))
+
+
+@dataclass(frozen=True)
+class Circle:
+    x: float
+    y: float
+    r: float
+
+    def overlap(self, rect: Rect) -> float:
+        """How deep the rectangle reaches into the circle (0 when it stays outside)."""
+        dx = max(rect.left - self.x, 0.0, self.x - rect.right)
+        dy = max(rect.top - self.y, 0.0, self.y - rect.bottom)
+        depth = self.r - (dx * dx + dy * dy) ** 0.5
+        return depth * depth if depth > 0 else 0.0
+
+
+def node_positions(layer_sizes: list[int], gap: float = LAYER_GAP) -> dict[str, tuple[float, float]]:
+    """Scene coordinates of every unit ("n{l}.{j}") and of the loss node "J", layers
+    ``gap`` apart."""
     tallest = max(layer_sizes)
     positions = {}
     for l, n in enumerate(layer_sizes):
         top = (tallest - n) * UNIT_GAP / 2
         for j in range(1, n + 1):
-            positions[node_id(l, j)] = (l * LAYER_GAP, top + (j - 1) * UNIT_GAP)
+            positions[node_id(l, j)] = (l * gap, top + (j - 1) * UNIT_GAP)
     last = len(layer_sizes) - 1
-    positions[LOSS_NODE] = (last * LAYER_GAP + LAYER_GAP * 0.6, (tallest - 1) * UNIT_GAP / 2)
+    positions[LOSS_NODE] = (last * gap + LAYER_GAP * 0.45, (tallest - 1) * UNIT_GAP / 2)
     return positions
 
 
-def label_position(j: int, k: int, n_out: int, n_in: int) -> float:
-    """Where along edge k → j its label sits (0 at k, 1 at j): level edges in the middle,
-    rising and falling ones a little either side of it, so that crossing labels stay
-    apart and clear of the units' own values."""
-    return min(0.66, max(0.34, 0.5 + 0.32 * (k - j) / max(n_out, n_in, 2)))
+def node_parts(nid: str, x: float, y: float) -> list:
+    """The room a unit takes: its circle (with a little air), and its texts: the feature's
+    name for an input, z above and the gradients below for a computed unit."""
+    boxes = [NAME_BOX] if nid.startswith("n0.") else [] if nid == LOSS_NODE else [Z_BOX, GRADIENT_BOX]
+    return [Circle(x, y, NODE_RADIUS + 5)] + [Rect(x + a, y + b, x + c, y + d) for a, b, c, d in boxes]
+
+
+def label_rect(x: float, y: float) -> Rect:
+    return Rect(x - LABEL_WIDTH / 2, y - LABEL_HEIGHT / 2, x + LABEL_WIDTH / 2, y + LABEL_HEIGHT / 2)
+
+
+def edge_ends(p: tuple[float, float], q: tuple[float, float]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The visible part of the edge p → q: from rim to rim of the two units."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    length = (dx * dx + dy * dy) ** 0.5 or 1.0
+    ux, uy = dx / length * NODE_RADIUS, dy / length * NODE_RADIUS
+    return (p[0] + ux, p[1] + uy), (q[0] - ux, q[1] - uy)
+
+
+@dataclass(frozen=True)
+class LabelPlan:
+    at: dict[str, float]  # edge id -> fraction along its visible line
+    clear: bool  # every label fits without covering another or a unit's values
+
+
+def label_plan(layer_sizes: list[int], positions: dict[str, tuple[float, float]] | None = None,
+               budget: int = 1500) -> LabelPlan:
+    """Choose each weight label's spot so that no label covers another label or a unit's
+    values, preferring spots near the middle of the edge.
+
+    A depth-first search, the most constrained label first, finds a clear plan when there
+    is one within ``budget`` tries (instant for the toy networks); otherwise each label
+    takes its most central spot that covers no unit, and the plan says it is not clear."""
+    positions = positions or node_positions(layer_sizes)
+    fixed = [part for nid, xy in positions.items() for part in node_parts(nid, *xy)]
+    free: dict[str, list[tuple[float, Rect]]] = {}
+    for l in range(1, len(layer_sizes)):
+        for j in range(1, layer_sizes[l] + 1):
+            for k in range(1, layer_sizes[l - 1] + 1):
+                (x0, y0), (x1, y1) = edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)])
+                rects = [(t, label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)) for t in LABEL_SPOTS]
+                free[edge_id(l, j, k)] = [(t, r) for t, r in rects if not any(p.overlap(r) for p in fixed)]
+    order = sorted(free, key=lambda eid: len(free[eid]))
+    chosen: dict[str, tuple[float, Rect]] = {}
+    tries = 0
+
+    def place(i: int) -> bool:
+        nonlocal tries
+        if i == len(order):
+            return True
+        eid = order[i]
+        for t, rect in free[eid]:
+            tries += 1
+            if tries > budget:
+                return False
+            if not any(rect.overlap(other) for _, other in chosen.values()):
+                chosen[eid] = (t, rect)
+                if place(i + 1):
+                    return True
+                del chosen[eid]
+        return False
+
+    if all(free.values()) and place(0):
+        return LabelPlan({eid: chosen[eid][0] for eid in free}, True)
+    return LabelPlan({eid: (spots[0][0] if spots else LABEL_SPOTS[0]) for eid, spots in free.items()}, False)
+
+
+def scene_bounds(positions: dict[str, tuple[float, float]], labels: list[Rect], margin: float = 14.0) -> Rect:
+    """The rectangle that holds every unit with its texts, and every label."""
+    rects = list(labels)
+    for nid, (x, y) in positions.items():
+        for part in node_parts(nid, x, y):
+            rects.append(Rect(x - part.r, y - part.r, x + part.r, y + part.r) if isinstance(part, Circle) else part)
+    out = rects[0]
+    for rect in rects[1:]:
+        out = out.united(rect)
+    return Rect(out.left - margin, out.top - margin, out.right + margin, out.bottom + margin)
+
+
+#: Layer gaps tried, narrowest first, until every label fits.
+GAPS = (LAYER_GAP, 340.0, 380.0, 420.0, 480.0)
+#: Above this many weights, labels are shown for the current step only, whatever the room.
+DENSE_EDGES = 40
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    positions: dict[str, tuple[float, float]]
+    label_at: dict[str, float]
+    labels_fit: bool  # False: show weight labels for the current step only
+    bounds: Rect
+
+
+@lru_cache(maxsize=64)
+def graph_layout(layer_sizes: tuple[int, ...]) -> GraphLayout:
+    """The layout of a graph: the narrowest layer gap at which every weight's label fits."""
+    sizes = list(layer_sizes)
+    n_edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    plan = None
+    for gap in GAPS if n_edges <= DENSE_EDGES else GAPS[:1]:
+        positions = node_positions(sizes, gap)
+        plan = label_plan(sizes, positions) if n_edges <= DENSE_EDGES else None
+        if plan is not None and plan.clear:
+            break
+    if plan is None or not plan.clear:
+        positions = node_positions(sizes)
+        plan = LabelPlan({eid: LABEL_SPOTS[0] for eid in _edge_ids(sizes)}, False)
+    labels = []
+    if plan.clear:
+        for eid, t in plan.at.items():
+            (x0, y0), (x1, y1) = _edge_line(eid, positions)
+            labels.append(label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
+    return GraphLayout(positions, plan.at, plan.clear, scene_bounds(positions, labels))
+
+
+def _edge_ids(sizes: list[int]) -> list[str]:
+    return [edge_id(l, j, k) for l in range(1, len(sizes))
+            for j in range(1, sizes[l] + 1) for k in range(1, sizes[l - 1] + 1)]
+
+
+def _edge_line(eid: str, positions):
+    l, j, k = (int(part) for part in eid[1:].split("."))
+    return edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)])

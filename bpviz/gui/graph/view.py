@@ -12,14 +12,9 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, LossItem, NodeItem
-from bpviz.gui.graph.layout import NODE_RADIUS, label_position, node_positions
+from bpviz.gui.graph.layout import edge_ends, graph_layout
 from bpviz.gui.graph.state import view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
-
-
-#: Above this many edges, weight labels show for the current step only (and on hover):
-#: more would cover each other.
-DENSE_EDGES = 40
 
 
 class GraphView(QGraphicsView):
@@ -56,28 +51,29 @@ class GraphView(QGraphicsView):
         self.pulse.stop()
         scene.clear()
         self.nodes, self.edges, self.arrows = {}, {}, []
-        self._positions = node_positions(list(layer_sizes))
+        plan = graph_layout(tuple(int(n) for n in layer_sizes))
+        self._positions = plan.positions
         self._params = {k: v.copy() for k, v in params.items()}
         L = len(layer_sizes) - 1
         for l, n in enumerate(layer_sizes):
             for j in range(1, n + 1):
-                title = sym("x", None, j).text if l == 0 else sym("a", l, j).text
+                symbol = sym("x", None, j) if l == 0 else sym("a", l, j)
                 subtitle = feature_names[j - 1] if l == 0 and j - 1 < len(feature_names) else ""
-                self._add_node(NodeItem(node_id(l, j), title, subtitle))
+                self._add_node(NodeItem(node_id(l, j), symbol.text, subtitle, symbol.latex))
         self._add_node(LossItem(LOSS_NODE, "J"))
         for l in range(1, L + 1):
             for j in range(1, layer_sizes[l] + 1):
                 for k in range(1, layer_sizes[l - 1] + 1):
-                    at = label_position(j, k, layer_sizes[l], layer_sizes[l - 1])
-                    self._add_edge(edge_id(l, j, k), sym("w", l, j, k).text, node_id(l - 1, k), node_id(l, j), at)
+                    eid, symbol = edge_id(l, j, k), sym("w", l, j, k)
+                    self._add_edge(EdgeItem(eid, symbol.text, *self._ends(node_id(l - 1, k), node_id(l, j)),
+                                            plan.label_at[eid], symbol.latex))
         for j in range(1, layer_sizes[L] + 1):
-            self._add_edge(loss_edge_id(j), f"J ← a[{L}]_{j}", node_id(L, j), LOSS_NODE, 0.5)
-        dense = len(self.edges) > DENSE_EDGES
+            self._add_edge(EdgeItem(loss_edge_id(j), f"J ← a[{L}]_{j}", *self._ends(node_id(L, j), LOSS_NODE)))
         for item in self.edges.values():
-            item.label_always = not dense
+            item.label_always = plan.labels_fit
         self.set_inputs(inputs)
-        rect = scene.itemsBoundingRect().adjusted(-30, -30, 30, 30)
-        scene.setSceneRect(rect)
+        b = plan.bounds
+        scene.setSceneRect(QRectF(b.left, b.top, b.right - b.left, b.bottom - b.top))
         self._user_zoomed = False
         self.fit()
 
@@ -88,14 +84,14 @@ class GraphView(QGraphicsView):
         self.scene().addItem(item)
         self.nodes[item.node_id] = item
 
-    def _add_edge(self, eid, title, start, end, at) -> None:
-        p, q = QPointF(*self._positions[start]), QPointF(*self._positions[end])
-        direction = q - p
-        length = (direction.x() ** 2 + direction.y() ** 2) ** 0.5 or 1
-        unit = QPointF(direction.x() / length, direction.y() / length)
-        item = EdgeItem(eid, title, p + unit * NODE_RADIUS, q - unit * NODE_RADIUS, at)
+    def _ends(self, start: str, end: str) -> tuple[QPointF, QPointF]:
+        p, q = edge_ends(self._positions[start], self._positions[end])
+        return QPointF(*p), QPointF(*q)
+
+    def _add_edge(self, item: EdgeItem) -> None:
         self.scene().addItem(item)
-        self.edges[eid] = item
+        self.scene().addItem(item.label)
+        self.edges[item.edge_id] = item
 
     def set_inputs(self, inputs) -> None:
         self._inputs = [float(v) for v in inputs]

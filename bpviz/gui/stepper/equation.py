@@ -3,10 +3,11 @@ for a weight's gradient, the whole chain of factors, each coloured like its arro
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bpviz.gui import style
-from bpviz.gui.widgets.mathtex import MathLabel
+from bpviz.gui.widgets.mathtex import MathLabel, layout as typeset
 from bpviz.nn.notation import result
 from bpviz.nn.trace import Step
 
@@ -15,6 +16,8 @@ PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward
 
 
 class EquationPanel(QFrame):
+    arrangementChanged = Signal(bool)  # True: the chain sits beside the three lines
+
     def __init__(self, parent: QWidget | None = None, size: float = 19.0):
         super().__init__(parent)
         self.setObjectName("equationPanel")
@@ -36,11 +39,23 @@ class EquationPanel(QFrame):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setStyleSheet(f"color: {style.MUTED.name()};")
-        layout = QVBoxLayout(self)
-        for widget in (self.heading, self.symbols, self.numbers, self.result, self.chain_title,
-                       self.chain_box, self.note, self.details):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        # The three lines on the left; the chain of factors, notes and details below them,
+        # or beside them when the panel is wide enough (a wide window, focus mode): then
+        # the panel is lower and the graph above gets the height.
+        lines, chain = QWidget(), QWidget()
+        lines_layout, chain_layout = QVBoxLayout(lines), QVBoxLayout(chain)
+        for box in (lines_layout, chain_layout):
+            box.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.heading, self.symbols, self.numbers, self.result):
+            lines_layout.addWidget(widget)
+        for widget in (self.chain_title, self.chain_box, self.note, self.details):
+            chain_layout.addWidget(widget)
+        lines_layout.addStretch(1)
+        chain_layout.addStretch(1)
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.columns.addWidget(lines, 0)
+        self.columns.addWidget(chain, 1)
+        self._needed_width = 10**6
         for widget in (self.chain_title, self.chain_box, self.note):
             # Hidden rows keep their room, so the graph above does not jump as steps change.
             policy = widget.sizePolicy()
@@ -50,6 +65,28 @@ class EquationPanel(QFrame):
         self.factor_labels: list[MathLabel] = []
         self.size = size
         self.set_step(None)
+
+    def set_trace(self, steps) -> None:
+        """Measure the widest formula and chain of ``steps``: side by side needs both."""
+        size = self.size
+        lines = max((typeset(s.symbol.latex + " = " + s.numbers.latex, size).width for s in steps), default=0)
+        chain = max((sum(typeset(f.symbol.latex + r"\,(" + result(f.value).latex + r") \cdot ", size * 0.78).width
+                         for f in s.factors) for s in steps), default=0)
+        self._needed_width = lines + chain + 60
+        self._arrange()
+
+    def is_side_by_side(self) -> bool:
+        return self.columns.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _arrange(self) -> None:
+        wide = self.width() >= self._needed_width
+        if wide != self.is_side_by_side():
+            self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+            self.arrangementChanged.emit(wide)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     def set_step(self, step: Step | None) -> None:
         """Show ``step`` (None: the hint before the first step)."""

@@ -93,9 +93,10 @@ class StepPage(QWidget):
         top_layout.addWidget(self.transport)
         center.addWidget(top)
         center.addWidget(self.equation)
-        center.setStretchFactor(0, 3)
-        center.setStretchFactor(1, 2)
-        center.setSizes([480, 300])
+        center.setStretchFactor(0, 1)
+        center.setStretchFactor(1, 0)
+        center.setChildrenCollapsible(False)
+        self.center = center
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +116,7 @@ class StepPage(QWidget):
         c = self.controller
         c.indexChanged.connect(self._on_index_changed)
         c.traceChanged.connect(self._on_trace_changed)
+        self.equation.arrangementChanged.connect(lambda _: self._fit_equation())
         c.reachedEnd.connect(self._on_reached_end)
         c.speedChanged.connect(lambda _: self.graph.set_pulse_duration(c.pulse_ms()))
         self.timeline.stepClicked.connect(c.set_index)
@@ -224,6 +226,18 @@ class StepPage(QWidget):
     # --- views ----------------------------------------------------------------------
     def _on_trace_changed(self) -> None:
         self.timeline.set_steps(self.controller.steps)
+        self.equation.set_trace(self.controller.steps)
+
+    def _fit_equation(self) -> None:
+        """Give the equation panel the height it needs and the graph all the rest."""
+        total = sum(self.center.sizes())
+        need = self.equation.sizeHint().height()
+        if total > need:
+            self.center.setSizes([total - need, need])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_equation()
 
     def _on_index_changed(self, index: int) -> None:
         self.graph.show_step(self.controller.steps, index)
