@@ -20,6 +20,7 @@ SYMBOLS = {
     "sum": "Σ", "times": "×", "leftarrow": "←", "to": "→", "ge": "≥", "le": "≤",
 }
 NAMES = {"log", "max", "tanh", "exp", "min"}
+RELATIONS = {"leftarrow", "to", "ge", "le"}
 SERIF = "DejaVu Serif"
 
 
@@ -107,6 +108,9 @@ class _Parser:
                 return _hbox([Box(size * 0.12, 0, 0), _text_box(name, size, False), Box(size * 0.18, 0, 0)])
             if name == "sum":
                 return _text_box("Σ", size * 1.25, False)
+            if name in RELATIONS:  # spaced like =
+                pad = size * 0.28
+                return _hbox([Box(pad, 0, 0), _text_box(SYMBOLS[name], size, False), Box(pad, 0, 0)])
             return _text_box(SYMBOLS.get(name, name), size, False)
         self.i += 1
         if c == " ":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from bpviz.gui.widgets.mathtex import MathLabel, layout, paint
+from bpviz.gui.widgets.mathtex import MathLabel, _text_box, layout, paint
 from bpviz.nn import Network
 from bpviz.nn.trace import trace
 
@@ -23,6 +23,14 @@ def test_a_fraction_is_taller_than_its_line_and_scripts_are_smaller(qapp):
 
 def test_left_is_not_leftarrow(qapp):
     assert layout(r"w \leftarrow w", 20).width < layout(r"w \left( w \right)", 20).width * 2
+
+
+def test_an_arrow_is_spaced_like_an_equals_sign(qapp):
+    def room(latex: str, glyph: str) -> float:  # the width around the sign
+        return layout(latex, 20).width - layout("ww", 20).width - _text_box(glyph, 20, False).width
+
+    assert room(r"w \leftarrow w", "←") == pytest.approx(room("w = w", "="), abs=0.5)
+    assert room("w = w", "=") > 8
 
 
 @pytest.mark.parametrize("preset", ["sigmoid", "tanh"])
