@@ -14,7 +14,7 @@ configure_blas_threads()  # before anything imports numpy
 from bpviz import __version__  # noqa: E402
 from bpviz.errors import BpvizError  # noqa: E402
 
-COMMANDS = ("gui", "train", "trace")
+COMMANDS = ("gui", "train", "trace", "gradcheck")
 
 
 class Parser(argparse.ArgumentParser):
@@ -121,6 +121,51 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a relative error such as 1e-6, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
+    return value
+
+
+def _add_gradcheck_parser(commands) -> None:
+    from bpviz.nn.activations import HIDDEN_ACTIVATIONS
+    from bpviz.nn.gradcheck import THRESHOLD
+    from bpviz.nn.losses import LOSSES
+    from bpviz.presets import PRESETS
+
+    check = commands.add_parser(
+        "gradcheck", help="check backprop's gradients, or your own hand-written ones",
+        description="Without --user-file: every gradient of backprop against its central finite "
+                    "difference, with the relative error. With --user-file: run YOUR Python file's "
+                    "update(params, x, y, lr) or gradients(params, x, y) in this process and compare "
+                    "it with backprop, parameter by parameter. Both work in float64 and exit with "
+                    "status 1 when anything disagrees.",
+    )
+    check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
+                       help="the network and data (default: notebook-regression)")
+    check.add_argument("--layers", type=_layers, metavar="N,N,...",
+                       help="every layer after the input, the output included (e.g. 2,1)")
+    check.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
+    check.add_argument("--loss", choices=list(LOSSES))
+    check.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+    check.add_argument("--seed", type=int)
+    check.add_argument("--sample", type=int, default=0, metavar="I",
+                       help="toy presets: which row of the table (from 0; default 0)")
+    check.add_argument("--examples", type=_positive_int, default=8, metavar="N",
+                       help="MNIST presets: how many training images (default 8)")
+    check.add_argument("--elements", type=_positive_int, default=20, metavar="K",
+                       help=f"big networks: how many elements of each parameter array to check (default 20)")
+    check.add_argument("--threshold", type=_threshold, default=THRESHOLD, metavar="E",
+                       help=f"the largest relative error that passes (default {THRESHOLD:g})")
+    check.add_argument("--user-file", metavar="FILE.py",
+                       help="your Python file defining update(params, x, y, lr) or gradients(params, x, y); "
+                            "it runs with your permissions")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="bpviz",
@@ -132,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
     _add_train_parser(commands)
     _add_trace_parser(commands)
+    _add_gradcheck_parser(commands)
     return parser
 
 
@@ -159,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             from bpviz.commands.trace import run_trace
 
             return run_trace(args)
+        if args.command == "gradcheck":
+            from bpviz.commands.gradcheck import run_gradcheck
+
+            return run_gradcheck(args)
     except BpvizError as exc:
         print(f"bpviz {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,68 @@
+"""``bpviz gradcheck``: the relative error of each parameter, the comparison with a user's
+file, and exit status 1 when anything disagrees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+from bpviz.cli import main
+from bpviz.nn.network import Network
+from bpviz.resources import resource_path
+
+EXAMPLES = resource_path("examples")
+
+
+def _bpviz(*args):
+    return subprocess.run([sys.executable, "-m", "bpviz", "gradcheck", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_backprop_agrees_with_finite_differences_parameter_by_parameter():
+    result = _bpviz("--preset", "notebook-classification", "--layers", "3,1", "--activation", "tanh",
+                    "--init", "he", "--seed", "2")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("w[", "b["))]
+    assert len(rows) == 3 * 2 + 3 + 3 + 1  # W1 (3, 2), b1, W2 (1, 3), b2
+    assert all(line.endswith("ok") and float(line.split()[3]) < 1e-6 for line in rows)
+    assert "all 13 gradients agree" in result.stdout
+
+
+def test_a_wrong_backprop_exits_1(monkeypatch, capsys):
+    real = Network.backward
+
+    def off_by_one_percent(self, cache, Y, intermediates=None):
+        grads = real(self, cache, Y, intermediates)
+        grads["dW2"] = grads["dW2"] * np.array([[1.0, 1.01]])
+        return grads
+
+    monkeypatch.setattr(Network, "backward", off_by_one_percent)
+    assert main(["gradcheck", "--init", "he"]) == 1
+    out = capsys.readouterr().out
+    assert "1 of 9 gradients fail: w[2]_12" in out
+
+
+def test_the_notebooks_buggy_update_disagrees_and_exits_1():
+    result = _bpviz("--user-file", str(EXAMPLES / "notebook_update.py"), "--preset", "notebook-regression")
+    assert result.returncode == 1, result.stderr
+    disagree = {line.split()[0] for line in result.stdout.splitlines() if line.endswith("DISAGREES")}
+    assert disagree == {"w[1]_11", "w[1]_12", "w[1]_21", "w[1]_22", "b[1]_1", "b[1]_2", "b[2]_1"}
+    assert "7 of 9 parameters disagree" in result.stdout
+
+
+def test_the_fixed_update_agrees_and_exits_0():
+    result = _bpviz("--user-file", str(EXAMPLES / "notebook_update_fixed.py"), "--init", "he", "--seed", "5",
+                    "--sample", "2")
+    assert result.returncode == 0, result.stderr
+    assert "all 9 parameters agree with backprop" in result.stdout
+
+
+def test_a_broken_user_file_is_one_line_naming_it(tmp_path):
+    broken = tmp_path / "mine.py"
+    broken.write_text("def update(params, x, y, lr):\n    return params['W1'] +\n")
+    result = _bpviz("--user-file", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.startswith("bpviz gradcheck: error: mine.py, line 2") and "syntax error" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
