@@ -158,7 +158,7 @@ def _add_gradcheck_parser(commands) -> None:
     check.add_argument("--examples", type=_positive_int, default=8, metavar="N",
                        help="MNIST presets: how many training images (default 8)")
     check.add_argument("--elements", type=_positive_int, default=20, metavar="K",
-                       help=f"big networks: how many elements of each parameter array to check (default 20)")
+                       help="big networks: how many elements of each parameter array to check (default 20)")
     check.add_argument("--threshold", type=_threshold, default=THRESHOLD, metavar="E",
                        help=f"the largest relative error that passes (default {THRESHOLD:g})")
     check.add_argument("--user-file", metavar="FILE.py",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpviz.errors import ConfigError
-from bpviz.nn.gradcheck import THRESHOLD, check_gradients
+from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.presets import get_preset
 
