@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.stepper.page import StepPage
+from bpviz.resources import resource_path
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +36,19 @@ class MainWindow(QMainWindow):
         self.focus_action.setShortcut(QKeySequence("F"))
         self.focus_action.setToolTip("Hide the side panels so the graph and the equation fill the window (F)")
         self.focus_action.toggled.connect(self.step_page.set_focus_mode)
+        stack = self.step_page.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.open_user_action = QAction("&Open your update or gradients…", self)
+        self.open_user_action.setToolTip("A Python file with update(params, x, y, lr) or gradients(params, x, y)")
+        self.open_user_action.triggered.connect(self.step_page._on_open_user_file)
+        self.open_example_action = QAction("Open the &notebook's update (buggy example)", self)
+        self.open_example_action.triggered.connect(self._on_open_example)
+        self.run_user_action = QAction("&Run it and compare with backprop", self)
+        self.run_user_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.run_user_action.triggered.connect(self.step_page.run_user_file)
         self.about_action = QAction("&About bpviz", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about)
@@ -43,13 +57,24 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        debug_menu = menus.addMenu("&Debug")
+        debug_menu.addAction(self.open_user_action)
+        debug_menu.addAction(self.open_example_action)
+        debug_menu.addAction(self.run_user_action)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.focus_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
-        self.addActions([self.quit_action, self.focus_action])
+        self.addActions([self.quit_action, self.focus_action, self.undo_action, self.redo_action,
+                         self.run_user_action])
+
+    def _on_open_example(self) -> None:
+        self.step_page.open_user_file(resource_path("examples", "notebook_update.py"))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -15,6 +15,9 @@ EDGE_NEGATIVE = QColor("#9a6b2e")
 NODE_FILL = QColor("#ffffff")
 NODE_READ = QColor("#fff4cc")
 REUSED = QColor("#7b3fb5")
+#: A parameter where the user's hand-written code disagrees with backprop: orange, with a
+#: double outline, so it reads apart from backward red in greyscale too.
+WARNING = QColor("#d97706")
 BACKGROUND = QColor("#f7f8fa")
 LABEL_FILL = QColor(255, 255, 255, 238)
 LABEL_BORDER = QColor("#c8cdd4")

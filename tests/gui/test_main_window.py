@@ -17,7 +17,7 @@ def test_main_window_opens_with_menus_and_closes(qtbot):
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "bpviz"
-    assert _menu_titles(window) == ["File", "View", "Help"]
+    assert _menu_titles(window) == ["File", "Edit", "Debug", "View", "Help"]
     assert window.pages.count() == 1
     assert window.close()
     assert not window.isVisible()

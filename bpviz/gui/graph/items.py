@@ -92,6 +92,7 @@ class NodeItem(QGraphicsItem):
         self.color = style.INK
         self.reused = False
         self.pinned = False
+        self.flagged = False  # the user's code disagrees on this unit's bias
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         # Drawn once per change, then blitted: animation frames only move the arrows.
@@ -102,9 +103,20 @@ class NodeItem(QGraphicsItem):
         return QRectF(-r, -r, 2 * r, 2 * r).united(_rect(Z_BOX)).united(_rect(GRADIENT_BOX)) \
             .united(_rect(NAME_BOX))
 
+    def shape(self) -> QPainterPath:
+        """Hovering and clicking hit the unit itself, not the room its texts take."""
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), NODE_RADIUS + 2, NODE_RADIUS + 2)
+        return path
+
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:
         if (values, role, color, reused) != (self.values, self.role, self.color, self.reused):
             self.values, self.role, self.color, self.reused = dict(values), role, QColor(color), reused
+            self.update()
+
+    def set_flagged(self, flagged: bool) -> None:
+        if flagged != self.flagged:
+            self.flagged = flagged
             self.update()
 
     def tooltip_text(self) -> str:
@@ -126,6 +138,10 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(style.REUSED, 2.2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 6, r + 6)
+        if self.flagged:  # the user's code gets this unit's bias wrong
+            painter.setPen(QPen(style.WARNING, 4.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), r + 4, r + 4)
         draw_math(painter, self.latex, 14, QRectF(-r + 8, -r + 5, 2 * r - 16, 26), style.INK)
         main = self.values.get("a", self.values.get("x"))
         if main is not None:
@@ -179,6 +195,8 @@ class EdgeItem(QGraphicsItem):
         self.role = ""
         self.color = style.INK
         self.label_always = True  # False when labels would cover each other: then the current step's only
+        self.check: bool | None = None  # the gradient check of dw: passes, fails, or not run
+        self.flagged = False  # the user's code disagrees on this weight
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
         self.label = EdgeLabel(self)
@@ -208,6 +226,12 @@ class EdgeItem(QGraphicsItem):
             self.label.setVisible(weight is not None and (self.label_always or role == "current"))
             self.label.update()
 
+    def set_marks(self, check: bool | None, flagged: bool) -> None:
+        if (check, flagged) != (self.check, self.flagged):
+            self.check, self.flagged = check, flagged
+            self.update()
+            self.label.update()
+
     def tooltip_text(self) -> str:
         lines = [self.title]
         if self.weight is not None:
@@ -224,7 +248,8 @@ class EdgeItem(QGraphicsItem):
         else:
             lines = [(self.latex + " = " + tex(self.weight), style.INK)]
         if "dw" in self.values:
-            lines.append(("dw = " + tex(self.values["dw"]), style.BACKWARD))
+            mark = "" if self.check is None else r"\, ✓" if self.check else r"\, ✗"
+            lines.append(("dw = " + tex(self.values["dw"]) + mark, style.BACKWARD))
         return lines
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -235,6 +260,11 @@ class EdgeItem(QGraphicsItem):
         color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
             color = QColor(self.color).lighter(165)
+        if self.flagged:  # an orange band under the weight the user's code gets wrong
+            band = QColor(style.WARNING)
+            band.setAlpha(150)
+            painter.setPen(QPen(band, width + 12))
+            painter.drawLine(self.line)
         pen = QPen(color, width + (6 if self.role == "current" else 0))
         pen.setStyle(Qt.PenStyle.DotLine if negative else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
@@ -264,7 +294,8 @@ class EdgeLabel(QGraphicsItem):
         height = line_height * len(lines) + 2
         box = QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
         current = edge.role == "current"
-        painter.setPen(QPen(edge.color if current else style.LABEL_BORDER, 1.6 if current else 1.0))
+        border = style.WARNING if edge.flagged else edge.color if current else style.LABEL_BORDER
+        painter.setPen(QPen(border, 2.6 if edge.flagged else 1.6 if current else 1.0))
         painter.setBrush(QBrush(style.LABEL_FILL))
         painter.drawRoundedRect(box, 5, 5)
         for i, (latex, color) in enumerate(lines):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from bpviz.gui import style
-from bpviz.gui.graph.items import ArrowItem, EdgeItem, LossItem, NodeItem
+from bpviz.gui.graph.items import ArrowItem, EdgeItem, EdgeLabel, LossItem, NodeItem
 from bpviz.gui.graph.layout import edge_ends, graph_layout
 from bpviz.gui.graph.state import view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
@@ -21,6 +21,7 @@ class GraphView(QGraphicsView):
     """Pans by dragging, zooms with the wheel, and refits itself when resized."""
 
     elementClicked = Signal(str)  # a node or edge id
+    elementDoubleClicked = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,6 +118,14 @@ class GraphView(QGraphicsView):
             item.setToolTip(item.tooltip_text())
         self._show_arrows(state, animate)
 
+    def set_marks(self, checks: dict[str, bool], flagged: set[str]) -> None:
+        """Gradient-check marks beside each edge's dw (True passes), and the weights
+        ("w1.2.1") and units' biases ("n1.2") where the user's code disagrees."""
+        for eid, item in self.edges.items():
+            item.set_marks(checks.get(eid), eid in flagged)
+        for nid, item in self.nodes.items():
+            item.set_flagged(nid in flagged)
+
     def _weight(self, eid: str):
         if not eid.startswith("w"):
             return None
@@ -174,8 +183,19 @@ class GraphView(QGraphicsView):
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         item = self.itemAt(event.position().toPoint())
+        if isinstance(item, EdgeLabel):
+            item = item.edge
         if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
             self.elementClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, EdgeLabel):
+            item = item.edge
+        if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
+            self.elementDoubleClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+            return
+        super().mouseDoubleClickEvent(event)
 
     def scene_rect_of(self, element: str) -> QRectF:
         item = self.nodes.get(element) or self.edges.get(element)

@@ -3,7 +3,7 @@ for a weight's gradient, the whole chain of factors, each coloured like its arro
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bpviz.gui import style
@@ -36,6 +36,9 @@ class EquationPanel(QFrame):
         self.chain_box.setLayout(self.chain)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.check = QLabel()
+        self.check.setWordWrap(True)
+        self.check.setTextFormat(Qt.TextFormat.RichText)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setStyleSheet(f"color: {style.MUTED.name()};")
@@ -48,7 +51,7 @@ class EquationPanel(QFrame):
             box.setContentsMargins(0, 0, 0, 0)
         for widget in (self.heading, self.symbols, self.numbers, self.result):
             lines_layout.addWidget(widget)
-        for widget in (self.chain_title, self.chain_box, self.note, self.details):
+        for widget in (self.chain_title, self.chain_box, self.note, self.check, self.details):
             chain_layout.addWidget(widget)
         lines_layout.addStretch(1)
         chain_layout.addStretch(1)
@@ -56,7 +59,7 @@ class EquationPanel(QFrame):
         self.columns.addWidget(lines, 0)
         self.columns.addWidget(chain, 1)
         self._needed_width = 10**6
-        for widget in (self.chain_title, self.chain_box, self.note):
+        for widget in (self.chain_title, self.chain_box, self.note, self.check):
             # Hidden rows keep their room, so the graph above does not jump as steps change.
             policy = widget.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
@@ -65,6 +68,11 @@ class EquationPanel(QFrame):
         self.factor_labels: list[MathLabel] = []
         self.size = size
         self.set_step(None)
+
+    def set_check(self, html: str) -> None:
+        """The gradient check of the step shown (and the user's value), or nothing."""
+        self.check.setText(html)
+        self.check.setVisible(bool(html))
 
     def set_trace(self, steps) -> None:
         """Measure the widest formula and chain of ``steps``: side by side needs both."""

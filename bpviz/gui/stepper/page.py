@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog, QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget,
+    QFileDialog, QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from bpviz.data.toy import Table, csv_header, load_csv
@@ -21,11 +21,17 @@ from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.controller import StepController
 from bpviz.gui.stepper.columns_dialog import ColumnsDialog
 from bpviz.gui.stepper.controls import ControlsPanel
+from bpviz.gui.stepper.debugger import DebugPanel
+from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
 from bpviz.gui.stepper.equation import EquationPanel
 from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
+from bpviz.nn.gradcheck import check_gradients
+from bpviz.nn.handwritten import compare, load_user_code
+from bpviz.nn.notation import edge_id, node_id
 from bpviz.presets import Recipe, get_preset
+from bpviz.resources import resource_path
 
 KEYS = {
     "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
@@ -48,6 +54,9 @@ class StepPage(QWidget):
         self.inspector.setWordWrap(True)
         self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pinned: str | None = None
+        self.debug = DebugPanel()
+        self.undo_stack = QUndoStack(self)
+        self.checks = []
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("left", "mean loss")
@@ -100,7 +109,11 @@ class StepPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._boxed("Steps", self.timeline), 3)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, "Steps")
+        self.tabs.addTab(self.debug, "Gradient check")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        right_layout.addWidget(self.tabs, 3)
         right_layout.addWidget(self._boxed("Pinned values", self.inspector), 1)
         self.side_panels = (left, right)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -108,6 +121,7 @@ class StepPage(QWidget):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         splitter.setSizes([250, 820, 210])
+        self.columns_splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -121,6 +135,10 @@ class StepPage(QWidget):
         c.speedChanged.connect(lambda _: self.graph.set_pulse_duration(c.pulse_ms()))
         self.timeline.stepClicked.connect(c.set_index)
         self.graph.elementClicked.connect(self._on_element_clicked)
+        self.graph.elementDoubleClicked.connect(self._on_element_double_clicked)
+        self.debug.thresholdChanged.connect(lambda _: self._apply_marks())
+        self.debug.openRequested.connect(self._on_open_user_file)
+        self.debug.runRequested.connect(self.run_user_file)
         self.controls.recipeChanged.connect(self.set_recipe)
         self.controls.sampleChanged.connect(self._on_sample_changed)
         self.controls.loadCsvRequested.connect(self._on_load_csv)
@@ -159,11 +177,13 @@ class StepPage(QWidget):
             return False
         self.controller.pause()
         self.session = session
+        self.undo_stack.clear()
         self.controls.set_recipe(recipe, rows=session.m)
         self.graph.set_network(session.net.layer_sizes, session.net.params,
                                session.table.feature_names, session.x())
         self.controller.set_steps(session.trace())
         self._refresh_plots()
+        self._refresh_checks()
         return True
 
     def _on_sample_changed(self, index: int) -> None:
@@ -181,6 +201,7 @@ class StepPage(QWidget):
         self.controls.sample.setValue(session.sample + 1)
         self.controls.sample.blockSignals(False)
         self._refresh_plots()
+        self._refresh_checks()
 
     def _on_reached_end(self) -> None:
         """Past the update: apply it and go on with the next sample (or epoch)."""
@@ -242,6 +263,7 @@ class StepPage(QWidget):
     def _on_index_changed(self, index: int) -> None:
         self.graph.show_step(self.controller.steps, index)
         self.equation.set_step(self.controller.step)
+        self.equation.set_check(self._check_text(self.controller.step))
         self.timeline.set_current(index)
         self._refresh_inspector()
 
@@ -279,3 +301,108 @@ class StepPage(QWidget):
         names = session.table.feature_names
         self.boundary.setLabel("bottom", names[0])
         self.boundary.setLabel("left", names[1])
+
+    # --- gradient debugger ----------------------------------------------------------
+    def _refresh_checks(self) -> None:
+        """Check every gradient of the state shown; a user's earlier run is for another state."""
+        session = self.session
+        self.checks = check_gradients(session.net, session.x().reshape(-1, 1), session.y().reshape(-1, 1))
+        self.debug.set_checks(self.checks)
+        if self.debug.comparison is not None:
+            self.debug.set_comparison(None, "The state changed: press Run it to compare again.")
+        self._apply_marks()
+
+    @staticmethod
+    def _element(key: str, index) -> str:
+        l, (j, k) = int(key[1:]), index
+        return edge_id(l, j + 1, k + 1) if key[0] == "W" else node_id(l, j + 1)
+
+    def _apply_marks(self) -> None:
+        threshold = self.debug.threshold
+        checks = {self._element(c.key, c.index): c.passes(threshold) for c in self.checks if c.key[0] == "W"}
+        flagged = {self._element(e.key, e.index) for e in self.debug.disagreeing()}
+        self.graph.set_marks(checks, flagged)
+        self.equation.set_check(self._check_text(self.controller.step))
+
+    def _check_text(self, step) -> str:
+        """For a weight's or bias's gradient step: its finite-difference check, and what the
+        user's code gave for it."""
+        if step is None or step.quantity[0] not in ("dw", "db"):
+            return ""
+        name, l, j, *k = step.quantity
+        key, index = (f"W{l}", (j - 1, k[0] - 1)) if name == "dw" else (f"b{l}", (j - 1, 0))
+        check = next((c for c in self.checks if c.key == key and c.index == index), None)
+        if check is None:
+            return ""
+        t = self.debug.threshold
+        ok = check.passes(t)
+        color = (style.UPDATE if ok else style.BACKWARD).name()
+        text = (f"Gradient check: finite difference {check.numeric:.6g}, relative error {check.error:.1e} "
+                f"<b style='color:{color}'>{'✓ passes' if ok else '✗ fails'}</b> (threshold {t:g})")
+        mine = self.debug.comparison.entry(key, index) if self.debug.comparison else None
+        if mine is not None:
+            agrees = mine.agrees(t)
+            color = (style.UPDATE if agrees else style.WARNING).name()
+            implied = " (implied by its update)" if self.debug.comparison.kind == "update" else ""
+            text += (f"<br><b style='color:{color}'>Your code{implied}: {step.symbol.text} = "
+                     f"{mine.theirs:.6g} {'✓ agrees' if agrees else '✗ disagrees'}</b>"
+                     + ("" if agrees else f" — backprop's chain above gives {mine.ours:.6g}"))
+        return text
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The gradient table needs room: widen the right column while it shows."""
+        sizes = self.columns_splitter.sizes()
+        want = 470 if self.tabs.widget(index) is self.debug else 210
+        if sizes[2] != want and sum(sizes) > want + 700:
+            sizes[1] -= want - sizes[2]
+            sizes[2] = want
+            self.columns_splitter.setSizes(sizes)
+
+    def _on_open_user_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open your hand-written update or gradients",
+                                              str(resource_path("examples")), "Python files (*.py)")
+        if path:
+            self.open_user_file(path)
+
+    def open_user_file(self, path) -> None:
+        """Choose the file; it runs only when Run it is pressed."""
+        self.tabs.setCurrentWidget(self.debug)
+        self.debug.set_user_file(path)
+
+    def run_user_file(self) -> bool:
+        """Run the user's file on the state shown and compare it with backprop; a broken
+        file is explained in the panel."""
+        session = self.session
+        if session is None or self.debug.user_file is None:
+            return False
+        try:
+            code = load_user_code(self.debug.user_file)
+            comparison = compare(code, session.net, session.x(), session.y(), session.recipe.lr)
+        except BpvizError as exc:
+            self.debug.show_error(str(exc))
+            self._apply_marks()
+            return False
+        self.debug.set_comparison(comparison, f"<b>{code.path.name}</b> ({code.kind}, {code.layout} weight "
+                                              f"layout) ran on sample {session.sample + 1}.")
+        self._apply_marks()
+        return True
+
+    # --- editing --------------------------------------------------------------------
+    def _on_element_double_clicked(self, element: str) -> None:
+        target = target_of(element, self.session.table.feature_names if self.session else ())
+        if target is None or self.session is None:
+            return
+        value, ok = QInputDialog.getDouble(self, "Edit a value", f"New value of {target.label}:",
+                                           current_value(self.session, target), -1e6, 1e6, 6)
+        if ok:
+            self.edit_value(target, value)
+
+    def edit_value(self, target: Target, value: float) -> None:
+        """Set one weight, bias or input; everything downstream is recomputed and the trace
+        restarts from that state. Undoable."""
+        self.undo_stack.push(EditCommand(self, target, float(value)))
+
+    def restore_state(self, state) -> None:
+        self.controller.pause()
+        self.session.restore(state)
+        self._show_new_trace()

@@ -37,6 +37,18 @@ class ToySession:
     def x(self) -> np.ndarray:
         return self.X[:, self.sample]
 
+    def y(self) -> np.ndarray:
+        return self.Y[:, self.sample]
+
+    def snapshot(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Copies of the parameters and the table: everything an edit can change."""
+        return {k: v.copy() for k, v in self.net.params.items()}, self.X.copy()
+
+    def restore(self, state: tuple[dict[str, np.ndarray], np.ndarray]) -> None:
+        params, X = state
+        self.net.set_params({k: v.copy() for k, v in params.items()})
+        self.X = X.copy()
+
     def trace(self) -> list[Step]:
         """Every step of the update on the current sample, from the current parameters."""
         return trace(self.net, self.X[:, self.sample], self.Y[:, self.sample], self.recipe.lr)

@@ -1,0 +1,167 @@
+"""The gradient debugger panel: every gradient beside its finite-difference estimate, and
+a user's hand-written update or gradients beside bpviz's, parameter by parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from bpviz.gui import style
+from bpviz.nn.gradcheck import THRESHOLD, GradientCheck
+from bpviz.nn.handwritten import Comparison
+
+THRESHOLDS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
+PASS, FAIL = "✓", "✗"
+RUNS_USER_CODE = ("Run executes the Python code in this file inside bpviz, with your permissions. "
+                  "Open only files you trust.")
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+class DebugPanel(QWidget):
+    thresholdChanged = Signal(float)
+    openRequested = Signal()
+    runRequested = Signal()
+
+    COLUMNS = ("parameter", "backprop", "finite diff.", "rel. error", "", "your code", "")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.threshold = THRESHOLD
+        self.user_file: Path | None = None
+        self.checks: list[GradientCheck] = []
+        self.comparison: Comparison | None = None
+        self.threshold_box = QComboBox()
+        for value in THRESHOLDS:
+            self.threshold_box.addItem(f"{value:g}", value)
+        self.threshold_box.setCurrentIndex(THRESHOLDS.index(THRESHOLD))
+        self.threshold_box.setToolTip("The largest relative error that passes")
+        self.threshold_box.currentIndexChanged.connect(self._on_threshold)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.open_button = QPushButton("Open your update…")
+        self.open_button.setToolTip("A Python file defining update(params, x, y, lr) or gradients(params, x, y)")
+        self.open_button.clicked.connect(self.openRequested)
+        self.run_button = QPushButton("Run it")
+        self.run_button.setEnabled(False)
+        self.run_button.clicked.connect(self.runRequested)
+        self.file_label = QLabel("No file opened.")
+        self.file_label.setWordWrap(True)
+        self.warning = QLabel(RUNS_USER_CODE)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(f"color: {style.MUTED.name()};")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setStyleSheet(f"color: {style.BACKWARD.name()};")
+        self.error.hide()
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(QLabel("Pass when the relative error is at most"))
+        threshold_row.addWidget(self.threshold_box)
+        threshold_row.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.run_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(threshold_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.file_label)
+        layout.addWidget(self.error)
+        layout.addWidget(self.warning)
+
+    # --- input ----------------------------------------------------------------------
+    def set_checks(self, checks: list[GradientCheck]) -> None:
+        self.checks = list(checks)
+        self._refresh()
+
+    def set_comparison(self, comparison: Comparison | None, stale_note: str = "") -> None:
+        self.comparison = comparison
+        self.error.hide()
+        if stale_note:
+            self.file_label.setText(stale_note)
+        self._refresh()
+
+    def set_user_file(self, path: Path) -> None:
+        self.user_file = Path(path)
+        self.run_button.setEnabled(True)
+        self.file_label.setText(f"<b>{self.user_file.name}</b>: press Run it to compare it with backprop "
+                                f"on the state shown.")
+        self.error.hide()
+
+    def show_error(self, message: str) -> None:
+        self.comparison = None
+        self.error.setText(message)
+        self.error.show()
+        self._refresh()
+
+    def _on_threshold(self, index: int) -> None:
+        self.threshold = float(self.threshold_box.itemData(index))
+        self._refresh()
+        self.thresholdChanged.emit(self.threshold)
+
+    # --- output ---------------------------------------------------------------------
+    def failing(self) -> list[GradientCheck]:
+        return [c for c in self.checks if not c.passes(self.threshold)]
+
+    def disagreeing(self) -> list:
+        return self.comparison.flagged(self.threshold) if self.comparison else []
+
+    def _refresh(self) -> None:
+        checks, t = self.checks, self.threshold
+        failing = self.failing()
+        if checks:
+            worst = max(checks, key=lambda c: c.error)
+            verdict = (f"<b style='color:{style.UPDATE.name()}'>{PASS} All {len(checks)} gradients pass</b>"
+                       if not failing else
+                       f"<b style='color:{style.BACKWARD.name()}'>{FAIL} {len(failing)} of {len(checks)} "
+                       f"gradients fail</b>")
+            text = f"{verdict} the finite-difference check (largest relative error {worst.error:.1e}, {worst.name})."
+            if self.comparison is not None:
+                flagged = self.disagreeing()
+                text += ("<br>" + (f"<b style='color:{style.UPDATE.name()}'>{PASS} Your code agrees with "
+                                   f"backprop everywhere.</b>" if not flagged else
+                                   f"<b style='color:{style.WARNING.name()}'>{FAIL} Your code disagrees on "
+                                   f"{len(flagged)} of {len(self.comparison.entries)}: "
+                                   f"{', '.join(e.name for e in flagged)}</b>"))
+            self.summary.setText(text)
+        self.table.setRowCount(len(checks))
+        for row, check in enumerate(checks):
+            cells = [check.name, _number(check.analytic), _number(check.numeric), f"{check.error:.1e}",
+                     PASS if check.passes(t) else FAIL, "", ""]
+            mine = self.comparison.entry(check.key, check.index) if self.comparison else None
+            if mine is not None:
+                cells[5] = _number(mine.theirs)
+                cells[6] = PASS if mine.agrees(t) else FAIL
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (1, 2, 3, 5):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 4:
+                    item.setForeground(QBrush(style.UPDATE if text == PASS else style.BACKWARD))
+                if column in (5, 6) and mine is not None and not mine.agrees(t):
+                    item.setForeground(QBrush(style.WARNING))
+                self.table.setItem(row, column, item)
+        self.table.setColumnHidden(5, self.comparison is None)
+        self.table.setColumnHidden(6, self.comparison is None)
+        if self.comparison is not None:
+            kind = "gradient its update implies" if self.comparison.kind == "update" else "gradient"
+            self.table.horizontalHeaderItem(5).setToolTip(f"The {kind}")
