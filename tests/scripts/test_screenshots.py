@@ -32,3 +32,8 @@ def test_screenshots_writes_the_step_page_and_about_pictures(tmp_path):
     red = lambda c: c.red() > 170 and c.green() < 90 and c.blue() < 80  # noqa: E731
     assert count(forward, blue) > 50
     assert count(backward, red) > 50
+    # The debugger picture marks the weights the notebook's update gets wrong in orange.
+    debugger = QImage(str(tmp_path / "debugger.png"))
+    assert (debugger.width(), debugger.height()) == (1600, 900)
+    orange = lambda c: c.red() > 200 and 90 < c.green() < 170 and c.blue() < 60  # noqa: E731
+    assert sum(1 for x in range(0, 1100, 2) for y in range(0, 420, 2) if orange(QColor(debugger.pixel(x, y)))) > 50
