@@ -34,14 +34,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _learning_rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number such as 0.1, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
-    return value
+def _positive_number(example: str):
+    """An argparse type: a finite number greater than 0 (``example`` shows the form)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {example}, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
+        return value
+
+    return parse
+
+
+_learning_rate = _positive_number("a positive number such as 0.1")
+_threshold = _positive_number("a relative error such as 1e-6")
 
 
 def _layers(text: str) -> tuple[int, ...]:
@@ -119,16 +128,6 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--mode", choices=("units", "layers"), default="units",
                        help="units: every unit and weight (default); layers: one step per matrix")
     trace.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a relative error such as 1e-6, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
-    return value
 
 
 def _add_gradcheck_parser(commands) -> None:

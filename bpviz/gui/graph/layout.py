@@ -98,6 +98,7 @@ def edge_ends(p: tuple[float, float], q: tuple[float, float]) -> tuple[tuple[flo
 class LabelPlan:
     at: dict[str, float]  # edge id -> fraction along its visible line
     clear: bool  # every label fits without covering another or a unit's values
+    rects: tuple[Rect, ...] = ()  # where the labels go, when clear
 
 
 def label_plan(layer_sizes: list[int], positions: dict[str, tuple[float, float]] | None = None,
@@ -111,12 +112,9 @@ def label_plan(layer_sizes: list[int], positions: dict[str, tuple[float, float]]
     positions = positions or node_positions(layer_sizes)
     fixed = [part for nid, xy in positions.items() for part in node_parts(nid, *xy)]
     free: dict[str, list[tuple[float, Rect]]] = {}
-    for l in range(1, len(layer_sizes)):
-        for j in range(1, layer_sizes[l] + 1):
-            for k in range(1, layer_sizes[l - 1] + 1):
-                (x0, y0), (x1, y1) = edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)])
-                rects = [(t, label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)) for t in LABEL_SPOTS]
-                free[edge_id(l, j, k)] = [(t, r) for t, r in rects if not any(p.overlap(r) for p in fixed)]
+    for eid, (x0, y0), (x1, y1) in _edges(layer_sizes, positions):
+        rects = [(t, label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)) for t in LABEL_SPOTS]
+        free[eid] = [(t, r) for t, r in rects if not any(p.overlap(r) for p in fixed)]
     order = sorted(free, key=lambda eid: len(free[eid]))
     chosen: dict[str, tuple[float, Rect]] = {}
     tries = 0
@@ -138,7 +136,7 @@ def label_plan(layer_sizes: list[int], positions: dict[str, tuple[float, float]]
         return False
 
     if all(free.values()) and place(0):
-        return LabelPlan({eid: chosen[eid][0] for eid in free}, True)
+        return LabelPlan({eid: chosen[eid][0] for eid in free}, True, tuple(r for _, r in chosen.values()))
     return LabelPlan({eid: (spots[0][0] if spots else LABEL_SPOTS[0]) for eid, spots in free.items()}, False)
 
 
@@ -173,28 +171,19 @@ def graph_layout(layer_sizes: tuple[int, ...]) -> GraphLayout:
     """The layout of a graph: the narrowest layer gap at which every weight's label fits."""
     sizes = list(layer_sizes)
     n_edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
-    plan = None
-    for gap in GAPS if n_edges <= DENSE_EDGES else GAPS[:1]:
+    for gap in GAPS if n_edges <= DENSE_EDGES else ():
         positions = node_positions(sizes, gap)
-        plan = label_plan(sizes, positions) if n_edges <= DENSE_EDGES else None
-        if plan is not None and plan.clear:
-            break
-    if plan is None or not plan.clear:
-        positions = node_positions(sizes)
-        plan = LabelPlan({eid: LABEL_SPOTS[0] for eid in _edge_ids(sizes)}, False)
-    labels = []
-    if plan.clear:
-        for eid, t in plan.at.items():
-            (x0, y0), (x1, y1) = _edge_line(eid, positions)
-            labels.append(label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
-    return GraphLayout(positions, plan.at, plan.clear, scene_bounds(positions, labels))
+        plan = label_plan(sizes, positions)
+        if plan.clear:
+            return GraphLayout(positions, plan.at, True, scene_bounds(positions, list(plan.rects)))
+    positions = node_positions(sizes)
+    at = {eid: LABEL_SPOTS[0] for eid, _, _ in _edges(sizes, positions)}
+    return GraphLayout(positions, at, False, scene_bounds(positions, []))
 
 
-def _edge_ids(sizes: list[int]) -> list[str]:
-    return [edge_id(l, j, k) for l in range(1, len(sizes))
-            for j in range(1, sizes[l] + 1) for k in range(1, sizes[l - 1] + 1)]
-
-
-def _edge_line(eid: str, positions):
-    l, j, k = (int(part) for part in eid[1:].split("."))
-    return edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)])
+def _edges(sizes: list[int], positions):
+    """Every weight's edge id with the two ends of its visible line."""
+    for l in range(1, len(sizes)):
+        for j in range(1, sizes[l] + 1):
+            for k in range(1, sizes[l - 1] + 1):
+                yield (edge_id(l, j, k), *edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)]))
