@@ -103,7 +103,7 @@ def load_user_code(path) -> UserCode:
     namespace = {"__name__": "bpviz_user_code", "__file__": str(path)}
     try:
         exec(code, namespace)  # the user's own code, run because they asked (see module doc)
-    except Exception as exc:  # noqa: BLE001 - any error in their file is theirs to see
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - their error, theirs to see; exit() must not close bpviz
         raise UserCodeError(_exception_message(path, exc)) from None
     found = [name for name in SIGNATURES if callable(namespace.get(name))]
     if not found:
@@ -183,7 +183,7 @@ def run_user_code(code: UserCode, net: Network, x, y, lr: float) -> dict[str, np
     try:
         with np.errstate(all="ignore"), watcher:
             out = code.function(*args)
-    except Exception as exc:  # noqa: BLE001 - their exception, shown as a message
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - shown as a message; exit() must not close bpviz
         raise UserCodeError(_exception_message(code.path, exc)) from None
     at = _where(code.path, watcher.return_line)
     expected = {key: np.shape(code.to_user(key, value)) for key, value in net.params.items()}

@@ -138,6 +138,8 @@ def update(params, x, y, lr):
     (UPDATE_HEAD + "    params['b1'][0] = 0\n", ["line 5", "returned None", "return params"]),
     (UPDATE_HEAD + "    return {k: 'fast' for k in params}\n", ["line 5", "W1 is str"]),
     ("x = 1 / 0\n", ["line 1", "ZeroDivisionError"]),
+    ("import sys\nsys.exit(3)\n", ["line 2", "SystemExit"]),
+    (UPDATE_HEAD + "    raise SystemExit('stop')\n", ["line 5", "SystemExit: stop"]),
     ("def step(params):\n    return params\n", ["defines neither", "update(params, x, y, lr)",
                                                 "gradients(params, x, y)"]),
     ("WEIGHT_LAYOUT = 'rows'\n" + UPDATE_HEAD + "    return params\n", ["WEIGHT_LAYOUT", "'rows'", "notebook"]),
