@@ -1,0 +1,1 @@
+"""The MNIST training page: form, worker thread, live plots, model diagram and a look inside."""
