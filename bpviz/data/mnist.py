@@ -169,3 +169,60 @@ def one_hot(labels: np.ndarray, num_classes: int = 10, dtype="float64") -> np.nd
     Y = np.zeros((num_classes, labels.size), dtype=dtype)
     Y[labels.astype(np.intp), np.arange(labels.size)] = 1
     return Y
+
+
+#: Where MNIST puts a digit's centre of mass, in pixel indices (row, column). In the
+#: training set the mean is (14.0, 14.0) and every image is within about half a pixel of it:
+#: the digits were moved by whole pixels so that their rounded centre of mass is 14.
+MNIST_CENTRE = 14
+
+
+def mnist_style(ink: np.ndarray) -> np.ndarray:
+    """A drawing as MNIST would have it: a (28, 28) uint8 image, 255 = full ink.
+
+    ``ink`` is a 2-D float array of any size, 0 = paper and 1 = ink. As LeCun, Cortes and
+    Burges describe MNIST (yann.lecun.com/exdb/mnist), the ink (its bounding box) is size-normalised to fit a 20x20 box
+    keeping its aspect ratio, anti-aliased (each output pixel is the exact area average of
+    the input it covers), then centred in a 28x28 frame by its centre of mass: moved by
+    whole pixels to :data:`MNIST_CENTRE`, cut off at the border. No ink gives zeros.
+    Anything but a 2-D array of finite values in [0, 1] raises :class:`DataError`.
+    """
+    expected = "drawing: expected a 2-D array of ink values in [0, 1] (1 = ink)"
+    try:
+        ink = np.asarray(ink, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"{expected}, got {type(ink).__name__}") from None
+    if ink.ndim != 2:
+        raise DataError(f"{expected}, got shape {ink.shape}")
+    if not np.isfinite(ink).all():
+        raise DataError(f"{expected}, found NaN or infinity")
+    if ink.size and (ink.min() < 0 or ink.max() > 1):
+        raise DataError(f"{expected}, found {ink.min():g} to {ink.max():g}")
+    frame = np.zeros((28, 28), np.uint8)
+    rows, cols = np.nonzero(ink)
+    if rows.size == 0:
+        return frame
+    ink = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    scale = 20 / max(ink.shape)
+
+    def area_matrix(n_in: int) -> np.ndarray:
+        # R (n_out, n_in): output pixel i averages the input it covers, 1/scale pixels wide,
+        # with the input centred among ceil(n_in * scale) outputs (overhangs average paper).
+        n_out = max(1, int(np.ceil(n_in * scale - 1e-9)))
+        start = (n_in - n_out / scale) / 2 + np.arange(n_out)[:, None] / scale
+        edges = np.arange(n_in)[None, :]
+        overlap = np.minimum(start + 1 / scale, edges + 1) - np.maximum(start, edges)
+        return np.clip(overlap, 0, None) * scale
+
+    box = area_matrix(ink.shape[0]) @ ink @ area_matrix(ink.shape[1]).T  # out = R img C^T
+    digit = np.rint(np.clip(box, 0, 1) * 255)
+    mass = digit.sum()
+    if mass == 0:
+        return frame
+    centre = [digit.sum(axis=1 - axis) @ np.arange(digit.shape[axis]) / mass for axis in (0, 1)]
+    top, left = (int(np.floor(MNIST_CENTRE - c + 0.5)) for c in centre)
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + digit.shape[0], 28), min(left + digit.shape[1], 28)
+    if r0 < r1 and c0 < c1:
+        frame[r0:r1, c0:c1] = digit[r0 - top:r1 - top, c0 - left:c1 - left]
+    return frame
