@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.stepper.page import StepPage
+from bpviz.gui.training.page import TrainPage
 from bpviz.resources import resource_path
 
 
@@ -16,12 +17,15 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("bpviz")
         self.resize(1280, 800)
-        self.pages = QStackedWidget()
+        self.pages = QTabWidget()
         self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
         self._about: AboutDialog | None = None
         self.step_page = StepPage()
-        self.pages.addWidget(self.step_page)
+        self.train_page = TrainPage()
+        self.pages.addTab(self.step_page, "Step through backprop")
+        self.pages.addTab(self.train_page, "Train on MNIST")
         self._build_actions()
         self._build_menus()
         self.statusBar().showMessage("Ready")
@@ -49,9 +53,31 @@ class MainWindow(QMainWindow):
         self.run_user_action = QAction("&Run it and compare with backprop", self)
         self.run_user_action.setShortcut(QKeySequence("Ctrl+R"))
         self.run_user_action.triggered.connect(self.step_page.run_user_file)
+        self.page_actions = []
+        for index, (text, key) in enumerate((("&Step through backprop", "Ctrl+1"), ("&Train on MNIST", "Ctrl+2"))):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, i=index: self.pages.setCurrentIndex(i))
+            self.page_actions.append(action)
+        train = self.train_page
+        self.start_action = self._action("&Start (or restart) training", "Ctrl+Return", train.start)
+        self.pause_action = self._action("&Pause / resume", "Ctrl+P", train.toggle_pause)
+        self.stop_action = self._action("S&top", "Ctrl+.", train.stop)
+        self.save_model_action = self._action("&Save model…", None, train._on_save_clicked)
+        self.load_model_action = self._action("&Load model…", None, train._on_load_clicked)
+        self.export_png_action = self._action("Export plots as &PNG…", None, lambda: train._on_export_clicked("png"))
+        self.export_svg_action = self._action("Export plots as S&VG…", None, lambda: train._on_export_clicked("svg"))
+        self.export_csv_action = self._action("Export history as &CSV…", None, lambda: train._on_export_clicked("csv"))
         self.about_action = QAction("&About bpviz", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about)
+
+    def _action(self, text: str, key: str | None, slot) -> QAction:
+        action = QAction(text, self)
+        if key:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _=False: slot())
+        return action
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
@@ -64,17 +90,39 @@ class MainWindow(QMainWindow):
         debug_menu.addAction(self.open_user_action)
         debug_menu.addAction(self.open_example_action)
         debug_menu.addAction(self.run_user_action)
+        train_menu = menus.addMenu("&Train")
+        for action in (self.start_action, self.pause_action, self.stop_action, None,
+                       self.save_model_action, self.load_model_action, None, self.export_png_action,
+                       self.export_svg_action, self.export_csv_action):
+            train_menu.addSeparator() if action is None else train_menu.addAction(action)
         view_menu = menus.addMenu("&View")
+        view_menu.addActions(self.page_actions)
+        view_menu.addSeparator()
         view_menu.addAction(self.focus_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
         self.addActions([self.quit_action, self.focus_action, self.undo_action, self.redo_action,
-                         self.run_user_action])
+                         self.run_user_action, *self.page_actions, self.start_action,
+                         self.pause_action, self.stop_action])
+        self.pages.currentChanged.connect(self._on_page_changed)
+        self._on_page_changed(self.pages.currentIndex())
+
+    def _on_page_changed(self, index: int) -> None:
+        """Each page's keys work only on that page (F on the training page is a letter)."""
+        stepping = self.pages.widget(index) is self.step_page
+        for action in (self.focus_action, self.run_user_action):
+            action.setEnabled(stepping)
+        for action in (self.start_action, self.pause_action, self.stop_action):
+            action.setEnabled(not stepping)
 
     def _on_open_example(self) -> None:
         self.step_page.open_user_file(resource_path("examples", "notebook_update.py"))
+
+    def closeEvent(self, event) -> None:
+        self.train_page.shutdown()  # joins the training thread before the window goes
+        super().closeEvent(event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -17,8 +17,9 @@ def test_main_window_opens_with_menus_and_closes(qtbot):
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "bpviz"
-    assert _menu_titles(window) == ["File", "Edit", "Debug", "View", "Help"]
-    assert window.pages.count() == 1
+    assert _menu_titles(window) == ["File", "Edit", "Debug", "Train", "View", "Help"]
+    assert [window.pages.tabText(i) for i in range(window.pages.count())] == \
+        ["Step through backprop", "Train on MNIST"]
     assert window.close()
     assert not window.isVisible()
 
@@ -71,3 +72,18 @@ def test_focus_mode_gives_the_graph_the_window(qtbot):
     window.focus_action.trigger()
     assert not page.focus_mode()
     qtbot.waitUntil(lambda: not page.equation.is_side_by_side())
+
+
+def test_pages_switch_from_the_view_menu_and_keep_their_keys_to_themselves(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages.currentWidget() is window.step_page
+    assert window.focus_action.isEnabled() and not window.start_action.isEnabled()
+    window.page_actions[1].trigger()
+    assert window.pages.currentWidget() is window.train_page
+    # On the training page F is a letter to type, and Ctrl+Return starts a run.
+    assert not window.focus_action.isEnabled() and window.start_action.isEnabled()
+    assert window.start_action in window.actions() and window.start_action.shortcut().toString() == "Ctrl+Return"
+    window.page_actions[0].trigger()
+    assert window.pages.currentWidget() is window.step_page

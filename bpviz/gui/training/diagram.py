@@ -1,0 +1,213 @@
+"""The model diagram: layer blocks labelled with their matrix shapes, as the tutorial
+walks through them, and blue forward / red backward arrows that pulse through the
+vectorised trace's steps while a run goes on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from bpviz.gui import style
+from bpviz.nn.network import Network
+from bpviz.nn.notation import LOSS_NODE, layer_id
+from bpviz.nn.trace import Step, trace_layers
+
+STEP_MS = 70  # one step of a pulse
+FRAME_MS = 33
+FADE = 0.80  # an arrow's glow left after each frame
+
+
+@dataclass(frozen=True)
+class Block:
+    """One box of the diagram: its id (L0.., J), title and lines of shapes."""
+
+    id: str
+    title: str
+    lines: tuple[str, ...]
+
+
+def blocks_of(net: Network) -> list[Block]:
+    sizes = net.layer_sizes
+    blocks = [Block(layer_id(0), "input", (f"X = A[0]  ({sizes[0]}, m)",))]
+    for l in range(1, net.L + 1):
+        n, p = sizes[l], sizes[l - 1]
+        title = f"layer {l} · {net.activations[l - 1]}" + (" (output)" if l == net.L else "")
+        blocks.append(Block(layer_id(l), title, (f"W[{l}]  ({n}, {p})", f"b[{l}]  ({n}, 1)",
+                                                 f"A[{l}]  ({n}, m)")))
+    blocks.append(Block(LOSS_NODE, "cost", (f"J({net.loss.name})", f"Y  ({sizes[-1]}, m)")))
+    return blocks
+
+
+class ModelDiagram(QWidget):
+    """Call ``set_network`` once per model and ``pulse`` on every (throttled) progress update."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(150)
+        self.blocks: list[Block] = []
+        self.steps: list[Step] = []
+        self.m_text = ""
+        self.current: Step | None = None
+        self.glow: dict[tuple[str, int], float] = {}  # ("forward"|"backward", i) -> 0..1
+        self._next = 0
+        self._frame = QTimer(self)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self._on_frame)
+        self._stepper = QTimer(self)
+        self._stepper.setInterval(STEP_MS)
+        self._stepper.timeout.connect(self._on_step)
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 170)
+
+    def set_network(self, net: Network | None, m: int | None = None) -> None:
+        self.stop()
+        self.blocks = blocks_of(net) if net is not None else []
+        # The forward, loss and backward steps, in order; the update has no arrow.
+        self.steps = [s for s in trace_layers(net, "m") if s.arrow] if net is not None else []
+        self.m_text = f"m = {m:,} examples per update" if m else ""
+        self.current = None
+        self.update()
+
+    def pulse(self) -> None:
+        """Play the steps of one update along the arrows, unless a pulse is still playing."""
+        if not self.steps or self._stepper.isActive():
+            return
+        self._next = 0
+        self._stepper.start()
+        self._frame.start()
+        self._on_step()
+
+    def is_pulsing(self) -> bool:
+        return self._stepper.isActive()
+
+    def stop(self) -> None:
+        self._stepper.stop()
+        self._frame.stop()
+        self.glow.clear()
+        self.current = None
+        self.update()
+
+    def _on_step(self) -> None:
+        if self._next >= len(self.steps):
+            self._stepper.stop()
+            return
+        step = self.steps[self._next]
+        self._next += 1
+        self.current = step
+        for edge in step.edges:
+            self.glow[(step.arrow, int(edge[1:]) - 1)] = 1.0
+        self.update()
+
+    def _on_frame(self) -> None:
+        self.glow = {key: value * FADE for key, value in self.glow.items() if value > 0.05}
+        if not self.glow and not self._stepper.isActive():
+            self._frame.stop()
+            self.current = None
+        self.update()
+
+    # Painting ----------------------------------------------------------------------------
+    def _rects(self) -> list[QRectF]:
+        n = len(self.blocks)
+        margin, gap = 10.0, 40.0
+        caption = 34.0
+        width = (self.width() - 2 * margin - gap * (n - 1)) / max(n, 1)
+        height = min(self.height() - caption - 2 * margin, 112.0)
+        top = margin + (self.height() - caption - 2 * margin - height) / 2
+        return [QRectF(margin + i * (width + gap), top, width, height) for i in range(n)]
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        if not self.blocks:
+            painter.setPen(style.MUTED)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "The model's layers and matrix shapes appear here when a run starts.")
+            return
+        rects = self._rects()
+        self._size = self._fitting_size(rects[0].width() - 16)
+        active = set(self.current.nodes) if self.current else set()
+        for i in range(len(rects) - 1):
+            self._arrow(painter, rects[i], rects[i + 1], "forward", self.glow.get(("forward", i), 0.0))
+            self._arrow(painter, rects[i], rects[i + 1], "backward", self.glow.get(("backward", i), 0.0))
+        for block, rect in zip(self.blocks, rects):
+            self._block(painter, block, rect, block.id in active)
+        self._caption(painter)
+
+    def _fitting_size(self, width: float, largest: float = 11.0) -> float:
+        """The largest point size (up to ``largest``) at which every block's text fits."""
+        metrics = QFontMetricsF(self._font(10, bold=True))
+        widest = max(metrics.horizontalAdvance(text) for b in self.blocks for text in (b.title, *b.lines))
+        return max(7.0, min(largest, 10 * width / widest))
+
+    def _font(self, size: float, bold: bool = False) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(size)
+        font.setBold(bold)
+        return font
+
+    def _block(self, painter: QPainter, block: Block, rect: QRectF, active: bool) -> None:
+        color = style.phase_color(self.current.phase) if active and self.current else style.LABEL_BORDER
+        painter.setPen(QPen(color, 3 if active else 1.5))
+        painter.setBrush(QColor("#fff4cc") if active else QColor("#f7f8fa"))
+        painter.drawRoundedRect(rect, 8, 8)
+        inner = rect.adjusted(8, 6, -8, -6)
+        size = self._size
+        painter.setFont(self._font(size, bold=True))
+        painter.setPen(style.INK)
+        painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter, block.title)
+        painter.setFont(self._font(size))
+        line = painter.fontMetrics().height()
+        y = inner.top() + line * 1.35
+        for text in block.lines:
+            painter.drawText(QRectF(inner.left(), y, inner.width(), line),
+                             Qt.AlignmentFlag.AlignHCenter, text)
+            y += line * 1.1
+
+    def _arrow(self, painter: QPainter, left: QRectF, right: QRectF, kind: str, glow: float) -> None:
+        forward = kind == "forward"
+        color = QColor(style.FORWARD if forward else style.BACKWARD)
+        color.setAlphaF(0.28 + 0.72 * glow)
+        pen = QPen(color, 2 + 3 * glow)
+        pen.setStyle(Qt.PenStyle.SolidLine if forward else Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        painter.setPen(pen)
+        y = left.center().y() + (-14 if forward else 14)
+        a, b = QPointF(left.right() + 4, y), QPointF(right.left() - 4, y)
+        start, end = (a, b) if forward else (b, a)
+        painter.drawLine(start, end)
+        head = 9 + 3 * glow
+        direction = 1 if forward else -1
+        path = QPainterPath(end)
+        path.lineTo(end.x() - direction * head, end.y() - head * 0.6)
+        path.lineTo(end.x() - direction * head, end.y() + head * 0.6)
+        path.closeSubpath()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPath(path)
+
+    def _caption(self, painter: QPainter) -> None:
+        rect = QRectF(12, self.height() - 34, self.width() - 24, 30)
+        if self.current is None:
+            painter.setPen(style.MUTED)
+            text = "Blue: forward pass (solid). Red: backward pass (dashed)."
+            if self.m_text:
+                text += f"   {self.m_text}."
+            font = self._font(10)
+            font.setPointSizeF(max(7.0, min(10.0, 10 * rect.width() / QFontMetricsF(font).horizontalAdvance(text))))
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            return
+        step = self.current
+        painter.setPen(style.phase_color(step.phase))
+        text = f"{step.symbol.text} = {step.formula.text}     {step.shapes}"
+        font = self._font(11, bold=True)
+        widest = QFontMetricsF(font).horizontalAdvance(text)
+        font.setPointSizeF(max(7.0, min(11.0, 11 * rect.width() / widest)))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

@@ -1,0 +1,113 @@
+"""One training run's history as growing numpy columns, and all runs' histories as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bpviz.nn.train import Progress
+from bpviz.presets import Recipe
+
+COLUMNS = ("run", "preset", "layers", "lr", "iteration", "epoch", "cost", "test_cost",
+           "train_accuracy", "test_accuracy", "seconds")
+
+
+def run_label(recipe: Recipe, n_inputs: int = 784) -> str:
+    """How a run is named on the plot: preset, layer sizes, learning rate."""
+    sizes = "-".join(map(str, [n_inputs, *recipe.layers]))
+    return f"{recipe.name} · {sizes} · lr {recipe.lr:g}"
+
+
+class _Column:
+    """A float column that grows by doubling, read as a view of its filled part."""
+
+    def __init__(self, capacity: int = 256):
+        self._data = np.empty(max(capacity, 16))
+        self.size = 0
+
+    def append(self, values) -> None:
+        values = np.asarray(values, dtype=float)
+        need = self.size + values.size
+        if need > self._data.size:
+            grown = np.empty(max(need, 2 * self._data.size))
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size:need] = values
+        self.size = need
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self.size]
+
+
+@dataclass
+class RunHistory:
+    """Every update's cost and every evaluation's test cost and accuracies of one run."""
+
+    number: int
+    recipe: Recipe
+    total: int = 0
+    status: str = "running"  # then "finished", "stopped", "diverged" or "failed"
+    label: str = ""
+    records: list[Progress] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.label = self.label or f"#{self.number} {run_label(self.recipe)}"
+        self.iteration, self.cost = _Column(self.total), _Column(self.total)
+        self.eval_iteration, self.test_cost = _Column(), _Column()
+        self.train_accuracy, self.test_accuracy = _Column(), _Column()
+
+    def extend(self, records) -> None:
+        records = [r for r in records if math.isfinite(r.cost)]
+        if not records:
+            return
+        self.records.extend(records)
+        self.total = records[-1].total_iterations
+        self.iteration.append([r.iteration for r in records])
+        self.cost.append([r.cost for r in records])
+        evaluated = [r for r in records if r.train_accuracy is not None or r.test_accuracy is not None]
+        if evaluated:
+            # An evaluation follows its update: plot it at the number of updates done.
+            self.eval_iteration.append([r.iteration + 1 for r in evaluated])
+            self.test_cost.append([_value(r.test_cost) for r in evaluated])
+            self.train_accuracy.append([_percent(r.train_accuracy) for r in evaluated])
+            self.test_accuracy.append([_percent(r.test_accuracy) for r in evaluated])
+
+    @property
+    def done(self) -> int:
+        return self.iteration.size
+
+    def last(self, column: str) -> float | None:
+        values = getattr(self, column).values
+        finite = values[np.isfinite(values)]
+        return float(finite[-1]) if finite.size else None
+
+
+def _value(x) -> float:
+    return math.nan if x is None else float(x)
+
+
+def _percent(x) -> float:
+    return math.nan if x is None else 100 * float(x)
+
+
+def histories_csv(histories: list[RunHistory]) -> bytes:
+    """One row per update of every run; the evaluation columns are filled where one was made."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for h in histories:
+        layers = "-".join(map(str, [784, *h.recipe.layers]))
+        for r in h.records:
+            writer.writerow([h.number, h.recipe.name, layers, repr(h.recipe.lr), r.iteration, r.epoch,
+                             repr(r.cost), _cell(r.test_cost), _cell(r.train_accuracy),
+                             _cell(r.test_accuracy), f"{r.seconds:.6f}"])
+    return out.getvalue().encode()
+
+
+def _cell(x) -> str:
+    return "" if x is None else repr(float(x))

@@ -1,0 +1,345 @@
+"""The MNIST training page: wires the form, the worker thread, the live plots, the model
+diagram and the views inside the model together. It computes nothing itself."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+    QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from bpviz.errors import BpvizError
+from bpviz.gui.training.canvas import DrawPanel
+from bpviz.gui.training.diagram import ModelDiagram
+from bpviz.gui.training.form import TrainForm
+from bpviz.gui.training.history import RunHistory
+from bpviz.gui.training.inside import ConfusionMatrix, Gallery, WeightImages
+from bpviz.gui.training.plots import PlotsPanel
+from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
+from bpviz.nn.network import Network
+from bpviz.nn.serialize import load_model, save_model
+from bpviz.presets import Recipe
+
+STATUS_STYLE = {"error": "color: #c8321e;", "ok": "color: #1e7a46;", "info": "color: #1d232b;"}
+
+
+def recipe_from_settings(settings: dict) -> Recipe:
+    """The recipe a model file was saved with (by this page or by ``bpviz train --save``)."""
+    fields = {f.name for f in dataclasses.fields(Recipe)}
+    values = {key: value for key, value in settings.items() if key in fields}
+    for key in ("digits", "layers"):
+        if isinstance(values.get(key), list):
+            values[key] = tuple(values[key])
+    return Recipe(**values).validated()
+
+
+def format_seconds(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    minutes, s = divmod(seconds, 60)
+    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
+
+
+class TrainPage(QWidget):
+    def __init__(self, mnist_dir=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.mnist_dir = mnist_dir
+        self.runner = TrainRunner(self, mnist_dir)
+        self.form = TrainForm(mnist_dir=mnist_dir)
+        self.plots = PlotsPanel()
+        self.diagram = ModelDiagram()
+        self.weights = WeightImages()
+        self.gallery = Gallery()
+        self.confusion = ConfusionMatrix()
+        self.draw = DrawPanel()
+        self.history: RunHistory | None = None  # of the run going (or the last one)
+        self.model: Network | None = None
+        self.model_recipe: Recipe | None = None
+        self.last_report: Report | None = None
+        self._runs = 0
+        self._build()
+        self._connect()
+        self._on_state("idle")
+
+    # Layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Train with these settings (Ctrl+Return). A run going is stopped first.")
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m updates")
+        self.eta = QLabel()
+        self.status = QLabel("Choose a preset and press Start.")
+        self.status.setWordWrap(True)
+        self.results = QLabel()
+        self.results.setWordWrap(True)
+        self.save_button = QPushButton("Save model…")
+        self.load_button = QPushButton("Load model…")
+        self.export_png_button = QPushButton("Plots as PNG…")
+        self.export_svg_button = QPushButton("Plots as SVG…")
+        self.export_csv_button = QPushButton("History as CSV…")
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(button)
+        files = QGridLayout()
+        files.addWidget(self.save_button, 0, 0)
+        files.addWidget(self.load_button, 0, 1)
+        files.addWidget(self.export_png_button, 1, 0)
+        files.addWidget(self.export_svg_button, 1, 1)
+        files.addWidget(self.export_csv_button, 2, 0, 1, 2)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addWidget(self.form)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.eta)
+        column.addWidget(self.status)
+        column.addWidget(self.results)
+        column.addStretch(1)
+        column.addLayout(files)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
+        self.inside = QTabWidget()
+        self.inside.addTab(self.weights, "Weights")
+        self.inside.addTab(self.gallery, "Predictions")
+        self.inside.addTab(self.confusion, "Results")
+        self.inside.addTab(self.draw, "Draw")
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.plots)
+        lower.addWidget(self.inside)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        # The diagram spans the plots and the tabs: a deep network needs the width.
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.diagram)
+        right.addWidget(lower)
+        right.setStretchFactor(1, 1)
+        right.setSizes([170, 700])
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 940])
+        self.splitters = (splitter, right, lower)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.form.changed.connect(self._on_form_changed)
+        self.runner.updated.connect(self._on_updated)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.stateChanged.connect(self._on_state)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.load_button.clicked.connect(self._on_load_clicked)
+        self.export_png_button.clicked.connect(lambda: self._on_export_clicked("png"))
+        self.export_svg_button.clicked.connect(lambda: self._on_export_clicked("svg"))
+        self.export_csv_button.clicked.connect(lambda: self._on_export_clicked("csv"))
+        self.plots.runsChanged.connect(self._on_state_refresh)
+
+    # Running -----------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start a run with the form's recipe (stopping the one going). False if the form is wrong."""
+        recipe = self.form.recipe()
+        if recipe is None:
+            self._say("error", "Fix the fields marked in red first.")
+            return False
+        self.runner.stop()
+        self._runs += 1
+        self.history = RunHistory(self._runs, recipe, total=self.form.iterations_total)
+        self.plots.add_run(self.history)
+        self.progress.setRange(0, self.form.iterations_total)
+        self.progress.setValue(0)
+        self.eta.setText("loading the data…")
+        self.diagram.set_network(recipe.network(), self.form.examples if recipe.batch_size is None
+                                 else min(recipe.batch_size, self.form.examples))
+        self.weights.set_weights(None)
+        self.confusion.clear()
+        self.gallery.clear()
+        self.results.setText("")
+        self._say("info", f"Run #{self._runs}: {self.history.label}")
+        self.runner.start(recipe)
+        return True
+
+    def toggle_pause(self) -> None:
+        if self.runner.state == "running":
+            self.runner.pause()
+        elif self.runner.state == "paused":
+            self.runner.resume()
+
+    def stop(self) -> None:
+        self.runner.stop()
+
+    def shutdown(self) -> None:
+        """Stop and join the worker (the window is closing)."""
+        self.runner.stop()
+        self.diagram.stop()
+
+    def _on_updated(self, update: Update) -> None:
+        history = self.history
+        history.extend(update.records)
+        self.plots.refresh(history)
+        done = history.done
+        self.progress.setValue(done)
+        if done:
+            remaining = update.elapsed / done * (history.total - done)
+            self.eta.setText(f"{format_seconds(update.elapsed)} so far · about "
+                             f"{format_seconds(remaining)} left")
+        if update.weights is not None:
+            self.weights.set_weights(update.weights)
+        if update.gallery is not None:
+            g = update.gallery
+            self.gallery.set_predictions(g.images, g.true, g.probabilities, class_names(history.recipe))
+        self.diagram.pulse()
+
+    def _on_finished(self, result: RunResult) -> None:
+        history = self.history
+        history.status = result.stopped
+        self.plots.refresh(history)
+        self.diagram.stop()
+        self.eta.setText(f"{format_seconds(result.elapsed)} in all")
+        kind = "error" if result.stopped == "diverged" else "ok" if result.stopped == "finished" else "info"
+        self._say(kind, f"Run #{history.number} {result.stopped}: {result.message or 'done'}."
+                  if result.stopped != "finished" else f"Run #{history.number} finished.")
+        self._show_model(result.net, result.recipe, result.report)
+
+    def _on_failed(self, message: str) -> None:
+        if self.history is not None:
+            self.history.status = "failed"
+            self.plots.refresh(self.history)
+        self.diagram.stop()
+        self.eta.setText("")
+        self._say("error", f"Training could not run: {message}")
+
+    def _show_model(self, net: Network, recipe: Recipe, result: Report | None) -> None:
+        self.model, self.model_recipe, self.last_report = net, recipe, result
+        names = class_names(recipe)
+        self.weights.set_weights(net.params["W1"].copy())
+        self.draw.set_model(net, names)
+        if result is None:
+            self.confusion.clear()
+            self.results.setText("")
+            return
+        g = result.gallery
+        self.gallery.set_predictions(g.images, g.true, g.probabilities, names)
+        self.confusion.set_matrix(result.confusion, names, result.train_accuracy, result.test_accuracy)
+        self.results.setText(_accuracy_text(result))
+        self._on_state_refresh()
+
+    # State -------------------------------------------------------------------------------
+    def _on_state(self, state: str) -> None:
+        running = state != "idle"
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.load_button.setEnabled(not running)
+        if state == "paused":
+            self.eta.setText(self.eta.text().split(" · ")[0] + " · paused")
+        self._on_state_refresh()
+
+    def _on_state_refresh(self) -> None:
+        idle = self.runner.state == "idle"
+        self.start_button.setEnabled(self.form.recipe() is not None)
+        self.start_button.setText("Start" if idle else "Restart")
+        self.save_button.setEnabled(idle and self.model is not None)
+        has_runs = bool(self.plots.runs)
+        for button in (self.export_png_button, self.export_svg_button, self.export_csv_button):
+            button.setEnabled(has_runs)
+
+    def _on_form_changed(self) -> None:
+        self._on_state_refresh()
+
+    def _say(self, kind: str, text: str) -> None:
+        self.status.setStyleSheet(STATUS_STYLE[kind])
+        self.status.setText(text)
+
+    # Files -------------------------------------------------------------------------------
+    def save_model(self, path) -> bool:
+        """The last model, as ``bpviz train --save`` writes it. False (and a message) on error."""
+        if self.model is None:
+            self._say("error", "There is no model to save yet: train or load one first.")
+            return False
+        settings = {**self.model_recipe.to_dict(), "layer_sizes": self.model.layer_sizes}
+        try:
+            saved = save_model(path, self.model, {"recipe": settings})
+        except OSError as exc:
+            self._say("error", f"Could not save the model to {path}: {exc.strerror or exc}")
+            return False
+        self._say("ok", f"Saved the model to {saved}.")
+        return True
+
+    def load_model(self, path) -> bool:
+        """Show a saved model: its weights, its predictions on the test set, its results."""
+        try:
+            net, extra = load_model(path)
+            recipe = recipe_from_settings(extra.get("recipe", {})) if extra.get("recipe") else None
+        except (BpvizError, TypeError) as exc:
+            self._say("error", f"Could not load the model: {exc}")
+            return False
+        if recipe is None or [recipe.n_inputs, *recipe.layers] != net.layer_sizes:
+            self._say("error", f"Could not load the model: {path}: it does not say which digits it "
+                               f"was trained on (expected a model saved by bpviz)")
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            data = recipe.data(self.mnist_dir)
+            result = report(net, data, class_names(recipe))
+        except BpvizError as exc:
+            self._say("error", f"Could not evaluate the model: {exc}")
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.form.set_recipe(recipe)
+        self.diagram.set_network(net, data.m if recipe.batch_size is None else recipe.batch_size)
+        self._show_model(net, recipe, result)
+        self._say("ok", f"Loaded {Path(path).name}: {net!r}")
+        return True
+
+    def export(self, kind: str, path) -> bool:
+        """Plots as PNG or SVG, or the runs' history as CSV."""
+        write = {"png": self.plots.export_png, "svg": self.plots.export_svg, "csv": self.plots.export_csv}[kind]
+        try:
+            write(path)
+        except OSError as exc:
+            self._say("error", f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self._say("ok", f"Wrote {path}.")
+        return True
+
+    def _on_save_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "bpviz model (*.npz)")
+        if path:
+            self.save_model(path if path.endswith(".npz") else path + ".npz")
+
+    def _on_load_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load model", "", "bpviz model (*.npz);;All files (*)")
+        if path:
+            self.load_model(path)
+
+    def _on_export_clicked(self, kind: str) -> None:
+        names = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
+        default = "training-history.csv" if kind == "csv" else f"training-plots.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export", default, names[kind])
+        if path:
+            self.export(kind, path if path.lower().endswith("." + kind) else f"{path}.{kind}")
+
+
+def _accuracy_text(result: Report) -> str:
+    parts = []
+    if result.train_accuracy is not None:
+        parts.append(f"train accuracy {100 * result.train_accuracy:.2f} %")
+    if result.test_accuracy is not None:
+        parts.append(f"test accuracy {100 * result.test_accuracy:.2f} %")
+    return "Final: " + " · ".join(parts)

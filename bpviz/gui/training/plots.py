@@ -1,0 +1,245 @@
+"""Live cost and accuracy plots: one long-lived curve set per run, redrawn with setData;
+finished runs stay as labelled curves to compare, and can be hidden or cleared."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph import exporters
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+)
+
+from bpviz.fileio import atomic_write_bytes
+from bpviz.gui import style
+from bpviz.gui.training.history import RunHistory, histories_csv
+
+#: Run colours: distinct from each other and from the app's forward blue and backward red.
+RUN_COLORS = ("#0f766e", "#7c3aed", "#b45309", "#be185d", "#4d7c0f", "#0e7490", "#4338ca",
+              "#57534e")
+
+
+def _render_svg(scene, title: str) -> bytes:
+    """``scene`` drawn into an SVG document by Qt."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    rect = scene.sceneRect()
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(rect.size().toSize())
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle(title)
+    painter = QPainter(generator)
+    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
+    return bytes(data)
+
+
+class RunCurves:
+    """A run's four curves: train cost (solid), test cost (dashed, dots) on the cost plot,
+    train accuracy (solid) and test accuracy (dashed, dots) on the accuracy plot."""
+
+    def __init__(self, history: RunHistory, color: str, cost_plot, accuracy_plot):
+        self.history, self.color = history, QColor(color)
+        solid = pg.mkPen(color, width=2.5)
+        dashed = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
+        dots = dict(symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None)
+        self.cost = cost_plot.plot(pen=solid)
+        self.cost.setDownsampling(auto=True, method="peak")
+        self.cost.setClipToView(True)
+        self.test_cost = cost_plot.plot(pen=dashed, **dots)
+        self.train_accuracy = accuracy_plot.plot(pen=solid)
+        self.test_accuracy = accuracy_plot.plot(pen=dashed, **dots)
+        self.items = (self.cost, self.test_cost, self.train_accuracy, self.test_accuracy)
+
+    def refresh(self) -> None:
+        h = self.history
+        self.cost.setData(h.iteration.values, h.cost.values)
+        x = h.eval_iteration.values
+        for item, column in ((self.test_cost, h.test_cost), (self.train_accuracy, h.train_accuracy),
+                             (self.test_accuracy, h.test_accuracy)):
+            y = column.values
+            keep = np.isfinite(y)
+            item.setData(x[keep], y[keep])
+
+    def set_visible(self, visible: bool) -> None:
+        for item in self.items:
+            item.setVisible(visible)
+
+    def remove(self, cost_plot, accuracy_plot) -> None:
+        for item in self.items[:2]:
+            cost_plot.removeItem(item)
+        for item in self.items[2:]:
+            accuracy_plot.removeItem(item)
+
+
+class PlotsPanel(QWidget):
+    """Cost above accuracy, sharing the iteration axis, and the list of runs beside a legend."""
+
+    runsChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("w")
+        self.cost_plot = self.canvas.addPlot(row=0, col=0)
+        self.accuracy_plot = self.canvas.addPlot(row=1, col=0)
+        self.accuracy_plot.setXLink(self.cost_plot)
+        self._style_plot(self.cost_plot, "Cost J (solid: training batch, dashed: test set)", "cost")
+        self._style_plot(self.accuracy_plot, "Accuracy (solid: training set, dashed: test set)", "accuracy (%)")
+        # The legend has a row of its own under the plots, so it never hides a curve (and
+        # an exported picture still names every run).
+        self.legend = pg.LegendItem(colCount=1, labelTextSize="10pt", labelTextColor=style.INK.name())
+        self.canvas.addItem(self.legend, row=2, col=0)
+        self.runs: list[RunCurves] = []
+        self.run_list = QListWidget()
+        self.run_list.setMaximumHeight(96)
+        self.run_list.itemChanged.connect(self._on_item_changed)
+        self.log_scale = QCheckBox("Log scale for the cost")
+        self.log_scale.toggled.connect(self._on_log_scale)
+        self.remove_button = QPushButton("Remove selected")
+        self.remove_button.clicked.connect(self._on_remove_selected)
+        self.clear_button = QPushButton("Clear finished runs")
+        self.clear_button.clicked.connect(self.clear_finished)
+        row = QHBoxLayout()
+        row.addWidget(self.log_scale)
+        row.addStretch(1)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.run_list)
+        layout.addLayout(row)
+        self._update_buttons()
+
+    @staticmethod
+    def _style_plot(plot, title: str, y_label: str) -> None:
+        plot.setTitle(title, color=style.INK.name(), size="11pt")
+        plot.setLabel("bottom", "iteration (updates)", color=style.MUTED.name())
+        plot.setLabel("left", y_label, color=style.MUTED.name())
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen(style.INK.name())
+        plot.getAxis("left").enableAutoSIPrefix(False)  # a cost of 0.69, not 690 × 0.001
+        plot.setMenuEnabled(False)
+
+    # Runs --------------------------------------------------------------------------------
+    def add_run(self, history: RunHistory) -> RunCurves:
+        used = {c.color.name() for c in self.runs}
+        color = next((c for c in RUN_COLORS if c not in used), RUN_COLORS[len(self.runs) % len(RUN_COLORS)])
+        curves = RunCurves(history, color, self.cost_plot, self.accuracy_plot)
+        self.runs.append(curves)
+        self.legend.addItem(curves.cost, history.label)
+        item = QListWidgetItem(self._swatch(color), history.label)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+        item.setToolTip("Untick to hide this run's curves")
+        self.run_list.blockSignals(True)
+        self.run_list.addItem(item)
+        self.run_list.blockSignals(False)
+        self._update_buttons()
+        self.runsChanged.emit()
+        return curves
+
+    def refresh(self, history: RunHistory) -> None:
+        """Redraw ``history``'s curves and its line in the list (status, last values)."""
+        for i, curves in enumerate(self.runs):
+            if curves.history is history:
+                curves.refresh()
+                self.run_list.blockSignals(True)
+                self.run_list.item(i).setText(self._describe(history))
+                self.run_list.blockSignals(False)
+        self._update_buttons()
+
+    @staticmethod
+    def _describe(h: RunHistory) -> str:
+        parts = [h.label]
+        test = h.last("test_accuracy")
+        if test is not None and math.isfinite(test):
+            parts.append(f"test {test:.1f} %")
+        if h.status != "running":
+            parts.append(h.status)
+        return "  ·  ".join(parts)
+
+    def histories(self) -> list[RunHistory]:
+        return [c.history for c in self.runs]
+
+    def clear_finished(self) -> None:
+        for i in reversed(range(len(self.runs))):
+            if self.runs[i].history.status != "running":
+                self._remove(i)
+        self.runsChanged.emit()
+
+    def _on_remove_selected(self) -> None:
+        rows = sorted((self.run_list.row(item) for item in self.run_list.selectedItems()), reverse=True)
+        for i in rows:
+            if self.runs[i].history.status != "running":
+                self._remove(i)
+        self.runsChanged.emit()
+
+    def _remove(self, i: int) -> None:
+        curves = self.runs.pop(i)
+        curves.remove(self.cost_plot, self.accuracy_plot)
+        self.legend.removeItem(curves.cost)
+        self.run_list.takeItem(i)
+        self._update_buttons()
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        curves = self.runs[self.run_list.row(item)]
+        visible = item.checkState() == Qt.CheckState.Checked
+        curves.set_visible(visible)
+        self.legend.removeItem(curves.cost)
+        if visible:
+            self.legend.addItem(curves.cost, curves.history.label)
+
+    def set_run_visible(self, i: int, visible: bool) -> None:
+        self.run_list.item(i).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+
+    def _on_log_scale(self, on: bool) -> None:
+        self.cost_plot.setLogMode(y=on)
+
+    def _update_buttons(self) -> None:
+        finished = any(c.history.status != "running" for c in self.runs)
+        self.clear_button.setEnabled(finished)
+        self.remove_button.setEnabled(finished)
+
+    @staticmethod
+    def _swatch(color: str) -> QIcon:
+        pixmap = QPixmap(14, 14)
+        pixmap.fill(QColor(color))
+        return QIcon(pixmap)
+
+    # Export ------------------------------------------------------------------------------
+    def export_png(self, path, width: int = 1600) -> None:
+        """Both plots as a PNG (pyqtgraph's ImageExporter), written atomically."""
+        exporter = exporters.ImageExporter(self.canvas.scene())
+        exporter.parameters()["width"] = width
+        image = exporter.export(toBytes=True)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise OSError(f"{path}: could not encode the plots as PNG")
+        atomic_write_bytes(path, bytes(data))
+
+    def export_svg(self, path) -> None:
+        """Both plots as SVG, written atomically: by pyqtgraph's SVGExporter, or by Qt's
+        QSvgGenerator where that exporter fails (pyqtgraph 0.14.0 cannot parse the closed
+        paths that Qt 6.10 and later write: pyqtgraph issue 3495)."""
+        scene = self.canvas.scene()
+        try:
+            svg = exporters.SVGExporter(scene).export(toBytes=True)
+        except ValueError:
+            svg = _render_svg(scene, "bpviz training plots")
+        atomic_write_bytes(path, svg if isinstance(svg, bytes) else bytes(svg))
+
+    def export_csv(self, path) -> None:
+        """Every run's history, one row per update (see ``history.COLUMNS``)."""
+        atomic_write_bytes(path, histories_csv(self.histories()))

@@ -1,0 +1,310 @@
+"""Training in a worker thread: the worker iterates ``bpviz.nn.train`` and emits copies,
+throttled by time at the source; the runner owns the thread, pauses, stops and cleans up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+
+from bpviz.errors import BpvizError
+from bpviz.nn.metrics import class_probabilities, confusion_matrix
+from bpviz.nn.network import Network
+from bpviz.nn.train import Progress, TrainData, count_iterations, evaluate, train
+from bpviz.presets import Recipe
+
+#: At most this many updates per second reach the GUI, however fast the iterations are.
+SIGNALS_PER_SECOND = 20
+#: The first-layer weights are copied for the live images at most this often.
+WEIGHTS_PER_SECOND = 5
+GALLERY_SIZE = 32
+
+
+def class_names(recipe: Recipe) -> tuple[str, ...]:
+    """The output classes' names: the two digits, or 0-9."""
+    return tuple(map(str, range(10))) if recipe.digits is None else tuple(map(str, recipe.digits))
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """Test images with the model's class probabilities for each."""
+
+    images: np.ndarray  # (k, 784) uint8
+    true: np.ndarray  # (k,) class indices
+    probabilities: np.ndarray  # (k, n_classes)
+
+
+@dataclass(frozen=True)
+class Update:
+    """What reaches the GUI at most 20 times a second: every record since the last one."""
+
+    run_id: int
+    records: tuple[Progress, ...]
+    elapsed: float  # wall-clock seconds of the run so far, pauses excluded
+    weights: np.ndarray | None = None  # a copy of W1, when due
+    gallery: Gallery | None = None  # after an evaluation
+
+
+@dataclass(frozen=True)
+class Report:
+    """A model's results on its test set: accuracies, confusion matrix and a gallery."""
+
+    class_names: tuple[str, ...]
+    train_accuracy: float | None
+    test_accuracy: float | None
+    test_cost: float | None
+    confusion: np.ndarray
+    gallery: Gallery
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run ended. ``stopped`` is "finished", "diverged" or "stopped" (by the user)."""
+
+    run_id: int
+    recipe: Recipe
+    net: Network  # the worker no longer touches it
+    stopped: str
+    message: str
+    elapsed: float
+    report: Report | None
+
+
+def _test_labels(data: TrainData) -> np.ndarray:
+    Y = data.Y_test
+    return Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
+
+
+def gallery_indices(m: int, size: int = GALLERY_SIZE) -> np.ndarray:
+    """Test examples spread evenly over the test set (a two-digit subset is ordered by digit)."""
+    return np.unique(np.linspace(0, m - 1, min(size, m)).astype(np.intp))
+
+
+def _images(X_columns: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.rint(X_columns[:, cols].T * 255).astype(np.uint8)
+
+
+def live_gallery(net: Network, data: TrainData, cols: np.ndarray) -> Gallery:
+    A, _ = net.forward(data.X_test[:, cols])
+    return Gallery(_images(data.X_test, cols), _test_labels(data)[cols], class_probabilities(A))
+
+
+def report(net: Network, data: TrainData, names: tuple[str, ...]) -> Report:
+    """The confusion matrix and accuracies on ``data``'s test set, and a gallery of spread
+    test images followed by up to 32 of the model's mistakes."""
+    _, train_accuracy = evaluate(net, data.X, data.Y)
+    A, _ = net.forward(data.X_test)
+    test_cost = net.cost(A, data.Y_test)
+    true = _test_labels(data)
+    predicted = net.labels_from_output(A)
+    counts = confusion_matrix(true, predicted, len(names))
+    spread = gallery_indices(true.size)
+    wrong = np.flatnonzero(predicted != true)
+    wrong = wrong[np.linspace(0, wrong.size - 1, min(GALLERY_SIZE, wrong.size)).astype(np.intp)] \
+        if wrong.size else wrong
+    cols = np.concatenate([spread, np.setdiff1d(wrong, spread)])
+    probabilities = class_probabilities(A[:, cols])
+    gallery = Gallery(_images(data.X_test, cols), true[cols], probabilities)
+    test_accuracy = float(np.trace(counts) / max(true.size, 1))
+    return Report(names, train_accuracy, test_accuracy, test_cost, counts, gallery)
+
+
+class TrainWorker(QObject):
+    """Runs one recipe. Lives in its own thread; talks to the GUI through signals only."""
+
+    updated = Signal(object)  # Update
+    finished = Signal(object)  # RunResult
+    failed = Signal(int, str)  # run id, message
+
+    def __init__(self, run_id: int, recipe: Recipe, mnist_dir=None):
+        super().__init__()
+        self.run_id = run_id
+        self.recipe = recipe
+        self.mnist_dir = mnist_dir
+        self._stop = threading.Event()
+        self._resume = threading.Event()
+        self._resume.set()
+        self._paused_seconds = 0.0
+
+    # Called from the GUI thread; plain thread-safe flags.
+    def request_stop(self) -> None:
+        self._stop.set()
+        self._resume.set()
+
+    def pause(self) -> None:
+        self._resume.clear()
+
+    def resume(self) -> None:
+        self._resume.set()
+
+    def _should_stop(self) -> bool:
+        if not self._resume.is_set():
+            began = time.perf_counter()
+            while not self._resume.wait(0.1):
+                pass
+            self._paused_seconds += time.perf_counter() - began
+        return self._stop.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except BpvizError as exc:
+            self.failed.emit(self.run_id, str(exc))
+        except MemoryError:
+            self.failed.emit(self.run_id, "out of memory: try a smaller training-set size, "
+                                          "fewer units or float32")
+        except Exception as exc:  # the thread must end whatever happens; say what it was
+            traceback.print_exc()
+            self.failed.emit(self.run_id, f"training failed: {type(exc).__name__}: {exc}")
+
+    def _run(self) -> None:
+        began = time.perf_counter()
+        recipe = self.recipe
+        data = recipe.data(self.mnist_dir)
+        net = recipe.network(n_inputs=data.X.shape[0])
+        if self._stop.is_set():
+            return self.finished.emit(RunResult(self.run_id, recipe, net, "stopped",
+                                                "stopped before the first iteration", 0.0, None))
+        elapsed = lambda: time.perf_counter() - began - self._paused_seconds  # noqa: E731
+        cols = gallery_indices(data.X_test.shape[1])
+        pending: list[Progress] = []
+        last_emit = last_weights = -1.0
+        final: Progress | None = None
+        for progress in train(net, data, recipe.train_config(), should_stop=self._should_stop):
+            pending.append(progress)
+            final = progress
+            now = time.perf_counter()
+            if progress.stopped is None and now - last_emit < 1 / SIGNALS_PER_SECOND:
+                continue
+            weights = None
+            if now - last_weights >= 1 / WEIGHTS_PER_SECOND or progress.stopped:
+                weights, last_weights = net.params["W1"].copy(), now
+            evaluated = any(p.test_accuracy is not None for p in pending)
+            gallery = live_gallery(net, data, cols) if evaluated and not progress.stopped else None
+            self.updated.emit(Update(self.run_id, tuple(pending), elapsed(), weights, gallery))
+            pending, last_emit = [], now
+        if pending:
+            self.updated.emit(Update(self.run_id, tuple(pending), elapsed(), net.params["W1"].copy()))
+        if final is None or final.stopped is None:
+            done = 0 if final is None else final.iteration + 1
+            total = count_iterations(recipe.train_config(), data.m)
+            stopped, message = "stopped", f"stopped after {done} of {total} iterations"
+        else:
+            stopped, message = final.stopped, final.message
+        result = report(net, data, class_names(recipe)) if stopped != "diverged" or final.iteration else None
+        self.finished.emit(RunResult(self.run_id, recipe, net, stopped, message, elapsed(), result))
+
+
+class TrainRunner(QObject):
+    """Owns at most one worker thread. Starting a run stops the one going; ``shutdown``
+    stops and joins it (call it before the window closes)."""
+
+    updated = Signal(object)  # Update of the current run
+    finished = Signal(object)  # RunResult of the current run
+    failed = Signal(str)
+    stateChanged = Signal(str)  # "running", "paused", "idle"
+
+    def __init__(self, parent: QObject | None = None, mnist_dir=None):
+        super().__init__(parent)
+        self.mnist_dir = mnist_dir
+        self._thread: QThread | None = None
+        self._worker: TrainWorker | None = None
+        self._run_id = 0
+        self.state = "idle"
+
+    @property
+    def run_id(self) -> int:
+        return self._run_id
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, recipe: Recipe) -> int:
+        """Stop any run going, then start ``recipe``; returns the new run's id."""
+        self.stop()
+        self._run_id += 1
+        thread = QThread()
+        thread.setObjectName(f"bpviz-train-{self._run_id}")
+        worker = TrainWorker(self._run_id, recipe, self.mnist_dir)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.updated.connect(self._on_updated)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        # Direct: the worker's thread ends its own event loop, even while the GUI waits.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        self._set_state("running")
+        return self._run_id
+
+    def pause(self) -> None:
+        if self._worker is not None:
+            self._worker.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self._worker is not None:
+            self._worker.resume()
+            self._set_state("running")
+
+    def stop(self) -> bool:
+        """Ask the run to stop after its current iteration and wait for the thread.
+        Returns True when a run was going. Its result still arrives, marked "stopped"."""
+        thread, worker = self._thread, self._worker
+        if thread is None:
+            return False
+        worker.request_stop()
+        thread.quit()  # ends its event loop as soon as run() returns
+        thread.wait()
+        # Deliver what the worker emitted before it ended (its result among them).
+        QCoreApplication.sendPostedEvents(self)
+        self._release()
+        return True
+
+    shutdown = stop
+
+    def _release(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            worker.deleteLater()
+            thread.deleteLater()
+        self._set_state("idle")
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)
+
+    @Slot(object)
+    def _on_updated(self, update: Update) -> None:
+        if update.run_id == self._run_id:
+            self.updated.emit(update)
+
+    @Slot(object)
+    def _on_finished(self, result: RunResult) -> None:
+        if result.run_id != self._run_id:
+            return
+        if self._thread is not None:
+            self._thread.wait()
+            self._release()
+        self.finished.emit(result)
+
+    @Slot(int, str)
+    def _on_failed(self, run_id: int, message: str) -> None:
+        if run_id != self._run_id:
+            return
+        if self._thread is not None:
+            self._thread.wait()
+            self._release()
+        self.failed.emit(message)
