@@ -4,6 +4,7 @@ vectorised trace's steps while a run goes on."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
@@ -15,9 +16,9 @@ from bpviz.nn.network import Network
 from bpviz.nn.notation import LOSS_NODE, layer_id
 from bpviz.nn.trace import Step, trace_layers
 
-STEP_MS = 70  # one step of a pulse
-FRAME_MS = 33
-FADE = 0.80  # an arrow's glow left after each frame
+STEP_MS = 80  # one step of a pulse: the widget repaints only when the step changes
+FADE = 0.55  # an arrow's glow left after each later step
+PULSE_EVERY_S = 2.5  # at most one pulse this often, however fast the updates come
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,7 @@ class ModelDiagram(QWidget):
         self.current: Step | None = None
         self.glow: dict[tuple[str, int], float] = {}  # ("forward"|"backward", i) -> 0..1
         self._next = 0
-        self._frame = QTimer(self)
-        self._frame.setInterval(FRAME_MS)
-        self._frame.timeout.connect(self._on_frame)
+        self._last_pulse = -PULSE_EVERY_S
         self._stepper = QTimer(self)
         self._stepper.setInterval(STEP_MS)
         self._stepper.timeout.connect(self._on_step)
@@ -74,12 +73,15 @@ class ModelDiagram(QWidget):
         self.update()
 
     def pulse(self) -> None:
-        """Play the steps of one update along the arrows, unless a pulse is still playing."""
-        if not self.steps or self._stepper.isActive():
+        """Play the steps of one update along the arrows, unless a pulse is still playing
+        or one started less than PULSE_EVERY_S ago."""
+        now = time.monotonic()
+        if not self.steps or self._stepper.isActive() or now - self._last_pulse < PULSE_EVERY_S:
             return
+        self._last_pulse = now
         self._next = 0
+        self.glow.clear()
         self._stepper.start()
-        self._frame.start()
         self._on_step()
 
     def is_pulsing(self) -> bool:
@@ -87,27 +89,24 @@ class ModelDiagram(QWidget):
 
     def stop(self) -> None:
         self._stepper.stop()
-        self._frame.stop()
+        self._last_pulse = -PULSE_EVERY_S
         self.glow.clear()
         self.current = None
         self.update()
 
     def _on_step(self) -> None:
-        if self._next >= len(self.steps):
+        if self._next >= len(self.steps):  # the pulse ends: back to the quiet picture
             self._stepper.stop()
+            self.glow.clear()
+            self.current = None
+            self.update()
             return
         step = self.steps[self._next]
         self._next += 1
         self.current = step
+        self.glow = {key: value * FADE for key, value in self.glow.items() if value > 0.1}
         for edge in step.edges:
             self.glow[(step.arrow, int(edge[1:]) - 1)] = 1.0
-        self.update()
-
-    def _on_frame(self) -> None:
-        self.glow = {key: value * FADE for key, value in self.glow.items() if value > 0.05}
-        if not self.glow and not self._stepper.isActive():
-            self._frame.stop()
-            self.current = None
         self.update()
 
     # Painting ----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class TrainPage(QWidget):
         self.model_recipe: Recipe | None = None
         self.last_report: Report | None = None
         self._runs = 0
+        self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
         self._build()
         self._connect()
         self._on_state("idle")
@@ -142,6 +143,7 @@ class TrainPage(QWidget):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.stateChanged.connect(self._on_state)
+        self.inside.currentChanged.connect(self._on_inside_tab)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.load_button.clicked.connect(self._on_load_clicked)
         self.export_png_button.clicked.connect(lambda: self._on_export_clicked("png"))
@@ -197,12 +199,21 @@ class TrainPage(QWidget):
             remaining = update.elapsed / done * (history.total - done)
             self.eta.setText(f"{format_seconds(update.elapsed)} so far · about "
                              f"{format_seconds(remaining)} left")
+        # The tabs out of sight keep only the latest: drawing them costs the worker time.
         if update.weights is not None:
-            self.weights.set_weights(update.weights)
+            self._pending[self.weights] = (update.weights,)
         if update.gallery is not None:
             g = update.gallery
-            self.gallery.set_predictions(g.images, g.true, g.probabilities, class_names(history.recipe))
+            self._pending[self.gallery] = (g.images, g.true, g.probabilities, class_names(history.recipe))
+        self._on_inside_tab()
         self.diagram.pulse()
+
+    def _on_inside_tab(self, *_) -> None:
+        """Bring the tab shown up to date with what arrived while it was hidden."""
+        shown = self.inside.currentWidget()
+        args = self._pending.pop(shown, None)
+        if args is not None:
+            (self.weights.set_weights if shown is self.weights else self.gallery.set_predictions)(*args)
 
     def _on_finished(self, result: RunResult) -> None:
         history = self.history
@@ -225,6 +236,7 @@ class TrainPage(QWidget):
 
     def _show_model(self, net: Network, recipe: Recipe, result: Report | None) -> None:
         self.model, self.model_recipe, self.last_report = net, recipe, result
+        self._pending.clear()
         names = class_names(recipe)
         self.weights.set_weights(net.params["W1"].copy())
         self.draw.set_model(net, names)

@@ -19,9 +19,12 @@ from bpviz.nn.train import Progress, TrainData, count_iterations, evaluate, trai
 from bpviz.presets import Recipe
 
 #: At most this many updates per second reach the GUI, however fast the iterations are.
-SIGNALS_PER_SECOND = 20
+#: Each costs the GUI thread a few milliseconds of drawing, taken from the cores that
+#: train: at 10 a second training ran at 84-87 % of its headless speed, at 5 above 90 %
+#: (scripts/bench: train-page).
+SIGNALS_PER_SECOND = 5
 #: The first-layer weights are copied for the live images at most this often.
-WEIGHTS_PER_SECOND = 5
+WEIGHTS_PER_SECOND = 1
 GALLERY_SIZE = 32
 
 
@@ -94,10 +97,13 @@ def live_gallery(net: Network, data: TrainData, cols: np.ndarray) -> Gallery:
     return Gallery(_images(data.X_test, cols), _test_labels(data)[cols], class_probabilities(A))
 
 
-def report(net: Network, data: TrainData, names: tuple[str, ...]) -> Report:
+def report(net: Network, data: TrainData, names: tuple[str, ...],
+           train_accuracy: float | None = None) -> Report:
     """The confusion matrix and accuracies on ``data``'s test set, and a gallery of spread
-    test images followed by up to 32 of the model's mistakes."""
-    _, train_accuracy = evaluate(net, data.X, data.Y)
+    test images followed by up to 32 of the model's mistakes. ``train_accuracy`` is
+    computed unless given (the last update of a run has just measured it)."""
+    if train_accuracy is None:
+        _, train_accuracy = evaluate(net, data.X, data.Y)
     A, _ = net.forward(data.X_test)
     test_cost = net.cost(A, data.Y_test)
     true = _test_labels(data)
@@ -197,7 +203,8 @@ class TrainWorker(QObject):
             stopped, message = "stopped", f"stopped after {done} of {total} iterations"
         else:
             stopped, message = final.stopped, final.message
-        result = report(net, data, class_names(recipe)) if stopped != "diverged" or final.iteration else None
+        known = final.train_accuracy if stopped == "finished" else None
+        result = report(net, data, class_names(recipe), known) if stopped != "diverged" or final.iteration else None
         self.finished.emit(RunResult(self.run_id, recipe, net, stopped, message, elapsed(), result))
 
 

@@ -61,7 +61,8 @@ def test_a_short_run_fills_the_plots_progress_results_and_views(qtbot, page):
     assert "test" in page.plots.run_list.item(0).text() and "finished" in page.plots.run_list.item(0).text()
     assert page.confusion.counts.sum() == 1866
     assert page.model is not None and page.draw.prediction() is None  # nothing drawn yet
-    assert any(step is not None and step.phase == "backward" for step in pulses)
+    assert any(step is not None and step.phase == "forward" for step in pulses)  # the arrows pulsed
+    assert page.diagram.current is None  # and stopped with the run
     assert not page.runner.is_running() and page.start_button.text() == "Start"
 
 
@@ -230,10 +231,18 @@ def test_the_diagram_shows_the_tutorials_shapes_and_pulses_blue_then_red(qtbot, 
     assert "W[4]  (1, 98)" in lines
     diagram = page.diagram
     diagram.set_network(net, 11272)
-    seen = []
-    diagram._stepper.timeout.connect(lambda: seen.append((diagram.current.phase, diagram.current.edges)))
+    seen, glows = [], []
+
+    def record():
+        if diagram.current is not None:
+            seen.append((diagram.current.phase, diagram.current.edges))
+            glows.append(dict(diagram.glow))
+
+    diagram._stepper.timeout.connect(record)
     diagram.pulse()
-    seen.append((diagram.current.phase, diagram.current.edges))  # the first step shows at once
+    record()  # the first step shows at once
+    diagram.pulse()  # throttled: a pulse under way is not restarted
+    assert diagram._next == 1
     qtbot.waitUntil(lambda: not diagram.is_pulsing(), timeout=5_000)
     phases = [phase for phase, _ in seen]
     # Forward steps first, left to right; then the loss; then backward, right to left.
@@ -242,7 +251,7 @@ def test_the_diagram_shows_the_tutorials_shapes_and_pulses_blue_then_red(qtbot, 
     backward_edges = [e for phase, edges in seen if phase == "backward" for e in edges]
     assert forward_edges == ["E1", "E2", "E3", "E4"]
     assert backward_edges[0] == "E5" and backward_edges[-1] == "E1"
-    assert ("backward", 0) in diagram.glow  # the last red arrow still glows
-    diagram.pulse()
-    diagram.pulse()  # a pulse under way is not restarted: throttled
-    assert diagram._next == 1
+    # The arrow of the step shown glows fully; the earlier ones fade.
+    last_red = next(g for (phase, edges), g in zip(reversed(seen), reversed(glows)) if edges == ("E1",))
+    assert last_red[("backward", 0)] == 1.0 and last_red.get(("backward", 1), 0) < 1.0
+    assert diagram.current is None and diagram.glow == {}  # quiet again after the pulse
