@@ -102,6 +102,7 @@ def _gui_run(page, preset: str, overrides: dict, probe_ms: int | None = None):
     for key, value in overrides.items():
         {"iterations": form.length.setValue, "train_size": form.train_size.setEditText}[key](value)
     recipe = form.recipe()
+    page.plots.clear_finished()  # one run on the plot, as in a fresh session
     loop = QEventLoop()
     page.runner.finished.connect(loop.quit)
     ticks = []

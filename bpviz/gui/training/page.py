@@ -165,9 +165,10 @@ class TrainPage(QWidget):
         self.progress.setRange(0, self.form.iterations_total)
         self.progress.setValue(0)
         self.eta.setText("loading the data…")
-        self.diagram.set_network(recipe.network(), self.form.examples if recipe.batch_size is None
+        start = recipe.network()  # the worker makes the same one: same seed
+        self.diagram.set_network(start, self.form.examples if recipe.batch_size is None
                                  else min(recipe.batch_size, self.form.examples))
-        self.weights.set_weights(None)
+        self.weights.set_weights(start.params["W1"])  # from where training starts
         self.confusion.clear()
         self.gallery.clear()
         self.results.setText("")

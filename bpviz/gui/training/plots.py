@@ -12,7 +12,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QGraphicsItem, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
 from bpviz.fileio import atomic_write_bytes
@@ -79,6 +80,13 @@ class RunCurves:
             y = column.values
             keep = np.isfinite(y)
             item.setData(x[keep], y[keep])
+
+    def freeze(self) -> None:
+        """A finished run's curves no longer change: draw them from a cached picture, so
+        the running one's updates do not redraw every point of every earlier run."""
+        for item in self.items:
+            for part in (item.curve, item.scatter):
+                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_visible(self, visible: bool) -> None:
         for item in self.items:
@@ -170,6 +178,8 @@ class PlotsPanel(QWidget):
         for i, curves in enumerate(self.runs):
             if curves.history is history:
                 curves.refresh()
+                if history.status != "running":
+                    curves.freeze()
                 item, text = self.run_list.item(i), self._describe(history)
                 if item.text() != text:  # a list repaint only when its words change
                     self.run_list.blockSignals(True)
