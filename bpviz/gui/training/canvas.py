@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 from bpviz.data.mnist import mnist_style, to_columns
 from bpviz.errors import DataError
 from bpviz.gui import style
+from bpviz.gui.training.text import percent, point_font
+from bpviz.nn.metrics import class_probabilities
 
 SIDE = 280  # the drawing, in pixels: ten per MNIST pixel (on screen it may be shown smaller)
 MIN_SIDE = 150  # the smallest the canvas is shown, in logical pixels
@@ -42,32 +44,6 @@ def model_problem(net, class_names) -> str | None:
         return None
     return (f"This model has {n_out} {output} output(s), which cannot be read as "
             f"probabilities of the classes {', '.join(class_names) or '(none)'}.")
-
-
-def class_probabilities(net, image: np.ndarray) -> np.ndarray:
-    """The probability of each class for one 28×28 uint8 image, summing to 1.
-
-    Two classes: the sigmoid output is p(second), so p(first) = 1 - p(second).
-    """
-    A, _ = net.forward(to_columns(image[None].reshape(1, MNIST_INPUTS), net.dtype))
-    p = np.asarray(A[:, 0], dtype=np.float64)
-    return np.array([1 - p[0], p[0]]) if p.size == 1 else p
-
-
-def percent(p: float) -> str:
-    """A probability as a percentage that never claims certainty it does not have."""
-    if p < 0.005:
-        return "<1%"
-    if p >= 0.995:
-        return ">99%"
-    return f"{p:.0%}"
-
-
-def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    return font
 
 
 class DrawCanvas(QWidget):
@@ -206,7 +182,7 @@ class ProbabilityBars(QWidget):
             return
         painter = QPainter(self)
         row = self._row_height()
-        painter.setFont(_font(15 if row > 30 else 12.5, bold=True))
+        painter.setFont(point_font(15 if row > 30 else 12.5, bold=True))
         metrics = painter.fontMetrics()
         name_w = max(metrics.horizontalAdvance(n) for n in self._names) + 12
         value_w = metrics.horizontalAdvance(">99%") + 10
@@ -267,17 +243,17 @@ class DrawPanel(QWidget):
         self.preview.setFixedSize(28 * PREVIEW_SCALE + 2, 28 * PREVIEW_SCALE + 2)
         self.preview.setStyleSheet(f"border: 1px solid {style.LABEL_BORDER.name()}")
         self.caption = QLabel("what the model sees (28×28)")
-        self.caption.setFont(_font(11))
+        self.caption.setFont(point_font(11))
         self.caption.setWordWrap(True)
         self.caption.setFixedWidth(self.preview.width())
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setStyleSheet(f"color: {style.MUTED.name()}")
         self.top_label = QLabel()
-        self.top_label.setFont(_font(28, bold=True))
+        self.top_label.setFont(point_font(28, bold=True))
         self.top_label.setMinimumWidth(self.top_label.fontMetrics().horizontalAdvance("0 — >99%"))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setFont(_font(13))
+        self.message.setFont(point_font(13))
         self.message.setStyleSheet(f"color: {style.MUTED.name()}")
         self.bars = ProbabilityBars()
         buttons = QHBoxLayout()
@@ -401,11 +377,14 @@ class DrawPanel(QWidget):
         problem = self._problem
         if problem is None and self._image.any():
             try:
-                probabilities = class_probabilities(self._net, self._image)
+                X = to_columns(self._image.reshape(1, MNIST_INPUTS), self._net.dtype)
+                A, _ = self._net.forward(X)
+                # class_probabilities refuses NaN: a diverged model gets its own message below
+                probabilities = class_probabilities(A)[0] if np.isfinite(A).all() else None
             except Exception as exc:  # a model the GUI cannot run must not close the app
                 problem = f"The model could not run on this drawing: {exc}"
             else:
-                if np.isfinite(probabilities).all():
+                if probabilities is not None:
                     top = int(np.argmax(probabilities))
                     self._prediction = (self._names[top], probabilities)
                 else:

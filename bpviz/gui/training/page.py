@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
 
 from bpviz.errors import BpvizError
 from bpviz.gui.training.canvas import DrawPanel
+from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
 from bpviz.gui.training.form import TrainForm
+from bpviz.gui.training.gallery import Gallery
 from bpviz.gui.training.history import RunHistory
-from bpviz.gui.training.inside import ConfusionMatrix, Gallery, WeightImages
 from bpviz.gui.training.plots import PlotsPanel
+from bpviz.gui.training.weights import WeightImages
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model

@@ -1,0 +1,44 @@
+"""Text on the training page's views: the app's font at a point or pixel size, a wrapped
+label, and the one way a probability is written as a percentage."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+from bpviz.gui import style
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage that never claims certainty it does not have:
+    "<1%", "97%", ">99%" (a float output of 1.0 is a rounded guess, not a proof)."""
+    if p < 0.005:
+        return "<1%"
+    if p >= 0.995:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def point_font(points: float, bold: bool = False) -> QFont:
+    """The app's font at ``points``: widgets' text, large enough for a projector."""
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+def pixel_font(widget: QWidget, pixels: float, bold: bool = False) -> QFont:
+    """``widget``'s font at ``pixels`` (at least 1): text painted to scale with a view."""
+    font = QFont(widget.font())
+    font.setPixelSize(max(1, round(pixels)))
+    font.setBold(bool(bold))
+    return font
+
+
+def label(text: str = "", points: float = 12, color: QColor = style.INK, bold: bool = False) -> QLabel:
+    """A word-wrapped label in ``color`` at ``points``."""
+    widget = QLabel(text)
+    widget.setFont(point_font(points, bold))
+    widget.setWordWrap(True)
+    widget.setStyleSheet(f"color: {color.name()};")
+    return widget
