@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 
@@ -31,6 +32,42 @@ def save(widget, path: Path) -> Path:
         raise SystemExit(f"screenshots: could not write {path}")
     print(f"wrote {path} ({pixmap.width()}x{pixmap.height()}, {QGuiApplication.platformName()})")
     return path
+
+
+def run(page, preset: str, iterations: int, train_size: int = 1000) -> None:
+    """One run on the training page, on the first ``train_size`` images, to its end."""
+    page.form.preset.setCurrentText(preset)
+    page.form.length.setValue(iterations)
+    page.form.train_size.setEditText(str(train_size))
+    loop = QEventLoop()
+    page.runner.finished.connect(loop.quit)
+    page.start()
+    loop.exec()
+    page.runner.finished.disconnect(loop.quit)
+
+
+def training_pictures(window, out: Path) -> None:
+    """The training page after the tutorial's two networks ran side by side (the bigger
+    one does worse with the same iterations), its predictions, and a digit drawn."""
+    from bpviz.data.mnist import load_mnist
+
+    window.pages.setCurrentWidget(window.train_page)
+    page = window.train_page
+    run(page, "tutorial-bigger", 150)
+    run(page, "tutorial", 150)
+    page.diagram.pulse()
+    settle(700)  # mid-pulse: the backward arrows glow
+    save(window, out / "training.png")
+    page.inside.setCurrentWidget(page.gallery)
+    settle()
+    save(window, out / "training-predictions.png")
+    mnist = load_mnist()
+    eight = mnist.test_images[list(mnist.test_labels).index(8)].reshape(28, 28) / 255
+    page.draw.set_ink(np.kron(eight, np.ones((10, 10))))  # as if drawn on the 280×280 canvas
+    page.inside.setCurrentWidget(page.draw)
+    settle()
+    save(window, out / "training-draw.png")
+    window.pages.setCurrentWidget(window.step_page)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     page.controller.set_index(20)
     settle(700)
     save(window, args.out / "debugger.png")
+    training_pictures(window, args.out)
     window._on_about()
     settle()
     save(window._about, args.out / "about.png")

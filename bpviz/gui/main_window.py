@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabBar, QWidget
 
+from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
@@ -17,15 +18,23 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("bpviz")
         self.resize(1280, 800)
-        self.pages = QTabWidget()
+        self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
         self._about: AboutDialog | None = None
         self.step_page = StepPage()
         self.train_page = TrainPage()
-        self.pages.addTab(self.step_page, "Step through backprop")
-        self.pages.addTab(self.train_page, "Train on MNIST")
+        self.pages.addWidget(self.step_page)
+        self.pages.addWidget(self.train_page)
+        # The page tabs sit in the menu bar's row, so the pages keep the window's height.
+        self.page_tabs = QTabBar()
+        self.page_tabs.setDocumentMode(True)
+        self.page_tabs.setDrawBase(False)
+        self.page_tabs.addTab("Step through backprop")
+        self.page_tabs.addTab("Train on MNIST")
+        self.page_tabs.setToolTip("Ctrl+1 and Ctrl+2 switch pages too")
+        self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
+        self.pages.currentChanged.connect(self.page_tabs.setCurrentIndex)
         self._build_actions()
         self._build_menus()
         self.statusBar().showMessage("Ready")
@@ -101,6 +110,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.focus_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
+        self.page_tabs.setStyleSheet(  # no taller than the menus; the page shown underlined
+            "QTabBar::tab { padding: 1px 12px; border: none; border-bottom: 3px solid transparent;"
+            f" color: {style.MUTED.name()}; }}"
+            f"QTabBar::tab:selected {{ color: {style.INK.name()}; font-weight: bold;"
+            f" border-bottom: 3px solid {style.INK.name()}; }}")
+        menus.setCornerWidget(self.page_tabs, Qt.Corner.TopRightCorner)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
         self.addActions([self.quit_action, self.focus_action, self.undo_action, self.redo_action,

@@ -18,7 +18,8 @@ def test_main_window_opens_with_menus_and_closes(qtbot):
     qtbot.waitExposed(window)
     assert window.windowTitle() == "bpviz"
     assert _menu_titles(window) == ["File", "Edit", "Debug", "Train", "View", "Help"]
-    assert [window.pages.tabText(i) for i in range(window.pages.count())] == \
+    assert window.pages.count() == 2
+    assert [window.page_tabs.tabText(i) for i in range(window.page_tabs.count())] == \
         ["Step through backprop", "Train on MNIST"]
     assert window.close()
     assert not window.isVisible()
@@ -85,5 +86,6 @@ def test_pages_switch_from_the_view_menu_and_keep_their_keys_to_themselves(qtbot
     # On the training page F is a letter to type, and Ctrl+Return starts a run.
     assert not window.focus_action.isEnabled() and window.start_action.isEnabled()
     assert window.start_action in window.actions() and window.start_action.shortcut().toString() == "Ctrl+Return"
-    window.page_actions[0].trigger()
+    assert window.page_tabs.currentIndex() == 1
+    window.page_tabs.setCurrentIndex(0)  # a click on the first tab
     assert window.pages.currentWidget() is window.step_page

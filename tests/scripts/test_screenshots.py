@@ -37,3 +37,16 @@ def test_screenshots_writes_the_step_page_and_about_pictures(tmp_path):
     assert (debugger.width(), debugger.height()) == (1600, 900)
     orange = lambda c: c.red() > 200 and 90 < c.green() < 170 and c.blue() < 60  # noqa: E731
     assert sum(1 for x in range(0, 1100, 2) for y in range(0, 420, 2) if orange(QColor(debugger.pixel(x, y)))) > 50
+    # The training page: two runs on the plot in their own colours, the diagram's arrows,
+    # and a drawn digit with its prediction.
+    training = QImage(str(tmp_path / "training.png"))
+    assert (training.width(), training.height()) == (1600, 900)
+    teal = lambda c: c.red() < 40 and 100 < c.green() < 140 and 100 < c.blue() < 130  # noqa: E731
+    purple = lambda c: 100 < c.red() < 140 and c.green() < 80 and c.blue() > 200  # noqa: E731
+    def pixels(image, predicate, box):
+        x0, y0, x1, y1 = box
+        return sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2) if predicate(QColor(image.pixel(x, y))))
+    plots = (340, 200, 1100, 800)
+    assert pixels(training, teal, plots) > 50 and pixels(training, purple, plots) > 50
+    for name in ("training-predictions.png", "training-draw.png"):
+        assert QImage(str(tmp_path / name)).width() == 1600

@@ -8,7 +8,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPainter, QPen
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from bpviz.errors import DataError
 from bpviz.gui import style
@@ -22,31 +22,42 @@ class _Thumbnails(QWidget):
     """The gallery's grid, painted: crisp digits at a whole-number scale, captions below."""
 
     PAD, CAPTION_PX = 6, 17
+    MIN_COLUMNS = 5
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.tiles: list[tuple[int, QImage, str, str]] = []  # index, digit, caption, mistake
         self.message = NO_PREDICTIONS
+        self.visible_height = 0  # the scroll area's, set by the gallery
         self.setMinimumSize(240, 160)
 
     def set_tiles(self, tiles, message: str = "") -> None:
         self.tiles, self.message = list(tiles), message
+        self.fit_height()
         self.update()
 
     def _grid(self) -> tuple[int, int, int, int]:
-        """(scale, columns, tile width, tile height): the largest whole scale that fits."""
+        """(scale, columns, tile width, tile height): the largest whole scale that fits the
+        visible height, or else that still gives MIN_COLUMNS columns (the gallery scrolls)."""
         metrics = QFontMetrics(pixel_font(self, self.CAPTION_PX, bold=True))
         caption_w = max((metrics.horizontalAdvance(t) for _, _, *texts in self.tiles for t in texts),
                         default=0)
         line = round(self.CAPTION_PX * 1.25)
         n = max(1, len(self.tiles))
+        visible = self.visible_height or self.height()
         for scale in range(6, 0, -1):
             width = max(PIXELS * scale + 2 * self.PAD, caption_w + self.PAD)
             height = PIXELS * scale + 2 * line + 2 * self.PAD
             columns = max(1, self.width() // width)
-            if math.ceil(n / columns) * height <= self.height() or scale == 1:
+            if math.ceil(n / columns) * height <= visible or columns >= self.MIN_COLUMNS or scale == 1:
                 return scale, columns, width, height
         raise AssertionError("unreachable")
+
+    def fit_height(self) -> None:
+        """As tall as the rows need (the scroll area around it scrolls), at least the view."""
+        _, columns, _, height = self._grid()
+        rows = math.ceil(len(self.tiles) / columns) if self.tiles else 0
+        self.setMinimumHeight(max(160, rows * height))
 
     def tile_rects(self) -> list[tuple[int, QRect]]:
         """(index into the arrays given, the digit's frame) for every tile shown."""
@@ -98,18 +109,29 @@ class Gallery(QWidget):
         self.only_mistakes.toggled.connect(self._on_only_mistakes)
         self.summary = label(points=13, bold=True)
         self.thumbnails = _Thumbnails()
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.thumbnails)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.only_mistakes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
-        layout.addWidget(self.thumbnails, 1)
+        layout.addWidget(self.scroll, 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.thumbnails.visible_height = self.scroll.viewport().height()
+        self.thumbnails.fit_height()
 
     def set_predictions(self, images: np.ndarray, true: np.ndarray, probabilities: np.ndarray,
-                        class_names: tuple[str, ...]) -> None:
+                        class_names: tuple[str, ...], summary: str | None = None) -> None:
         """``images`` (k, 784) uint8, ``true`` (k,) class indices, ``probabilities``
-        (k, n_classes) as from bpviz.nn.metrics.class_probabilities."""
+        (k, n_classes) as from bpviz.nn.metrics.class_probabilities. ``summary`` replaces
+        the "3 of 32 wrong" line when the digits are not a plain sample."""
         images, true = np.asarray(images), np.asarray(true)
         probabilities = np.asarray(probabilities)
         k = len(images)
@@ -132,7 +154,7 @@ class Gallery(QWidget):
             caption = f"{class_names[self.predicted[i]]} · {percent(probabilities[i, self.predicted[i]])}"
             mistake = f"✗ true {class_names[true[i]]}" if self.wrong[i] else ""
             self._tiles.append((i, digit, caption, mistake))
-        self.summary.setText(f"{int(self.wrong.sum())} of {k} wrong")
+        self.summary.setText(summary or f"{int(self.wrong.sum())} of {k} wrong")
         self._show()
 
     def clear(self) -> None:

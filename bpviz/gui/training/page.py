@@ -248,7 +248,7 @@ class TrainPage(QWidget):
             self.results.setText("")
             return
         g = result.gallery
-        self.gallery.set_predictions(g.images, g.true, g.probabilities, names)
+        self.gallery.set_predictions(g.images, g.true, g.probabilities, names, g.summary)
         self.confusion.set_matrix(result.confusion, names, result.train_accuracy, result.test_accuracy)
         self.results.setText(_accuracy_text(result))
         self._on_state_refresh()

@@ -40,6 +40,7 @@ class Gallery:
     images: np.ndarray  # (k, 784) uint8
     true: np.ndarray  # (k,) class indices
     probabilities: np.ndarray  # (k, n_classes)
+    summary: str | None = None  # what the digits are, when not a plain sample
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,13 @@ def report(net: Network, data: TrainData, names: tuple[str, ...],
     wrong = np.flatnonzero(predicted != true)
     wrong = wrong[np.linspace(0, wrong.size - 1, min(GALLERY_SIZE, wrong.size)).astype(np.intp)] \
         if wrong.size else wrong
-    cols = np.concatenate([spread, np.setdiff1d(wrong, spread)])
+    extra = np.setdiff1d(wrong, spread)
+    cols = np.concatenate([spread, extra])
     probabilities = class_probabilities(A[:, cols])
-    gallery = Gallery(_images(data.X_test, cols), true[cols], probabilities)
+    in_spread = int((predicted[spread] != true[spread]).sum())
+    summary = (f"{in_spread} wrong of {spread.size} digits from across the test set, then "
+               f"{extra.size} more of its {int((predicted != true).sum())} mistakes")
+    gallery = Gallery(_images(data.X_test, cols), true[cols], probabilities, summary if extra.size else None)
     test_accuracy = float(np.trace(counts) / max(true.size, 1))
     return Report(names, train_accuracy, test_accuracy, test_cost, counts, gallery)
 
