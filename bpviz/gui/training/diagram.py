@@ -27,18 +27,19 @@ class Block:
 
     id: str
     title: str
+    subtitle: str
     lines: tuple[str, ...]
 
 
 def blocks_of(net: Network) -> list[Block]:
     sizes = net.layer_sizes
-    blocks = [Block(layer_id(0), "input", (f"X = A[0]  ({sizes[0]}, m)",))]
+    blocks = [Block(layer_id(0), "input", "", (f"X = A[0] ({sizes[0]}, m)",))]
     for l in range(1, net.L + 1):
         n, p = sizes[l], sizes[l - 1]
-        title = f"layer {l} · {net.activations[l - 1]}" + (" (output)" if l == net.L else "")
-        blocks.append(Block(layer_id(l), title, (f"W[{l}]  ({n}, {p})", f"b[{l}]  ({n}, 1)",
-                                                 f"A[{l}]  ({n}, m)")))
-    blocks.append(Block(LOSS_NODE, "cost", (f"J({net.loss.name})", f"Y  ({sizes[-1]}, m)")))
+        subtitle = net.activations[l - 1] + (", output" if l == net.L else "")
+        blocks.append(Block(layer_id(l), f"layer {l}", subtitle, (f"W[{l}] ({n}, {p})", f"b[{l}] ({n}, 1)",
+                                                                  f"A[{l}] ({n}, m)")))
+    blocks.append(Block(LOSS_NODE, "cost", net.loss.name, (f"Y ({sizes[-1]}, m)",)))
     return blocks
 
 
@@ -112,10 +113,10 @@ class ModelDiagram(QWidget):
     # Painting ----------------------------------------------------------------------------
     def _rects(self) -> list[QRectF]:
         n = len(self.blocks)
-        margin, gap = 10.0, 40.0
+        margin, gap = 8.0, 28.0
         caption = 34.0
         width = (self.width() - 2 * margin - gap * (n - 1)) / max(n, 1)
-        height = min(self.height() - caption - 2 * margin, 112.0)
+        height = min(self.height() - caption - 2 * margin, 118.0)
         top = margin + (self.height() - caption - 2 * margin - height) / 2
         return [QRectF(margin + i * (width + gap), top, width, height) for i in range(n)]
 
@@ -129,7 +130,7 @@ class ModelDiagram(QWidget):
                              "The model's layers and matrix shapes appear here when a run starts.")
             return
         rects = self._rects()
-        self._size = self._fitting_size(rects[0].width() - 16)
+        self._size = self._fitting_size(rects[0].width() - 18)
         active = set(self.current.nodes) if self.current else set()
         for i in range(len(rects) - 1):
             self._arrow(painter, rects[i], rects[i + 1], "forward", self.glow.get(("forward", i), 0.0))
@@ -138,11 +139,12 @@ class ModelDiagram(QWidget):
             self._block(painter, block, rect, block.id in active)
         self._caption(painter)
 
-    def _fitting_size(self, width: float, largest: float = 11.0) -> float:
+    def _fitting_size(self, width: float, largest: float = 12.0) -> float:
         """The largest point size (up to ``largest``) at which every block's text fits."""
         metrics = QFontMetricsF(self._font(10, bold=True))
-        widest = max(metrics.horizontalAdvance(text) for b in self.blocks for text in (b.title, *b.lines))
-        return max(7.0, min(largest, 10 * width / widest))
+        widest = max(metrics.horizontalAdvance(text) for b in self.blocks
+                     for text in (b.title, b.subtitle, *b.lines))
+        return max(7.0, min(largest, 0.92 * 10 * width / widest))  # hinting makes text a bit wider
 
     def _font(self, size: float, bold: bool = False) -> QFont:
         font = QFont(self.font())
@@ -162,7 +164,11 @@ class ModelDiagram(QWidget):
         painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter, block.title)
         painter.setFont(self._font(size))
         line = painter.fontMetrics().height()
-        y = inner.top() + line * 1.35
+        painter.setPen(style.MUTED)
+        painter.drawText(QRectF(inner.left(), inner.top() + line, inner.width(), line),
+                         Qt.AlignmentFlag.AlignHCenter, block.subtitle)
+        painter.setPen(style.INK)
+        y = inner.top() + line * 2.3
         for text in block.lines:
             painter.drawText(QRectF(inner.left(), y, inner.width(), line),
                              Qt.AlignmentFlag.AlignHCenter, text)

@@ -174,7 +174,7 @@ class TrainPage(QWidget):
         self.confusion.clear()
         self.gallery.clear()
         self.results.setText("")
-        self._say("info", f"Run #{self._runs}: {self.history.label}")
+        self._say("info", f"Run {self.history.label}")
         self.runner.start(recipe)
         return True
 
@@ -200,8 +200,9 @@ class TrainPage(QWidget):
         self.progress.setValue(done)
         if done:
             remaining = update.elapsed / done * (history.total - done)
+            paused = " · paused" if self.runner.state == "paused" else ""
             self.eta.setText(f"{format_seconds(update.elapsed)} so far · about "
-                             f"{format_seconds(remaining)} left")
+                             f"{format_seconds(remaining)} left{paused}")
         # The tabs out of sight keep only the latest: drawing them costs the worker time.
         if update.weights is not None:
             self._pending[self.weights] = (update.weights,)
