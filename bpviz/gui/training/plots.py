@@ -4,13 +4,14 @@ finished runs stay as labelled curves to compare, and can be hidden or cleared."
 from __future__ import annotations
 
 import math
+import sys
+from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QGraphicsItem, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
     QWidget,
@@ -33,21 +34,27 @@ def nice_ceiling(x: float) -> float:
     return next(step * power for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12))
 
 
-def _render_svg(scene, title: str) -> bytes:
-    """``scene`` drawn into an SVG document by Qt."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    rect = scene.sceneRect()
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(rect.size().toSize())
-    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle(title)
-    painter = QPainter(generator)
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    painter.end()
-    return bytes(data)
+@contextmanager
+def _svg_closed_paths_tolerated():
+    """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt 6.10 and
+    later write into path data (pyqtgraph issue 3495, fixed after 0.14.0): drop those
+    tokens before it reads the paths, while one export runs. The paths Qt closes, such as
+    the plots' frames, already end with a line back to where they began."""
+    module = sys.modules[exporters.SVGExporter.__module__]
+    original = module.correctCoordinates
+
+    def tolerant(node, *args, **kwargs):
+        for path in node.getElementsByTagName("path"):
+            d = path.getAttribute("d")
+            if "Z" in d or "z" in d:
+                path.setAttribute("d", " ".join(t for t in d.split() if t not in ("Z", "z")))
+        return original(node, *args, **kwargs)
+
+    module.correctCoordinates = tolerant
+    try:
+        yield
+    finally:
+        module.correctCoordinates = original
 
 
 class RunCurves:
@@ -280,10 +287,11 @@ class PlotsPanel(QWidget):
         return QIcon(pixmap)
 
     # Export ------------------------------------------------------------------------------
-    def export_png(self, path, width: int = 1600) -> None:
-        """Both plots as a PNG (pyqtgraph's ImageExporter), written atomically."""
+    def export_png(self, path) -> None:
+        """Both plots and the legend as a PNG the size they are on screen (pyqtgraph's
+        ImageExporter; scaled up, it would leave the legend's text small), written atomically."""
         exporter = exporters.ImageExporter(self.canvas.scene())
-        exporter.parameters()["width"] = width
+        exporter.parameters()["width"] = self.canvas.width()
         image = exporter.export(toBytes=True)
         data = QByteArray()
         buffer = QBuffer(data)
@@ -293,15 +301,10 @@ class PlotsPanel(QWidget):
         atomic_write_bytes(path, bytes(data))
 
     def export_svg(self, path) -> None:
-        """Both plots as SVG, written atomically: by pyqtgraph's SVGExporter, or by Qt's
-        QSvgGenerator where that exporter fails (pyqtgraph 0.14.0 cannot parse the closed
-        paths that Qt 6.10 and later write: pyqtgraph issue 3495)."""
-        scene = self.canvas.scene()
-        try:
-            svg = exporters.SVGExporter(scene).export(toBytes=True)
-        except ValueError:
-            svg = _render_svg(scene, "bpviz training plots")
-        atomic_write_bytes(path, svg if isinstance(svg, bytes) else bytes(svg))
+        """Both plots and the legend as SVG (pyqtgraph's SVGExporter), written atomically."""
+        with _svg_closed_paths_tolerated():
+            svg = exporters.SVGExporter(self.canvas.scene()).export(toBytes=True)
+        atomic_write_bytes(path, bytes(svg))
 
     def export_csv(self, path) -> None:
         """Every run's history, one row per update (see ``history.COLUMNS``)."""
