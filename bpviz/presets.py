@@ -16,7 +16,7 @@ from bpviz.data.toy import TABLES, get_table
 from bpviz.errors import ConfigError
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.losses import LOSSES
-from bpviz.nn.network import DTYPES, Network, check_layer_sizes
+from bpviz.nn.network import DTYPES, Network, check_layer_sizes, check_network
 from bpviz.nn.optimizers import OPTIMIZERS, check_lr
 from bpviz.nn.train import TrainConfig, TrainData
 
@@ -24,6 +24,8 @@ from bpviz.nn.train import TrainConfig, TrainData
 #: than a wish, and the memory would run out.
 MAX_UNITS = 4096
 MAX_LAYERS = 12
+#: The most weights a recipe may have: 400 MB in float64, before the training's own arrays.
+MAX_WEIGHTS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,11 @@ class Recipe:
             raise ConfigError(f"layers: expected at most {MAX_LAYERS} layers, got {len(layers)}")
         if max(layers) > MAX_UNITS:
             raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {max(layers)}")
+        sizes = [self.n_inputs, *layers]
+        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        if weights > MAX_WEIGHTS:
+            raise ConfigError(f"layers: {'-'.join(map(str, sizes))} has {weights:,} weights; "
+                              f"expected at most {MAX_WEIGHTS:,} (the memory would run out)")
         task = ("all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)") \
             if self.is_mnist else f"the {self.dataset} table's one target"
         if layers[-1] != self.output_units:
@@ -125,7 +132,8 @@ class Recipe:
             raise ConfigError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
         check_lr(self.lr)
         self.train_config()  # iterations/epochs/batch checks
-        self.network()  # activation/loss compatibility
+        activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
+        check_network([self.n_inputs, *self.layers], activations, self.loss, self.dtype)
         return self
 
     @property

@@ -41,9 +41,13 @@ def run(page, preset: str, iterations: int, train_size: int = 1000) -> None:
     page.form.train_size.setEditText(str(train_size))
     loop = QEventLoop()
     page.runner.finished.connect(loop.quit)
+    page.runner.failed.connect(loop.quit)
     page.start()
     loop.exec()
     page.runner.finished.disconnect(loop.quit)
+    page.runner.failed.disconnect(loop.quit)
+    if page.history.status != "finished":
+        raise SystemExit(f"screenshots: the {preset} run did not finish: {page.status.text()}")
 
 
 def training_pictures(window, out: Path) -> None:

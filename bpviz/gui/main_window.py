@@ -72,11 +72,11 @@ class MainWindow(QMainWindow):
         self.start_action = self._action("&Start (or restart) training", "Ctrl+Return", train.start)
         self.pause_action = self._action("&Pause / resume", "Ctrl+P", train.toggle_pause)
         self.stop_action = self._action("S&top", "Ctrl+.", train.stop)
-        self.save_model_action = self._action("&Save model…", None, train._on_save_clicked)
-        self.load_model_action = self._action("&Load model…", None, train._on_load_clicked)
-        self.export_png_action = self._action("Export plots as &PNG…", None, lambda: train._on_export_clicked("png"))
-        self.export_svg_action = self._action("Export plots as S&VG…", None, lambda: train._on_export_clicked("svg"))
-        self.export_csv_action = self._action("Export history as &CSV…", None, lambda: train._on_export_clicked("csv"))
+        self.save_model_action = self._action("&Save model…", None, train.ask_save_model)
+        self.load_model_action = self._action("&Load model…", None, train.ask_load_model)
+        self.export_png_action = self._action("Export plots as &PNG…", None, lambda: train.ask_export("png"))
+        self.export_svg_action = self._action("Export plots as S&VG…", None, lambda: train.ask_export("svg"))
+        self.export_csv_action = self._action("Export history as &CSV…", None, lambda: train.ask_export("csv"))
         self.about_action = QAction("&About bpviz", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about)
@@ -123,6 +123,18 @@ class MainWindow(QMainWindow):
                          self.pause_action, self.stop_action])
         self.pages.currentChanged.connect(self._on_page_changed)
         self._on_page_changed(self.pages.currentIndex())
+        self.train_page.availabilityChanged.connect(self._on_training_availability)
+        self._on_training_availability()
+
+    def _on_training_availability(self) -> None:
+        """The Train menu offers what the page's buttons offer."""
+        page = self.train_page
+        for action, button in ((self.save_model_action, page.save_button),
+                               (self.load_model_action, page.load_button),
+                               (self.export_png_action, page.export_png_button),
+                               (self.export_svg_action, page.export_svg_button),
+                               (self.export_csv_action, page.export_csv_button)):
+            action.setEnabled(button.isEnabled())
 
     def _on_page_changed(self, index: int) -> None:
         """Each page's keys work only on that page (F on the training page is a letter)."""

@@ -46,6 +46,27 @@ def check_layer_sizes(layer_sizes, field: str = "layers") -> list[int]:
     return sizes
 
 
+def check_network(layer_sizes, activations, loss: str, dtype) -> tuple[list[int], list[str]]:
+    """Check a network's settings without making its weights: the layer sizes, one
+    activation per layer, an output the loss can use, and the dtype. Returns the sizes
+    and the activations, resolved."""
+    sizes = check_layer_sizes(layer_sizes)
+    if loss not in LOSSES:
+        raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {loss!r}")
+    names = resolve_activations(activations, len(sizes) - 1, loss)
+    output, n_out = names[-1], sizes[-1]
+    if LOSSES[loss].probabilities and output not in ("sigmoid", "softmax"):
+        raise ConfigError(
+            f"loss: {loss} needs outputs in (0, 1); expected a sigmoid or softmax output "
+            f"layer, got {output}"
+        )
+    if output == "softmax" and n_out < 2:
+        raise ConfigError("layers: a softmax output needs at least 2 units, got 1")
+    if str(dtype) not in DTYPES:
+        raise ConfigError(f"dtype: expected float32 or float64, got {dtype!r}")
+    return sizes, names
+
+
 def resolve_activations(activations, n_layers: int, loss: str) -> list[str]:
     """One name per layer. A single name is used for every layer; a single hidden-only name
     (tanh, relu) is used for the hidden layers, and the output gets the loss's natural one."""
@@ -94,16 +115,10 @@ class Network:
         dtype="float64",
         params: dict[str, np.ndarray] | None = None,
     ):
-        self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.layer_sizes, self.activations = check_network(layer_sizes, activations, loss, dtype)
         self.L = len(self.layer_sizes) - 1
-        if loss not in LOSSES:
-            raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {loss!r}")
         self.loss = LOSSES[loss]
-        self.activations = resolve_activations(activations, self.L, loss)
         self._g = [ACTIVATIONS[name] for name in self.activations]
-        self._check_output_fits_loss()
-        if str(dtype) not in DTYPES:
-            raise ConfigError(f"dtype: expected float32 or float64, got {dtype!r}")
         self.dtype = np.dtype(str(dtype))
         self.init, self.seed = init, seed
         if params is None:
@@ -111,16 +126,6 @@ class Network:
         self.params: dict[str, np.ndarray] = {}
         self.set_params(params)
         self._buffers: dict[str, np.ndarray] = {}
-
-    def _check_output_fits_loss(self) -> None:
-        output, n_out = self.activations[-1], self.layer_sizes[-1]
-        if self.loss.probabilities and output not in ("sigmoid", "softmax"):
-            raise ConfigError(
-                f"loss: {self.loss.name} needs outputs in (0, 1); expected a sigmoid or "
-                f"softmax output layer, got {output}"
-            )
-        if output == "softmax" and n_out < 2:
-            raise ConfigError("layers: a softmax output needs at least 2 units, got 1")
 
     @property
     def fused_output(self) -> bool:

@@ -105,6 +105,7 @@ def _gui_run(page, preset: str, overrides: dict, probe_ms: int | None = None):
     page.plots.clear_finished()  # one run on the plot, as in a fresh session
     loop = QEventLoop()
     page.runner.finished.connect(loop.quit)
+    page.runner.failed.connect(loop.quit)
     ticks = []
     probe = QTimer()
     if probe_ms:
@@ -117,6 +118,9 @@ def _gui_run(page, preset: str, overrides: dict, probe_ms: int | None = None):
     seconds = time.perf_counter() - start
     probe.stop()
     page.runner.finished.disconnect(loop.quit)
+    page.runner.failed.disconnect(loop.quit)
+    if page.history.status != "finished":
+        raise RuntimeError(f"the {preset} run did not finish: {page.status.text()}")
     gaps = [1000 * (b - a) - probe_ms for a, b in zip(ticks, ticks[1:])] if probe_ms else []
     return seconds, gaps, recipe
 

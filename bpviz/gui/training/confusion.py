@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from bpviz.errors import DataError
 from bpviz.gui import style
-from bpviz.gui.training.text import pixel_font
+from bpviz.gui.training.text import accuracy_text, pixel_font
 
 NO_MATRIX = "The confusion matrix appears when a run ends."
 
@@ -59,9 +59,7 @@ class ConfusionMatrix(QWidget):
 
     @property
     def accuracy_text(self) -> str:
-        parts = [f"{name} accuracy {100 * value:.1f} %" for name, value in
-                 (("train", self.train_accuracy), ("test", self.test_accuracy)) if value is not None]
-        return " · ".join(parts)
+        return accuracy_text(self.train_accuracy, self.test_accuracy)
 
     def sizeHint(self) -> QSize:
         return QSize(560, 540)

@@ -16,10 +16,14 @@ COLUMNS = ("run", "preset", "layers", "lr", "iteration", "epoch", "cost", "test_
            "train_accuracy", "test_accuracy", "seconds")
 
 
-def run_label(recipe: Recipe, n_inputs: int = 784) -> str:
+def sizes_text(recipe: Recipe) -> str:
+    """The layer sizes with the input, as the tutorial writes them: 784-196-1."""
+    return "-".join(map(str, [recipe.n_inputs, *recipe.layers]))
+
+
+def run_label(recipe: Recipe) -> str:
     """How a run is named on the plot: preset, layer sizes, learning rate."""
-    sizes = "-".join(map(str, [n_inputs, *recipe.layers]))
-    return f"{recipe.name} · {sizes} · lr {recipe.lr:g}"
+    return f"{recipe.name} · {sizes_text(recipe)} · lr {recipe.lr:g}"
 
 
 class _Column:
@@ -101,7 +105,7 @@ def histories_csv(histories: list[RunHistory]) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for h in histories:
-        layers = "-".join(map(str, [784, *h.recipe.layers]))
+        layers = sizes_text(h.recipe)
         for r in h.records:
             writer.writerow([h.number, h.recipe.name, layers, repr(h.recipe.lr), r.iteration, r.epoch,
                              repr(r.cost), _cell(r.test_cost), _cell(r.train_accuracy),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
@@ -22,6 +22,7 @@ from bpviz.gui.training.gallery import Gallery
 from bpviz.gui.training.history import RunHistory
 from bpviz.gui.training.plots import PlotsPanel
 from bpviz.gui.training.weights import WeightImages
+from bpviz.gui.training.text import accuracy_text
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
@@ -40,6 +41,24 @@ def recipe_from_settings(settings: dict) -> Recipe:
     return Recipe(**values).validated()
 
 
+def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
+    """(what is wrong, "") or ("", the recipe) of a loaded model, for this page."""
+    settings = extra.get("recipe") if isinstance(extra, dict) else None
+    if not isinstance(settings, dict):
+        return "it does not say how it was trained (expected a model saved by bpviz)", None
+    try:
+        recipe = recipe_from_settings(settings)
+    except (BpvizError, TypeError, ValueError) as exc:
+        return f"its recipe cannot be read: {exc}", None
+    if not recipe.is_mnist:
+        return f"a model of the {recipe.dataset} table; this page trains and loads MNIST models", None
+    sizes = [recipe.n_inputs, *recipe.layers]
+    if sizes != net.layer_sizes:
+        return (f"its recipe says layers {'-'.join(map(str, sizes))} but its weights are "
+                f"{'-'.join(map(str, net.layer_sizes))}"), None
+    return "", recipe
+
+
 def format_seconds(seconds: float) -> str:
     seconds = max(0, round(seconds))
     minutes, s = divmod(seconds, 60)
@@ -47,6 +66,9 @@ def format_seconds(seconds: float) -> str:
 
 
 class TrainPage(QWidget):
+    #: The buttons' enabled states may have changed (the window's menu follows them).
+    availabilityChanged = Signal()
+
     def __init__(self, mnist_dir=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.mnist_dir = mnist_dir
@@ -64,6 +86,7 @@ class TrainPage(QWidget):
         self.last_report: Report | None = None
         self._runs = 0
         self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
+        self._eta_origin: tuple[float, int] | None = None  # (elapsed, done) at the first update
         self._build()
         self._connect()
         self._on_state("idle")
@@ -140,17 +163,17 @@ class TrainPage(QWidget):
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
-        self.form.changed.connect(self._on_form_changed)
+        self.form.changed.connect(self._on_state_refresh)
         self.runner.updated.connect(self._on_updated)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.stateChanged.connect(self._on_state)
         self.inside.currentChanged.connect(self._on_inside_tab)
-        self.save_button.clicked.connect(self._on_save_clicked)
-        self.load_button.clicked.connect(self._on_load_clicked)
-        self.export_png_button.clicked.connect(lambda: self._on_export_clicked("png"))
-        self.export_svg_button.clicked.connect(lambda: self._on_export_clicked("svg"))
-        self.export_csv_button.clicked.connect(lambda: self._on_export_clicked("csv"))
+        self.save_button.clicked.connect(self.ask_save_model)
+        self.load_button.clicked.connect(self.ask_load_model)
+        self.export_png_button.clicked.connect(lambda: self.ask_export("png"))
+        self.export_svg_button.clicked.connect(lambda: self.ask_export("svg"))
+        self.export_csv_button.clicked.connect(lambda: self.ask_export("csv"))
         self.plots.runsChanged.connect(self._on_state_refresh)
 
     # Running -----------------------------------------------------------------------------
@@ -167,13 +190,13 @@ class TrainPage(QWidget):
         self.progress.setRange(0, self.form.iterations_total)
         self.progress.setValue(0)
         self.eta.setText("loading the data…")
-        start = recipe.network()  # the worker makes the same one: same seed
-        self.diagram.set_network(start, self.form.examples if recipe.batch_size is None
-                                 else min(recipe.batch_size, self.form.examples))
-        self.weights.set_weights(start.params["W1"])  # from where training starts
+        initial_net = recipe.network()  # the worker makes the same one: same seed
+        self.diagram.set_network(initial_net, _batch_columns(recipe, self.form.examples))
+        self.weights.set_weights(initial_net.params["W1"])  # from where training starts
         self.confusion.clear()
         self.gallery.clear()
         self.results.setText("")
+        self._eta_origin = None
         self._say("info", f"Run {self.history.label}")
         self.runner.start(recipe)
         return True
@@ -185,11 +208,12 @@ class TrainPage(QWidget):
             self.runner.resume()
 
     def stop(self) -> None:
-        self.runner.stop()
+        """Stop after the update under way; the GUI does not wait for it."""
+        self.runner.stop(wait=False)
 
     def shutdown(self) -> None:
         """Stop and join the worker (the window is closing)."""
-        self.runner.stop()
+        self.runner.shutdown()
         self.diagram.stop()
 
     def _on_updated(self, update: Update) -> None:
@@ -198,8 +222,11 @@ class TrainPage(QWidget):
         self.plots.refresh(history)
         done = history.done
         self.progress.setValue(done)
-        if done:
-            remaining = update.elapsed / done * (history.total - done)
+        if self._eta_origin is None:  # the rate from the first update on: loading excluded
+            self._eta_origin = (update.elapsed, done)
+        elapsed0, done0 = self._eta_origin
+        if done > done0:
+            remaining = (update.elapsed - elapsed0) / (done - done0) * (history.total - done)
             paused = " · paused" if self.runner.state == "paused" else ""
             self.eta.setText(f"{format_seconds(update.elapsed)} so far · about "
                              f"{format_seconds(remaining)} left{paused}")
@@ -247,20 +274,23 @@ class TrainPage(QWidget):
         if result is None:
             self.confusion.clear()
             self.results.setText("")
+            self._on_state_refresh()
             return
         g = result.gallery
         self.gallery.set_predictions(g.images, g.true, g.probabilities, names, g.summary)
         self.confusion.set_matrix(result.confusion, names, result.train_accuracy, result.test_accuracy)
-        self.results.setText(_accuracy_text(result))
+        self.results.setText("Final: " + accuracy_text(result.train_accuracy, result.test_accuracy))
         self._on_state_refresh()
 
     # State -------------------------------------------------------------------------------
     def _on_state(self, state: str) -> None:
-        running = state != "idle"
+        going = state in ("running", "paused")
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
-        self.load_button.setEnabled(not running)
+        self.pause_button.setEnabled(going)
+        self.stop_button.setEnabled(going)
+        if state == "stopping":
+            self.eta.setText("stopping after the update under way…")
+        self.load_button.setEnabled(state == "idle")
         if state == "paused":
             self.eta.setText(self.eta.text().split(" · ")[0] + " · paused")
         self._on_state_refresh()
@@ -273,9 +303,7 @@ class TrainPage(QWidget):
         has_runs = bool(self.plots.runs)
         for button in (self.export_png_button, self.export_svg_button, self.export_csv_button):
             button.setEnabled(has_runs)
-
-    def _on_form_changed(self) -> None:
-        self._on_state_refresh()
+        self.availabilityChanged.emit()
 
     def _say(self, kind: str, text: str) -> None:
         self.status.setStyleSheet(STATUS_STYLE[kind])
@@ -298,15 +326,17 @@ class TrainPage(QWidget):
 
     def load_model(self, path) -> bool:
         """Show a saved model: its weights, its predictions on the test set, its results."""
+        if self.runner.state != "idle":
+            self._say("error", "Stop the run first: loading a model replaces the one shown.")
+            return False
         try:
             net, extra = load_model(path)
-            recipe = recipe_from_settings(extra.get("recipe", {})) if extra.get("recipe") else None
-        except (BpvizError, TypeError) as exc:
+        except BpvizError as exc:
             self._say("error", f"Could not load the model: {exc}")
             return False
-        if recipe is None or [recipe.n_inputs, *recipe.layers] != net.layer_sizes:
-            self._say("error", f"Could not load the model: {path}: it does not say which digits it "
-                               f"was trained on (expected a model saved by bpviz)")
+        problem, recipe = _recipe_of(net, extra)
+        if problem:
+            self._say("error", f"Could not load the model: {path}: {problem}")
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -318,7 +348,7 @@ class TrainPage(QWidget):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.form.set_recipe(recipe)
-        self.diagram.set_network(net, data.m if recipe.batch_size is None else recipe.batch_size)
+        self.diagram.set_network(net, _batch_columns(recipe, data.m))
         self._show_model(net, recipe, result)
         self._say("ok", f"Loaded {Path(path).name}: {net!r}")
         return True
@@ -326,25 +356,34 @@ class TrainPage(QWidget):
     def export(self, kind: str, path) -> bool:
         """Plots as PNG or SVG, or the runs' history as CSV."""
         write = {"png": self.plots.export_png, "svg": self.plots.export_svg, "csv": self.plots.export_csv}[kind]
+        if not self.plots.runs:
+            self._say("error", "There is nothing to export yet: start a run first.")
+            return False
         try:
             write(path)
         except OSError as exc:
             self._say("error", f"Could not write {path}: {exc.strerror or exc}")
             return False
+        except ValueError as exc:  # pyqtgraph could not turn the plots into SVG
+            self._say("error", f"Could not export the plots to {path}: {exc}")
+            return False
         self._say("ok", f"Wrote {path}.")
         return True
 
-    def _on_save_clicked(self) -> None:
+    def ask_save_model(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "bpviz model (*.npz)")
         if path:
             self.save_model(path if path.endswith(".npz") else path + ".npz")
 
-    def _on_load_clicked(self) -> None:
+    def ask_load_model(self) -> None:
+        if self.runner.state != "idle":
+            self._say("error", "Stop the run first: loading a model replaces the one shown.")
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Load model", "", "bpviz model (*.npz);;All files (*)")
         if path:
             self.load_model(path)
 
-    def _on_export_clicked(self, kind: str) -> None:
+    def ask_export(self, kind: str) -> None:
         names = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
         default = "training-history.csv" if kind == "csv" else f"training-plots.{kind}"
         path, _ = QFileDialog.getSaveFileName(self, "Export", default, names[kind])
@@ -352,10 +391,6 @@ class TrainPage(QWidget):
             self.export(kind, path if path.lower().endswith("." + kind) else f"{path}.{kind}")
 
 
-def _accuracy_text(result: Report) -> str:
-    parts = []
-    if result.train_accuracy is not None:
-        parts.append(f"train accuracy {100 * result.train_accuracy:.2f} %")
-    if result.test_accuracy is not None:
-        parts.append(f"test accuracy {100 * result.test_accuracy:.2f} %")
-    return "Final: " + " · ".join(parts)
+def _batch_columns(recipe: Recipe, m: int) -> int:
+    """The m of one update: the whole training set, or one batch of it."""
+    return m if recipe.batch_size is None else min(recipe.batch_size, m)

@@ -230,7 +230,7 @@ class PlotsPanel(QWidget):
         parts = [h.label]
         test = h.last("test_accuracy")
         if test is not None and math.isfinite(test):
-            parts.append(f"test {test:.1f} %")
+            parts.append(f"test {test:.2f} %")
         if h.status != "running":
             parts.append(h.status)
         return "  ·  ".join(parts)

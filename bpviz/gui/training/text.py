@@ -19,6 +19,12 @@ def percent(p: float) -> str:
     return f"{p:.0%}"
 
 
+def accuracy_text(train: float | None, test: float | None) -> str:
+    """"train accuracy 96.25 % · test accuracy 95.80 %", leaving out what is unknown."""
+    return " · ".join(f"{name} accuracy {100 * value:.2f} %" for name, value in
+                      (("train", train), ("test", test)) if value is not None)
+
+
 def point_font(points: float, bold: bool = False) -> QFont:
     """The app's font at ``points``: widgets' text, large enough for a projector."""
     font = QFont()

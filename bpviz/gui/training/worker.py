@@ -34,7 +34,7 @@ def class_names(recipe: Recipe) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Gallery:
+class Predictions:
     """Test images with the model's class probabilities for each."""
 
     images: np.ndarray  # (k, 784) uint8
@@ -45,13 +45,14 @@ class Gallery:
 
 @dataclass(frozen=True)
 class Update:
-    """What reaches the GUI at most 20 times a second: every record since the last one."""
+    """What reaches the GUI at most SIGNALS_PER_SECOND times a second: every record
+    since the last one."""
 
     run_id: int
     records: tuple[Progress, ...]
     elapsed: float  # wall-clock seconds of the run so far, pauses excluded
     weights: np.ndarray | None = None  # a copy of W1, when due
-    gallery: Gallery | None = None  # after an evaluation
+    gallery: Predictions | None = None  # after an evaluation
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Report:
     test_accuracy: float | None
     test_cost: float | None
     confusion: np.ndarray
-    gallery: Gallery
+    gallery: Predictions
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,12 @@ def _images(X_columns: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.rint(X_columns[:, cols].T * 255).astype(np.uint8)
 
 
-def live_gallery(net: Network, data: TrainData, cols: np.ndarray) -> Gallery:
-    A, _ = net.forward(data.X_test[:, cols])
-    return Gallery(_images(data.X_test, cols), _test_labels(data)[cols], class_probabilities(A))
+def live_gallery(net: Network, data: TrainData, cols: np.ndarray) -> Predictions | None:
+    with np.errstate(all="ignore"):
+        A, _ = net.forward(data.X_test[:, cols])
+    if not np.isfinite(A).all():  # a diverging run: train() stops it at its next cost
+        return None
+    return Predictions(_images(data.X_test, cols), _test_labels(data)[cols], class_probabilities(A))
 
 
 def report(net: Network, data: TrainData, names: tuple[str, ...],
@@ -120,7 +124,7 @@ def report(net: Network, data: TrainData, names: tuple[str, ...],
     in_spread = int((predicted[spread] != true[spread]).sum())
     summary = (f"{in_spread} wrong of {spread.size} digits from across the test set, then "
                f"{extra.size} more of its {int((predicted != true).sum())} mistakes")
-    gallery = Gallery(_images(data.X_test, cols), true[cols], probabilities, summary if extra.size else None)
+    gallery = Predictions(_images(data.X_test, cols), true[cols], probabilities, summary if extra.size else None)
     test_accuracy = float(np.trace(counts) / max(true.size, 1))
     return Report(names, train_accuracy, test_accuracy, test_cost, counts, gallery)
 
@@ -141,9 +145,13 @@ class TrainWorker(QObject):
         self._resume = threading.Event()
         self._resume.set()
         self._paused_seconds = 0.0
+        self._report = True
 
     # Called from the GUI thread; plain thread-safe flags.
-    def request_stop(self) -> None:
+    def request_stop(self, report: bool = True) -> None:
+        """Stop after the update under way; ``report`` False skips the stopped model's
+        results (the window is closing, or another run is about to start)."""
+        self._report = self._report and report
         self._stop.set()
         self._resume.set()
 
@@ -208,8 +216,14 @@ class TrainWorker(QObject):
             stopped, message = "stopped", f"stopped after {done} of {total} iterations"
         else:
             stopped, message = final.stopped, final.message
-        known = final.train_accuracy if stopped == "finished" else None
-        result = report(net, data, class_names(recipe), known) if stopped != "diverged" or final.iteration else None
+        result = None
+        if self._report and (stopped != "diverged" or final.iteration):
+            known = final.train_accuracy if stopped == "finished" else None
+            try:
+                with np.errstate(all="ignore"):  # a diverging model overflows; said below
+                    result = report(net, data, class_names(recipe), known)
+            except BpvizError as exc:  # NaN weights after the last update, say
+                message = f"{message}; no results: {exc}".lstrip("; ")
         self.finished.emit(RunResult(self.run_id, recipe, net, stopped, message, elapsed(), result))
 
 
@@ -220,7 +234,7 @@ class TrainRunner(QObject):
     updated = Signal(object)  # Update of the current run
     finished = Signal(object)  # RunResult of the current run
     failed = Signal(str)
-    stateChanged = Signal(str)  # "running", "paused", "idle"
+    stateChanged = Signal(str)  # "running", "paused", "stopping", "idle"
 
     def __init__(self, parent: QObject | None = None, mnist_dir=None):
         super().__init__(parent)
@@ -239,7 +253,7 @@ class TrainRunner(QObject):
 
     def start(self, recipe: Recipe) -> int:
         """Stop any run going, then start ``recipe``; returns the new run's id."""
-        self.stop()
+        self.stop(report=False)
         self._run_id += 1
         thread = QThread()
         thread.setObjectName(f"bpviz-train-{self._run_id}")
@@ -258,22 +272,26 @@ class TrainRunner(QObject):
         return self._run_id
 
     def pause(self) -> None:
-        if self._worker is not None:
+        if self._worker is not None and self.state == "running":
             self._worker.pause()
             self._set_state("paused")
 
     def resume(self) -> None:
-        if self._worker is not None:
+        if self._worker is not None and self.state == "paused":
             self._worker.resume()
             self._set_state("running")
 
-    def stop(self) -> bool:
-        """Ask the run to stop after its current iteration and wait for the thread.
-        Returns True when a run was going. Its result still arrives, marked "stopped"."""
+    def stop(self, wait: bool = True, report: bool = True) -> bool:
+        """Ask the run to stop after its current update. Returns True when a run was going;
+        its result still arrives, marked "stopped". With ``wait`` the thread is joined
+        here; without, the GUI goes on ("stopping") and the result ends the run."""
         thread, worker = self._thread, self._worker
         if thread is None:
             return False
-        worker.request_stop()
+        worker.request_stop(report)
+        if not wait:
+            self._set_state("stopping")
+            return True
         thread.quit()  # ends its event loop as soon as run() returns
         thread.wait()
         # Deliver what the worker emitted before it ended (its result among them).
@@ -281,7 +299,9 @@ class TrainRunner(QObject):
         self._release()
         return True
 
-    shutdown = stop
+    def shutdown(self) -> None:
+        """Stop and join the run without computing its results: the window is closing."""
+        self.stop(wait=True, report=False)
 
     def _release(self) -> None:
         thread, worker = self._thread, self._worker

@@ -49,8 +49,8 @@ def test_the_confusion_matrix_of_a_real_model_shows_its_counts_and_accuracies(qt
     matrix = _show(qtbot, ConfusionMatrix(), 560, 540)
     matrix.set_matrix(counts, ("5", "8"), train_accuracy, test_accuracy)
     assert matrix.counts.tolist() == counts.tolist() and matrix.class_names == ("5", "8")
-    assert matrix.accuracy_text == (f"train accuracy {100 * train_accuracy:.1f} % · "
-                                    f"test accuracy {100 * test_accuracy:.1f} %")
+    assert matrix.accuracy_text == (f"train accuracy {100 * train_accuracy:.2f} % · "
+                                    f"test accuracy {100 * test_accuracy:.2f} %")
     assert np.trace(matrix.counts) / matrix.counts.sum() == pytest.approx(test_accuracy)
     shot = matrix.grab().toImage()
     assert len({shot.pixelColor(x, y).rgb() for x in range(0, 560, 7) for y in range(0, 540, 7)}) > 10

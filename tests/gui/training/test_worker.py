@@ -54,7 +54,7 @@ def test_updates_are_throttled_at_the_source(qtbot, runner):
     seconds = time.perf_counter() - began
     records = sum(len(u.records) for u in updates)
     assert records == 4 * 250
-    # Far fewer signals than updates, and no more than about 20 a second.
+    # Far fewer signals than updates, and no more than SIGNALS_PER_SECOND a second.
     assert len(updates) <= SIGNALS_PER_SECOND * seconds + 2
     assert len(updates) < records / 4
 
