@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bpviz {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
+    gui = commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
+    gui.add_argument("lesson", nargs="?", help="a lesson file (.json) to open where it was saved")
     _add_train_parser(commands)
     _add_trace_parser(commands)
     _add_gradcheck_parser(commands)
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "gui":
             from bpviz.gui.app import run_app
 
-            return run_app()
+            return run_app(lesson=args.lesson)
         if args.command == "train":
             from bpviz.commands.train import run_train
 

@@ -31,8 +31,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    """Open the main window and run the event loop until it closes; returns the exit code."""
+def run_app(argv: list[str] | None = None, lesson: str | None = None) -> int:
+    """Open the main window (at ``lesson`` when given) and run the event loop until it
+    closes; returns the exit code."""
     if not faulthandler.is_enabled():
         faulthandler.enable()
     app = create_application(argv)
@@ -40,6 +41,8 @@ def run_app(argv: list[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    if lesson is not None:
+        window.open_lesson(lesson)  # a bad file is explained in a message; the app stays open
     return app.exec()
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QTabBar, QWidget
 
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
+from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
+from bpviz.presets import get_preset
 from bpviz.resources import resource_path
 
 
@@ -22,6 +26,7 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.setCentralWidget(self.pages)
         self._about: AboutDialog | None = None
+        self.message: QMessageBox | None = None  # the last error shown
         self.step_page = StepPage()
         self.train_page = TrainPage()
         self.pages.addWidget(self.step_page)
@@ -40,6 +45,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
 
     def _build_actions(self) -> None:
+        self.open_lesson_action = self._action("&Open lesson…", "Ctrl+O", self.ask_open_lesson)
+        self.save_lesson_action = self._action("&Save lesson…", "Ctrl+S", self.ask_save_lesson)
+        for action, tip in ((self.open_lesson_action, "Open a lesson: the page, network, weights and step where it was saved"),
+                            (self.save_lesson_action, "Save where you are (page, network, weights, step) to open in class")):
+            action.setToolTip(tip)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on some desktops
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -91,6 +101,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.open_lesson_action)
+        file_menu.addAction(self.save_lesson_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -118,7 +131,7 @@ class MainWindow(QMainWindow):
         menus.setCornerWidget(self.page_tabs, Qt.Corner.TopRightCorner)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
-        self.addActions([self.quit_action, self.focus_action, self.undo_action, self.redo_action,
+        self.addActions([self.quit_action, self.open_lesson_action, self.save_lesson_action, self.focus_action, self.undo_action, self.redo_action,
                          self.run_user_action, *self.page_actions, self.start_action,
                          self.pause_action, self.stop_action])
         self.pages.currentChanged.connect(self._on_page_changed)
@@ -146,6 +159,52 @@ class MainWindow(QMainWindow):
 
     def _on_open_example(self) -> None:
         self.step_page.open_user_file(resource_path("examples", "notebook_update.py"))
+
+    # Lessons ---------------------------------------------------------------------------
+    def save_lesson(self, path) -> bool:
+        """Write where the app is to ``path``; a message (and False) when it cannot."""
+        page = "step" if self.pages.currentWidget() is self.step_page else "train"
+        form = self.train_page.form
+        train = form.recipe() or get_preset(form.preset.currentText())
+        try:
+            saved = save_lesson(path, Lesson(page, self.step_page.lesson_state(), train))
+        except OSError as exc:
+            self._show_error("Could not save the lesson", f"{path}: {exc.strerror or exc}")
+            return False
+        self.statusBar().showMessage(f"Saved the lesson to {saved}", 5000)
+        return True
+
+    def open_lesson(self, path) -> bool:
+        """Go where the lesson at ``path`` was saved; a message (and False) when it cannot,
+        and what is shown stays as it was."""
+        try:
+            lesson = load_lesson(path)
+        except LessonFileError as exc:
+            self._show_error("Could not open the lesson", str(exc))
+            return False
+        if not self.step_page.open_lesson(lesson.step):
+            self._show_error("Could not open the lesson", f"{path}: its step-through page does not fit together "
+                                                          "(see the message beside the form)")
+            return False
+        self.train_page.form.set_recipe(lesson.train)
+        self.pages.setCurrentWidget(self.step_page if lesson.page == "step" else self.train_page)
+        self.statusBar().showMessage(f"Opened the lesson {Path(path).name}", 5000)
+        return True
+
+    def ask_save_lesson(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save lesson", "lesson.json", "bpviz lesson (*.json)")
+        if path:
+            self.save_lesson(path if path.lower().endswith(".json") else path + ".json")
+
+    def ask_open_lesson(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open lesson", "", "bpviz lesson (*.json);;All files (*)")
+        if path:
+            self.open_lesson(path)
+
+    def _show_error(self, title: str, text: str) -> None:
+        """A window-modal message that does not block (so scripts and tests go on)."""
+        self.message = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        self.message.open()
 
     def closeEvent(self, event) -> None:
         self.train_page.shutdown()  # joins the training thread before the window goes

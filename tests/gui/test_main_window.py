@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtWidgets import QApplication
 
 from bpviz.gui.main_window import MainWindow
@@ -89,3 +90,47 @@ def test_pages_switch_from_the_view_menu_and_keep_their_keys_to_themselves(qtbot
     assert window.page_tabs.currentIndex() == 1
     window.page_tabs.setCurrentIndex(0)  # a click on the first tab
     assert window.pages.currentWidget() is window.step_page
+
+
+def test_a_lesson_reopens_exactly_where_it_was_saved(qtbot, tmp_path):
+    from bpviz.gui.stepper.editing import Target
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    page = window.step_page
+    page.controls.preset.setCurrentText("two-layer")
+    page.run_epochs(2)
+    page.edit_value(Target("input", "x", (0, 0), "x_1"), 7.5)  # an edited table travels too
+    page.controller.set_index(9)
+    window.train_page.form.preset.setCurrentText("fast")
+    window.train_page.form.first.setValue(2)
+    window.pages.setCurrentWidget(window.train_page)
+    state = (page.controller.index, page.controller.steps[9].text(), page.session.sample,
+             page.session.epoch, list(page.session.epoch_losses))
+    path = tmp_path / "lesson.json"
+    assert window.save_lesson(path)
+
+    other = MainWindow()
+    qtbot.addWidget(other)
+    assert other.open_lesson(path)
+    again = other.step_page
+    assert other.pages.currentWidget() is other.train_page
+    assert (again.controller.index, again.controller.steps[9].text(), again.session.sample,
+            again.session.epoch, list(again.session.epoch_losses)) == state
+    assert all(np.array_equal(again.session.net.params[k], page.session.net.params[k]) for k in page.session.net.params)
+    assert page.session.x()[0] == again.session.x()[0] == 7.5
+    assert other.train_page.form.recipe().digits == (2, 8) and other.train_page.form.preset.currentText() == "fast"
+
+
+def test_a_bad_lesson_is_explained_and_the_app_keeps_what_it_showed(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    before = window.step_page.controller.steps[3].text()
+    path = tmp_path / "lesson.json"
+    path.write_text('{"format": "bpviz-lesson", "version": 7}')
+    assert not window.open_lesson(path)
+    assert window.message.isVisible() and str(path) in window.message.text()
+    assert "version 7; this bpviz opens version 1" in window.message.text()
+    assert window.step_page.controller.steps[3].text() == before
+    assert window.save_lesson_action.shortcut().toString() == "Ctrl+S"
+    assert window.open_lesson_action in window.actions()

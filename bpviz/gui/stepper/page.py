@@ -186,6 +186,30 @@ class StepPage(QWidget):
         self._refresh_checks()
         return True
 
+    def lesson_state(self):
+        """Where this page is, for a lesson file: the recipe, the table as edited, the
+        weights, the row, the epoch and the step shown."""
+        from bpviz.lesson import StepLesson
+
+        session = self.session
+        table = Table(session.table.name, session.table.feature_names, session.table.target_name,
+                      session.X.T.copy(), session.Y[0].copy())
+        return StepLesson(session.recipe, table, {k: v.copy() for k, v in session.net.params.items()},
+                          session.sample, session.epoch, tuple(session.epoch_losses),
+                          self.controller.index)
+
+    def open_lesson(self, lesson) -> bool:
+        """Go exactly where ``lesson`` (a StepLesson) left this page."""
+        if not self.set_recipe(lesson.recipe, lesson.table):
+            return False
+        session = self.session
+        session.net.set_params({k: v.copy() for k, v in lesson.params.items()})
+        session.set_sample(lesson.sample)
+        session.epoch, session.epoch_losses = lesson.epoch, list(lesson.epoch_losses)
+        self._show_new_trace()
+        self.controller.set_index(min(lesson.step, len(self.controller.steps) - 1))
+        return True
+
     def _on_sample_changed(self, index: int) -> None:
         if self.session is None or index == self.session.sample:
             return

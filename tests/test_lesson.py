@@ -1,0 +1,96 @@
+"""Lesson files: a round trip keeps everything; every bad file is refused by name."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bpviz.cli import _split_default_command, build_parser
+from bpviz.data.toy import get_table
+from bpviz.lesson import Lesson, LessonFileError, StepLesson, lesson_json, load_lesson, save_lesson
+from bpviz.presets import get_preset
+
+
+def _lesson(page="step") -> Lesson:
+    recipe = get_preset("notebook-regression")
+    table = get_table(recipe.dataset)
+    rng = np.random.default_rng(3)
+    params = {k: rng.standard_normal(v.shape) for k, v in recipe.network().params.items()}
+    return Lesson(page, StepLesson(recipe, table, params, sample=2, epoch=3, epoch_losses=(4.5, 2.25), step=7),
+                  get_preset("tutorial").replace(digits=(3, 7), lr=0.05))
+
+
+def test_a_saved_lesson_opens_with_everything_it_held(tmp_path):
+    lesson = _lesson("train")
+    path = save_lesson(tmp_path / "lesson.json", lesson)
+    back = load_lesson(path)
+    assert back.page == "train" and back.train == lesson.train
+    s, t = back.step, lesson.step
+    assert (s.recipe, s.sample, s.epoch, s.epoch_losses, s.step) == (t.recipe, 2, 3, (4.5, 2.25), 7)
+    assert all(np.array_equal(s.params[k], t.params[k]) for k in t.params)  # bit for bit
+    assert np.array_equal(s.table.features, t.table.features) and s.table.feature_names == t.table.feature_names
+
+
+def _write(tmp_path, document) -> str:
+    path = tmp_path / "lesson.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return path
+
+
+def _document():
+    return json.loads(lesson_json(_lesson()))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(version=2), "lesson format version 2; this bpviz opens version 1 (the file comes from a newer bpviz)"),
+    (lambda d: d.update(version=0), "lesson format version 0; this bpviz opens version 1"),
+    (lambda d: d.update(format="something"), "not a bpviz lesson"),
+    (lambda d: d.update(page="draw"), "page: expected one of step, train, got 'draw'"),
+    (lambda d: d.pop("step"), "step is missing"),
+    (lambda d: d["step"]["params"].update(W1=[[1, 2]]), "step.params.W1: expected shape (2, 2) for layers 2-2-1, got (1, 2)"),
+    (lambda d: d["step"]["params"].pop("b2"), "step.params.b2 is missing"),
+    (lambda d: d["step"]["params"].update(W9=[[1]]), "step.params: unexpected keys W9"),
+    (lambda d: d["step"]["params"].update(W1=[["a", 1], [1, 1]]), "step.params.W1: expected rows of numbers"),
+    (lambda d: d["step"].update(sample=99), "step.sample: expected a row from 0 to 3, got 99"),
+    (lambda d: d["step"].update(sample="2"), "step.sample: expected int, got str"),
+    (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe: lr: expected a finite number greater than 0"),
+    (lambda d: d["step"]["recipe"].update(colour="red"), "step.recipe: unexpected keys colour"),
+    (lambda d: d["train"]["recipe"].update(digits=[4, 4]), "train.recipe: digits: expected two different digits"),
+    (lambda d: d["step"]["table"].update(rows=[[1, 2]]), "step.table.rows: expected 3 columns"),
+])
+def test_a_badly_edited_lesson_is_refused_naming_the_file_and_the_field(tmp_path, change, message):
+    document = _document()
+    change(document)
+    path = _write(tmp_path, document)
+    with pytest.raises(LessonFileError) as error:
+        load_lesson(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"format": "bpviz-lesson", "version": 1,', "not valid JSON (line 1"),
+    ("", "not valid JSON"),
+    ("[1, 2]", "not a bpviz lesson"),
+])
+def test_a_file_that_is_not_a_lesson_says_so(tmp_path, content, message):
+    with pytest.raises(LessonFileError, match=message.replace("(", r"\(")):
+        load_lesson(_write(tmp_path, content))
+
+
+def test_a_missing_file_a_folder_and_binary_bytes_are_named(tmp_path):
+    with pytest.raises(LessonFileError, match="file not found"):
+        load_lesson(tmp_path / "nowhere.json")
+    with pytest.raises(LessonFileError, match="is a folder"):
+        load_lesson(tmp_path)
+    binary = tmp_path / "image.json"
+    binary.write_bytes(bytes(range(256)))
+    with pytest.raises(LessonFileError, match="cannot be read as text"):
+        load_lesson(binary)
+
+
+def test_bpviz_with_a_file_opens_the_app_on_that_lesson():
+    args = build_parser().parse_args(_split_default_command(["lesson.json"]))
+    assert (args.command, args.lesson) == ("gui", "lesson.json")
