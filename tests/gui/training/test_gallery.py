@@ -6,41 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
-from bpviz.data.mnist import binary_subset, load_mnist
 from bpviz.errors import DataError
 from bpviz.gui import style
 from bpviz.gui.training.gallery import Gallery
 from bpviz.nn.metrics import class_probabilities
-from bpviz.nn.train import train
-from bpviz.presets import get_preset
-
-
-@pytest.fixture(scope="module")
-def five_or_eight():
-    """A quick real 5-vs-8 model, its test output, and the test digits it saw."""
-    recipe = get_preset("fast").replace(train_size=600, epochs=3)
-    data, net = recipe.data(), recipe.network()
-    list(train(net, data, recipe.train_config()))
-    mnist = load_mnist()
-    images, labels = binary_subset(mnist.test_images, mnist.test_labels, (5, 8))
-    A, _ = net.forward(data.X_test)
-    A_train, _ = net.forward(data.X)
-    return net, data, images.reshape(len(images), -1), labels.astype(np.int64), A, A_train
-
-
-
-def _show(qtbot, widget, width=900, height=700):
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def _near(color: QColor, expected: QColor, tolerance: int = 40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(color.getRgb()[:3], expected.getRgb()[:3]))
+from tests.gui.training.helpers import near, show
 
 
 def _some_right_some_wrong(five_or_eight, n_wrong=6, n=32):
@@ -57,7 +28,7 @@ def test_the_gallery_frames_exactly_the_wrong_guesses_in_orange(qtbot, five_or_e
     net, data, images, labels, A, _ = five_or_eight
     pick, expected_wrong = _some_right_some_wrong(five_or_eight)
     probabilities = class_probabilities(A)[pick]
-    gallery = _show(qtbot, Gallery())
+    gallery = show(qtbot, Gallery())
     gallery.set_predictions(images[pick], labels[pick], probabilities, ("5", "8"))
     assert gallery.summary.text() == "6 of 32 wrong"
     assert gallery.wrong.tolist() == expected_wrong.tolist()
@@ -71,7 +42,7 @@ def test_the_gallery_frames_exactly_the_wrong_guesses_in_orange(qtbot, five_or_e
             assert probabilities[index].max() >= 0.995
         else:
             assert float(percent.rstrip("%")) == pytest.approx(100 * probabilities[index].max(), abs=0.5)
-        framed = _near(shot.pixelColor(frame.left() - 3, frame.center().y()), style.WARNING)
+        framed = near(shot.pixelColor(frame.left() - 3, frame.center().y()), style.WARNING)
         assert framed == expected_wrong[index]
         assert mistake == (f"✗ true {'58'[labels[pick][index]]}" if expected_wrong[index] else "")
         # the digit itself: its darkest-ink pixel is drawn dark, a blank corner light
@@ -84,13 +55,13 @@ def test_the_gallery_frames_exactly_the_wrong_guesses_in_orange(qtbot, five_or_e
 def test_only_mistakes_shows_only_the_wrong_guesses(qtbot, five_or_eight):
     net, data, images, labels, A, _ = five_or_eight
     pick, expected_wrong = _some_right_some_wrong(five_or_eight)
-    gallery = _show(qtbot, Gallery())
+    gallery = show(qtbot, Gallery())
     gallery.set_predictions(images[pick], labels[pick], class_probabilities(A)[pick], ("5", "8"))
     qtbot.mouseClick(gallery.only_mistakes, Qt.MouseButton.LeftButton)
     assert gallery.only_mistakes.isChecked()
     assert gallery.shown == np.flatnonzero(expected_wrong).tolist()
     shot = gallery.thumbnails.grab().toImage()
-    assert all(_near(shot.pixelColor(frame.left() - 3, frame.center().y()), style.WARNING)
+    assert all(near(shot.pixelColor(frame.left() - 3, frame.center().y()), style.WARNING)
                for _, frame in gallery.thumbnails.tile_rects())
     assert gallery.summary.text() == "6 of 32 wrong"
     qtbot.mouseClick(gallery.only_mistakes, Qt.MouseButton.LeftButton)
@@ -98,7 +69,7 @@ def test_only_mistakes_shows_only_the_wrong_guesses(qtbot, five_or_eight):
 
 
 def test_only_mistakes_with_none_says_so_and_clear_empties(qtbot):
-    gallery = _show(qtbot, Gallery())
+    gallery = show(qtbot, Gallery())
     images = np.zeros((3, 784), np.uint8)
     probabilities = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
     gallery.set_predictions(images, np.array([0, 1, 0]), probabilities, ("cat", "dog"))
@@ -111,14 +82,14 @@ def test_only_mistakes_with_none_says_so_and_clear_empties(qtbot):
 
 
 def test_a_guess_short_of_certain_never_reads_100_percent(qtbot):
-    gallery = _show(qtbot, Gallery())
+    gallery = show(qtbot, Gallery())
     gallery.set_predictions(np.zeros((2, 784), np.uint8), np.array([1, 1]),
                             np.array([[0.0004, 0.9996], [0.0, 1.0]]), ("5", "8"))
     assert [t[2] for t in gallery.thumbnails.tiles] == ["8 · >99%", "8 · >99%"]
 
 
 def test_gallery_input_of_the_wrong_shape_names_the_argument(qtbot):
-    gallery = _show(qtbot, Gallery())
+    gallery = show(qtbot, Gallery())
     with pytest.raises(DataError, match="^probabilities: expected shape \\(2, 2\\)"):
         gallery.set_predictions(np.zeros((2, 784), np.uint8), np.array([0, 1]), np.ones((2, 3)), ("5", "8"))
     with pytest.raises(DataError, match="^true: expected class indices 0-1, got \\[0 2\\]"):

@@ -12,35 +12,20 @@ from bpviz.errors import ConfigError
 from bpviz.gui import style
 from bpviz.gui.training.weights import NO_WEIGHTS, WeightImages, parse_units
 from bpviz.nn.network import Network
-from bpviz.nn.train import train
 from bpviz.presets import get_preset
+from tests.gui.training.helpers import near, show
 
 
-@pytest.fixture(scope="module")
-def five_or_eight() -> Network:
-    """A quick real 5-vs-8 model."""
-    recipe = get_preset("fast").replace(train_size=600, epochs=3)
-    net = recipe.network()
-    list(train(net, recipe.data(), recipe.train_config()))
-    return net
-
-
-def _show(qtbot, widget, width=900, height=700):
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+@pytest.fixture
+def five_or_eight(five_or_eight) -> Network:
+    """The quick real 5-vs-8 model alone."""
+    return five_or_eight[0]
 
 
 def _type_units(qtbot, view: WeightImages, text: str) -> None:
     view.units_field.selectAll()
     qtbot.keyClicks(view.units_field, text)
     qtbot.keyClick(view.units_field, Qt.Key.Key_Return)
-
-
-def _near(color: QColor, expected: QColor, tolerance: int = 40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(color.getRgb()[:3], expected.getRgb()[:3]))
 
 
 # --- the hidden units field -----------------------------------------------------------
@@ -70,7 +55,7 @@ def test_bad_units_say_what_was_expected(text, message):
 
 def test_each_selected_unit_shows_its_784_incoming_weights_as_28_by_28(qtbot, five_or_eight):
     W1 = five_or_eight.params["W1"].copy()
-    view = _show(qtbot, WeightImages())
+    view = show(qtbot, WeightImages())
     assert view.hint.isVisible() and view.hint.text() == NO_WEIGHTS and not view.images
     view.set_weights(W1)
     assert not view.hint.isVisible() and view.view.isVisible()
@@ -90,7 +75,7 @@ def test_each_selected_unit_shows_its_784_incoming_weights_as_28_by_28(qtbot, fi
 def test_negative_weights_are_purple_zero_white_positive_green(qtbot):
     W1 = np.zeros((4, 784))
     W1[0, :392], W1[0, 392:] = -0.5, 0.5  # top half negative, bottom half positive
-    view = _show(qtbot, WeightImages(), 600, 500)
+    view = show(qtbot, WeightImages(), 600, 500)
     _type_units(qtbot, view, "1,2")
     view.set_weights(W1)
     image = view.view.grab().toImage()
@@ -99,14 +84,14 @@ def test_negative_weights_are_purple_zero_white_positive_green(qtbot):
         rect = view.view.mapFromScene(view.images[unit].sceneBoundingRect()).boundingRect()
         return image.pixelColor(rect.left() + round(x * rect.width()), rect.top() + round(y * rect.height()))
 
-    assert _near(colour_at(1, 0.5, 0.2), style.REUSED)  # purple, at the top as in W1's first rows
-    assert _near(colour_at(1, 0.5, 0.8), style.UPDATE)  # green
-    assert _near(colour_at(2, 0.5, 0.5), QColor("white"), 8)  # all zero
+    assert near(colour_at(1, 0.5, 0.2), style.REUSED)  # purple, at the top as in W1's first rows
+    assert near(colour_at(1, 0.5, 0.8), style.UPDATE)  # green
+    assert near(colour_at(2, 0.5, 0.5), QColor("white"), 8)  # all zero
 
 
 def test_updates_reuse_the_same_images_so_five_a_second_stays_cheap(qtbot, five_or_eight):
     W1 = five_or_eight.params["W1"].copy()
-    view = _show(qtbot, WeightImages())
+    view = show(qtbot, WeightImages())
     view.set_weights(W1)
     items = dict(view.images)
     view.set_weights(W1 * 2)
@@ -117,7 +102,7 @@ def test_updates_reuse_the_same_images_so_five_a_second_stays_cheap(qtbot, five_
 @pytest.mark.parametrize("text", ["abc", "0", "1-500"])
 def test_bad_text_is_shown_in_red_beside_the_field_and_the_images_stay(qtbot, text):
     W1 = get_preset("tutorial").network().params["W1"]  # 196 hidden units
-    view = _show(qtbot, WeightImages())
+    view = show(qtbot, WeightImages())
     view.set_weights(W1.copy())
     _type_units(qtbot, view, "3,7")
     before = dict(view.images)
@@ -133,7 +118,7 @@ def test_bad_text_is_shown_in_red_beside_the_field_and_the_images_stay(qtbot, te
 
 
 def test_units_beyond_a_smaller_layer_are_reported_not_drawn(qtbot):
-    view = _show(qtbot, WeightImages())
+    view = show(qtbot, WeightImages())
     view.set_weights(np.ones((10, 784)))
     assert list(view.images) == list(range(1, 11))
     assert view.note.isVisible()
@@ -143,7 +128,7 @@ def test_units_beyond_a_smaller_layer_are_reported_not_drawn(qtbot):
 
 
 def test_none_clears_to_the_hint_and_weights_that_are_not_pixels_say_so(qtbot):
-    view = _show(qtbot, WeightImages())
+    view = show(qtbot, WeightImages())
     view.set_weights(np.ones((20, 784)))
     view.set_weights(None)
     assert view.hint.isVisible() and view.hint.text() == NO_WEIGHTS
