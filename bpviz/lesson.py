@@ -8,7 +8,6 @@ recipe. ``save_lesson`` writes atomically; ``load_lesson`` checks everything and
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import os
@@ -135,17 +134,9 @@ def _lesson_from(document) -> Lesson:
 
 
 def _recipe_from(values: dict, where: str) -> Recipe:
-    fields = {f.name for f in dataclasses.fields(Recipe)}
-    unknown = sorted(set(values) - fields)
-    if unknown:
-        raise _Bad(f"{where}: unexpected keys {', '.join(unknown)}")
-    values = dict(values)
-    for key in ("digits", "layers"):
-        if isinstance(values.get(key), list):
-            values[key] = tuple(values[key])
     try:
-        return Recipe(**values).validated()
-    except (BpvizError, TypeError) as exc:
+        return Recipe.from_dict(values, strict=True)
+    except BpvizError as exc:
         raise _Bad(f"{where}: {exc}") from None
 
 

@@ -179,6 +179,23 @@ class Recipe:
         return TrainData(to_columns(train_x, self.dtype), target(train_y),
                          to_columns(test_x, self.dtype), target(test_y))
 
+    @classmethod
+    def from_dict(cls, values: dict, *, strict: bool = False) -> "Recipe":
+        """The checked recipe ``to_dict`` wrote (JSON lists back to tuples). Keys that are
+        not recipe fields are left out, or with ``strict`` refused."""
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - fields)
+        if strict and unknown:
+            raise ConfigError(f"unexpected keys {', '.join(unknown)}")
+        values = {key: value for key, value in values.items() if key in fields}
+        for key in ("digits", "layers"):
+            if isinstance(values.get(key), list):
+                values[key] = tuple(values[key])
+        try:
+            return cls(**values).validated()
+        except TypeError as exc:  # a value of the wrong kind where a number was expected
+            raise ConfigError(str(exc)) from None
+
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data["digits"] = None if self.digits is None or not self.is_mnist else list(self.digits)

@@ -3,7 +3,6 @@ diagram and the views inside the model together. It computes nothing itself."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -31,24 +30,14 @@ from bpviz.presets import Recipe
 STATUS_STYLE = {"error": "color: #c8321e;", "ok": "color: #1e7a46;", "info": "color: #1d232b;"}
 
 
-def recipe_from_settings(settings: dict) -> Recipe:
-    """The recipe a model file was saved with (by this page or by ``bpviz train --save``)."""
-    fields = {f.name for f in dataclasses.fields(Recipe)}
-    values = {key: value for key, value in settings.items() if key in fields}
-    for key in ("digits", "layers"):
-        if isinstance(values.get(key), list):
-            values[key] = tuple(values[key])
-    return Recipe(**values).validated()
-
-
 def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
     """(what is wrong, "") or ("", the recipe) of a loaded model, for this page."""
     settings = extra.get("recipe") if isinstance(extra, dict) else None
     if not isinstance(settings, dict):
         return "it does not say how it was trained (expected a model saved by bpviz)", None
     try:
-        recipe = recipe_from_settings(settings)
-    except (BpvizError, TypeError, ValueError) as exc:
+        recipe = Recipe.from_dict(settings)
+    except BpvizError as exc:
         return f"its recipe cannot be read: {exc}", None
     if not recipe.is_mnist:
         return f"a model of the {recipe.dataset} table; this page trains and loads MNIST models", None
