@@ -1,29 +1,158 @@
-"""The app's colours and sizes in one place: forward blue, backward red (also dashed, so
-the two read apart in greyscale and for colour-blind viewers), update green."""
+"""The app's colours in one place, in a light and a dark theme: forward blue, backward red
+(also dashed, so the two read apart in greyscale and for colour-blind viewers), update green.
+
+The colours are live objects. ``apply_theme`` changes them in place and then emits
+``theme.changed``: whatever reads ``style.INK`` when it paints draws the current theme,
+and a widget that bakes a colour into a style sheet or a pen connects to the signal.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-FORWARD = QColor("#1f5fbf")
-BACKWARD = QColor("#c8321e")
-UPDATE = QColor("#1e7a46")
-INK = QColor("#1d232b")
-MUTED = QColor("#6b7480")
-EDGE_POSITIVE = QColor("#4a5564")
-EDGE_NEGATIVE = QColor("#9a6b2e")
-NODE_FILL = QColor("#ffffff")
-NODE_READ = QColor("#fff4cc")
-REUSED = QColor("#7b3fb5")
+#: Each theme's colours. The forward blue and backward red keep a contrast of at least
+#: 3:1 against the background in both (tests/gui/test_style.py checks it).
+THEMES: dict[str, dict[str, str]] = {
+    "light": {
+        "FORWARD": "#1f5fbf", "BACKWARD": "#c8321e", "UPDATE": "#1e7a46",
+        "INK": "#1d232b", "MUTED": "#6b7480",
+        "EDGE_POSITIVE": "#4a5564", "EDGE_NEGATIVE": "#9a6b2e",
+        "NODE_FILL": "#ffffff", "NODE_READ": "#fff4cc", "REUSED": "#7b3fb5",
+        "WARNING": "#d97706", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
+        "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4",
+    },
+    "dark": {
+        "FORWARD": "#6ea8ff", "BACKWARD": "#ff7a66", "UPDATE": "#4cc38a",
+        "INK": "#e8ebef", "MUTED": "#9aa4b0",
+        "EDGE_POSITIVE": "#aab4c2", "EDGE_NEGATIVE": "#d8a25e",
+        "NODE_FILL": "#23282f", "NODE_READ": "#4d4320", "REUSED": "#b78cf2",
+        "WARNING": "#f59e0b", "BACKGROUND": "#16191d", "SURFACE": "#1e2227",
+        "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e",
+    },
+}
+#: The choices offered in View > Theme; "system" follows the desktop's light or dark.
+THEME_CHOICES = ("system", "light", "dark")
+
+FORWARD = QColor(THEMES["light"]["FORWARD"])
+BACKWARD = QColor(THEMES["light"]["BACKWARD"])
+UPDATE = QColor(THEMES["light"]["UPDATE"])
+INK = QColor(THEMES["light"]["INK"])
+MUTED = QColor(THEMES["light"]["MUTED"])
+EDGE_POSITIVE = QColor(THEMES["light"]["EDGE_POSITIVE"])
+EDGE_NEGATIVE = QColor(THEMES["light"]["EDGE_NEGATIVE"])
+NODE_FILL = QColor(THEMES["light"]["NODE_FILL"])
+NODE_READ = QColor(THEMES["light"]["NODE_READ"])
+REUSED = QColor(THEMES["light"]["REUSED"])
 #: A parameter where the user's hand-written code disagrees with backprop: orange, with a
 #: double outline, so it reads apart from backward red in greyscale too.
-WARNING = QColor("#d97706")
-BACKGROUND = QColor("#f7f8fa")
-LABEL_FILL = QColor(255, 255, 255, 238)
-LABEL_BORDER = QColor("#c8cdd4")
+WARNING = QColor(THEMES["light"]["WARNING"])
+#: The graph's and the image views' background, and the panels' (plots, equation).
+BACKGROUND = QColor(THEMES["light"]["BACKGROUND"])
+SURFACE = QColor(THEMES["light"]["SURFACE"])
+LABEL_FILL = QColor(THEMES["light"]["LABEL_FILL"])
+LABEL_BORDER = QColor(THEMES["light"]["LABEL_BORDER"])
 
 PHASE_COLORS = {"forward": FORWARD, "loss": FORWARD, "backward": BACKWARD, "update": UPDATE}
 
 
+class _Theme(QObject):
+    changed = Signal(str)  # "light" or "dark"
+
+    def __init__(self):
+        super().__init__()
+        self.name = "light"
+
+
+theme = _Theme()
+
+
+class _Follower(QObject):
+    """Calls ``apply`` on every theme change while its widget lives (it is the widget's
+    child, so the connection goes with the widget)."""
+
+    def __init__(self, widget: QObject, apply):
+        super().__init__(widget)
+        self.apply = apply
+        theme.changed.connect(self._on_changed)
+
+    def _on_changed(self, _name: str) -> None:
+        self.apply()
+
+
+def follow(widget: QObject, apply) -> None:
+    """Run ``apply`` now and again whenever the theme changes, for as long as ``widget``
+    lives: the one path by which a style sheet or a pen that holds a colour is renewed."""
+    apply()
+    _Follower(widget, apply)
+
+
+def error_border() -> str:
+    """The style sheet of a field that holds a bad value: a backward-red border."""
+    return f"border: 2px solid {BACKWARD.name()}; border-radius: 3px;"
+
+
+def colored_text(widget, color: QColor) -> None:
+    """Give ``widget`` (a label) the text colour ``color``, in every theme."""
+    follow(widget, lambda: widget.setStyleSheet(f"color: {color.name()};"))
+
+
 def phase_color(phase: str) -> QColor:
     return PHASE_COLORS.get(phase, INK)
+
+
+def is_dark() -> bool:
+    return theme.name == "dark"
+
+
+def tint(color: QColor, amount: float) -> QColor:
+    """``color`` taken ``amount`` (0..1) of the way to the background: a pale band in the
+    light theme, a deep one in the dark."""
+    c, b = QColor(color), BACKGROUND
+    return QColor.fromRgbF(c.redF() + (b.redF() - c.redF()) * amount,
+                           c.greenF() + (b.greenF() - c.greenF()) * amount,
+                           c.blueF() + (b.blueF() - c.blueF()) * amount)
+
+
+def system_theme() -> str:
+    """The desktop's choice, "light" when it does not say."""
+    app = QGuiApplication.instance()
+    if app is not None and app.styleHints().colorScheme() == Qt.ColorScheme.Dark:
+        return "dark"
+    return "light"
+
+
+def resolve(choice: str) -> str:
+    """"light" or "dark" for a View > Theme choice ("system" asks the desktop)."""
+    return system_theme() if choice == "system" else choice if choice in THEMES else "light"
+
+
+def apply_theme(name: str) -> None:
+    """Switch every colour, and the widgets' palette, to theme ``name`` ("light" or "dark")."""
+    if name not in THEMES:
+        raise ValueError(f"theme: expected one of {', '.join(THEMES)}, got {name!r}")
+    for key, value in THEMES[name].items():
+        globals()[key].setRgba(QColor(value).rgba())  # in place: held references follow
+    theme.name = name
+    app = QGuiApplication.instance()
+    if app is not None:
+        app.setPalette(palette())
+    theme.changed.emit(name)
+
+
+def palette() -> QPalette:
+    """The widgets' palette for the current theme (Fusion draws it the same everywhere)."""
+    p = QPalette()
+    role = QPalette.ColorRole
+    window, base = (QColor("#f0f1f3"), SURFACE) if not is_dark() else (QColor("#202328"), SURFACE)
+    for r, color in ((role.Window, window), (role.Base, base), (role.AlternateBase, BACKGROUND),
+                     (role.Button, window), (role.WindowText, INK), (role.Text, INK),
+                     (role.ButtonText, INK), (role.ToolTipBase, SURFACE), (role.ToolTipText, INK),
+                     (role.PlaceholderText, MUTED), (role.Highlight, FORWARD),
+                     (role.HighlightedText, QColor("#ffffff") if not is_dark() else QColor("#0b0d10")),
+                     (role.Link, FORWARD), (role.Mid, LABEL_BORDER), (role.Dark, LABEL_BORDER.darker(130)),
+                     (role.Light, SURFACE.lighter(110)), (role.Midlight, LABEL_BORDER.lighter(115))):
+        p.setColor(r, QColor(color))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(MUTED))
+    return p

@@ -259,7 +259,7 @@ class EdgeItem(QGraphicsItem):
         negative = self.weight is not None and self.weight < 0
         color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
-            color = QColor(self.color).lighter(165)
+            color = style.tint(self.color, 0.6)
         if self.flagged:  # an orange band under the weight the user's code gets wrong
             band = QColor(style.WARNING)
             band.setAlpha(150)
@@ -344,5 +344,5 @@ class ArrowItem(QGraphicsItem):
         painter.drawPolygon(head)
         pulse = self.line.pointAt(min(max(self.progress, 0.0), 1.0))
         painter.setBrush(QBrush(color.lighter(115)))
-        painter.setPen(QPen(QColor("white"), 2))
+        painter.setPen(QPen(style.SURFACE, 2))
         painter.drawEllipse(pulse, 8, 8)

@@ -29,7 +29,6 @@ class GraphView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QBrush(style.BACKGROUND))
         self.setMinimumSize(420, 300)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
@@ -44,6 +43,13 @@ class GraphView(QGraphicsView):
         self.pulse.setDuration(450)
         self.pulse.setEasingCurve(QEasingCurve.Type.InOutQuad)
         self.pulse.valueChanged.connect(self._on_pulse)
+        style.follow(self, self._apply_look)
+
+    def _apply_look(self) -> None:
+        """Repaint in the theme's colours (labels are cached pictures: renew them too)."""
+        self.setBackgroundBrush(QBrush(style.BACKGROUND))
+        for item in self.scene().items():
+            item.update()
 
     # --- building -------------------------------------------------------------------
     def set_network(self, layer_sizes, params: dict, feature_names=(), inputs=()) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from bpviz.data.toy import MAX_FEATURES
+from bpviz.gui import style
 
 
 class ColumnsDialog(QDialog):
@@ -25,7 +26,7 @@ class ColumnsDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.features.addItem(item)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #c8321e;")
+        style.colored_text(self.message, style.BACKWARD)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self._check_defaults()
         self.buttons.accepted.connect(self.accept)

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import (
 )
 
 from bpviz.errors import BpvizError
+from bpviz.gui import style
 from bpviz.nn.trace import MAX_LAYERS, MAX_UNITS
 from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
 
-ERROR_STYLE = "border: 2px solid #c8321e; border-radius: 3px;"
 INITS = {"constant 0.1": "constant:0.1", "random (seeded)": "tutorial"}
 CUSTOM = "custom"  # the preset combo shows this once a field differs from the preset
 
@@ -63,7 +63,7 @@ class ControlsPanel(QGroupBox):
         self.error = QLabel()
         self.error.setObjectName("controlsError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c8321e;")
+        style.colored_text(self.error, style.BACKWARD)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 10_000)
         self.epochs.setValue(10)
@@ -123,7 +123,7 @@ class ControlsPanel(QGroupBox):
 
     def show_error(self, field: str | None, message: str) -> None:
         for name, widget in self.fields.items():
-            widget.setStyleSheet(ERROR_STYLE if name == field else "")
+            widget.setStyleSheet(style.error_border() if name == field else "")
         self.error.setText(message)
         self.error.setVisible(bool(message))
 

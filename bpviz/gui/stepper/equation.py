@@ -22,7 +22,6 @@ class EquationPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("equationPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#equationPanel { background: white; }")
         self.heading = QLabel()
         self.heading.setObjectName("equationHeading")
         self.symbols = MathLabel(size=size)
@@ -41,7 +40,7 @@ class EquationPanel(QFrame):
         self.check.setTextFormat(Qt.TextFormat.RichText)
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.details.setStyleSheet(f"color: {style.MUTED.name()};")
+        style.colored_text(self.details, style.MUTED)
         # The three lines on the left; the chain of factors, notes and details below them,
         # or beside them when the panel is wide enough (a wide window, focus mode): then
         # the panel is lower and the graph above gets the height.
@@ -66,8 +65,32 @@ class EquationPanel(QFrame):
             widget.setSizePolicy(policy)
         self.chain_box.setMinimumHeight(int(size * 4.4))
         self.factor_labels: list[MathLabel] = []
-        self.size = size
+        self.base_size = self.size = size
+        self.scale = 1.0
+        self.step: Step | None = None
+        self.steps = ()
+        self.text_labels = (self.heading, self.chain_title, self.note, self.check, self.details)
+        self.base_points = {label: label.font().pointSizeF() for label in self.text_labels}
         self.set_step(None)
+        style.follow(self, self._apply_look)
+
+    def _apply_look(self) -> None:
+        self.setStyleSheet(f"#equationPanel {{ background: {style.SURFACE.name()}; }}")
+        self.set_step(self.step)  # the heading holds its phase's colour
+
+    def set_scale(self, scale: float) -> None:
+        """Typeset everything ``scale`` times its size (the UI scale, 1 to 3)."""
+        self.scale = scale
+        self.size = self.base_size * scale
+        for label, factor in ((self.symbols, 1.0), (self.numbers, 1.0), (self.result, 1.1)):
+            label.set_point_size(self.size * factor)
+        for label, points in self.base_points.items():
+            font = label.font()
+            font.setPointSizeF(points * scale)
+            label.setFont(font)
+        self.chain_box.setMinimumHeight(int(self.size * 4.4))
+        self.set_trace(self.steps)
+        self.set_step(self.step)
 
     def set_check(self, html: str) -> None:
         """The gradient check of the step shown (and the user's value), or nothing."""
@@ -76,6 +99,7 @@ class EquationPanel(QFrame):
 
     def set_trace(self, steps) -> None:
         """Measure the widest formula and chain of ``steps``: side by side needs both."""
+        self.steps = steps
         size = self.size
         lines = max((typeset(s.symbol.latex + " = " + s.numbers.latex, size).width for s in steps), default=0)
         chain = max((sum(typeset(f.symbol.latex + r"\,(" + result(f.value).latex + r") \cdot ", size * 0.78).width
@@ -98,6 +122,7 @@ class EquationPanel(QFrame):
 
     def set_step(self, step: Step | None) -> None:
         """Show ``step`` (None: the hint before the first step)."""
+        self.step = step
         if step is None:
             self.heading.setText("<b>Press Space to play</b> — or → to take one step")
             for label in (self.symbols, self.numbers, self.result):
@@ -137,4 +162,5 @@ class EquationPanel(QFrame):
             label.set_latex(label.latex(), color)
             label.setToolTip(f"{factor.symbol.text} = {result(factor.value).text}")
             self.chain.insertWidget(self.chain.count() - 1, label)
+            label.show()  # now, not at the next turn of the event loop (offscreen frames)
             self.factor_labels.append(label)

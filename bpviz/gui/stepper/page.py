@@ -54,19 +54,19 @@ class StepPage(QWidget):
         self.inspector.setWordWrap(True)
         self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pinned: str | None = None
+        self._focus = self.presenting = False
         self.debug = DebugPanel()
         self.undo_stack = QUndoStack(self)
         self.checks = []
-        self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot = pg.PlotWidget()
         self.loss_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("left", "mean loss")
         self.loss_plot.setMinimumHeight(150)
-        self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen(style.BACKWARD, width=2), symbol="o",
-                                              symbolSize=6, symbolBrush=style.BACKWARD)
-        self.loss_hint = pg.TextItem("each epoch's mean loss appears here", color=style.MUTED, anchor=(0.5, 0.5))
+        self.loss_curve = self.loss_plot.plot([], [], symbol="o", symbolSize=6)
+        self.loss_hint = pg.TextItem("each epoch's mean loss appears here", anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.loss_hint)
         self.loss_hint.setPos(0.5, 0.5)
-        self.boundary = pg.PlotWidget(background="w")
+        self.boundary = pg.PlotWidget()
         self.boundary.setMinimumHeight(180)
         self.boundary_image = pg.ImageItem()
         self.boundary.addItem(self.boundary_image)
@@ -76,6 +76,18 @@ class StepPage(QWidget):
         self._build_layout()
         self._wire()
         self.set_recipe(self.controls.recipe)
+        style.follow(self, self._apply_look)
+
+    def _apply_look(self) -> None:
+        """The plots in the theme's colours (the graph and the panels follow it themselves)."""
+        for plot in (self.loss_plot, self.boundary):
+            plot.setBackground(style.SURFACE)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setPen(style.MUTED.name())
+                plot.getAxis(axis).setTextPen(style.INK.name())
+        self.loss_curve.setPen(pg.mkPen(style.BACKWARD, width=2))
+        self.loss_curve.setSymbolBrush(pg.mkBrush(style.BACKWARD))
+        self.loss_hint.setColor(style.MUTED)
 
     # --- layout ---------------------------------------------------------------------
     @staticmethod
@@ -154,12 +166,27 @@ class StepPage(QWidget):
     def set_focus_mode(self, on: bool) -> None:
         """Hide the form, plots and timeline so the graph and the equation fill the page:
         the numbers on the graph then read from the back of a room."""
-        for panel in self.side_panels:
-            panel.setVisible(not on)
-        self.graph.reset_zoom()
+        self._focus = on
+        self._show_panels()
 
     def focus_mode(self) -> bool:
         return not self.side_panels[0].isVisible()
+
+    def set_presenting(self, on: bool) -> None:
+        """Presenter mode: only the graph, the equation panel and big transport buttons."""
+        self.presenting = on
+        self.transport.set_big(on)
+        self._show_panels()
+
+    def set_ui_scale(self, scale: float) -> None:
+        """The equation panel's and the transport's size (the graph always fills its room)."""
+        self.equation.set_scale(scale)
+        self.transport.set_scale(scale)
+
+    def _show_panels(self) -> None:
+        for panel in self.side_panels:
+            panel.setVisible(not (self._focus or self.presenting))
+        self.graph.reset_zoom()
 
     # --- model changes --------------------------------------------------------------
     def set_recipe(self, recipe: Recipe, table: Table | None = None) -> bool:
@@ -179,8 +206,7 @@ class StepPage(QWidget):
         self.session = session
         self.undo_stack.clear()
         self.controls.set_recipe(recipe, rows=session.m)
-        self.graph.set_network(session.net.layer_sizes, session.net.params,
-                               session.table.feature_names, session.x())
+        self.graph.set_network(*self.network_shown())
         self.controller.set_steps(session.trace())
         self._refresh_plots()
         self._refresh_checks()
@@ -216,10 +242,15 @@ class StepPage(QWidget):
         self.session.set_sample(index)
         self._show_new_trace()
 
-    def _show_new_trace(self) -> None:
+    def network_shown(self) -> tuple:
+        """GraphView.set_network's arguments for the state shown (for offscreen frames)."""
         session = self.session
-        self.graph.set_network(session.net.layer_sizes, session.net.params,
-                               session.table.feature_names, session.x())
+        return (session.net.layer_sizes, {k: v.copy() for k, v in session.net.params.items()},
+                session.table.feature_names, session.x())
+
+    def _show_new_trace(self) -> None:
+        self.graph.set_network(*self.network_shown())
+        session = self.session
         self.controller.set_steps(session.trace())
         self.controls.sample.blockSignals(True)
         self.controls.sample.setValue(session.sample + 1)

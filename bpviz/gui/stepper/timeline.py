@@ -20,7 +20,13 @@ class Timeline(QTreeWidget):
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
         self.items: list[QTreeWidgetItem] = []
+        self.groups: dict[str, QTreeWidgetItem] = {}
         self.itemClicked.connect(self._on_item_clicked)
+        style.follow(self, self._colour_groups)
+
+    def _colour_groups(self) -> None:
+        for phase, group in self.groups.items():
+            group.setForeground(0, QBrush(style.phase_color(phase)))
 
     def set_steps(self, steps) -> None:
         self.clear()
@@ -31,9 +37,10 @@ class Timeline(QTreeWidget):
             if not members:
                 continue
             group = QTreeWidgetItem([f"{PHASE_TITLES[phase]} ({len(members)})"])
-            group.setForeground(0, QBrush(style.phase_color(phase)))
             self.addTopLevelItem(group)
             groups[phase] = group
+        self.groups = groups
+        self._colour_groups()
         for step in steps:
             arrow = "←" if step.phase == "update" else "="
             item = QTreeWidgetItem([f"{step.index + 1:>3}. {step.symbol.text} {arrow} {result(step.value).text}"])

@@ -14,6 +14,8 @@ class Transport(QWidget):
         self.controller = controller
         icons = self.style()
         self.buttons: dict[str, QToolButton] = {}
+        self.big = False  # presenter mode's big buttons
+        self.scale = 1.0
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         for name, icon, tip, slot in (
@@ -26,7 +28,6 @@ class Transport(QWidget):
         ):
             button = QToolButton()
             button.setIcon(icons.standardIcon(icon))
-            button.setIconSize(QSize(26, 26))
             button.setToolTip(tip)
             button.setAutoRaise(True)
             button.clicked.connect(slot)
@@ -34,27 +35,49 @@ class Transport(QWidget):
             layout.addWidget(button)
             self.buttons[name] = button
         self.position = QLabel()
-        self.position.setMinimumWidth(120)
         layout.addWidget(self.position)
         layout.addStretch(1)
-        layout.addWidget(QLabel("Speed"))
+        self.speed_title = QLabel("Speed")
+        layout.addWidget(self.speed_title)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(controller.speed)
-        self.speed.setFixedWidth(160)
         self.speed.setToolTip("Speed (+ and -)")
         self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed.valueChanged.connect(controller.set_speed)
         layout.addWidget(self.speed)
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(70)
         layout.addWidget(self.speed_label)
+        self._points = self.position.font().pointSizeF()
+        self._apply_size()
         controller.playingChanged.connect(self._on_playing_changed)
         controller.indexChanged.connect(self._on_index_changed)
         controller.traceChanged.connect(lambda: self._on_index_changed(controller.index))
         controller.speedChanged.connect(self._on_speed_changed)
         self._on_speed_changed(controller.speed)
         self._on_index_changed(controller.index)
+
+    def set_big(self, big: bool) -> None:
+        """Presenter mode: buttons a hand's width, readable and easy to hit on a projector."""
+        self.big = big
+        self._apply_size()
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        s = self.scale * (1.8 if self.big else 1.0)
+        icon = round(26 * s)
+        for button in self.buttons.values():
+            button.setIconSize(QSize(icon, icon))
+        for label in (self.position, self.speed_title, self.speed_label):
+            font = label.font()
+            font.setPointSizeF(self._points * s)
+            label.setFont(font)
+        self.position.setMinimumWidth(round(120 * s))
+        self.speed_label.setMinimumWidth(round(70 * s))
+        self.speed.setFixedWidth(round(160 * s))
 
     def _on_playing_changed(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
@@ -199,7 +199,7 @@ class ProbabilityBars(QWidget):
                              | Qt.AlignmentFlag.AlignVCenter, name)
             track = QRectF(x + name_w, y + row * 0.18, track_w, row * 0.64)
             painter.setPen(QPen(style.LABEL_BORDER, 1))
-            painter.setBrush(QColor("#ffffff"))
+            painter.setBrush(style.SURFACE)
             painter.drawRect(track)
             if self._probabilities is not None:
                 p = float(self._probabilities[i])

@@ -55,6 +55,7 @@ class ModelDiagram(QWidget):
         self.m_text = ""
         self.current: Step | None = None
         self.glow: dict[tuple[str, int], float] = {}  # ("forward"|"backward", i) -> 0..1
+        self.scale = 1.0  # the UI scale: the largest text size, and the caption's
         self._next = 0
         self._last_pulse = -PULSE_EVERY_S
         self._stepper = QTimer(self)
@@ -63,6 +64,11 @@ class ModelDiagram(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(900, 170)
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self.setMinimumHeight(int(150 * min(scale, 2.0)))
+        self.update()
 
     def set_network(self, net: Network | None, m: int | None = None) -> None:
         self.stop()
@@ -114,23 +120,23 @@ class ModelDiagram(QWidget):
     def _rects(self) -> list[QRectF]:
         n = len(self.blocks)
         margin, gap = 8.0, 28.0
-        caption = 34.0
+        caption = 34.0 * self.scale
         width = (self.width() - 2 * margin - gap * (n - 1)) / max(n, 1)
-        height = min(self.height() - caption - 2 * margin, 118.0)
+        height = min(self.height() - caption - 2 * margin, 118.0 * self.scale)
         top = margin + (self.height() - caption - 2 * margin - height) / 2
         return [QRectF(margin + i * (width + gap), top, width, height) for i in range(n)]
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), style.SURFACE)
         if not self.blocks:
             painter.setPen(style.MUTED)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              "The model's layers and matrix shapes appear here when a run starts.")
             return
         rects = self._rects()
-        self._size = self._fitting_size(rects[0].width() - 18)
+        self._size = self._fitting_size(rects[0].width() - 18, 12.0 * self.scale)
         active = set(self.current.nodes) if self.current else set()
         for i in range(len(rects) - 1):
             self._arrow(painter, rects[i], rects[i + 1], "forward", self.glow.get(("forward", i), 0.0))
@@ -155,7 +161,7 @@ class ModelDiagram(QWidget):
     def _block(self, painter: QPainter, block: Block, rect: QRectF, active: bool) -> None:
         color = style.phase_color(self.current.phase) if active and self.current else style.LABEL_BORDER
         painter.setPen(QPen(color, 3 if active else 1.5))
-        painter.setBrush(QColor("#fff4cc") if active else QColor("#f7f8fa"))
+        painter.setBrush(style.NODE_READ if active else style.BACKGROUND)
         painter.drawRoundedRect(rect, 8, 8)
         inner = rect.adjusted(8, 6, -8, -6)
         size = self._size
@@ -197,22 +203,23 @@ class ModelDiagram(QWidget):
         painter.drawPath(path)
 
     def _caption(self, painter: QPainter) -> None:
-        rect = QRectF(12, self.height() - 34, self.width() - 24, 30)
+        s = self.scale
+        rect = QRectF(12, self.height() - 34 * s, self.width() - 24, 30 * s)
         if self.current is None:
             painter.setPen(style.MUTED)
             text = "Blue: forward pass (solid). Red: backward pass (dashed)."
             if self.m_text:
                 text += f"   {self.m_text}."
-            font = self._font(10)
-            font.setPointSizeF(max(7.0, min(10.0, 10 * rect.width() / QFontMetricsF(font).horizontalAdvance(text))))
+            font = self._font(10 * s)
+            font.setPointSizeF(max(7.0, min(10.0 * s, 10 * s * rect.width() / QFontMetricsF(font).horizontalAdvance(text))))
             painter.setFont(font)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
             return
         step = self.current
         painter.setPen(style.phase_color(step.phase))
         text = f"{step.symbol.text} = {step.formula.text}     {step.shapes}"
-        font = self._font(11, bold=True)
+        font = self._font(11 * s, bold=True)
         widest = QFontMetricsF(font).horizontalAdvance(text)
-        font.setPointSizeF(max(7.0, min(11.0, 11 * rect.width() / widest)))
+        font.setPointSizeF(max(7.0, min(11.0 * s, 11 * s * rect.width() / widest)))
         painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from bpviz.data.idx import read_labels
 from bpviz.data.mnist import embedded_mnist_dir, find_mnist_files
+from bpviz.gui import style
 from bpviz.errors import BpvizError, ConfigError
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
@@ -22,8 +23,6 @@ from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
 from bpviz.presets import MAX_LAYERS, MAX_UNITS, MNIST_PRESETS, Recipe, get_preset
 
-ERROR_COLOR = "#c8321e"
-ERROR_BORDER = f"border: 2px solid {ERROR_COLOR}; border-radius: 3px;"
 #: With "auto", the test set is evaluated about this many times per run.
 AUTO_EVALUATIONS = 20
 #: Where a core error message's field name ("layers: ...") belongs in the form.
@@ -91,7 +90,7 @@ class TrainForm(QWidget):
         self.preset.addItems(MNIST_PRESETS)
         self.description = QLabel()
         self.description.setWordWrap(True)
-        self.description.setStyleSheet("color: #6b7480;")
+        style.colored_text(self.description, style.MUTED)
         self.all_digits = QCheckBox("all ten (softmax)")
         self.first, self.second = QSpinBox(), QSpinBox()
         for box in (self.first, self.second):
@@ -141,7 +140,7 @@ class TrainForm(QWidget):
     def _error_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {ERROR_COLOR};")
+        style.colored_text(label, style.BACKWARD)
         label.hide()
         return label
 
@@ -305,7 +304,7 @@ class TrainForm(QWidget):
             label.setText(message)
             label.setVisible(bool(message))
             for widget in self.fields[name]:
-                widget.setStyleSheet(ERROR_BORDER if message and not isinstance(widget, QCheckBox) else "")
+                widget.setStyleSheet(style.error_border() if message and not isinstance(widget, QCheckBox) else "")
         general = self.errors.get("general", "")
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))

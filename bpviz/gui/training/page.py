@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from bpviz.errors import BpvizError
+from bpviz.gui import style
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
@@ -27,7 +28,7 @@ from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
 from bpviz.presets import Recipe
 
-STATUS_STYLE = {"error": "color: #c8321e;", "ok": "color: #1e7a46;", "info": "color: #1d232b;"}
+STATUS_COLORS = {"error": style.BACKWARD, "ok": style.UPDATE, "info": style.INK}
 
 
 def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
@@ -90,6 +91,8 @@ class TrainPage(QWidget):
         self.progress.setFormat("%v / %m updates")
         self.eta = QLabel()
         self.status = QLabel("Choose a preset and press Start.")
+        self._status_kind = "info"
+        style.follow(self.status, self._colour_status)
         self.status.setWordWrap(True)
         self.results = QLabel()
         self.results.setWordWrap(True)
@@ -144,9 +147,18 @@ class TrainPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 940])
         self.splitters = (splitter, right, lower)
+        self.side = scroll
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
+
+    def set_presenting(self, on: bool) -> None:
+        """Presenter mode: the form steps aside; the diagram, plots and views fill the screen."""
+        self.side.setVisible(not on)
+
+    def set_ui_scale(self, scale: float) -> None:
+        self.plots.set_scale(scale)
+        self.diagram.set_scale(scale)
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
@@ -295,8 +307,12 @@ class TrainPage(QWidget):
         self.availabilityChanged.emit()
 
     def _say(self, kind: str, text: str) -> None:
-        self.status.setStyleSheet(STATUS_STYLE[kind])
+        self._status_kind = kind
+        self._colour_status()
         self.status.setText(text)
+
+    def _colour_status(self) -> None:
+        self.status.setStyleSheet(f"color: {STATUS_COLORS[self._status_kind].name()};")
 
     # Files -------------------------------------------------------------------------------
     def save_model(self, path) -> bool:

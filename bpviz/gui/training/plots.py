@@ -4,14 +4,11 @@ finished runs stay as labelled curves to compare, and can be hidden or cleared."
 from __future__ import annotations
 
 import math
-import sys
-from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph import exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QGraphicsItem, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
     QWidget,
@@ -19,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from bpviz.fileio import atomic_write_bytes
 from bpviz.gui import style
+from bpviz.gui.export import export_view
 from bpviz.gui.training.history import RunHistory, histories_csv
 
 #: Run colours: distinct from each other and from the app's forward blue and backward red.
@@ -32,29 +30,6 @@ def nice_ceiling(x: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(x))
     return next(step * power for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12))
-
-
-@contextmanager
-def _svg_closed_paths_tolerated():
-    """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt 6.10 and
-    later write into path data (pyqtgraph issue 3495, fixed after 0.14.0): drop those
-    tokens before it reads the paths, while one export runs. The paths Qt closes, such as
-    the plots' frames, already end with a line back to where they began."""
-    module = sys.modules[exporters.SVGExporter.__module__]
-    original = module.correctCoordinates
-
-    def tolerant(node, *args, **kwargs):
-        for path in node.getElementsByTagName("path"):
-            d = path.getAttribute("d")
-            if "Z" in d or "z" in d:
-                path.setAttribute("d", " ".join(t for t in d.split() if t not in ("Z", "z")))
-        return original(node, *args, **kwargs)
-
-    module.correctCoordinates = tolerant
-    try:
-        yield
-    finally:
-        module.correctCoordinates = original
 
 
 class RunCurves:
@@ -114,15 +89,20 @@ class PlotsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
+        self.scale = 1.0  # the UI scale: the titles', labels' and ticks' text
         self.cost_plot = self.canvas.addPlot(row=0, col=0)
         self.accuracy_plot = self.canvas.addPlot(row=1, col=0)
         self.accuracy_plot.setXLink(self.cost_plot)
-        self._style_plot(self.cost_plot, "Cost J (solid: training batch, dashed: test set)", "cost")
-        self._style_plot(self.accuracy_plot, "Accuracy (solid: training set, dashed: test set)", "accuracy (%)")
+        self.titles = {self.cost_plot: ("Cost J (solid: training batch, dashed: test set)", "cost"),
+                       self.accuracy_plot: ("Accuracy (solid: training set, dashed: test set)", "accuracy (%)")}
+        for plot in self.titles:
+            # No grid: pyqtgraph draws it with the axes, over the whole plot, on every
+            # repaint (4 ms of the GUI thread per update instead of 0.7).
+            plot.getAxis("left").enableAutoSIPrefix(False)  # a cost of 0.69, not 690 × 0.001
+            plot.setMenuEnabled(False)
         # The legend has a row of its own under the plots, so it never hides a curve (and
         # an exported picture still names every run).
-        self.legend = pg.LegendItem(colCount=1, labelTextSize="10pt", labelTextColor=style.INK.name())
+        self.legend = pg.LegendItem(colCount=1)
         self.canvas.addItem(self.legend, row=2, col=0)
         self.runs: list[RunCurves] = []
         self._ranges = None
@@ -149,18 +129,29 @@ class PlotsPanel(QWidget):
         layout.addWidget(self.run_list)
         layout.addLayout(row)
         self._update_buttons()
+        style.follow(self, self._apply_look)
 
-    @staticmethod
-    def _style_plot(plot, title: str, y_label: str) -> None:
-        plot.setTitle(title, color=style.INK.name(), size="11pt")
-        plot.setLabel("bottom", "iteration (updates)", color=style.MUTED.name())
-        plot.setLabel("left", y_label, color=style.MUTED.name())
-        # No grid: pyqtgraph draws it with the axes, over the whole plot, on every repaint
-        # (4 ms of the GUI thread per update instead of 0.7).
-        for axis in ("left", "bottom"):
-            plot.getAxis(axis).setTextPen(style.INK.name())
-        plot.getAxis("left").enableAutoSIPrefix(False)  # a cost of 0.69, not 690 × 0.001
-        plot.setMenuEnabled(False)
+    def set_scale(self, scale: float) -> None:
+        """Draw the titles, axis labels, ticks and legend ``scale`` times their size."""
+        self.scale = scale
+        self._apply_look()
+
+    def _apply_look(self) -> None:
+        """Colours from the theme, text sizes from the scale."""
+        s = self.scale
+        self.canvas.setBackground(style.SURFACE)
+        tick_font = QFont(self.font())
+        tick_font.setPointSizeF(9 * s)
+        for plot, (title, y_label) in self.titles.items():
+            plot.setTitle(title, color=style.INK.name(), size=f"{11 * s:.1f}pt")
+            plot.setLabel("bottom", "iteration (updates)", color=style.MUTED.name(), size=f"{10 * s:.1f}pt")
+            plot.setLabel("left", y_label, color=style.MUTED.name(), size=f"{10 * s:.1f}pt")
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setPen(style.MUTED.name())
+                plot.getAxis(axis).setTextPen(style.INK.name())
+                plot.getAxis(axis).setStyle(tickFont=tick_font)
+        self.legend.setLabelTextColor(style.INK.name())
+        self.legend.setLabelTextSize(f"{10 * s:.1f}pt")
 
     # Runs --------------------------------------------------------------------------------
     def add_run(self, history: RunHistory) -> RunCurves:
@@ -288,23 +279,12 @@ class PlotsPanel(QWidget):
 
     # Export ------------------------------------------------------------------------------
     def export_png(self, path) -> None:
-        """Both plots and the legend as a PNG the size they are on screen (pyqtgraph's
-        ImageExporter; scaled up, it would leave the legend's text small), written atomically."""
-        exporter = exporters.ImageExporter(self.canvas.scene())
-        exporter.parameters()["width"] = self.canvas.width()
-        image = exporter.export(toBytes=True)
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, "PNG"):
-            raise OSError(f"{path}: could not encode the plots as PNG")
-        atomic_write_bytes(path, bytes(data))
+        """Both plots and the legend as a PNG the size they are on screen, written atomically."""
+        export_view(self.canvas, path)
 
     def export_svg(self, path) -> None:
         """Both plots and the legend as SVG (pyqtgraph's SVGExporter), written atomically."""
-        with _svg_closed_paths_tolerated():
-            svg = exporters.SVGExporter(self.canvas.scene()).export(toBytes=True)
-        atomic_write_bytes(path, bytes(svg))
+        export_view(self.canvas, path)
 
     def export_csv(self, path) -> None:
         """Every run's history, one row per update (see ``history.COLUMNS``)."""

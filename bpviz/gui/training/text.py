@@ -46,5 +46,5 @@ def label(text: str = "", points: float = 12, color: QColor = style.INK, bold: b
     widget = QLabel(text)
     widget.setFont(point_font(points, bold))
     widget.setWordWrap(True)
-    widget.setStyleSheet(f"color: {color.name()};")
+    style.colored_text(widget, color)
     return widget

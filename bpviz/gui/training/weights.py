@@ -21,7 +21,6 @@ MAX_UNITS = 64
 DEFAULT_UNITS = "1-16"
 #: The weight images' diverging map. Not blue and red: those are forward and backward here.
 NEGATIVE, ZERO, POSITIVE = style.REUSED, QColor("#ffffff"), style.UPDATE
-ERROR_STYLE = f"border: 2px solid {style.BACKWARD.name()}; border-radius: 3px;"
 NO_WEIGHTS = "Start a run or load a model to see the first layer's weights."
 
 
@@ -204,7 +203,7 @@ class WeightImages(QWidget):
         except ConfigError as error:
             self.error.setText(str(error))
             self.error.show()
-            self.units_field.setStyleSheet(ERROR_STYLE)
+            self.units_field.setStyleSheet(style.error_border())
             return
         self.error.hide()
         self.units_field.setStyleSheet("")

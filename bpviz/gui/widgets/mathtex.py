@@ -15,6 +15,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from bpviz.gui import style
+
 SYMBOLS = {
     "cdot": "·", "odot": "⊙", "partial": "∂", "sigma": "σ", "alpha": "α", "delta": "δ",
     "sum": "Σ", "times": "×", "leftarrow": "←", "to": "→", "ge": "≥", "le": "≤",
@@ -251,13 +253,13 @@ class MathLabel(QWidget):
     def __init__(self, latex: str = "", size: float = 18.0, parent: QWidget | None = None):
         super().__init__(parent)
         self._latex, self._size = latex, size
-        self._color = QColor("#202020")
+        self._color = style.INK  # live: follows the theme
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_latex(self, latex: str, color: QColor | str | None = None) -> None:
         self._latex = latex
-        if color is not None:
-            self._color = QColor(color)
+        if color is not None:  # a theme colour is kept as it is, so it follows the theme
+            self._color = color if isinstance(color, QColor) else QColor(color)
         self.updateGeometry()
         self.update()
 

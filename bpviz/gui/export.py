@@ -1,0 +1,149 @@
+"""Pictures of what the app shows, for slides and notes: a view as PNG (twice the pixels of
+the screen, so it stays sharp when projected) or as SVG (vector), written atomically.
+
+Three kinds of view: pyqtgraph plots (pyqtgraph's own exporters), a QGraphicsView such as
+the layer graph (its whole scene), and any other widget (what it paints).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph import exporters
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from bpviz.fileio import atomic_write_bytes
+from bpviz.gui import style
+
+FORMATS = ("png", "svg")
+#: Pixels per on-screen pixel in a PNG of a graph or a panel.
+PNG_SCALE = 2.0
+
+
+class ExportError(OSError):
+    """A picture that cannot be made or written; the message names the file."""
+
+
+def format_of(path) -> str:
+    """"png" or "svg" from ``path``'s suffix."""
+    kind = Path(path).suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise ExportError(f"{path}: expected a file name ending in .png or .svg")
+    return kind
+
+
+def export_view(view: QWidget, path) -> Path:
+    """Write ``view`` to ``path`` as PNG or SVG (by its suffix); returns the path written."""
+    kind = format_of(path)
+    if isinstance(view, pg.GraphicsView):
+        data = _plot_png(view) if kind == "png" else _plot_svg(view)
+    else:
+        data = image_png(render_image(view, PNG_SCALE)) if kind == "png" else _svg(view)
+    return atomic_write_bytes(path, data)
+
+
+def image_png(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("could not encode the picture as PNG")
+    return bytes(data)
+
+
+def logical_size(view: QWidget) -> QSize:
+    """The picture's size in on-screen pixels: a graph's whole scene at the view's zoom
+    (at least the viewport's size), or the widget as it is."""
+    if isinstance(view, QGraphicsView):
+        rect = view.scene().sceneRect()
+        zoom = view.transform().m11() or 1.0
+        return QSize(max(1, round(rect.width() * zoom)), max(1, round(rect.height() * zoom)))
+    return view.size()
+
+
+def render_image(view: QWidget, scale: float = 1.0, size: QSize | None = None) -> QImage:
+    """``view`` painted into an image of ``size`` (default: its logical size) times ``scale``
+    pixels, marked with that pixel density so text and lines are drawn at full sharpness."""
+    size = size or logical_size(view)
+    image = QImage(round(size.width() * scale), round(size.height() * scale), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(style.SURFACE)
+    painter = QPainter(image)
+    try:
+        _paint(view, painter, QRectF(0, 0, size.width(), size.height()))
+    finally:
+        painter.end()
+    return image
+
+
+def _paint(view: QWidget, painter: QPainter, target: QRectF) -> None:
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                           | QPainter.RenderHint.SmoothPixmapTransform)
+    if isinstance(view, QGraphicsView):
+        scene = view.scene()
+        painter.fillRect(target, view.backgroundBrush())
+        scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+    else:
+        view.render(painter, QPoint())
+
+
+def _svg(view: QWidget) -> bytes:
+    size = logical_size(view)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(size)
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    generator.setTitle("bpviz")
+    generator.setDescription(view.accessibleName() or view.objectName() or "a view of bpviz")
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), style.SURFACE)
+        _paint(view, painter, QRectF(0, 0, size.width(), size.height()))
+    finally:
+        painter.end()
+    return bytes(data)
+
+
+def _plot_png(view: pg.GraphicsView) -> bytes:
+    """pyqtgraph's ImageExporter at the on-screen size (scaled up, it would leave the
+    legend's and axes' text small)."""
+    exporter = exporters.ImageExporter(view.scene())
+    exporter.parameters()["width"] = view.width()
+    return image_png(exporter.export(toBytes=True))
+
+
+def _plot_svg(view: pg.GraphicsView) -> bytes:
+    with _svg_closed_paths_tolerated():
+        return bytes(exporters.SVGExporter(view.scene()).export(toBytes=True))
+
+
+@contextmanager
+def _svg_closed_paths_tolerated():
+    """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt 6.10 and
+    later write into path data (pyqtgraph issue 3495, fixed after 0.14.0): drop those
+    tokens before it reads the paths, while one export runs. The paths Qt closes, such as
+    the plots' frames, already end with a line back to where they began."""
+    module = sys.modules[exporters.SVGExporter.__module__]
+    original = module.correctCoordinates
+
+    def tolerant(node, *args, **kwargs):
+        for path in node.getElementsByTagName("path"):
+            d = path.getAttribute("d")
+            if "Z" in d or "z" in d:
+                path.setAttribute("d", " ".join(t for t in d.split() if t not in ("Z", "z")))
+        return original(node, *args, **kwargs)
+
+    module.correctCoordinates = tolerant
+    try:
+        yield
+    finally:
+        module.correctCoordinates = original

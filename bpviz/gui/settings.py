@@ -1,0 +1,94 @@
+"""What the app remembers between sessions (QSettings, an INI file in the user's config
+folder): the window's geometry, the last presets, the theme, the UI scale and the speed.
+
+A value that is missing, or was edited into something this bpviz does not know, reads as
+its default: a settings file never stops the app from opening.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from bpviz.gui.style import THEME_CHOICES
+from bpviz.gui.stepper.controller import DEFAULT_SPEED, SPEEDS
+from bpviz.presets import MNIST_PRESETS, TOY_PRESETS
+
+#: The UI scale's steps, in percent (Ctrl+= and Ctrl+- move along them).
+SCALES = (100, 125, 150, 175, 200, 250, 300)
+
+
+def next_scale(percent: int, direction: int) -> int:
+    """The step of ``SCALES`` above (``direction`` 1) or below (-1) ``percent``."""
+    if direction > 0:
+        return next((s for s in SCALES if s > percent), SCALES[-1])
+    return next((s for s in reversed(SCALES) if s < percent), SCALES[0])
+
+
+class Settings:
+    """Typed, checked access to the app's QSettings."""
+
+    def __init__(self, store: QSettings | None = None):
+        self.store = store or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "bpviz", "bpviz")
+
+    def _choice(self, key: str, choices, default):
+        value = self.store.value(key, default)
+        return value if value in choices else default
+
+    def _int(self, key: str, low: int, high: int, default: int) -> int:
+        try:
+            value = int(self.store.value(key, default))
+        except (TypeError, ValueError):
+            return default
+        return value if low <= value <= high else default
+
+    @property
+    def theme(self) -> str:
+        return self._choice("view/theme", THEME_CHOICES, "system")
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.store.setValue("view/theme", value)
+
+    @property
+    def scale(self) -> int:
+        return self._int("view/scale", SCALES[0], SCALES[-1], 100)
+
+    @scale.setter
+    def scale(self, value: int) -> None:
+        self.store.setValue("view/scale", int(value))
+
+    @property
+    def speed(self) -> int:
+        return self._int("step/speed", 0, len(SPEEDS) - 1, DEFAULT_SPEED)
+
+    @speed.setter
+    def speed(self, value: int) -> None:
+        self.store.setValue("step/speed", int(value))
+
+    @property
+    def step_preset(self) -> str | None:
+        return self._choice("step/preset", TOY_PRESETS, None)
+
+    @step_preset.setter
+    def step_preset(self, value: str) -> None:
+        self.store.setValue("step/preset", value)
+
+    @property
+    def train_preset(self) -> str | None:
+        return self._choice("train/preset", MNIST_PRESETS, None)
+
+    @train_preset.setter
+    def train_preset(self, value: str) -> None:
+        self.store.setValue("train/preset", value)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self.store.value("window/geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self.store.setValue("window/geometry", value)
+
+    def sync(self) -> None:
+        self.store.sync()

@@ -1,0 +1,88 @@
+"""The shortcut sheet (? or F1): every key the app answers to, read from the window's own
+actions and the step page's keys, so it cannot drift from what the keys do."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+#: The step page's keys (its own shortcuts, not menu actions) and what they do.
+STEP_KEYS = (
+    ("Space", "Play / pause"), ("→", "Step forward"), ("←", "Step back"),
+    ("Home", "Start of this phase"), ("End", "End of this phase"),
+    ("PgUp", "Previous phase"), ("PgDown", "Next phase"), ("+", "Faster"), ("-", "Slower"),
+)
+MOUSE = (
+    ("Click", "Pin a unit's or a weight's values"),
+    ("Double-click", "Edit a weight, a bias or an input"),
+    ("Wheel / drag", "Zoom / pan the graph"),
+)
+
+
+def key_text(sequence: QKeySequence) -> str:
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def menu_rows(menu_bar) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(menu title, [(keys, action text)]) for every menu action that has a shortcut."""
+    groups = []
+    for menu_action in menu_bar.actions():
+        menu = menu_action.menu()
+        if menu is None:
+            continue
+        rows = []
+        for action in _actions(menu):
+            keys = [key_text(s) for s in action.shortcuts() if not s.isEmpty()]
+            if keys:
+                rows.append((" or ".join(keys), action.text().replace("&", "").rstrip("…")))
+        if rows:
+            groups.append((menu.title().replace("&", ""), rows))
+    return groups
+
+
+def _actions(menu):
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from _actions(action.menu())
+        elif not action.isSeparator():
+            yield action
+
+
+class ShortcutSheet(QDialog):
+    """A non-modal sheet; Esc or Close dismisses it."""
+
+    def __init__(self, menu_bar, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.groups = [*menu_rows(menu_bar), ("Step page (when the graph has the focus)", list(STEP_KEYS)),
+                       ("Mouse, on the graph", list(MOUSE))]
+        self.text = QLabel(self._html())
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setObjectName("shortcutSheet")
+        scroll = QScrollArea()
+        scroll.setWidget(self.text)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+        self.resize(760, 640)
+
+    def _html(self) -> str:
+        """Two columns of tables, the groups split about evenly between them."""
+        blocks = []
+        for title, rows in self.groups:
+            body = "".join(f"<tr><td align='right' style='padding:2px 10px 2px 0'><b>{escape(keys)}</b></td>"
+                           f"<td style='padding:2px 0'>{escape(text)}</td></tr>" for keys, text in rows)
+            blocks.append((len(rows) + 2, f"<h3>{escape(title)}</h3><table>{body}</table>"))
+        half, count, left = sum(n for n, _ in blocks) / 2, 0, []
+        while blocks and count + blocks[0][0] <= half + 2:
+            count += blocks[0][0]
+            left.append(blocks.pop(0)[1])
+        right = [html for _, html in blocks]
+        return ("<table width='100%'><tr><td valign='top' style='padding-right:24px'>" + "".join(left)
+                + "</td><td valign='top'>" + "".join(right) + "</td></tr></table>")

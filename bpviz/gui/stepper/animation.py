@@ -1,0 +1,184 @@
+"""A range of steps as an animated GIF (Pillow) or as numbered PNG frames.
+
+Each frame is the layer graph above the equation panel, drawn offscreen at the chosen
+size. One frame is drawn per turn of the event loop, so the progress dialog stays live
+and Cancel stops between frames; a cancelled export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from bpviz.fileio import atomic_write_bytes
+from bpviz.gui.export import image_png, render_image
+from bpviz.gui.graph.view import GraphView
+from bpviz.gui.stepper.equation import EquationPanel
+
+KINDS = ("gif", "png")
+MIN_SIZE, MAX_SIZE = QSize(320, 240), QSize(3840, 2160)
+MAX_FPS = 30
+
+
+@dataclass(frozen=True)
+class AnimationSpec:
+    """Steps ``first`` to ``last`` (0-based, inclusive) at ``width`` x ``height`` pixels and
+    ``fps`` frames a second, as "gif" (one file at ``path``) or "png" (``path``'s name
+    numbered: lesson.png gives lesson-001.png, lesson-002.png, ...)."""
+
+    first: int
+    last: int
+    width: int = 1280
+    height: int = 720
+    fps: float = 2.0
+    kind: str = "gif"
+    path: str = "steps.gif"
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    def problem(self, steps: int) -> str:
+        """What is wrong with this spec for a trace of ``steps`` steps ("" when nothing)."""
+        if steps == 0:
+            return "there are no steps to export"
+        if not 0 <= self.first <= self.last < steps:
+            return f"steps: expected a range within 1 to {steps}, first before last; got {self.first + 1} to {self.last + 1}"
+        if not (MIN_SIZE.width() <= self.width <= MAX_SIZE.width() and MIN_SIZE.height() <= self.height <= MAX_SIZE.height()):
+            return (f"size: expected {MIN_SIZE.width()}x{MIN_SIZE.height()} to {MAX_SIZE.width()}x{MAX_SIZE.height()} "
+                    f"pixels; got {self.width}x{self.height}")
+        if not 0 < self.fps <= MAX_FPS:
+            return f"frames per second: expected more than 0 and at most {MAX_FPS}; got {self.fps:g}"
+        if self.kind not in KINDS:
+            return f"format: expected gif or png; got {self.kind!r}"
+        if not Path(self.path).parent.is_dir():
+            return f"{Path(self.path).parent}: no such folder"
+        return ""
+
+    def frame_path(self, i: int) -> Path:
+        path = Path(self.path)
+        digits = max(3, len(str(self.count)))
+        return path.with_name(f"{path.stem}-{i + 1:0{digits}d}.png")
+
+
+class FrameRenderer(QWidget):
+    """The graph over the equation panel, laid out offscreen at one frame's size."""
+
+    def __init__(self, network: tuple, width: int, height: int):
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        self.graph = GraphView()
+        self.graph.set_network(*network)
+        self.equation = EquationPanel()
+        self.equation.set_scale(max(0.7, min(2.5, height / 600)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.graph, 1)
+        layout.addWidget(self.equation)
+        self.graph.setMinimumSize(1, 1)
+        self.resize(width, height)
+        self.show()  # not on screen: lays the children out and sends them their resizes
+        layout.activate()
+
+    def frame(self, steps, index: int) -> QImage:
+        self.graph.show_step(steps, index, animate=False)
+        self.equation.set_step(steps[index])
+        self.layout().activate()
+        self.graph.reset_zoom()
+        return render_image(self, 1.0, self.size())
+
+
+def pil_image(image: QImage) -> Image.Image:
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), bytes(rgb.constBits()), "raw", "RGB",
+                            rgb.bytesPerLine(), 1).copy()
+
+
+class AnimationExport(QObject):
+    """One export under way. ``progressed(frames done)``; then ``finished(message)`` with
+    what was written, or ``failed(message)`` (cancelled, or a file that could not be written)."""
+
+    progressed = Signal(int)
+    finished = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, spec: AnimationSpec, steps, network: tuple, parent: QObject | None = None):
+        """``network``: GraphView.set_network's arguments (layer sizes, params, feature
+        names, inputs) for the trace ``steps``."""
+        super().__init__(parent)
+        self.spec, self.steps, self.network = spec, list(steps), network
+        self.frames: list[Image.Image] = []
+        self.written: list[Path] = []
+        self.done = 0
+        self.cancelled = False
+        self.running = False
+        self._renderer: FrameRenderer | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._next)
+
+    def start(self) -> None:
+        self.running = True
+        self._renderer = FrameRenderer(self.network, self.spec.width, self.spec.height)
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Stop before the next frame and remove what this export wrote."""
+        if self.running:
+            self.cancelled = True
+
+    def _next(self) -> None:
+        spec = self.spec
+        try:
+            if self.cancelled:
+                self._end(failed="Export cancelled; nothing was written.")
+                return
+            if self.done < spec.count:
+                image = self._renderer.frame(self.steps, spec.first + self.done)
+                if spec.kind == "gif":
+                    self.frames.append(pil_image(image).quantize(colors=255, method=Image.Quantize.MEDIANCUT))
+                else:
+                    path = spec.frame_path(self.done)
+                    atomic_write_bytes(path, image_png(image))
+                    self.written.append(path)
+                self.done += 1
+                self.progressed.emit(self.done)
+                return
+            if spec.kind == "gif":
+                buffer = io.BytesIO()
+                first, *rest = self.frames
+                first.save(buffer, "GIF", save_all=True, append_images=rest, loop=0,
+                           duration=round(1000 / spec.fps), disposal=1)
+                atomic_write_bytes(spec.path, buffer.getvalue())
+                where = f"{spec.path} ({spec.count} frames)"
+            else:
+                where = f"{spec.count} frames, {self.written[0].name} to {self.written[-1].name}"
+            self._end(done=f"Exported steps {spec.first + 1} to {spec.last + 1}: {where}")
+        except OSError as exc:
+            self._end(failed=f"{getattr(exc, 'filename', None) or spec.path}: could not write: {exc.strerror or exc}")
+
+    def _end(self, done: str = "", failed: str = "") -> None:
+        self._timer.stop()
+        self.running = False
+        if self._renderer is not None:
+            self._renderer.deleteLater()
+            self._renderer = None
+        self.frames = []
+        if failed:
+            for path in self.written:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            self.written = []
+            self.failed.emit(failed)
+        else:
+            self.finished.emit(done)
