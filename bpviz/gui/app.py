@@ -25,6 +25,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("bpviz")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "bpviz.svg"))))
+    # Fusion draws the light and dark palettes (bpviz.gui.style) the same on every desktop.
+    app.setStyle("Fusion")
     # The training worker runs Python between its numpy calls: hand the interpreter over
     # every millisecond instead of every 5, so that neither thread waits long for the other.
     sys.setswitchinterval(SWITCH_INTERVAL)

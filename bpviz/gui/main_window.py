@@ -1,27 +1,45 @@
-"""The main window: menus, the page area and the status bar. It only wires pages together."""
+"""The main window: menus, toolbar, the page area and the status bar. It only wires the
+pages, presenter mode, exports, lessons and settings together."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QTabBar, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QMainWindow, QMessageBox, QProgressDialog, QStackedWidget, QStyle, QTabBar, QToolBar,
+    QWidget,
+)
 
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
+from bpviz.gui.export import export_view
+from bpviz.gui.presenter import Presenter
+from bpviz.gui.settings import Settings
+from bpviz.gui.shortcuts import ShortcutSheet
+from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
+from bpviz.gui.stepper.animation_dialog import AnimationDialog
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
 from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
-from bpviz.presets import get_preset
+from bpviz.presets import PRESETS, get_preset
 from bpviz.resources import resource_path
+
+#: The views File > Export offers: (name, title) by page.
+VIEWS = {"graph": "the graph", "equation": "the equation panel", "loss": "the loss plot",
+         "plots": "the training plots", "diagram": "the model diagram"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, settings: Settings | None = None):
         super().__init__(parent)
         self.setWindowTitle("bpviz")
         self.resize(1280, 800)
+        self.settings = settings or Settings()
+        self.animation: AnimationExport | None = None  # the export under way
+        self.progress: QProgressDialog | None = None
+        self._sheet: ShortcutSheet | None = None
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.setCentralWidget(self.pages)
@@ -40,9 +58,12 @@ class MainWindow(QMainWindow):
         self.page_tabs.setToolTip("Ctrl+1 and Ctrl+2 switch pages too")
         self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
         self.pages.currentChanged.connect(self.page_tabs.setCurrentIndex)
+        self.presenter = Presenter(self, self.settings.scale)
         self._build_actions()
         self._build_menus()
-        self.statusBar().showMessage("Ready")
+        self._build_toolbar()
+        self._restore_settings()
+        self.statusBar().showMessage("Ready · F1 lists the keys")
 
     def _build_actions(self) -> None:
         self.open_lesson_action = self._action("&Open lesson…", "Ctrl+O", self.ask_open_lesson)
@@ -87,9 +108,45 @@ class MainWindow(QMainWindow):
         self.export_png_action = self._action("Export plots as &PNG…", None, lambda: train.ask_export("png"))
         self.export_svg_action = self._action("Export plots as S&VG…", None, lambda: train.ask_export("svg"))
         self.export_csv_action = self._action("Export history as &CSV…", None, lambda: train.ask_export("csv"))
+        self._build_view_actions()
         self.about_action = QAction("&About bpviz", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about)
+
+    def _build_view_actions(self) -> None:
+        p = self.presenter
+        self.presenter_action = self._action("&Presenter mode", "F5", p.toggle)
+        self.presenter_action.setCheckable(True)
+        self.presenter_action.setToolTip("Full screen with only the graph, the equation and big buttons (F5; Esc leaves)")
+        p.presentingChanged.connect(self._on_presenting)
+        self.leave_presenter_action = self._action("&Leave presenter mode", "Esc", p.leave)
+        self.leave_presenter_action.setEnabled(False)
+        self.bigger_action = self._action("&Bigger", "Ctrl+=", p.bigger)
+        self.bigger_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.smaller_action = self._action("&Smaller", "Ctrl+-", p.smaller)
+        self.actual_size_action = self._action("&Actual size (100 %)", "Ctrl+0", p.actual_size)
+        p.scaleChanged.connect(self._on_scale_changed)
+        self.theme_actions = {}
+        group = QActionGroup(self)
+        for name, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            self.theme_actions[name] = action
+        self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        self.export_view_actions = {}
+        for name, title in VIEWS.items():
+            for kind in ("png", "svg"):
+                action = self._action(f"{title[4:].capitalize()} as {kind.upper()}…", None,
+                                      lambda n=name, k=kind: self.ask_export_view(n, k))
+                self.export_view_actions[name, kind] = action
+        self.export_current_action = self._action("&Export the view…", "Ctrl+E", self.ask_export_current)
+        self.export_current_action.setToolTip("The graph (step page) or the plots (training page) as PNG or SVG")
+        self.export_animation_action = self._action("Export &animation of steps…", "Ctrl+Shift+E",
+                                                    self.ask_export_animation)
+        self.export_animation_action.setToolTip("A range of steps as an animated GIF or numbered PNG frames")
 
     def _action(self, text: str, key: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -103,6 +160,15 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.open_lesson_action)
         file_menu.addAction(self.save_lesson_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_current_action)
+        self.export_menu = file_menu.addMenu("Export &view")
+        for (name, kind), action in self.export_view_actions.items():
+            self.export_menu.addAction(action)
+            if kind == "svg" and name != list(VIEWS)[-1]:
+                self.export_menu.addSeparator()
+        file_menu.addAction(self.export_animation_action)
+        file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -121,23 +187,213 @@ class MainWindow(QMainWindow):
         view_menu.addActions(self.page_actions)
         view_menu.addSeparator()
         view_menu.addAction(self.focus_action)
+        view_menu.addAction(self.presenter_action)
+        view_menu.addAction(self.leave_presenter_action)
+        view_menu.addSeparator()
+        for action in (self.bigger_action, self.smaller_action, self.actual_size_action):
+            view_menu.addAction(action)
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.addActions(list(self.theme_actions.values()))
+        self.view_menu = view_menu
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
-        self.page_tabs.setStyleSheet(  # no taller than the menus; the page shown underlined
+        style.follow(self.page_tabs, lambda: self.page_tabs.setStyleSheet(
+            # no taller than the menus; the page shown underlined
             "QTabBar::tab { padding: 1px 12px; border: none; border-bottom: 3px solid transparent;"
             f" color: {style.MUTED.name()}; }}"
             f"QTabBar::tab:selected {{ color: {style.INK.name()}; font-weight: bold;"
-            f" border-bottom: 3px solid {style.INK.name()}; }}")
+            f" border-bottom: 3px solid {style.INK.name()}; }}"))
         menus.setCornerWidget(self.page_tabs, Qt.Corner.TopRightCorner)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
         self.addActions([self.quit_action, self.open_lesson_action, self.save_lesson_action, self.focus_action, self.undo_action, self.redo_action,
                          self.run_user_action, *self.page_actions, self.start_action,
-                         self.pause_action, self.stop_action])
+                         self.pause_action, self.stop_action, self.presenter_action,
+                         self.leave_presenter_action, self.bigger_action, self.smaller_action,
+                         self.actual_size_action, self.shortcuts_action, self.export_current_action,
+                         self.export_animation_action])
         self.pages.currentChanged.connect(self._on_page_changed)
         self._on_page_changed(self.pages.currentIndex())
         self.train_page.availabilityChanged.connect(self._on_training_availability)
         self._on_training_availability()
+
+    def _build_toolbar(self) -> None:
+        """The few things a class needs at hand; every one is in a menu too."""
+        bar = QToolBar("Toolbar")
+        bar.setObjectName("toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons = self.style()
+        pixmap = QStyle.StandardPixmap
+        for entry in (
+            (self.open_lesson_action, pixmap.SP_DialogOpenButton, "Open lesson", False),
+            (self.save_lesson_action, pixmap.SP_DialogSaveButton, "Save lesson", False),
+            None,
+            (self.presenter_action, pixmap.SP_TitleBarMaxButton, "Present", True),
+            (self.export_current_action, pixmap.SP_FileDialogContentsView, "Export view", True),
+            (self.export_animation_action, pixmap.SP_MediaPlay, "Export animation", True),
+            None,
+            (self.shortcuts_action, pixmap.SP_MessageBoxQuestion, "Keys", False),
+        ):
+            if entry is None:
+                bar.addSeparator()
+                continue
+            action, icon, text, ink = entry
+            action.setIcon(icons.standardIcon(icon))
+            if ink:  # black line icons: drawn in the theme's ink so they show on dark too
+                style.follow(bar, lambda a=action, i=icon: a.setIcon(style.icon(i, self)))
+            action.setIconText(text)
+            bar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    def chrome_widgets(self) -> list[QWidget]:
+        """What presenter mode hides: menus (their keys still work), toolbar, status bar,
+        and the page tabs (Ctrl+1 and Ctrl+2 still switch)."""
+        return [self.menuBar(), self.toolbar, self.statusBar()]
+
+    # Settings ----------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        self.set_theme(s.theme, save=False)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self._follow_system())
+        self.step_page.controller.set_speed(s.speed)
+        self.step_page.controller.speedChanged.connect(self._on_speed_changed)
+        if s.step_preset and s.step_preset != self.step_page.session.recipe.name:
+            self.step_page.set_recipe(get_preset(s.step_preset))
+        if s.train_preset:
+            self.train_page.form.set_recipe(get_preset(s.train_preset))
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.geometry = self.saveGeometry()
+        recipe = self.step_page.session.recipe
+        if PRESETS.get(recipe.name) == recipe:
+            s.step_preset = recipe.name
+        s.train_preset = self.train_page.form.preset.currentText()
+        s.sync()
+
+    def set_theme(self, choice: str, save: bool = True) -> None:
+        """"system", "light" or "dark": recolour the whole app now, and remember it."""
+        self.theme_choice = choice
+        self.theme_actions[choice].setChecked(True)
+        style.apply_theme(style.resolve(choice))
+        if save:
+            self.settings.theme = choice
+
+    def _follow_system(self) -> None:
+        if self.theme_choice == "system":
+            style.apply_theme(style.resolve("system"))
+
+    def _on_speed_changed(self, speed: int) -> None:
+        self.settings.speed = speed
+
+    def _on_scale_changed(self, percent: int) -> None:
+        self.settings.scale = percent
+        self.statusBar().showMessage(f"UI scale {percent} %", 3000)
+
+    def _on_presenting(self, on: bool) -> None:
+        self.presenter_action.setChecked(on)
+        self.leave_presenter_action.setEnabled(on)
+        if on:
+            self.step_page.graph.setFocus()
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        if self._sheet is None:
+            self._sheet = ShortcutSheet(self.menuBar(), self)
+        self._sheet.show()
+        self._sheet.raise_()
+        return self._sheet
+
+    # Export ------------------------------------------------------------------------------
+    def view_widget(self, name: str) -> QWidget:
+        step, train = self.step_page, self.train_page
+        return {"graph": step.graph, "equation": step.equation, "loss": step.loss_plot,
+                "plots": train.plots.canvas, "diagram": train.diagram}[name]
+
+    def export_view(self, name: str, path) -> bool:
+        """Write view ``name`` (see VIEWS) to ``path`` (.png or .svg); a message when it cannot."""
+        try:
+            written = export_view(self.view_widget(name), path)
+        except OSError as exc:
+            self._show_error("Could not export", str(exc) if not exc.strerror else f"{path}: {exc.strerror}")
+            return False
+        self.statusBar().showMessage(f"Exported {VIEWS[name]} to {written}", 5000)
+        return True
+
+    def ask_export_view(self, name: str, kind: str | None = None) -> None:
+        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        chosen = [filters[kind]] if kind else list(filters.values())
+        path, used = QFileDialog.getSaveFileName(self, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
+                                                 ";;".join(chosen))
+        if path:
+            suffix = kind or ("svg" if used.startswith("SVG") else "png")
+            self.export_view(name, path if path.lower().endswith(("." + suffix)) else f"{path}.{suffix}")
+
+    def ask_export_current(self) -> None:
+        self.ask_export_view("graph" if self.pages.currentWidget() is self.step_page else "plots")
+
+    def export_animation(self, spec: AnimationSpec) -> AnimationExport | None:
+        """Start exporting ``spec`` with a progress dialog (Cancel stops it); None, with a
+        message, when the spec does not fit the trace or an export is under way."""
+        steps = self.step_page.controller.steps
+        problem = "an export is under way" if self.animation is not None else spec.problem(len(steps))
+        if problem:
+            self._show_error("Could not export the animation", f"{spec.path}: {problem}")
+            return None
+        job = AnimationExport(spec, steps, self.step_page.network_shown(), self)
+        self.progress = QProgressDialog(f"Drawing steps {spec.first + 1} to {spec.last + 1}…", "Cancel",
+                                        0, spec.count, self)
+        self.progress.setWindowTitle("Export animation")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(job.cancel)
+        job.progressed.connect(self._on_animation_progress)
+        job.finished.connect(lambda text: self._on_animation_end(text, ""))
+        job.failed.connect(lambda text: self._on_animation_end("", text))
+        self.animation = job
+        self.progress.show()
+        job.start()
+        return job
+
+    def _on_animation_progress(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress.setValue(done)
+            if self.animation and done == self.animation.spec.count and self.animation.spec.kind == "gif":
+                self.progress.setLabelText("Writing the GIF…")
+
+    def _on_animation_end(self, done: str, failed: str) -> None:
+        self.animation = None
+        if self.progress is not None:
+            self.progress.canceled.disconnect()
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        if failed and "cancelled" in failed:
+            self.statusBar().showMessage(failed, 5000)
+        elif failed:
+            self._show_error("Could not export the animation", failed)
+        else:
+            self.statusBar().showMessage(done, 8000)
+
+    def ask_export_animation(self) -> None:
+        steps = self.step_page.controller.steps
+        dialog = AnimationDialog(len(steps), self.step_page.controller.index, self)
+        if not dialog.exec():
+            return
+        gif = dialog.spec("").kind == "gif"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export animation" if gif else "Export frames (numbered from this name)",
+            "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
+        if path:
+            suffix = ".gif" if gif else ".png"
+            self.export_animation(dialog.spec(path if path.lower().endswith(suffix) else path + suffix))
 
     def _on_training_availability(self) -> None:
         """The Train menu offers what the page's buttons offer."""
@@ -152,7 +408,7 @@ class MainWindow(QMainWindow):
     def _on_page_changed(self, index: int) -> None:
         """Each page's keys work only on that page (F on the training page is a letter)."""
         stepping = self.pages.widget(index) is self.step_page
-        for action in (self.focus_action, self.run_user_action):
+        for action in (self.focus_action, self.run_user_action, self.export_animation_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)
@@ -207,6 +463,10 @@ class MainWindow(QMainWindow):
         self.message.open()
 
     def closeEvent(self, event) -> None:
+        if self.animation is not None:
+            self.animation.cancel()
+        self.presenter.leave()  # so that the geometry saved is the window's, not full screen
+        self._save_settings()
         self.train_page.shutdown()  # joins the training thread before the window goes
         super().closeEvent(event)
 

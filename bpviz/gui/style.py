@@ -9,7 +9,7 @@ and a widget that bakes a colour into a style sheet or a pen connects to the sig
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 #: Each theme's colours. The forward blue and backward red keep a contrast of at least
 #: 3:1 against the background in both (tests/gui/test_style.py checks it).
@@ -85,6 +85,23 @@ def follow(widget: QObject, apply) -> None:
     lives: the one path by which a style sheet or a pen that holds a colour is renewed."""
     apply()
     _Follower(widget, apply)
+
+
+def icon(pixmap: "QStyle.StandardPixmap", widget) -> QIcon:
+    """A standard icon of ``widget``'s style drawn in the theme's ink (Fusion's are black,
+    which vanish on the dark theme)."""
+    source = widget.style().standardIcon(pixmap)
+    result = QIcon()
+    for size in (16, 24, 32, 48, 64, 96):
+        image = source.pixmap(size, size).toImage()
+        if image.isNull():
+            continue
+        painter = QPainter(image)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(image.rect(), INK)
+        painter.end()
+        result.addPixmap(QPixmap.fromImage(image))
+    return result
 
 
 def error_border() -> str:

@@ -87,6 +87,11 @@ class DebugPanel(QWidget):
         layout.addWidget(self.file_label)
         layout.addWidget(self.error)
         layout.addWidget(self.warning)
+        theme_changed = style.theme.changed
+        theme_changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self._refresh()  # the verdict and the marks hold their colours
 
     # --- input ----------------------------------------------------------------------
     def set_checks(self, checks: list[GradientCheck]) -> None:

@@ -48,6 +48,7 @@ class EquationPanel(QFrame):
         lines_layout, chain_layout = QVBoxLayout(lines), QVBoxLayout(chain)
         for box in (lines_layout, chain_layout):
             box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)  # tight: the graph above needs the height more
         for widget in (self.heading, self.symbols, self.numbers, self.result):
             lines_layout.addWidget(widget)
         for widget in (self.chain_title, self.chain_box, self.note, self.check, self.details):
@@ -55,8 +56,9 @@ class EquationPanel(QFrame):
         lines_layout.addStretch(1)
         chain_layout.addStretch(1)
         self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
-        self.columns.addWidget(lines, 0)
-        self.columns.addWidget(chain, 1)
+        self.columns.setContentsMargins(8, 4, 8, 4)
+        self.columns.addWidget(lines, 1)
+        self.columns.addWidget(chain, 0)
         self._needed_width = 10**6
         for widget in (self.chain_title, self.chain_box, self.note, self.check):
             # Hidden rows keep their room, so the graph above does not jump as steps change.
@@ -114,6 +116,9 @@ class EquationPanel(QFrame):
         wide = self.width() >= self._needed_width
         if wide != self.is_side_by_side():
             self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+            # Stacked, the three lines get the height first (a tall fraction shrinks last).
+            self.columns.setStretch(0, 0 if wide else 1)
+            self.columns.setStretch(1, 1 if wide else 0)
             self.arrangementChanged.emit(wide)
 
     def resizeEvent(self, event) -> None:
@@ -150,6 +155,7 @@ class EquationPanel(QFrame):
     def _set_factors(self, step: Step | None) -> None:
         for label in self.factor_labels:
             self.chain.removeWidget(label)
+            label.hide()  # gone from the picture now, even before the event loop deletes it
             label.deleteLater()
         self.factor_labels = []
         factors = step.factors if step is not None else ()

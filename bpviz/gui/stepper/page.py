@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog, QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -33,6 +33,9 @@ from bpviz.nn.notation import edge_id, node_id
 from bpviz.presets import Recipe, get_preset
 from bpviz.resources import resource_path
 
+#: At most this share of the page's height goes to the equation panel when the UI scale
+#: is raised; past it, the panel stays at the largest scale that fits.
+EQUATION_SHARE = 0.45
 KEYS = {
     "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
@@ -55,6 +58,7 @@ class StepPage(QWidget):
         self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pinned: str | None = None
         self._focus = self.presenting = False
+        self.ui_scale, self._fitted = 1.0, None
         self.debug = DebugPanel()
         self.undo_stack = QUndoStack(self)
         self.checks = []
@@ -63,7 +67,7 @@ class StepPage(QWidget):
         self.loss_plot.setLabel("left", "mean loss")
         self.loss_plot.setMinimumHeight(150)
         self.loss_curve = self.loss_plot.plot([], [], symbol="o", symbolSize=6)
-        self.loss_hint = pg.TextItem("each epoch's mean loss appears here", anchor=(0.5, 0.5))
+        self.loss_hint = pg.TextItem("each epoch's mean loss\nappears here", anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.loss_hint)
         self.loss_hint.setPos(0.5, 0.5)
         self.boundary = pg.PlotWidget()
@@ -88,6 +92,7 @@ class StepPage(QWidget):
         self.loss_curve.setPen(pg.mkPen(style.BACKWARD, width=2))
         self.loss_curve.setSymbolBrush(pg.mkBrush(style.BACKWARD))
         self.loss_hint.setColor(style.MUTED)
+        self.equation.set_check(self._check_text(self.controller.step))  # its marks' colours
 
     # --- layout ---------------------------------------------------------------------
     @staticmethod
@@ -176,16 +181,55 @@ class StepPage(QWidget):
         """Presenter mode: only the graph, the equation panel and big transport buttons."""
         self.presenting = on
         self.transport.set_big(on)
+        self.graph.setMinimumSize(*((200, 160) if on else (420, 300)))  # the equation may need the room
         self._show_panels()
 
     def set_ui_scale(self, scale: float) -> None:
-        """The equation panel's and the transport's size (the graph always fills its room)."""
-        self.equation.set_scale(scale)
-        self.transport.set_scale(scale)
+        """The equation panel's and the transport's size (the graph fills the room left)."""
+        self.ui_scale = scale
+        self._fit_scale()
+
+    def _fit_scale(self) -> None:
+        """Each of the equation panel and the transport at the UI scale, or as near as fits:
+        the equation no higher than EQUATION_SHARE of the page (the graph keeps the rest),
+        the transport no wider than the graph."""
+        height, width = self.height(), self.graph.width() if self.presenting or self._focus else self.center.width()
+        fitted = (self.ui_scale, self.presenting, height // 20, width // 20)
+        if fitted == self._fitted:
+            return
+        self._fitted = fitted
+        for widget, fits in ((self.equation, lambda: self.equation.minimumSizeHint().height() <= EQUATION_SHARE * height),
+                             (self.transport, lambda: self.transport.minimumSizeHint().width() <= width)):
+            scale = self.ui_scale
+            widget.set_scale(scale)
+            while scale > 1.0 and not fits():
+                scale = max(1.0, scale - 0.25)
+                widget.set_scale(scale)
+        # The graph gets back whatever a larger scale took from it.
+        total = sum(self.center.sizes())
+        wanted = max(self.equation.minimumSizeHint().height(),
+                     min(self.equation.sizeHint().height(), round(EQUATION_SHARE * total)))
+        if total > wanted:
+            self.center.setSizes([total - wanted, wanted])
+
+    def _make_room_for_equation(self) -> None:
+        """A step whose formulas need more height than the panel has takes it from the
+        graph (the splitter does not do it by itself); the window keeps its size."""
+        top, bottom = self.center.sizes()
+        needed = self.equation.minimumSizeHint().height()
+        if bottom < needed and top + bottom > needed:
+            self.center.setSizes([top + bottom - needed, needed])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_scale()
 
     def _show_panels(self) -> None:
         for panel in self.side_panels:
             panel.setVisible(not (self._focus or self.presenting))
+        self._fitted = None
+        self.layout().activate()
+        self._fit_scale()
         self.graph.reset_zoom()
 
     # --- model changes --------------------------------------------------------------
@@ -319,6 +363,7 @@ class StepPage(QWidget):
         self.graph.show_step(self.controller.steps, index)
         self.equation.set_step(self.controller.step)
         self.equation.set_check(self._check_text(self.controller.step))
+        QTimer.singleShot(0, self._make_room_for_equation)  # once the panel has laid out the step
         self.timeline.set_current(index)
         self._refresh_inspector()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
+from bpviz.gui import style
 from bpviz.gui.stepper.controller import SPEEDS, StepController
 
 
@@ -12,7 +13,6 @@ class Transport(QWidget):
     def __init__(self, controller: StepController, parent: QWidget | None = None):
         super().__init__(parent)
         self.controller = controller
-        icons = self.style()
         self.buttons: dict[str, QToolButton] = {}
         self.big = False  # presenter mode's big buttons
         self.scale = 1.0
@@ -27,7 +27,7 @@ class Transport(QWidget):
             ("phase_end", QStyle.StandardPixmap.SP_MediaSkipForward, "End of this phase (End); PgDn: next phase", controller.phase_end),
         ):
             button = QToolButton()
-            button.setIcon(icons.standardIcon(icon))
+            button.setProperty("icon_name", icon)
             button.setToolTip(tip)
             button.setAutoRaise(True)
             button.clicked.connect(slot)
@@ -50,6 +50,7 @@ class Transport(QWidget):
         layout.addWidget(self.speed_label)
         self._points = self.position.font().pointSizeF()
         self._apply_size()
+        style.follow(self, self._apply_icons)
         controller.playingChanged.connect(self._on_playing_changed)
         controller.indexChanged.connect(self._on_index_changed)
         controller.traceChanged.connect(lambda: self._on_index_changed(controller.index))
@@ -67,7 +68,7 @@ class Transport(QWidget):
         self._apply_size()
 
     def _apply_size(self) -> None:
-        s = self.scale * (1.8 if self.big else 1.0)
+        s = min(self.scale * (1.8 if self.big else 1.0), 3.2)  # 83 px icons at most
         icon = round(26 * s)
         for button in self.buttons.values():
             button.setIconSize(QSize(icon, icon))
@@ -78,10 +79,21 @@ class Transport(QWidget):
         self.position.setMinimumWidth(round(120 * s))
         self.speed_label.setMinimumWidth(round(70 * s))
         self.speed.setFixedWidth(round(160 * s))
+        # Presenter mode keeps the buttons and the speed in words; + and - set the speed.
+        self.speed.setVisible(not self.big)
+        self.speed_title.setVisible(not self.big)
+
+    def _apply_icons(self) -> None:
+        """The icons in the theme's ink (and play or pause as the controller is)."""
+        for name, button in self.buttons.items():
+            icon = button.property("icon_name")
+            if name == "play" and self.controller.playing:
+                icon = QStyle.StandardPixmap.SP_MediaPause
+            button.setIcon(style.icon(icon, self))
 
     def _on_playing_changed(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.buttons["play"].setIcon(self.style().standardIcon(icon))
+        self.buttons["play"].setIcon(style.icon(icon, self))
 
     def _on_index_changed(self, index: int) -> None:
         total = len(self.controller.steps)

@@ -254,7 +254,7 @@ class MathLabel(QWidget):
         super().__init__(parent)
         self._latex, self._size = latex, size
         self._color = style.INK  # live: follows the theme
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     def set_latex(self, latex: str, color: QColor | str | None = None) -> None:
         self._latex = latex
@@ -280,14 +280,15 @@ class MathLabel(QWidget):
     def minimumSizeHint(self):
         from PySide6.QtCore import QSize
 
-        return QSize(40, self.sizeHint().height())  # a long formula shrinks, never widens the window
+        # A long or tall formula shrinks (down to 60 %), never widens or heightens the window.
+        return QSize(40, max(16, round(self.sizeHint().height() * 0.6)))
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         box = layout(self._latex, self._size)
-        scale = min(1.0, (self.width() - 8) / box.width) if box.width else 1.0
+        scale = min(1.0, (self.width() - 8) / box.width, (self.height() - 4) / box.height) if box.width else 1.0
         painter.translate(4, self.height() / 2)
         painter.scale(scale, scale)
         paint(painter, box, 0, box.ascent - box.height / 2, self._color)

@@ -1,0 +1,17 @@
+"""GUI test setup: the app's settings go to a fresh folder for every test (never the
+user's own), and every test starts and ends in the light theme."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from bpviz.gui import style
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, qapp):
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    style.apply_theme("light")
+    yield tmp_path / "settings"
+    style.apply_theme("light")
