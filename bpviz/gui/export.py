@@ -16,7 +16,7 @@ from pyqtgraph import exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from bpviz.fileio import atomic_write_bytes
 from bpviz.gui import style
@@ -88,7 +88,16 @@ def _paint(view: QWidget, painter: QPainter, target: QRectF) -> None:
     if isinstance(view, QGraphicsView):
         scene = view.scene()
         painter.fillRect(target, view.backgroundBrush())
-        scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        # Items cached as pictures would land in an SVG as pixels: draw them afresh.
+        cached = [(item, item.cacheMode()) for item in scene.items()
+                  if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+        for item, _ in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        finally:
+            for item, mode in cached:
+                item.setCacheMode(mode)
     else:
         view.render(painter, QPoint())
 

@@ -465,6 +465,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.animation is not None:
             self.animation.cancel()
+        for dialog in (self.message, self._sheet, self._about):
+            if dialog is not None:
+                dialog.close()
         self.presenter.leave()  # so that the geometry saved is the window's, not full screen
         self._save_settings()
         self.train_page.shutdown()  # joins the training thread before the window goes

@@ -87,8 +87,8 @@ def follow(widget: QObject, apply) -> None:
     _Follower(widget, apply)
 
 
-def icon(pixmap: "QStyle.StandardPixmap", widget) -> QIcon:
-    """A standard icon of ``widget``'s style drawn in the theme's ink (Fusion's are black,
+def icon(pixmap, widget) -> QIcon:
+    """A standard icon (a QStyle.StandardPixmap) of ``widget``'s style drawn in the theme's ink (Fusion's are black,
     which vanish on the dark theme)."""
     source = widget.style().standardIcon(pixmap)
     result = QIcon()

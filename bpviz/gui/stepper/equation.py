@@ -67,7 +67,7 @@ class EquationPanel(QFrame):
             widget.setSizePolicy(policy)
         self.chain_box.setMinimumHeight(int(size * 4.4))
         self.factor_labels: list[MathLabel] = []
-        self.base_size = self.size = size
+        self.base_size = self.math_size = size
         self.scale = 1.0
         self.step: Step | None = None
         self.steps = ()
@@ -83,14 +83,14 @@ class EquationPanel(QFrame):
     def set_scale(self, scale: float) -> None:
         """Typeset everything ``scale`` times its size (the UI scale, 1 to 3)."""
         self.scale = scale
-        self.size = self.base_size * scale
+        self.math_size = self.base_size * scale
         for label, factor in ((self.symbols, 1.0), (self.numbers, 1.0), (self.result, 1.1)):
-            label.set_point_size(self.size * factor)
+            label.set_point_size(self.math_size * factor)
         for label, points in self.base_points.items():
             font = label.font()
             font.setPointSizeF(points * scale)
             label.setFont(font)
-        self.chain_box.setMinimumHeight(int(self.size * 4.4))
+        self.chain_box.setMinimumHeight(int(self.math_size * 4.4))
         self.set_trace(self.steps)
         self.set_step(self.step)
 
@@ -102,7 +102,7 @@ class EquationPanel(QFrame):
     def set_trace(self, steps) -> None:
         """Measure the widest formula and chain of ``steps``: side by side needs both."""
         self.steps = steps
-        size = self.size
+        size = self.math_size
         lines = max((typeset(s.symbol.latex + " = " + s.numbers.latex, size).width for s in steps), default=0)
         chain = max((sum(typeset(f.symbol.latex + r"\,(" + result(f.value).latex + r") \cdot ", size * 0.78).width
                          for f in s.factors) for s in steps), default=0)
@@ -164,7 +164,7 @@ class EquationPanel(QFrame):
         for i, factor in enumerate(factors):
             color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
             latex = factor.symbol.latex + r"\,(" + result(factor.value).latex + ")"
-            label = MathLabel(latex + (r" \cdot " if i < len(factors) - 1 else ""), self.size * 0.78)
+            label = MathLabel(latex + (r" \cdot " if i < len(factors) - 1 else ""), self.math_size * 0.78)
             label.set_latex(label.latex(), color)
             label.setToolTip(f"{factor.symbol.text} = {result(factor.value).text}")
             self.chain.insertWidget(self.chain.count() - 1, label)

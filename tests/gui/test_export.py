@@ -1,0 +1,163 @@
+"""Exports of what the app shows: each view as PNG and SVG, a range of steps as an
+animated GIF or numbered PNG frames, decoded back and checked."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QPushButton
+
+from bpviz.gui.main_window import MainWindow
+from bpviz.gui.stepper.animation import AnimationSpec
+
+
+@pytest.fixture
+def out(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(21):  # a backward step: blue and red on the graph, a chain in the panel
+        window.step_page.controller.step_forward()
+    return window
+
+
+def _ink(image: QImage, predicate) -> int:
+    small = image.scaled(image.width() // 4, image.height() // 4)
+    return sum(1 for y in range(small.height()) for x in range(small.width()) if predicate(small.pixelColor(x, y)))
+
+
+def _reddish(c):
+    return c.red() > 150 and c.green() < 120 and c.blue() < 110
+
+
+def _bluish(c):
+    return c.blue() > 150 and c.red() < 100
+
+
+def _svg_image(path, width=800) -> QImage:
+    renderer = QSvgRenderer(str(path))
+    assert renderer.isValid()
+    size = renderer.defaultSize()
+    image = QImage(width, round(width * size.height() / size.width()), QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+def test_the_graph_exports_as_a_sharp_png_and_a_vector_svg(window, out):
+    graph = window.step_page.graph
+    assert window.export_view("graph", out / "graph.png")
+    image = QImage(str(out / "graph.png"))
+    assert not image.isNull()
+    zoom = graph.transform().m11()
+    assert image.width() == round(2 * round(graph.sceneRect().width() * zoom))  # twice the screen's pixels
+    assert _ink(image, _reddish) > 20 and _ink(image, _bluish) > 5  # the backward arrow, the z values
+    assert window.export_view("graph", out / "graph.svg")
+    root = ET.parse(out / "graph.svg").getroot()
+    assert root.tag.endswith("svg")
+    texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "5.888" in texts and "13.542" in texts  # the numbers stay text, not pixels
+    rendered = _svg_image(out / "graph.svg")
+    assert _ink(rendered, _reddish) > 10
+
+
+def test_the_equation_panel_and_the_loss_plot_export(window, out):
+    for name in ("equation", "loss"):
+        for kind in ("png", "svg"):
+            path = out / f"{name}.{kind}"
+            assert window.export_view(name, path), window.message and window.message.text()
+            if kind == "png":
+                assert not QImage(str(path)).isNull()
+            else:
+                assert ET.parse(path).getroot().tag.endswith("svg")
+    texts = "".join(t.text or "" for t in ET.parse(out / "equation.svg").getroot().iter() if t.tag.endswith("text"))
+    assert "5.888" in texts  # dw = -5.888
+    assert _ink(QImage(str(out / "equation.png")), _reddish) > 10
+
+
+def test_a_bad_export_path_is_a_message_naming_the_file(window, out):
+    assert not window.export_view("graph", out / "graph.jpg")
+    assert "graph.jpg" in window.message.text() and ".png or .svg" in window.message.text()
+    assert not window.export_view("graph", out / "missing" / "graph.png")
+    assert "graph.png" in window.message.text()
+    assert not (out / "missing").exists()
+
+
+def test_a_range_of_steps_becomes_an_animated_gif(window, out, qtbot):
+    spec = AnimationSpec(first=6, last=20, width=640, height=360, fps=4, kind="gif", path=str(out / "steps.gif"))
+    job = window.export_animation(spec)
+    assert job is not None and window.progress.isVisible()
+    assert window.progress.maximum() == 15
+    with qtbot.waitSignal(job.finished, timeout=60_000) as done:
+        pass
+    assert "15 frames" in done.args[0]
+    assert window.progress is None and window.animation is None
+    gif = Image.open(out / "steps.gif")
+    assert gif.n_frames == 15 and gif.size == (640, 360)
+    assert gif.info["duration"] == 250
+    gif.seek(14)  # the last frame is step 21: the backward red on the graph
+    last = QImage(gif.convert("RGB").tobytes(), 640, 360, 640 * 3, QImage.Format.Format_RGB888)
+    assert _ink(last, _reddish) > 12
+
+
+def test_numbered_png_frames_decode_in_order(window, out, qtbot):
+    spec = AnimationSpec(0, 3, 800, 450, 2, "png", str(out / "lesson.png"))
+    job = window.export_animation(spec)
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["lesson-001.png", "lesson-002.png", "lesson-003.png", "lesson-004.png"]
+    for name in names:
+        image = QImage(str(out / name))
+        assert (image.width(), image.height()) == (800, 450)
+    assert QImage(str(out / names[0])) != QImage(str(out / names[1]))  # each its own step
+
+
+def test_cancelling_an_export_leaves_no_file(window, out, qtbot):
+    spec = AnimationSpec(0, 25, 640, 360, 2, "png", str(out / "frames.png"))
+    job = window.export_animation(spec)
+    qtbot.waitUntil(lambda: job.done >= 3, timeout=30_000)
+    cancel = window.progress.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    cancel.click()
+    with qtbot.waitSignal(job.failed, timeout=10_000) as ended:
+        pass
+    assert "cancelled" in ended.args[0]
+    assert list(out.iterdir()) == []
+    gif = AnimationSpec(0, 25, 640, 360, 2, "gif", str(out / "steps.gif"))
+    job = window.export_animation(gif)
+    qtbot.waitUntil(lambda: job.done >= 2, timeout=30_000)
+    job.cancel()
+    with qtbot.waitSignal(job.failed, timeout=10_000):
+        pass
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("spec, expected", [
+    (AnimationSpec(5, 2), "steps: expected a range within 1 to 32"),
+    (AnimationSpec(0, 99), "steps: expected a range within 1 to 32"),
+    (AnimationSpec(0, 3, width=100), "size: expected 320x240 to 3840x2160"),
+    (AnimationSpec(0, 3, fps=0), "frames per second"),
+    (AnimationSpec(0, 3, kind="avi"), "format: expected gif or png"),
+])
+def test_an_impossible_animation_is_refused_by_name(window, out, spec, expected):
+    from dataclasses import replace
+
+    assert window.export_animation(replace(spec, path=str(out / "a.gif"))) is None
+    assert expected in window.message.text() and "a.gif" in window.message.text()
+    assert list(out.iterdir()) == []
