@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from bpviz.gui.app import create_application
@@ -74,10 +75,39 @@ def training_pictures(window, out: Path) -> None:
     window.pages.setCurrentWidget(window.step_page)
 
 
+def classroom_pictures(window, out: Path) -> None:
+    """Presenter mode at 150 %, the dark theme, and the shortcut sheet."""
+    page = window.step_page
+    window.resize(1280, 800)
+    page.controller.set_index(20)
+    window.presenter.set_presenting(True)
+    window.presenter.set_scale(150)
+    window.presenter.toast.hide()
+    settle(900)
+    save(window, out / "presenter.png")
+    window.presenter.set_scale(100)
+    window.presenter.set_presenting(False)
+    window.resize(1280, 800)
+    window.set_theme("dark", save=False)
+    settle(700)
+    save(window, out / "dark.png")
+    window.pages.setCurrentWidget(window.train_page)
+    settle(300)
+    save(window, out / "training-dark.png")
+    window.pages.setCurrentWidget(window.step_page)
+    window.set_theme("light", save=False)
+    sheet = window.show_shortcuts()
+    settle(300)
+    save(sheet, out / "shortcuts.png")
+    sheet.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for the PNGs")
     args = parser.parse_args(argv)
+    # Fresh settings, so that the pictures never depend on (or change) the user's own.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="bpviz-shots-"))
     create_application()  # the process's QApplication; windows need it first
     window = MainWindow()
     window.resize(1280, 800)
@@ -102,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     settle(700)
     save(window, args.out / "debugger.png")
     training_pictures(window, args.out)
+    classroom_pictures(window, args.out)
     window._on_about()
     settle()
     save(window._about, args.out / "about.png")

@@ -208,3 +208,18 @@ def test_a_settings_file_edited_into_nonsense_opens_with_defaults(qtbot, private
     assert window.theme_choice == "system" and window.presenter.scale == 100
     assert window.step_page.controller.speed == Settings().speed
     assert window.step_page.session.recipe.name == "notebook-regression"
+
+
+def test_a_theme_change_keeps_the_plot_legend_readable(qtbot):
+    from bpviz.gui.training.history import RunHistory
+    from bpviz.gui.training.plots import PlotsPanel
+    from bpviz.presets import get_preset
+
+    plots = PlotsPanel()
+    qtbot.addWidget(plots)
+    plots.add_run(RunHistory(1, get_preset("tutorial"), label="#1 tutorial · 784-196-1"))
+    style.apply_theme("dark")
+    (_, label), = plots.legend.items
+    assert "#1 tutorial" in label.item.toPlainText()
+    assert label.item.defaultTextColor() == style.INK or style.INK.name() in label.item.toHtml()
+    assert plots.canvas.backgroundBrush().color() == style.SURFACE

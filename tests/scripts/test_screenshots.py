@@ -50,3 +50,12 @@ def test_screenshots_writes_the_step_page_and_about_pictures(tmp_path):
     assert pixels(training, teal, plots) > 50 and pixels(training, purple, plots) > 50
     for name in ("training-predictions.png", "training-draw.png"):
         assert QImage(str(tmp_path / name)).width() == 1600
+    # Presenter mode fills the screen with the graph and the equation; the dark theme is dark.
+    presenter = QImage(str(tmp_path / "presenter.png"))
+    assert presenter.width() >= 1000 and presenter.height() >= 800  # the screen (offscreen: 800 high)
+    assert count(presenter, red) > 50
+    for name in ("dark.png", "training-dark.png"):
+        dark = QImage(str(tmp_path / name))
+        darkness = [QColor(dark.pixel(x, y)).lightness() for x in range(0, 1280, 16) for y in range(0, 800, 16)]
+        assert sorted(darkness)[len(darkness) // 2] < 80, name  # most of the window is dark
+    assert QImage(str(tmp_path / "shortcuts.png")).width() >= 600

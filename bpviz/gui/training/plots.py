@@ -152,6 +152,8 @@ class PlotsPanel(QWidget):
                 plot.getAxis(axis).setStyle(tickFont=tick_font)
         self.legend.setLabelTextColor(style.INK.name())
         self.legend.setLabelTextSize(f"{10 * s:.1f}pt")
+        for _, label in self.legend.items:  # pyqtgraph stores the new look; the text needs redoing
+            label.setText(label.text)
 
     # Runs --------------------------------------------------------------------------------
     def add_run(self, history: RunHistory) -> RunCurves:
