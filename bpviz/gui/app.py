@@ -5,7 +5,8 @@ from __future__ import annotations
 import faulthandler
 import sys
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from bpviz import __version__
@@ -19,6 +20,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     """The process's QApplication, created once with bpviz's name and icon."""
     app = QApplication.instance()
     if app is None:
+        # High-DPI: Qt 6 scales by the screen's factor; pass fractional factors (125 %,
+        # 150 %) through unrounded, so text and lines are drawn at the screen's own pixels.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("bpviz")
     app.setApplicationDisplayName("bpviz")

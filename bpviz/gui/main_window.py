@@ -8,27 +8,22 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QMainWindow, QMessageBox, QProgressDialog, QStackedWidget, QStyle, QTabBar, QToolBar,
+    QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
     QWidget,
 )
 
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
-from bpviz.gui.export import export_view
+from bpviz.gui.exporting import VIEWS, Exports
 from bpviz.gui.presenter import Presenter
 from bpviz.gui.settings import Settings
 from bpviz.gui.shortcuts import ShortcutSheet
-from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
-from bpviz.gui.stepper.animation_dialog import AnimationDialog
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
 from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
 from bpviz.presets import PRESETS, get_preset
 from bpviz.resources import resource_path
 
-#: The views File > Export offers: (name, title) by page.
-VIEWS = {"graph": "the graph", "equation": "the equation panel", "loss": "the loss plot",
-         "plots": "the training plots", "diagram": "the model diagram"}
 
 
 class MainWindow(QMainWindow):
@@ -37,8 +32,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("bpviz")
         self.resize(1280, 800)
         self.settings = settings or Settings()
-        self.animation: AnimationExport | None = None  # the export under way
-        self.progress: QProgressDialog | None = None
         self._sheet: ShortcutSheet | None = None
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
@@ -59,6 +52,7 @@ class MainWindow(QMainWindow):
         self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
         self.pages.currentChanged.connect(self.page_tabs.setCurrentIndex)
         self.presenter = Presenter(self, self.settings.scale)
+        self.exports = Exports(self)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -140,12 +134,12 @@ class MainWindow(QMainWindow):
         for name, title in VIEWS.items():
             for kind in ("png", "svg"):
                 action = self._action(f"{title[4:].capitalize()} as {kind.upper()}…", None,
-                                      lambda n=name, k=kind: self.ask_export_view(n, k))
+                                      lambda n=name, k=kind: self.exports.ask_export_view(n, k))
                 self.export_view_actions[name, kind] = action
-        self.export_current_action = self._action("&Export the view…", "Ctrl+E", self.ask_export_current)
+        self.export_current_action = self._action("&Export the view…", "Ctrl+E", self.exports.ask_export_current)
         self.export_current_action.setToolTip("The graph (step page) or the plots (training page) as PNG or SVG")
         self.export_animation_action = self._action("Export &animation of steps…", "Ctrl+Shift+E",
-                                                    self.ask_export_animation)
+                                                    self.exports.ask_export_animation)
         self.export_animation_action.setToolTip("A range of steps as an animated GIF or numbered PNG frames")
 
     def _action(self, text: str, key: str | None, slot) -> QAction:
@@ -309,92 +303,6 @@ class MainWindow(QMainWindow):
         self._sheet.raise_()
         return self._sheet
 
-    # Export ------------------------------------------------------------------------------
-    def view_widget(self, name: str) -> QWidget:
-        step, train = self.step_page, self.train_page
-        return {"graph": step.graph, "equation": step.equation, "loss": step.loss_plot,
-                "plots": train.plots.canvas, "diagram": train.diagram}[name]
-
-    def export_view(self, name: str, path) -> bool:
-        """Write view ``name`` (see VIEWS) to ``path`` (.png or .svg); a message when it cannot."""
-        try:
-            written = export_view(self.view_widget(name), path)
-        except OSError as exc:
-            self._show_error("Could not export", str(exc) if not exc.strerror else f"{path}: {exc.strerror}")
-            return False
-        self.statusBar().showMessage(f"Exported {VIEWS[name]} to {written}", 5000)
-        return True
-
-    def ask_export_view(self, name: str, kind: str | None = None) -> None:
-        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
-        chosen = [filters[kind]] if kind else list(filters.values())
-        path, used = QFileDialog.getSaveFileName(self, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
-                                                 ";;".join(chosen))
-        if path:
-            suffix = kind or ("svg" if used.startswith("SVG") else "png")
-            self.export_view(name, path if path.lower().endswith(("." + suffix)) else f"{path}.{suffix}")
-
-    def ask_export_current(self) -> None:
-        self.ask_export_view("graph" if self.pages.currentWidget() is self.step_page else "plots")
-
-    def export_animation(self, spec: AnimationSpec) -> AnimationExport | None:
-        """Start exporting ``spec`` with a progress dialog (Cancel stops it); None, with a
-        message, when the spec does not fit the trace or an export is under way."""
-        steps = self.step_page.controller.steps
-        problem = "an export is under way" if self.animation is not None else spec.problem(len(steps))
-        if problem:
-            self._show_error("Could not export the animation", f"{spec.path}: {problem}")
-            return None
-        job = AnimationExport(spec, steps, self.step_page.network_shown(), self)
-        self.progress = QProgressDialog(f"Drawing steps {spec.first + 1} to {spec.last + 1}…", "Cancel",
-                                        0, spec.count, self)
-        self.progress.setWindowTitle("Export animation")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(job.cancel)
-        job.progressed.connect(self._on_animation_progress)
-        job.finished.connect(lambda text: self._on_animation_end(text, ""))
-        job.failed.connect(lambda text: self._on_animation_end("", text))
-        self.animation = job
-        self.progress.show()
-        job.start()
-        return job
-
-    def _on_animation_progress(self, done: int) -> None:
-        if self.progress is not None:
-            self.progress.setValue(done)
-            if self.animation and done == self.animation.spec.count and self.animation.spec.kind == "gif":
-                self.progress.setLabelText("Writing the GIF…")
-
-    def _on_animation_end(self, done: str, failed: str) -> None:
-        self.animation = None
-        if self.progress is not None:
-            self.progress.canceled.disconnect()
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-        if failed and "cancelled" in failed:
-            self.statusBar().showMessage(failed, 5000)
-        elif failed:
-            self._show_error("Could not export the animation", failed)
-        else:
-            self.statusBar().showMessage(done, 8000)
-
-    def ask_export_animation(self) -> None:
-        steps = self.step_page.controller.steps
-        dialog = AnimationDialog(len(steps), self.step_page.controller.index, self)
-        if not dialog.exec():
-            return
-        gif = dialog.spec("").kind == "gif"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export animation" if gif else "Export frames (numbered from this name)",
-            "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
-        if path:
-            suffix = ".gif" if gif else ".png"
-            self.export_animation(dialog.spec(path if path.lower().endswith(suffix) else path + suffix))
-
     def _on_training_availability(self) -> None:
         """The Train menu offers what the page's buttons offer."""
         page = self.train_page
@@ -425,7 +333,7 @@ class MainWindow(QMainWindow):
         try:
             saved = save_lesson(path, Lesson(page, self.step_page.lesson_state(), train))
         except OSError as exc:
-            self._show_error("Could not save the lesson", f"{path}: {exc.strerror or exc}")
+            self.show_error("Could not save the lesson", f"{path}: {exc.strerror or exc}")
             return False
         self.statusBar().showMessage(f"Saved the lesson to {saved}", 5000)
         return True
@@ -436,10 +344,10 @@ class MainWindow(QMainWindow):
         try:
             lesson = load_lesson(path)
         except LessonFileError as exc:
-            self._show_error("Could not open the lesson", str(exc))
+            self.show_error("Could not open the lesson", str(exc))
             return False
         if not self.step_page.open_lesson(lesson.step):
-            self._show_error("Could not open the lesson", f"{path}: its step-through page does not fit together "
+            self.show_error("Could not open the lesson", f"{path}: its step-through page does not fit together "
                                                           "(see the message beside the form)")
             return False
         self.train_page.form.set_recipe(lesson.train)
@@ -457,14 +365,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_lesson(path)
 
-    def _show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str) -> None:
         """A window-modal message that does not block (so scripts and tests go on)."""
         self.message = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
         self.message.open()
 
     def closeEvent(self, event) -> None:
-        if self.animation is not None:
-            self.animation.cancel()
+        if self.exports.animation is not None:
+            self.exports.animation.cancel()
         for dialog in (self.message, self._sheet, self._about):
             if dialog is not None:
                 dialog.close()

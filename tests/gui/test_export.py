@@ -61,13 +61,13 @@ def _svg_image(path, width=800) -> QImage:
 
 def test_the_graph_exports_as_a_sharp_png_and_a_vector_svg(window, out):
     graph = window.step_page.graph
-    assert window.export_view("graph", out / "graph.png")
+    assert window.exports.export_view("graph", out / "graph.png")
     image = QImage(str(out / "graph.png"))
     assert not image.isNull()
     zoom = graph.transform().m11()
     assert image.width() == round(2 * round(graph.sceneRect().width() * zoom))  # twice the screen's pixels
     assert _ink(image, _reddish) > 20 and _ink(image, _bluish) > 5  # the backward arrow, the z values
-    assert window.export_view("graph", out / "graph.svg")
+    assert window.exports.export_view("graph", out / "graph.svg")
     root = ET.parse(out / "graph.svg").getroot()
     assert root.tag.endswith("svg")
     texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
@@ -80,7 +80,7 @@ def test_the_equation_panel_and_the_loss_plot_export(window, out):
     for name in ("equation", "loss"):
         for kind in ("png", "svg"):
             path = out / f"{name}.{kind}"
-            assert window.export_view(name, path), window.message and window.message.text()
+            assert window.exports.export_view(name, path), window.message and window.message.text()
             if kind == "png":
                 assert not QImage(str(path)).isNull()
             else:
@@ -91,22 +91,22 @@ def test_the_equation_panel_and_the_loss_plot_export(window, out):
 
 
 def test_a_bad_export_path_is_a_message_naming_the_file(window, out):
-    assert not window.export_view("graph", out / "graph.jpg")
+    assert not window.exports.export_view("graph", out / "graph.jpg")
     assert "graph.jpg" in window.message.text() and ".png or .svg" in window.message.text()
-    assert not window.export_view("graph", out / "missing" / "graph.png")
+    assert not window.exports.export_view("graph", out / "missing" / "graph.png")
     assert "graph.png" in window.message.text()
     assert not (out / "missing").exists()
 
 
 def test_a_range_of_steps_becomes_an_animated_gif(window, out, qtbot):
     spec = AnimationSpec(first=6, last=20, width=640, height=360, fps=4, kind="gif", path=str(out / "steps.gif"))
-    job = window.export_animation(spec)
-    assert job is not None and window.progress.isVisible()
-    assert window.progress.maximum() == 15
+    job = window.exports.export_animation(spec)
+    assert job is not None and window.exports.progress.isVisible()
+    assert window.exports.progress.maximum() == 15
     with qtbot.waitSignal(job.finished, timeout=60_000) as done:
         pass
     assert "15 frames" in done.args[0]
-    assert window.progress is None and window.animation is None
+    assert window.exports.progress is None and window.exports.animation is None
     gif = Image.open(out / "steps.gif")
     assert gif.n_frames == 15 and gif.size == (640, 360)
     assert gif.info["duration"] == 250
@@ -117,7 +117,7 @@ def test_a_range_of_steps_becomes_an_animated_gif(window, out, qtbot):
 
 def test_numbered_png_frames_decode_in_order(window, out, qtbot):
     spec = AnimationSpec(0, 3, 800, 450, 2, "png", str(out / "lesson.png"))
-    job = window.export_animation(spec)
+    job = window.exports.export_animation(spec)
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
     names = sorted(p.name for p in out.iterdir())
@@ -130,9 +130,9 @@ def test_numbered_png_frames_decode_in_order(window, out, qtbot):
 
 def test_cancelling_an_export_leaves_no_file(window, out, qtbot):
     spec = AnimationSpec(0, 25, 640, 360, 2, "png", str(out / "frames.png"))
-    job = window.export_animation(spec)
+    job = window.exports.export_animation(spec)
     qtbot.waitUntil(lambda: job.done >= 3, timeout=30_000)
-    cancel = window.progress.findChild(QPushButton)
+    cancel = window.exports.progress.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     cancel.click()
     with qtbot.waitSignal(job.failed, timeout=10_000) as ended:
@@ -140,7 +140,7 @@ def test_cancelling_an_export_leaves_no_file(window, out, qtbot):
     assert "cancelled" in ended.args[0]
     assert list(out.iterdir()) == []
     gif = AnimationSpec(0, 25, 640, 360, 2, "gif", str(out / "steps.gif"))
-    job = window.export_animation(gif)
+    job = window.exports.export_animation(gif)
     qtbot.waitUntil(lambda: job.done >= 2, timeout=30_000)
     job.cancel()
     with qtbot.waitSignal(job.failed, timeout=10_000):
@@ -158,6 +158,6 @@ def test_cancelling_an_export_leaves_no_file(window, out, qtbot):
 def test_an_impossible_animation_is_refused_by_name(window, out, spec, expected):
     from dataclasses import replace
 
-    assert window.export_animation(replace(spec, path=str(out / "a.gif"))) is None
+    assert window.exports.export_animation(replace(spec, path=str(out / "a.gif"))) is None
     assert expected in window.message.text() and "a.gif" in window.message.text()
     assert list(out.iterdir()) == []

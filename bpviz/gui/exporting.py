@@ -1,0 +1,112 @@
+"""The window's export workflows: a view to PNG or SVG, and a range of steps to a GIF or
+PNG frames with a progress dialog. The drawing itself is in ``export`` and
+``stepper.animation``; this only asks for files, shows progress and reports."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
+
+from bpviz.gui.export import export_view
+from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
+from bpviz.gui.stepper.animation_dialog import AnimationDialog
+
+#: The views File > Export offers, by name.
+VIEWS = {"graph": "the graph", "equation": "the equation panel", "loss": "the loss plot",
+         "plots": "the training plots", "diagram": "the model diagram"}
+
+
+class Exports(QObject):
+    """The export workflows of a main window (with ``step_page``, ``train_page``,
+    ``pages``, ``show_error`` and a status bar)."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.animation: AnimationExport | None = None  # the export under way
+        self.progress: QProgressDialog | None = None
+
+    def view_widget(self, name: str) -> QWidget:
+        step, train = self.window.step_page, self.window.train_page
+        return {"graph": step.graph, "equation": step.equation, "loss": step.loss_plot,
+                "plots": train.plots.canvas, "diagram": train.diagram}[name]
+
+    def export_view(self, name: str, path) -> bool:
+        """Write view ``name`` (see VIEWS) to ``path`` (.png or .svg); a message when it cannot."""
+        try:
+            written = export_view(self.view_widget(name), path)
+        except OSError as exc:
+            self.window.show_error("Could not export", str(exc) if not exc.strerror else f"{path}: {exc.strerror}")
+            return False
+        self.window.statusBar().showMessage(f"Exported {VIEWS[name]} to {written}", 5000)
+        return True
+
+    def ask_export_view(self, name: str, kind: str | None = None) -> None:
+        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        chosen = [filters[kind]] if kind else list(filters.values())
+        path, used = QFileDialog.getSaveFileName(self.window, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
+                                                 ";;".join(chosen))
+        if path:
+            suffix = kind or ("svg" if used.startswith("SVG") else "png")
+            self.export_view(name, path if path.lower().endswith(("." + suffix)) else f"{path}.{suffix}")
+
+    def ask_export_current(self) -> None:
+        self.ask_export_view("graph" if self.window.pages.currentWidget() is self.window.step_page else "plots")
+
+    def export_animation(self, spec: AnimationSpec) -> AnimationExport | None:
+        """Start exporting ``spec`` with a progress dialog (Cancel stops it); None, with a
+        message, when the spec does not fit the trace or an export is under way."""
+        steps = self.window.step_page.controller.steps
+        problem = "an export is under way" if self.animation is not None else spec.problem(len(steps))
+        if problem:
+            self.window.show_error("Could not export the animation", f"{spec.path}: {problem}")
+            return None
+        job = AnimationExport(spec, steps, self.window.step_page.network_shown(), self)
+        self.progress = QProgressDialog(f"Drawing steps {spec.first + 1} to {spec.last + 1}…", "Cancel",
+                                        0, spec.count, self.window)
+        self.progress.setWindowTitle("Export animation")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(job.cancel)
+        job.progressed.connect(self._on_animation_progress)
+        job.finished.connect(lambda text: self._on_animation_end(text, ""))
+        job.failed.connect(lambda text: self._on_animation_end("", text))
+        self.animation = job
+        self.progress.show()
+        job.start()
+        return job
+
+    def _on_animation_progress(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress.setValue(done)
+            if self.animation and done == self.animation.spec.count and self.animation.spec.kind == "gif":
+                self.progress.setLabelText("Writing the GIF…")
+
+    def _on_animation_end(self, done: str, failed: str) -> None:
+        self.animation = None
+        if self.progress is not None:
+            self.progress.canceled.disconnect()
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        if failed and "cancelled" in failed:
+            self.window.statusBar().showMessage(failed, 5000)
+        elif failed:
+            self.window.show_error("Could not export the animation", failed)
+        else:
+            self.window.statusBar().showMessage(done, 8000)
+
+    def ask_export_animation(self) -> None:
+        steps = self.window.step_page.controller.steps
+        dialog = AnimationDialog(len(steps), self.window.step_page.controller.index, self.window)
+        if not dialog.exec():
+            return
+        gif = dialog.spec("").kind == "gif"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export animation" if gif else "Export frames (numbered from this name)",
+            "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
+        if path:
+            suffix = ".gif" if gif else ".png"
+            self.export_animation(dialog.spec(path if path.lower().endswith(suffix) else path + suffix))
