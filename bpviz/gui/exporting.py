@@ -4,6 +4,8 @@ PNG frames with a progress dialog. The drawing itself is in ``export`` and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
 
@@ -38,8 +40,18 @@ class Exports(QObject):
         except OSError as exc:
             self.window.show_error("Could not export", str(exc) if not exc.strerror else f"{path}: {exc.strerror}")
             return False
-        self.window.statusBar().showMessage(f"Exported {VIEWS[name]} to {written}", 5000)
+        except Exception as exc:  # pyqtgraph's exporters raise plain exceptions (a plot of no size)
+            self.window.show_error("Could not export", f"{path}: {VIEWS[name]} could not be drawn ({exc})")
+            return False
+        self._say(f"Exported {VIEWS[name]} to {written}")
         return True
+
+    def _say(self, text: str) -> None:
+        """In the status bar, or on screen while presenting (the status bar is hidden)."""
+        if self.window.presenter.presenting:
+            self.window.presenter.toast.say(text)
+        else:
+            self.window.statusBar().showMessage(text, 8000)
 
     def ask_export_view(self, name: str, kind: str | None = None) -> None:
         filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
@@ -47,6 +59,9 @@ class Exports(QObject):
         path, used = QFileDialog.getSaveFileName(self.window, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
                                                  ";;".join(chosen))
         if path:
+            if path.lower().endswith((".png", ".svg")) and kind is None:
+                self.export_view(name, path)  # the suffix typed decides
+                return
             suffix = kind or ("svg" if used.startswith("SVG") else "png")
             self.export_view(name, path if path.lower().endswith(("." + suffix)) else f"{path}.{suffix}")
 
@@ -92,21 +107,23 @@ class Exports(QObject):
             self.progress.deleteLater()
             self.progress = None
         if failed and "cancelled" in failed:
-            self.window.statusBar().showMessage(failed, 5000)
+            self._say(failed)
         elif failed:
             self.window.show_error("Could not export the animation", failed)
         else:
-            self.window.statusBar().showMessage(done, 8000)
+            self._say(done)
 
     def ask_export_animation(self) -> None:
         steps = self.window.step_page.controller.steps
         dialog = AnimationDialog(len(steps), self.window.step_page.controller.index, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not dialog.exec():
             return
-        gif = dialog.spec("").kind == "gif"
+        spec = dialog.spec("")
+        gif = spec.kind == "gif"
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export animation" if gif else "Export frames (numbered from this name)",
             "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
         if path:
             suffix = ".gif" if gif else ".png"
-            self.export_animation(dialog.spec(path if path.lower().endswith(suffix) else path + suffix))
+            self.export_animation(replace(spec, path=path if path.lower().endswith(suffix) else path + suffix))

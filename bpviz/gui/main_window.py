@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
         self.set_theme(s.theme, save=False)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self._follow_system())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._follow_system)  # bound: goes with the window
         self.step_page.controller.set_speed(s.speed)
         self.step_page.controller.speedChanged.connect(self._on_speed_changed)
         if s.step_preset and s.step_preset != self.step_page.session.recipe.name:
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         if save:
             self.settings.theme = choice
 
-    def _follow_system(self) -> None:
+    def _follow_system(self, *_) -> None:
         if self.theme_choice == "system":
             style.apply_theme(style.resolve("system"))
 

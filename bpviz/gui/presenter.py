@@ -79,9 +79,11 @@ class Presenter(QObject):
             w.showFullScreen()
             self.toast.say(f"Presenter mode · Esc or F5 leaves · Ctrl+= and Ctrl+- size ({self.scale} %)")
         else:
-            w.showMaximized() if self._was_maximized else w.showNormal()
-            if not self._was_maximized and self._geometry is not None:
+            w.showNormal()
+            if self._geometry is not None:  # the normal geometry too, for a later un-maximise
                 w.restoreGeometry(self._geometry)
+            if self._was_maximized:
+                w.showMaximized()
             self.toast.hide()
         self.presentingChanged.emit(on)
 

@@ -148,6 +148,24 @@ def test_cancelling_an_export_leaves_no_file(window, out, qtbot):
     assert list(out.iterdir()) == []
 
 
+def test_frames_never_replace_files_already_there(window, out, qtbot):
+    (out / "frames-002.png").write_bytes(b"the user's own picture")
+    spec = AnimationSpec(0, 3, 640, 360, 2, "png", str(out / "frames.png"))
+    assert window.exports.export_animation(spec) is None
+    assert "frames-002.png" in window.message.text() and "choose another name" in window.message.text()
+    assert [p.name for p in out.iterdir()] == ["frames-002.png"]
+    assert (out / "frames-002.png").read_bytes() == b"the user's own picture"
+
+
+def test_gif_frame_times_keep_the_chosen_pace():
+    from bpviz.gui.stepper.animation import gif_durations
+
+    for fps in (1, 2.5, 3, 4, 7, 30):
+        times = gif_durations(60, fps)
+        assert all(t % 10 == 0 and t > 0 for t in times)  # GIF counts hundredths of a second
+        assert abs(sum(times) - 60_000 / fps) <= 10
+
+
 @pytest.mark.parametrize("spec, expected", [
     (AnimationSpec(5, 2), "steps: expected a range within 1 to 32"),
     (AnimationSpec(0, 99), "steps: expected a range within 1 to 32"),

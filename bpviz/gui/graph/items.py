@@ -111,7 +111,8 @@ class NodeItem(QGraphicsItem):
 
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:
         if (values, role, color, reused) != (self.values, self.role, self.color, self.reused):
-            self.values, self.role, self.color, self.reused = dict(values), role, QColor(color), reused
+            # The phase's colour object itself, not a copy: it follows a theme change.
+            self.values, self.role, self.color, self.reused = dict(values), role, color, reused
             self.update()
 
     def set_flagged(self, flagged: bool) -> None:
@@ -220,7 +221,7 @@ class EdgeItem(QGraphicsItem):
         state = (weight, scale, values, role, color)
         if state != (self.weight, self.scale, self.values, self.role, self.color):
             self.weight, self.scale, self.values = weight, scale, dict(values)
-            self.role, self.color = role, QColor(color)
+            self.role, self.color = role, color  # live: follows a theme change
             self.update()
             # Hidden labels cost nothing to the frames of a dense graph's animation.
             self.label.setVisible(weight is not None and (self.label_always or role == "current"))

@@ -60,6 +60,11 @@ class AnimationSpec:
             return f"format: expected gif or png; got {self.kind!r}"
         if not Path(self.path).parent.is_dir():
             return f"{Path(self.path).parent}: no such folder"
+        if self.kind == "png":
+            taken = [p.name for p in (self.frame_path(i) for i in range(self.count)) if p.exists()]
+            if taken:
+                return (f"{len(taken)} of the frames would replace files already there ({taken[0]} …); "
+                        "choose another name or folder")
         return ""
 
     def frame_path(self, i: int) -> Path:
@@ -94,6 +99,13 @@ class FrameRenderer(QWidget):
         self.layout().activate()
         self.graph.reset_zoom()
         return render_image(self, 1.0, self.size())
+
+
+def gif_durations(count: int, fps: float) -> list[int]:
+    """Each frame's time in ms. GIF counts in hundredths of a second, so the rounding is
+    spread over the frames: 30 fps alternates 30 and 40 ms and keeps the pace on average."""
+    ends = [round(100 * (i + 1) / fps) * 10 for i in range(count)]
+    return [end - start for start, end in zip([0, *ends], ends)]
 
 
 def pil_image(image: QImage) -> Image.Image:
@@ -156,7 +168,7 @@ class AnimationExport(QObject):
                 buffer = io.BytesIO()
                 first, *rest = self.frames
                 first.save(buffer, "GIF", save_all=True, append_images=rest, loop=0,
-                           duration=round(1000 / spec.fps), disposal=1)
+                           duration=gif_durations(spec.count, spec.fps), disposal=1)
                 atomic_write_bytes(spec.path, buffer.getvalue())
                 where = f"{spec.path} ({spec.count} frames)"
             else:
@@ -164,6 +176,8 @@ class AnimationExport(QObject):
             self._end(done=f"Exported steps {spec.first + 1} to {spec.last + 1}: {where}")
         except OSError as exc:
             self._end(failed=f"{getattr(exc, 'filename', None) or spec.path}: could not write: {exc.strerror or exc}")
+        except Exception as exc:  # a frame that cannot be drawn ends the export, not the app
+            self._end(failed=f"{spec.path}: could not draw step {spec.first + self.done + 1}: {exc!r}")
 
     def _end(self, done: str = "", failed: str = "") -> None:
         self._timer.stop()

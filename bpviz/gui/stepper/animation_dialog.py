@@ -24,8 +24,8 @@ class AnimationDialog(QDialog):
             box.setRange(1, max(steps, 1))
         self.first.setValue(1)
         self.last.setValue(max(steps, 1))
-        self.size = QComboBox()
-        self.size.addItems(SIZES)
+        self.size_choice = QComboBox()
+        self.size_choice.addItems(SIZES)
         self.width_box, self.height_box = QSpinBox(), QSpinBox()
         self.width_box.setRange(MIN_SIZE.width(), MAX_SIZE.width())
         self.height_box.setRange(MIN_SIZE.height(), MAX_SIZE.height())
@@ -47,7 +47,7 @@ class AnimationDialog(QDialog):
             row.addStretch(1)
         form = QFormLayout(self)
         form.addRow("Steps", steps_row)
-        form.addRow("Size", self.size)
+        form.addRow("Size", self.size_choice)
         form.addRow("", size_row)
         form.addRow("Speed", self.fps)
         form.addRow("Format", self.kind)
@@ -57,7 +57,7 @@ class AnimationDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
-        self.size.currentTextChanged.connect(self._on_size)
+        self.size_choice.currentTextChanged.connect(self._on_size)
         for box in (self.first, self.last, self.width_box, self.height_box, self.fps):
             box.valueChanged.connect(self._on_changed)
         self.kind.currentTextChanged.connect(self._on_changed)
@@ -74,9 +74,9 @@ class AnimationDialog(QDialog):
     def _on_changed(self, *_) -> None:
         size = (self.width_box.value(), self.height_box.value())
         name = next((n for n, s in SIZES.items() if s == size), "custom")
-        self.size.blockSignals(True)
-        self.size.setCurrentText(name)
-        self.size.blockSignals(False)
+        self.size_choice.blockSignals(True)
+        self.size_choice.setCurrentText(name)
+        self.size_choice.blockSignals(False)
         count = self.last.value() - self.first.value() + 1
         ok = count >= 1
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

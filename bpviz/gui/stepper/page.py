@@ -197,7 +197,7 @@ class StepPage(QWidget):
         fitted = (self.ui_scale, self.presenting, height // 20, width // 20)
         if fitted == self._fitted:
             return
-        self._fitted = fitted
+        previous, self._fitted = self._fitted, fitted
         for widget, fits in ((self.equation, lambda: self.equation.minimumSizeHint().height() <= EQUATION_SHARE * height),
                              (self.transport, lambda: self.transport.minimumSizeHint().width() <= width)):
             scale = self.ui_scale
@@ -205,6 +205,8 @@ class StepPage(QWidget):
             while scale > 1.0 and not fits():
                 scale = max(1.0, scale - 0.25)
                 widget.set_scale(scale)
+        if previous is not None and previous[:2] == fitted[:2]:
+            return  # a resize alone: the user's split between graph and equation stays
         # The graph gets back whatever a larger scale took from it.
         total = sum(self.center.sizes())
         wanted = max(self.equation.minimumSizeHint().height(),

@@ -93,7 +93,7 @@ class WeightImages(QWidget):
         self.hint = label(NO_WEIGHTS, points=14, color=style.MUTED)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground(style.BACKGROUND)
+        style.follow(self.view, self._apply_look)
         self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
         self.box.sigResized.connect(self._on_view_resized)
         field_row = QHBoxLayout()
@@ -148,6 +148,11 @@ class WeightImages(QWidget):
             w = self._W1[unit - 1].reshape(PIXELS, PIXELS)
             v = float(np.abs(w).max()) or 1.0  # symmetric about 0, so 0 is white
             item.setImage(w, autoLevels=False, levels=(-v, v))
+
+    def _apply_look(self) -> None:
+        self.view.setBackground(style.BACKGROUND)
+        for title in getattr(self, "_titles", ()):
+            title.setColor(style.INK)
 
     def _build(self, units: tuple[int, ...]) -> None:
         """Long-lived items, an image and a title per unit: remade only when the units shown
