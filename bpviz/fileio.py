@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -43,3 +44,18 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def write_problem(path: str | os.PathLike, exc: OSError) -> str:
+    """A one-line message for a write that failed: the file, why, and what to do."""
+    reasons = {
+        errno.ENOSPC: "the disk is full; free some space or choose another disk",
+        errno.EDQUOT: "the disk quota is used up; free some space or choose another disk",
+        errno.EROFS: "the folder is on a read-only disk; choose a folder you can write to",
+        errno.EACCES: "permission denied; choose a folder you can write to",
+        errno.EPERM: "permission denied; choose a folder you can write to",
+        errno.ENOENT: "the folder does not exist; choose an existing folder",
+        errno.EISDIR: "that is a folder; expected a file name",
+    }
+    reason = reasons.get(exc.errno) or f"{exc.strerror or exc}; choose another file"
+    return f"{Path(path)}: could not write: {reason}"

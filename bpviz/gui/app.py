@@ -43,13 +43,20 @@ def run_app(argv: list[str] | None = None, lesson: str | None = None) -> int:
     if not faulthandler.is_enabled():
         faulthandler.enable()
     app = create_application(argv)
+    from bpviz.gui.crash import install_crash_reporter
     from bpviz.gui.main_window import MainWindow
 
+    # From here on, a bug in a slot shows a report instead of ending the app.
+    reporter = install_crash_reporter()
     window = MainWindow()
+    reporter.parent_widget = window
     window.show()
     if lesson is not None:
         window.open_lesson(lesson)  # a bad file is explained in a message; the app stays open
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()
 
 
 def main() -> int:

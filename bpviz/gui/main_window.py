@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None, settings: Settings | None = None):
         super().__init__(parent)
         self.setWindowTitle("bpviz")
+        self.setObjectName("main_window")
         self.resize(1280, 800)
         self.settings = settings or Settings()
         self._sheet: ShortcutSheet | None = None

@@ -15,3 +15,16 @@ def private_settings(tmp_path, qapp):
     style.apply_theme("light")
     yield tmp_path / "settings"
     style.apply_theme("light")
+
+
+@pytest.fixture
+def main_window(qtbot):
+    """The real main window, shown at 1280x800 (a common laptop and projector size)."""
+    from bpviz.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
