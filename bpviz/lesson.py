@@ -91,12 +91,12 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
     except IsADirectoryError:
         raise LessonFileError(path, "is a folder; expected a lesson file (.json)") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LessonFileError(path, f"cannot be read as text: {exc}") from None
+        raise LessonFileError(path, f"cannot be read as text ({exc}); expected a lesson file (.json) saved by bpviz") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LessonFileError(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                                    "was it edited by hand?") from None
+                                    "expected a lesson file as bpviz saved it (was it cut short or edited by hand?)") from None
     try:
         return _lesson_from(document)
     except _Bad as exc:
@@ -119,11 +119,11 @@ def _get(document, key: str, kind, where: str):
 
 def _lesson_from(document) -> Lesson:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise _Bad("not a bpviz lesson (no \"format\": \"bpviz-lesson\")")
+        raise _Bad("not a bpviz lesson: expected \"format\": \"bpviz-lesson\" in a file bpviz saved")
     version = document.get("version")
     if version != VERSION:
         newer = isinstance(version, int) and version > VERSION
-        raise _Bad(f"lesson format version {version!r}; this bpviz opens version {VERSION}"
+        raise _Bad(f"lesson format version {version!r}; expected version {VERSION}, the one this bpviz opens"
                    + (" (the file comes from a newer bpviz)" if newer else ""))
     page = _get(document, "page", str, "")
     if page not in PAGES:

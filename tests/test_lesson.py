@@ -44,8 +44,8 @@ def _document():
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(version=2), "lesson format version 2; this bpviz opens version 1 (the file comes from a newer bpviz)"),
-    (lambda d: d.update(version=0), "lesson format version 0; this bpviz opens version 1"),
+    (lambda d: d.update(version=2), "lesson format version 2; expected version 1, the one this bpviz opens (the file comes from a newer bpviz)"),
+    (lambda d: d.update(version=0), "lesson format version 0; expected version 1"),
     (lambda d: d.update(format="something"), "not a bpviz lesson"),
     (lambda d: d.update(page="draw"), "page: expected one of step, train, got 'draw'"),
     (lambda d: d.pop("step"), "step is missing"),

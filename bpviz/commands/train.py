@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bpviz.errors import ConfigError
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.nn.serialize import save_model
 from bpviz.nn.train import count_iterations, train
 from bpviz.presets import Recipe, get_preset
@@ -49,10 +49,24 @@ def _check_writable(flag: str, path: str | None) -> Path | None:
     if target.is_dir():
         raise ConfigError(f"{flag}: {target} is a folder; expected a file name")
     if not folder.is_dir():
-        raise ConfigError(f"{flag}: the folder {folder} does not exist")
+        raise ConfigError(f"{flag}: the folder {folder} does not exist; expected a file in an existing folder")
     if not os.access(folder, os.W_OK):
-        raise ConfigError(f"{flag}: the folder {folder} is not writable")
+        raise ConfigError(f"{flag}: the folder {folder} is not writable; choose a folder you can write to")
     return target
+
+
+def _check_sizes(recipe: Recipe, m: int) -> None:
+    """What each flag allows alone but the data does not, as the app's form explains it."""
+    if recipe.is_mnist:
+        which = "all ten digits" if recipe.digits is None else f"{recipe.digits[0]} and {recipe.digits[1]}"
+        source = f"MNIST has {m:,} training images of {which}"
+    else:
+        source = f"the {recipe.dataset} table has {m:,} rows"
+    if recipe.train_size is not None and recipe.train_size > m:
+        raise ConfigError(f"--train-size: {source}; expected at most that, got {recipe.train_size:,}")
+    if recipe.batch_size is not None and recipe.batch_size > m:
+        raise ConfigError(f"--batch-size: {recipe.batch_size:,} is more than the {m:,} training examples; "
+                          f"expected at most that, or 'full' to train on all of them at once")
 
 
 def describe(recipe: Recipe) -> str:
@@ -78,6 +92,7 @@ def run_train(args) -> int:
     save_path = _check_writable("--save", args.save)
     json_path = _check_writable("--json", args.json)
     data = recipe.data(args.mnist_dir)
+    _check_sizes(recipe, data.m)
     net = recipe.network(n_inputs=data.X.shape[0])
     print(describe(recipe), file=sys.stderr)
     history, final = [], None
@@ -123,11 +138,23 @@ def run_train(args) -> int:
         print("   ".join([*parts, f"{final.seconds:.2f} s training"]))
     settings = {**recipe.to_dict(), "layer_sizes": net.layer_sizes,
                 "mnist_dir": args.mnist_dir, "log_every": args.log_every}
+    failed = False
     if json_path is not None:
         result = {"config": settings, "history": history, "train_accuracy": train_acc,
                   "test_accuracy": test_acc, "seconds": final.seconds, "stopped": final.stopped}
-        atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
+        try:
+            atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
+        except OSError as exc:
+            print(f"bpviz train: error: --json: {write_problem(json_path, exc)}", file=sys.stderr)
+            failed = True
     if save_path is not None:
-        save_model(save_path, net, {"recipe": settings})
-        print(f"saved the model to {save_path}", file=sys.stderr)
+        try:
+            save_model(save_path, net, {"recipe": settings})
+        except OSError as exc:
+            print(f"bpviz train: error: --save: {write_problem(save_path, exc)}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"saved the model to {save_path}", file=sys.stderr)
+    if failed:
+        return 2
     return 1 if final.stopped == "diverged" else 0

@@ -9,6 +9,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
 
+from bpviz.fileio import write_problem
 from bpviz.gui.export import export_view
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
 from bpviz.gui.stepper.animation_dialog import AnimationDialog
@@ -38,7 +39,7 @@ class Exports(QObject):
         try:
             written = export_view(self.view_widget(name), path)
         except OSError as exc:
-            self.window.show_error("Could not export", str(exc) if not exc.strerror else f"{path}: {exc.strerror}")
+            self.window.show_error("Could not export", write_problem(path, exc))
             return False
         except Exception as exc:  # pyqtgraph's exporters raise plain exceptions (a plot of no size)
             self.window.show_error("Could not export", f"{path}: {VIEWS[name]} could not be drawn ({exc})")

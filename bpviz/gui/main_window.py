@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpviz.fileio import write_problem
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.exporting import VIEWS, Exports
@@ -334,7 +335,7 @@ class MainWindow(QMainWindow):
         try:
             saved = save_lesson(path, Lesson(page, self.step_page.lesson_state(), train))
         except OSError as exc:
-            self.show_error("Could not save the lesson", f"{path}: {exc.strerror or exc}")
+            self.show_error("Could not save the lesson", write_problem(path, exc))
             return False
         self.statusBar().showMessage(f"Saved the lesson to {saved}", 5000)
         return True

@@ -89,7 +89,7 @@ def load_user_code(path) -> UserCode:
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserCodeError(f"{path}: no such file") from None
+        raise UserCodeError(f"{path}: no such file; expected a Python file (.py)") from None
     except IsADirectoryError:
         raise UserCodeError(f"{path}: is a folder; expected a Python file") from None
     except UnicodeDecodeError:
@@ -108,7 +108,8 @@ def load_user_code(path) -> UserCode:
     found = [name for name in SIGNATURES if callable(namespace.get(name))]
     if not found:
         raise UserCodeError(
-            f"{path.name}: defines neither {SIGNATURES['update']} nor {SIGNATURES['gradients']}"
+            f"{path.name}: expected a function {SIGNATURES['update']} or {SIGNATURES['gradients']}; "
+            "it defines neither"
         )
     kind = "gradients" if "gradients" in found else "update"
     layout = namespace.get("WEIGHT_LAYOUT", "tutorial")

@@ -50,7 +50,7 @@ def load_model(path: str | os.PathLike) -> tuple[Network, dict]:
     except FileNotFoundError:
         raise ModelFileError(path, "file not found") from None
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelFileError(path, f"not a bpviz model (.npz): {_reason(exc)}") from None
+        raise ModelFileError(path, f"not a bpviz model: expected an .npz archive saved by bpviz ({_reason(exc)})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ModelFileError(path, "not a bpviz model: expected an .npz archive, found a single array")
     with archive:
@@ -60,12 +60,12 @@ def load_model(path: str | os.PathLike) -> tuple[Network, dict]:
         except KeyError:
             raise ModelFileError(path, f"not a bpviz model: no {HEADER_KEY} entry") from None
         except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-            raise ModelFileError(path, f"damaged model file: {_reason(exc)}") from None
+            raise ModelFileError(path, f"damaged model file: expected plain arrays saved by bpviz ({_reason(exc)})") from None
     if header.get("format") != FORMAT:
         raise ModelFileError(path, f"not a bpviz model: format {header.get('format')!r}")
     if header.get("version") != VERSION:
         raise ModelFileError(
-            path, f"model format version {header.get('version')!r}; this bpviz reads version {VERSION}"
+            path, f"model format version {header.get('version')!r}; expected version {VERSION}, the one this bpviz reads"
         )
     config = header.get("network", {})
     try:

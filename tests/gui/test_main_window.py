@@ -130,7 +130,7 @@ def test_a_bad_lesson_is_explained_and_the_app_keeps_what_it_showed(qtbot, tmp_p
     path.write_text('{"format": "bpviz-lesson", "version": 7}')
     assert not window.open_lesson(path)
     assert window.message.isVisible() and str(path) in window.message.text()
-    assert "version 7; this bpviz opens version 1" in window.message.text()
+    assert "version 7; expected version 1" in window.message.text()
     assert window.step_page.controller.steps[3].text() == before
     assert window.save_lesson_action.shortcut().toString() == "Ctrl+S"
     assert window.open_lesson_action in window.actions()

@@ -55,7 +55,7 @@ def _model_bytes(header_changes=None, params=None):
     "content, words",
     [
         (_model_bytes()[:200], "not a bpviz model"),
-        (_model_bytes({"version": 99}), "model format version 99; this bpviz reads version 1"),
+        (_model_bytes({"version": 99}), "model format version 99; expected version 1"),
         (_model_bytes({"format": "other"}), "not a bpviz model: format 'other'"),
         (_model_bytes(params={"W1": np.zeros((3, 2)), "b1": np.zeros((2, 1)),
                               "W2": np.zeros((1, 2)), "b2": np.zeros((1, 1))}),

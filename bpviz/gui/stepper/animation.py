@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.gui.export import image_png, render_image
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.equation import EquationPanel
@@ -175,7 +175,7 @@ class AnimationExport(QObject):
                 where = f"{spec.count} frames, {self.written[0].name} to {self.written[-1].name}"
             self._end(done=f"Exported steps {spec.first + 1} to {spec.last + 1}: {where}")
         except OSError as exc:
-            self._end(failed=f"{getattr(exc, 'filename', None) or spec.path}: could not write: {exc.strerror or exc}")
+            self._end(failed=write_problem(getattr(exc, 'filename', None) or spec.path, exc))
         except Exception as exc:  # a frame that cannot be drawn ends the export, not the app
             self._end(failed=f"{spec.path}: could not draw step {spec.first + self.done + 1}: {exc!r}")
 

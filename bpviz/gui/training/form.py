@@ -59,7 +59,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
                           f"392,196,98; got {text.strip()!r}")
     sizes = tuple(int(p) for p in parts)
     if min(sizes) < 1 or max(sizes) > MAX_UNITS:
-        raise ConfigError(f"hidden layers: each layer takes 1 to {MAX_UNITS} units; got {text.strip()}")
+        raise ConfigError(f"hidden layers: expected 1 to {MAX_UNITS} units per layer, got {text.strip()}")
     if len(sizes) > MAX_LAYERS - 1:
         raise ConfigError(f"hidden layers: at most {MAX_LAYERS - 1} hidden layers; got {len(sizes)}")
     return sizes

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from bpviz.fileio import write_problem
 from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.training.canvas import DrawPanel
@@ -324,7 +325,7 @@ class TrainPage(QWidget):
         try:
             saved = save_model(path, self.model, {"recipe": settings})
         except OSError as exc:
-            self._say("error", f"Could not save the model to {path}: {exc.strerror or exc}")
+            self._say("error", f"Could not save the model; it is still here. {write_problem(path, exc)}")
             return False
         self._say("ok", f"Saved the model to {saved}.")
         return True
@@ -367,7 +368,7 @@ class TrainPage(QWidget):
         try:
             write(path)
         except OSError as exc:
-            self._say("error", f"Could not write {path}: {exc.strerror or exc}")
+            self._say("error", write_problem(path, exc))
             return False
         except ValueError as exc:  # pyqtgraph could not turn the plots into SVG
             self._say("error", f"Could not export the plots to {path}: {exc}")

@@ -54,8 +54,8 @@ def test_all_ten_digits_gives_a_softmax_output_and_a_pair_a_sigmoid(form):
 @pytest.mark.parametrize("field, text, expected", [
     ("hidden", "196,abc", "hidden layers: expected whole numbers"),
     ("hidden", "", "hidden layers: expected at least one layer"),
-    ("hidden", "0", "hidden layers: each layer takes 1 to 4096 units"),
-    ("hidden", "100000", "hidden layers: each layer takes 1 to 4096 units"),
+    ("hidden", "0", "hidden layers: expected 1 to 4096 units per layer"),
+    ("hidden", "100000", "hidden layers: expected 1 to 4096 units per layer"),
     ("hidden", "4096,4096,4096,4096", "layers: 784-4096-4096-4096-4096-1 has 53,547,008 weights; expected at most"),
     ("lr", "fast", "learning rate: expected a positive number such as 0.1"),
     ("lr", "0", "learning rate: expected a finite number greater than 0"),
