@@ -266,6 +266,9 @@ class TrainRunner(QObject):
         # Direct: the worker's thread ends its own event loop, even while the GUI waits.
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        # The worker is deleted as its thread ends: a deleteLater posted once the thread
+        # has finished would never run, and every run would leave its worker behind.
+        thread.finished.connect(worker.deleteLater)
         self._thread, self._worker = thread, worker
         thread.start()
         self._set_state("running")
@@ -309,7 +312,6 @@ class TrainRunner(QObject):
         if thread is not None:
             thread.quit()
             thread.wait()
-            worker.deleteLater()
             thread.deleteLater()
         self._set_state("idle")
 

@@ -201,9 +201,11 @@ def _delimited(opening: str, inner: Box, closing: str, size: float) -> Box:
     return out
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def layout(latex: str, size: float = 18.0) -> Box:
-    """The laid-out formula; cached, since a trace shows the same formulas again."""
+    """The laid-out formula; cached, since a trace shows the same formulas again. The
+    formulas hold the live numbers, so every update brings new ones: 512 of them (about
+    7 MB) hold several updates' worth of steps without growing with the session."""
     return _Parser(latex, size).sequence(size)
 
 

@@ -134,3 +134,16 @@ def test_shutdown_ends_the_thread(qtbot):
     assert thread.isRunning()
     runner.shutdown()
     assert thread.isFinished() and runner._thread is None
+
+
+def test_every_run_deletes_its_worker_and_thread(qtbot, runner):
+    """A long session of runs must not keep one worker per run alive (scripts/soak found it)."""
+    import shiboken6
+
+    workers = []
+    for _ in range(3):
+        runner.start(QUICK)
+        workers.append((runner._worker, runner._thread))
+        runner.stop(wait=True)
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) or shiboken6.isValid(t) for w, t in workers),
+                    timeout=5_000)
