@@ -128,7 +128,10 @@ def test_exceptions_in_a_slot_and_in_a_paint_event_are_recorded_as_crashes(qapp)
         widget.show()
         assert wait_until(lambda: len(crashes.crashes) >= 2, 5.0)
         widget.close()
-    assert crashes.crashes[0].startswith("uncaught ZeroDivisionError: boom in a slot (at ")
+    # PySide may prefix the message with a virtual call under way ("Error calling Python
+    # override of ...sizeHint()") when windows of earlier tests are still being laid out.
+    assert crashes.crashes[0].startswith("uncaught ZeroDivisionError: ")
+    assert "boom in a slot (at " in crashes.crashes[0]
     assert "ValueError" in crashes.crashes[1] and "boom in paint" in crashes.crashes[1]
     assert sys.excepthook is not crashes._excepthook  # put back
 
