@@ -11,7 +11,6 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QPushButton
 
-from bpviz.gui.main_window import MainWindow
 from bpviz.gui.stepper.animation import AnimationSpec
 
 
@@ -23,12 +22,8 @@ def out(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+def window(main_window):
+    window = main_window
     for _ in range(21):  # a backward step: blue and red on the graph, a chain in the panel
         window.step_page.controller.step_forward()
     return window

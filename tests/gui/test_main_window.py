@@ -52,12 +52,8 @@ def test_about_credits_mnist_and_its_authors(qtbot):
     assert QApplication.activeModalWidget() is None
 
 
-def test_focus_mode_gives_the_graph_the_window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+def test_focus_mode_gives_the_graph_the_window(qtbot, main_window):
+    window = main_window
     page = window.step_page
     graph = page.graph
     page.controller.set_index(20)  # a weight's gradient: the longest chain of factors

@@ -307,8 +307,8 @@ class TrainRunner(QObject):
         self.stop(wait=True, report=False)
 
     def _release(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
+        thread = self._thread
+        self._thread = self._worker = None  # the worker goes with its thread's finished signal
         if thread is not None:
             thread.quit()
             thread.wait()
