@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import faulthandler
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -40,23 +41,44 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def run_app(argv: list[str] | None = None, lesson: str | None = None) -> int:
     """Open the main window (at ``lesson`` when given) and run the event loop until it
     closes; returns the exit code."""
-    if not faulthandler.is_enabled():
-        faulthandler.enable()
     app = create_application(argv)
+    enable_faulthandler()
     from bpviz.gui.crash import install_crash_reporter
     from bpviz.gui.main_window import MainWindow
 
     # From here on, a bug in a slot shows a report instead of ending the app.
     reporter = install_crash_reporter()
-    window = MainWindow()
-    reporter.parent_widget = window
-    window.show()
-    if lesson is not None:
-        window.open_lesson(lesson)  # a bad file is explained in a message; the app stays open
     try:
+        window = MainWindow()
+        reporter.parent_widget = window
+        window.show()
+        if lesson is not None:
+            window.open_lesson(lesson)  # a bad file is explained in a message; the app stays open
         return app.exec()
     finally:
         reporter.uninstall()
+
+
+def enable_faulthandler() -> None:
+    """A hard crash (in Qt or numpy) prints every thread's stack: to the terminal, or,
+    started without one (pythonw, a desktop launcher), to crash.log in the app's data
+    folder."""
+    if faulthandler.is_enabled():
+        return
+    if sys.stderr is not None:
+        faulthandler.enable()
+        return
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        log = open(folder / "crash.log", "a")  # kept open: faulthandler writes to its descriptor
+    except OSError:
+        return
+    faulthandler.enable(log)
+    _KEEP.append(log)
+
+
+_KEEP: list = []
 
 
 def main() -> int:

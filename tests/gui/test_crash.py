@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,7 @@ import textwrap
 import pytest
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bpviz import __version__
 from bpviz.gui import shortcuts
@@ -67,7 +69,7 @@ def test_the_same_bug_again_and_again_gives_one_dialog_that_counts(qtbot, main_w
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     assert reporter.count == 30
     assert len(reporter.dialog.reports) == 1
-    assert "(and 29 more errors of the same kind)" in reporter.dialog.report()
+    assert "(the errors above happened 29 more times)" in reporter.dialog.report()
     assert "(30 errors)" in reporter.dialog.headline.text()
 
 
@@ -79,7 +81,8 @@ def test_many_different_bugs_are_capped(qtbot, main_window, reporter):
             reporter.excepthook(*sys.exc_info())
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     assert len(reporter.dialog.reports) == MAX_REPORTS
-    assert reporter.dialog.repeats == 5
+    assert reporter.dialog.dropped == 5 and reporter.dialog.repeats == 0
+    assert "(5 other errors not shown)" in reporter.dialog.report()
     reporter.dialog.close()  # closing starts afresh
     assert reporter.dialog.report() == ""
 
@@ -172,3 +175,85 @@ def test_the_real_app_survives_a_bug_in_its_event_loop_with_faulthandler_on(tmp_
     assert "dialog True" in result.stdout
     assert "window True" in result.stdout
     assert "ZeroDivisionError: planted" in result.stderr
+
+
+class _BrokenPaint(QWidget):
+    def paintEvent(self, event):
+        raise ValueError("a bug in a paint event")
+
+
+def test_a_bug_in_every_paint_never_locks_the_user_out(qtbot, main_window, reporter):
+    """The dialog is not modal, the report stays selectable while the error repeats, and
+    once closed it does not come back for the same bug."""
+    broken = _BrokenPaint(main_window.step_page)
+    broken.resize(40, 40)
+    broken.show()
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    dialog = reporter.dialog
+    assert not dialog.isModal() and QApplication.activeModalWidget() is None
+    dialog.text.selectAll()
+    for _ in range(5):
+        broken.update()
+        qtbot.wait(30)
+    assert dialog.repeats >= 5 and dialog.text.textCursor().hasSelection()
+    dialog.close()
+    for _ in range(5):
+        broken.update()
+        qtbot.wait(30)
+    assert not dialog.isVisible()
+    assert reporter.count >= 11  # the repaints did raise, and were counted
+    main_window.step_page.controller.step_forward()  # the window still answers
+    broken.hide()
+
+
+def test_a_reporter_that_fails_falls_back_to_the_previous_hook_for_good(qtbot, main_window, reporter, monkeypatch):
+    from bpviz.gui import crash
+
+    def broken_add(self, report):
+        raise RuntimeError("the reporter itself is broken")
+
+    monkeypatch.setattr(crash.CrashDialog, "add", broken_add)
+    fallback = []
+    reporter._previous = lambda *exc_info: fallback.append(exc_info[0])
+    _break_the_shortcut_sheet(monkeypatch)
+    main_window.shortcuts_action.trigger()
+    qtbot.waitUntil(lambda: reporter.broken)
+    main_window.shortcuts_action.trigger()
+    qtbot.wait(100)
+    assert fallback == [RuntimeError, ZeroDivisionError]  # no loop: one each, then quiet
+    assert reporter.count == 1
+
+
+def test_python_threads_report_bugs_but_not_their_exits(qtbot, reporter):
+    import threading
+
+    def exits():
+        raise SystemExit(0)
+
+    def fails():
+        raise KeyError("in a Python thread")
+
+    for target in (exits, fails):
+        thread = threading.Thread(target=target, name=target.__name__)
+        thread.start()
+        thread.join()
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    assert reporter.count == 1
+    assert "thread fails" in reporter.dialog.report() and "KeyError" in reporter.dialog.report()
+
+
+def test_without_a_terminal_faulthandler_writes_to_a_log_in_the_data_folder(tmp_path):
+    script = textwrap.dedent(
+        """
+        import faulthandler, sys
+        from bpviz.gui.app import create_application, enable_faulthandler
+        create_application([])
+        sys.stderr = None  # as under pythonw or a desktop launcher
+        enable_faulthandler()
+        print(faulthandler.is_enabled())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)})
+    assert result.stdout.strip() == "True", result.stderr
+    assert list(tmp_path.rglob("crash.log"))
