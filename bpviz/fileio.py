@@ -59,3 +59,12 @@ def write_problem(path: str | os.PathLike, exc: OSError) -> str:
     }
     reason = reasons.get(exc.errno) or f"{exc.strerror or exc}; choose another file"
     return f"{Path(path)}: could not write: {reason}"
+
+
+def read_problem(exc: OSError) -> str:
+    """Why a file could not be read, and what was expected (the caller names the file)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied; expected a file you can read"
+    if exc.errno == errno.EISDIR:
+        return "is a folder; expected a file"
+    return f"cannot be read ({exc.strerror or exc}); expected a file you can read"

@@ -18,7 +18,7 @@ import numpy as np
 
 from bpviz.data.toy import Table
 from bpviz.errors import BpvizError
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import atomic_write_bytes, read_problem
 from bpviz.presets import Recipe
 
 FORMAT = "bpviz-lesson"
@@ -90,6 +90,8 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
         raise LessonFileError(path, "file not found") from None
     except IsADirectoryError:
         raise LessonFileError(path, "is a folder; expected a lesson file (.json)") from None
+    except PermissionError as exc:
+        raise LessonFileError(path, read_problem(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LessonFileError(path, f"cannot be read as text ({exc}); expected a lesson file (.json) saved by bpviz") from None
     try:

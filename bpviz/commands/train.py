@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from tqdm import tqdm
@@ -67,6 +68,16 @@ def _check_sizes(recipe: Recipe, m: int) -> None:
     if recipe.batch_size is not None and recipe.batch_size > m:
         raise ConfigError(f"--batch-size: {recipe.batch_size:,} is more than the {m:,} training examples; "
                           f"expected at most that, or 'full' to train on all of them at once")
+
+
+def _save_elsewhere(net, settings: dict, wanted: Path) -> str:
+    """After a failed --save, keep the trained model in the temporary folder."""
+    fallback = Path(tempfile.gettempdir()) / f"bpviz-{wanted.stem}-{os.getpid()}.npz"
+    try:
+        save_model(fallback, net, {"recipe": settings})
+    except OSError as exc:
+        return f"and it could not be kept in {fallback} either ({exc.strerror or exc})"
+    return f"the model is kept in {fallback} instead"
 
 
 def describe(recipe: Recipe) -> str:
@@ -151,7 +162,8 @@ def run_train(args) -> int:
         try:
             save_model(save_path, net, {"recipe": settings})
         except OSError as exc:
-            print(f"bpviz train: error: --save: {write_problem(save_path, exc)}", file=sys.stderr)
+            print(f"bpviz train: error: --save: {write_problem(save_path, exc)}; "
+                  f"{_save_elsewhere(net, settings, save_path)}", file=sys.stderr)
             failed = True
         else:
             print(f"saved the model to {save_path}", file=sys.stderr)

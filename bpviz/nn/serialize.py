@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.errors import BpvizError
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import atomic_write_bytes, read_problem
 from bpviz.nn.network import Network
 
 FORMAT = "bpviz-model"
@@ -49,6 +49,8 @@ def load_model(path: str | os.PathLike) -> tuple[Network, dict]:
         archive = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise ModelFileError(path, "file not found") from None
+    except (PermissionError, IsADirectoryError) as exc:
+        raise ModelFileError(path, read_problem(exc)) from None
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
         raise ModelFileError(path, f"not a bpviz model: expected an .npz archive saved by bpviz ({_reason(exc)})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):

@@ -115,8 +115,15 @@ class TrainSoak:
             self.clears += 1
 
     def take_crashes(self) -> list[str]:
+        """Failed runs, and QThread or TrainWorker objects that outlive their runs (a leak
+        of one object per run grows memory too slowly for the 50 MB limit to see)."""
         failures, self.failures[:] = list(self.failures), []
-        return [f"the training run failed: {message}" for message in failures]
+        found = [f"the training run failed: {message}" for message in failures]
+        now = _alive()
+        found += [f"{count - self.alive_at_baseline[name]} more {name} objects alive than at the baseline "
+                  f"({self.alive_at_baseline[name]} -> {count}): each run leaves one behind"
+                  for name, count in now.items() if count > self.alive_at_baseline.get(name, count)]
+        return found
 
     def details(self) -> dict:
         now = _alive()

@@ -26,6 +26,8 @@ from PySide6.QtTest import QTest
 from bpviz.cli import main
 from bpviz.data.mnist import FILE_NAMES, embedded_mnist_dir
 from bpviz.nn.network import Network
+from bpviz.nn.serialize import save_model
+from bpviz.presets import get_preset
 
 #: Words that say what is expected (the house style leads with "expected").
 EXPECTS = ("expected", "at most", "at least", "choose")
@@ -231,7 +233,7 @@ IDX_ROWS = [
     Bad("idx truncated data", idx("train_labels", lambda b: b[:-100]), ("train-labels", "truncated data")),
     Bad("idx count mismatch", idx("test_labels", lambda b: _int32(2049) + _int32(9999) + b[8:8 + 9999]),
         ("t10k-labels", "9999 labels", "10000 images")),
-    Bad("idx empty file", idx("test_images", lambda b: b""), ("t10k-images",)),
+    Bad("idx empty file", idx("test_images", b""), ("t10k-images",)),
     Bad("idx random bytes", idx("train_labels", lambda b: np.random.default_rng(0).bytes(5000)),
         ("train-labels", "magic")),
     Bad("idx .gz that is not gzip", idx("test_labels", b"\x00\x00\x08\x01not gzip at all"),
@@ -275,8 +277,14 @@ def file_row(name: str, content: Callable[[Path], bytes | str], open_it: Callabl
 def model(name, content):
     def open_it(env, path):
         page = env.window.train_page
+        recipe = get_preset("tutorial").replace(layers=(4, 1))
+        good = recipe.network()
+        save_model(env.tmp / "good.npz", good, {"recipe": {**recipe.to_dict(), "layer_sizes": good.layer_sizes}})
+        assert page.load_model(env.tmp / "good.npz")
+        shown = page.model
         assert not page.load_model(path)
-        assert page.model is None  # nothing half-loaded
+        assert page.model is shown  # the model shown stays, nothing half-loaded
+        np.testing.assert_array_equal(shown.params["W1"], good.params["W1"])
         return page.status.text()
     return file_row(name, content, open_it)
 
@@ -379,3 +387,24 @@ def test_the_table_covers_the_issue():
     tables = (CLI_ROWS, FORM_ROWS, IDX_ROWS, FILE_ROWS)
     assert sum(map(len, tables)) >= 30
     assert all(len({row.id for row in rows}) == len(rows) for rows in tables)
+
+
+def test_files_that_cannot_be_read_say_so_not_that_they_are_bad(main_window, tmp_path, monkeypatch):
+    """A good file the user may not read is not called a bad file."""
+    import errno
+
+    from bpviz.nn import serialize
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    model, lesson_file = tmp_path / "model.npz", tmp_path / "lesson.json"
+    model.write_bytes(b"whatever")
+    lesson_file.write_text("{}")
+    monkeypatch.setattr(serialize.np, "load", denied)
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    page = main_window.train_page
+    assert not page.load_model(model)
+    assert_clear(page.status.text(), ("model.npz", "permission denied"))
+    assert not main_window.open_lesson(lesson_file)
+    assert_clear(main_window.message.text(), ("lesson.json", "permission denied"))

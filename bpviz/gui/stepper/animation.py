@@ -149,6 +149,7 @@ class AnimationExport(QObject):
 
     def _next(self) -> None:
         spec = self.spec
+        target = spec.path  # the file being written, for a message
         try:
             if self.cancelled:
                 self._end(failed="Export cancelled; nothing was written.")
@@ -158,7 +159,7 @@ class AnimationExport(QObject):
                 if spec.kind == "gif":
                     self.frames.append(pil_image(image).quantize(colors=255, method=Image.Quantize.MEDIANCUT))
                 else:
-                    path = spec.frame_path(self.done)
+                    path = target = spec.frame_path(self.done)
                     atomic_write_bytes(path, image_png(image))
                     self.written.append(path)
                 self.done += 1
@@ -175,7 +176,7 @@ class AnimationExport(QObject):
                 where = f"{spec.count} frames, {self.written[0].name} to {self.written[-1].name}"
             self._end(done=f"Exported steps {spec.first + 1} to {spec.last + 1}: {where}")
         except OSError as exc:
-            self._end(failed=write_problem(getattr(exc, 'filename', None) or spec.path, exc))
+            self._end(failed=write_problem(target, exc))  # never the hidden temporary file's name
         except Exception as exc:  # a frame that cannot be drawn ends the export, not the app
             self._end(failed=f"{spec.path}: could not draw step {spec.first + self.done + 1}: {exc!r}")
 
