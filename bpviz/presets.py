@@ -203,6 +203,25 @@ class Recipe:
         return data
 
 
+def size_problem(recipe: Recipe, available: int) -> tuple[str, str] | None:
+    """("train_size" or "batch_size", what is wrong and what is expected) when the recipe
+    asks for more examples than the ``available`` ones its data holds; else None. The
+    form and ``bpviz train`` put their own field name in front."""
+    if recipe.train_size is not None and recipe.train_size > available:
+        if recipe.is_mnist:
+            which = "all ten digits" if recipe.digits is None else f"{recipe.digits[0]} and {recipe.digits[1]}"
+            source = f"MNIST has {available:,} training images of {which}"
+        else:
+            source = f"the {recipe.dataset} table has {available:,} rows"
+        return "train_size", f"{source}; expected at most that"
+    m = available if recipe.train_size is None else recipe.train_size
+    if recipe.batch_size is not None and recipe.batch_size > m:
+        examples = "training images" if recipe.is_mnist else "training examples"
+        return "batch_size", (f"{recipe.batch_size:,} is more than the {m:,} {examples}; expected at "
+                              f"most that, or 'full' to train on all of them at once")
+    return None
+
+
 def _first(images: np.ndarray, labels: np.ndarray, n: int):
     """The first n examples; for a two-digit subset (ordered by digit) an even mix of both."""
     if n >= len(labels):

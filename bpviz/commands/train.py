@@ -14,7 +14,7 @@ from bpviz.errors import ConfigError
 from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.nn.serialize import save_model
 from bpviz.nn.train import count_iterations, train
-from bpviz.presets import Recipe, get_preset
+from bpviz.presets import Recipe, get_preset, size_problem
 
 
 def recipe_from_args(args) -> Recipe:
@@ -57,17 +57,13 @@ def _check_writable(flag: str, path: str | None) -> Path | None:
 
 
 def _check_sizes(recipe: Recipe, m: int) -> None:
-    """What each flag allows alone but the data does not, as the app's form explains it."""
-    if recipe.is_mnist:
-        which = "all ten digits" if recipe.digits is None else f"{recipe.digits[0]} and {recipe.digits[1]}"
-        source = f"MNIST has {m:,} training images of {which}"
-    else:
-        source = f"the {recipe.dataset} table has {m:,} rows"
-    if recipe.train_size is not None and recipe.train_size > m:
-        raise ConfigError(f"--train-size: {source}; expected at most that, got {recipe.train_size:,}")
-    if recipe.batch_size is not None and recipe.batch_size > m:
-        raise ConfigError(f"--batch-size: {recipe.batch_size:,} is more than the {m:,} training examples; "
-                          f"expected at most that, or 'full' to train on all of them at once")
+    """What each flag allows alone but the data does not, as the app's form explains it.
+    ``m`` is the number of examples loaded: all there are when --train-size asks for more."""
+    problem = size_problem(recipe, m)
+    if problem is not None:
+        field, detail = problem
+        got = f", got {recipe.train_size:,}" if field == "train_size" else ""
+        raise ConfigError(f"--{field.replace('_', '-')}: {detail}{got}")
 
 
 def _save_elsewhere(net, settings: dict, wanted: Path) -> str:

@@ -21,7 +21,7 @@ from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
 from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
-from bpviz.presets import MAX_LAYERS, MAX_UNITS, MNIST_PRESETS, Recipe, get_preset
+from bpviz.presets import MAX_LAYERS, MAX_UNITS, MNIST_PRESETS, Recipe, get_preset, size_problem
 
 #: With "auto", the test set is evaluated about this many times per run.
 AUTO_EVALUATIONS = 20
@@ -278,16 +278,15 @@ class TrainForm(QWidget):
         except BpvizError as exc:
             self.errors["general"] = f"MNIST: {exc}"
             return None
-        which = "all ten digits" if recipe.digits is None else f"{recipe.digits[0]} and {recipe.digits[1]}"
-        if recipe.train_size is not None and recipe.train_size > available:
-            self.errors["train_size"] = (f"training images: MNIST has {available:,} training images of "
-                                         f"{which}; expected at most that, or 'all'")
+        problem = size_problem(recipe, available)
+        if problem is not None:
+            field, detail = problem
+            if field == "train_size":
+                self.errors["train_size"] = f"training images: {detail}, or 'all'"
+            else:
+                self.errors["batch"] = f"batch size: {detail}"
             return None
         m = available if recipe.train_size is None else recipe.train_size
-        if recipe.batch_size is not None and recipe.batch_size > m:
-            self.errors["batch"] = (f"batch size: {recipe.batch_size:,} is more than the {m:,} training "
-                                    f"images; choose 'full' to train on all of them at once")
-            return None
         total = count_iterations(recipe.train_config(), m)
         if recipe.eval_every > total:
             self.errors["eval_every"] = (f"evaluate every: the run makes only {total:,} updates; "
