@@ -104,7 +104,8 @@ class CrashDialog(QDialog):
     def report(self) -> str:
         text = "\n\n".join(self.reports)
         if self.repeats:
-            text += f"\n(the errors above happened {self.repeats} more time{'s' if self.repeats > 1 else ''})\n"
+            which = "the error above" if len(self.reports) == 1 else "the errors above"
+            text += f"\n({which} happened {self.repeats} more time{'s' if self.repeats > 1 else ''})\n"
         if self.dropped:
             text += f"\n({self.dropped} other error{'s' if self.dropped > 1 else ''} not shown)\n"
         return text

@@ -69,7 +69,7 @@ def test_the_same_bug_again_and_again_gives_one_dialog_that_counts(qtbot, main_w
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     assert reporter.count == 30
     assert len(reporter.dialog.reports) == 1
-    assert "(the errors above happened 29 more times)" in reporter.dialog.report()
+    assert "(the error above happened 29 more times)" in reporter.dialog.report()
     assert "(30 errors)" in reporter.dialog.headline.text()
 
 
