@@ -71,9 +71,19 @@ def _batch_size(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 or 'full', got {text!r}") from None
 
 
-def _add_train_parser(commands) -> None:
+def _add_network_flags(parser, example_layers: str) -> None:
+    """The flags that change a preset's network: --layers, --activation, --loss, --init."""
     from bpviz.nn.activations import HIDDEN_ACTIVATIONS
     from bpviz.nn.losses import LOSSES
+
+    parser.add_argument("--layers", type=_layers, metavar="N,N,...",
+                        help=f"every layer after the input, the output included (e.g. {example_layers})")
+    parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
+    parser.add_argument("--loss", choices=list(LOSSES))
+    parser.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+
+
+def _add_train_parser(commands) -> None:
     from bpviz.nn.network import DTYPES
     from bpviz.nn.optimizers import OPTIMIZERS
     from bpviz.presets import PRESETS
@@ -88,11 +98,7 @@ def _add_train_parser(commands) -> None:
                        help="two digits such as '5 8', or 'all' for all ten (softmax)")
     train.add_argument("--train-size", type=_positive_int, metavar="N",
                        help="train on the first N examples only (quick runs)")
-    train.add_argument("--layers", type=_layers, metavar="N,N,...",
-                       help="every layer after the input, the output included (e.g. 196,1)")
-    train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
-    train.add_argument("--loss", choices=list(LOSSES))
-    train.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+    _add_network_flags(train, "196,1")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
     train.add_argument("--lr", type=_learning_rate, help="learning rate, greater than 0")
     length = train.add_mutually_exclusive_group()
@@ -131,9 +137,7 @@ def _add_trace_parser(commands) -> None:
 
 
 def _add_gradcheck_parser(commands) -> None:
-    from bpviz.nn.activations import HIDDEN_ACTIVATIONS
     from bpviz.nn.gradcheck import THRESHOLD
-    from bpviz.nn.losses import LOSSES
     from bpviz.presets import PRESETS
 
     check = commands.add_parser(
@@ -146,11 +150,7 @@ def _add_gradcheck_parser(commands) -> None:
     )
     check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help="the network and data (default: notebook-regression)")
-    check.add_argument("--layers", type=_layers, metavar="N,N,...",
-                       help="every layer after the input, the output included (e.g. 2,1)")
-    check.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
-    check.add_argument("--loss", choices=list(LOSSES))
-    check.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+    _add_network_flags(check, "2,1")
     check.add_argument("--seed", type=int)
     check.add_argument("--sample", type=int, default=0, metavar="I",
                        help="toy presets: which row of the table (from 0; default 0)")

@@ -18,13 +18,21 @@ def private_settings(tmp_path, qapp):
 
 
 @pytest.fixture
-def main_window(qtbot):
-    """The real main window, shown at 1280x800 (a common laptop and projector size)."""
+def make_main_window(qtbot):
+    """Opens real main windows (with given settings, or the test's private ones), shown at
+    1280x800, a common laptop and projector size."""
     from bpviz.gui.main_window import MainWindow
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    def make(settings=None):
+        window = MainWindow(settings=settings)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+    return make
+
+
+@pytest.fixture
+def main_window(make_main_window):
+    return make_main_window()

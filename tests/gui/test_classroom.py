@@ -15,17 +15,8 @@ from bpviz.gui.settings import SCALES, Settings
 from bpviz.gui.stepper.page import KEYS
 
 
-def _window(qtbot, settings: Settings | None = None) -> MainWindow:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def test_presenter_mode_shows_only_the_graph_equation_and_big_transport(qtbot):
-    window = _window(qtbot)
+def test_presenter_mode_shows_only_the_graph_equation_and_big_transport(qtbot, make_main_window):
+    window = make_main_window()
     page = window.step_page
     icon_before = page.transport.buttons["play"].iconSize().width()
     window.presenter_action.trigger()  # F5
@@ -47,8 +38,8 @@ def test_presenter_mode_shows_only_the_graph_equation_and_big_transport(qtbot):
     assert not window.presenter.presenting
 
 
-def test_presenter_mode_on_the_training_page_hides_its_form(qtbot):
-    window = _window(qtbot)
+def test_presenter_mode_on_the_training_page_hides_its_form(qtbot, make_main_window):
+    window = make_main_window()
     window.page_actions[1].trigger()
     window.presenter.set_presenting(True)
     assert not window.train_page.side.isVisible()
@@ -57,8 +48,8 @@ def test_presenter_mode_on_the_training_page_hides_its_form(qtbot):
     assert window.train_page.side.isVisible()
 
 
-def test_ui_scale_grows_the_equation_and_transport_and_stops_at_300(qtbot):
-    window = _window(qtbot)
+def test_ui_scale_grows_the_equation_and_transport_and_stops_at_300(qtbot, make_main_window):
+    window = make_main_window()
     window.presenter.set_presenting(True)
     page = window.step_page
     for _ in range(21):
@@ -82,8 +73,8 @@ def test_ui_scale_grows_the_equation_and_transport_and_stops_at_300(qtbot):
     assert window.smaller_action.shortcut().toString() == "Ctrl+-"
 
 
-def test_the_shortcut_sheet_lists_every_key_of_the_window(qtbot):
-    window = _window(qtbot)
+def test_the_shortcut_sheet_lists_every_key_of_the_window(qtbot, make_main_window):
+    window = make_main_window()
     assert {s.toString() for s in window.shortcuts_action.shortcuts()} == {"F1", "?"}
     window.shortcuts_action.trigger()
     sheet = window._sheet
@@ -98,9 +89,9 @@ def test_the_shortcut_sheet_lists_every_key_of_the_window(qtbot):
     sheet.reject()
 
 
-def test_every_menu_action_can_be_reached_from_the_keyboard(qtbot):
+def test_every_menu_action_can_be_reached_from_the_keyboard(qtbot, make_main_window):
     """Each menu has a mnemonic (Alt+letter), and so does each of its actions."""
-    window = _window(qtbot)
+    window = make_main_window()
     for menu_action in window.menuBar().actions():
         assert "&" in menu_action.text(), menu_action.text()
         for action in menu_action.menu().actions():
@@ -149,8 +140,8 @@ def test_backward_arrows_are_dashed_so_greyscale_keeps_them_apart(qtbot):
     assert pen_style("backward") >= 6  # dashes
 
 
-def test_the_theme_recolours_the_app_and_follows_the_choice(qtbot):
-    window = _window(qtbot)
+def test_the_theme_recolours_the_app_and_follows_the_choice(qtbot, make_main_window):
+    window = make_main_window()
     window.theme_actions["dark"].trigger()
     assert style.theme.name == "dark"
     qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 80)
@@ -169,8 +160,8 @@ def test_the_theme_recolours_the_app_and_follows_the_choice(qtbot):
     assert window.settings.theme == "system"
 
 
-def test_settings_are_restored_in_the_next_session(qtbot):
-    window = _window(qtbot)
+def test_settings_are_restored_in_the_next_session(qtbot, make_main_window):
+    window = make_main_window()
     window.theme_actions["dark"].trigger()
     window.presenter.set_scale(175)
     window.step_page.controller.set_speed(6)
@@ -202,13 +193,13 @@ def test_settings_are_restored_in_the_next_session(qtbot):
     assert again.train_page.form.preset.currentText() == "fast"
 
 
-def test_a_settings_file_edited_into_nonsense_opens_with_defaults(qtbot, private_settings):
+def test_a_settings_file_edited_into_nonsense_opens_with_defaults(qtbot, private_settings, make_main_window):
     store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "bpviz", "bpviz")
     for key, value in (("view/theme", "purple"), ("view/scale", "huge"), ("step/speed", 99),
                        ("step/preset", "no-such"), ("train/preset", 3), ("window/geometry", "xyz")):
         store.setValue(key, value)
     store.sync()
-    window = _window(qtbot)
+    window = make_main_window()
     assert window.theme_choice == "system" and window.presenter.scale == 100
     assert window.step_page.controller.speed == Settings().speed
     assert window.step_page.session.recipe.name == "notebook-regression"

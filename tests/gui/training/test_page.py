@@ -224,10 +224,8 @@ def test_plots_export_as_png_svg_and_the_history_as_csv(qtbot, page, tmp_path):
     assert len(evaluated) >= 10
 
 
-def test_closing_the_window_during_a_run_stops_the_worker_quickly(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+def test_closing_the_window_during_a_run_stops_the_worker_quickly(qtbot, main_window):
+    window = main_window
     page = window.train_page
     window.pages.setCurrentWidget(page)
     _quick(page, "tutorial", train_size="3000", length=500)
@@ -276,10 +274,8 @@ def test_the_diagram_shows_the_tutorials_shapes_and_pulses_blue_then_red(qtbot, 
     assert diagram.current is None and diagram.glow == {}  # quiet again after the pulse
 
 
-def test_closing_during_an_all_digits_run_on_all_images_is_quick(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+def test_closing_during_an_all_digits_run_on_all_images_is_quick(qtbot, main_window):
+    window = main_window
     page = window.train_page
     page.form.preset.setCurrentText("mnist10")  # 60,000 images, evaluated on all of them
     page.start()
