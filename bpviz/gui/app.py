@@ -71,14 +71,10 @@ def enable_faulthandler() -> None:
     folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        log = open(folder / "crash.log", "a")  # kept open: faulthandler writes to its descriptor
+        log = open(folder / "crash.log", "a")
     except OSError:
         return
-    faulthandler.enable(log)
-    _KEEP.append(log)
-
-
-_KEEP: list = []
+    faulthandler.enable(log)  # which holds on to the file while it is enabled
 
 
 def main() -> int:
