@@ -117,10 +117,13 @@ class Exports(QObject):
     def ask_export_animation(self) -> None:
         steps = self.window.step_page.controller.steps
         dialog = AnimationDialog(len(steps), self.window.step_page.controller.index, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if not dialog.exec():
+        try:
+            accepted = dialog.exec()
+            spec = dialog.spec("")  # read while the dialog lives (never WA_DeleteOnClose here)
+        finally:
+            dialog.deleteLater()
+        if not accepted:
             return
-        spec = dialog.spec("")
         gif = spec.kind == "gif"
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export animation" if gif else "Export frames (numbered from this name)",
