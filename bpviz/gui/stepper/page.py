@@ -252,6 +252,7 @@ class StepPage(QWidget):
         self.session = session
         self.undo_stack.clear()
         self.controls.set_recipe(recipe, rows=session.m)
+        self._show_row()
         self.graph.set_network(*self.network_shown())
         self.controller.set_steps(session.trace())
         self._refresh_plots()
@@ -298,11 +299,15 @@ class StepPage(QWidget):
         self.graph.set_network(*self.network_shown())
         session = self.session
         self.controller.set_steps(session.trace())
-        self.controls.sample.blockSignals(True)
-        self.controls.sample.setValue(session.sample + 1)
-        self.controls.sample.blockSignals(False)
+        self._show_row()
         self._refresh_plots()
         self._refresh_checks()
+
+    def _show_row(self) -> None:
+        """The form's row field shows the row the graph plays (counted from 1)."""
+        self.controls.sample.blockSignals(True)
+        self.controls.sample.setValue(self.session.sample + 1)
+        self.controls.sample.blockSignals(False)
 
     def _on_reached_end(self) -> None:
         """Past the update: apply it and go on with the next sample (or epoch)."""
