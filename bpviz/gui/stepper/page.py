@@ -7,7 +7,6 @@ signals: the controller's index to the views, the form's recipe to a new session
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from bpviz.gui.stepper.controls import ControlsPanel
 from bpviz.gui.stepper.debugger import DebugPanel
 from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
 from bpviz.gui.stepper.equation import EquationPanel
+from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel
 from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
@@ -62,20 +62,9 @@ class StepPage(QWidget):
         self.debug = DebugPanel()
         self.undo_stack = QUndoStack(self)
         self.checks = []
-        self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.loss_plot.setLabel("left", "mean loss")
-        self.loss_plot.setMinimumHeight(150)
-        self.loss_curve = self.loss_plot.plot([], [], symbol="o", symbolSize=6)
-        self.loss_hint = pg.TextItem("each epoch's mean loss\nappears here", anchor=(0.5, 0.5))
-        self.loss_plot.addItem(self.loss_hint)
-        self.loss_hint.setPos(0.5, 0.5)
-        self.boundary = pg.PlotWidget()
-        self.boundary.setMinimumHeight(180)
-        self.boundary_image = pg.ImageItem()
-        self.boundary.addItem(self.boundary_image)
-        self.boundary_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
-        self.boundary.addItem(self.boundary_points)
+        self.loss_panel = LossPanel()
+        self.loss_plot = self.loss_panel.plot  # File > Export view > the loss plot
+        self.boundary = BoundaryPlot()
         self.boundary_box = self._boxed("Decision boundary (network output over the inputs)", self.boundary)
         self._build_layout()
         self._wire()
@@ -83,15 +72,6 @@ class StepPage(QWidget):
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
-        """The plots in the theme's colours (the graph and the panels follow it themselves)."""
-        for plot in (self.loss_plot, self.boundary):
-            plot.setBackground(style.SURFACE)
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setPen(style.MUTED.name())
-                plot.getAxis(axis).setTextPen(style.INK.name())
-        self.loss_curve.setPen(pg.mkPen(style.BACKWARD, width=2))
-        self.loss_curve.setSymbolBrush(pg.mkBrush(style.BACKWARD))
-        self.loss_hint.setColor(style.MUTED)
         self.equation.set_check(self._check_text(self.controller.step))  # its marks' colours
 
     # --- layout ---------------------------------------------------------------------
@@ -109,7 +89,7 @@ class StepPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.controls)
-        left_layout.addWidget(self._boxed("Loss per epoch", self.loss_plot), 1)
+        left_layout.addWidget(self._boxed("Loss per epoch", self.loss_panel), 1)
         left_layout.addWidget(self.boundary_box, 1)
         center = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -251,6 +231,7 @@ class StepPage(QWidget):
         self.controller.pause()
         self.session = session
         self.undo_stack.clear()
+        self.loss_panel.set_note("")
         self.controls.set_recipe(recipe, rows=session.m)
         self._show_row()
         self.graph.set_network(*self.network_shown())
@@ -324,8 +305,9 @@ class StepPage(QWidget):
         if self.session is None:
             return
         self.controller.pause()
-        self.session.run_epochs(n)
+        stopped = self.session.run_epochs(n)
         self._show_new_trace()
+        self.loss_panel.set_note(stopped)
 
     def _on_load_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
@@ -385,29 +367,11 @@ class StepPage(QWidget):
 
     def _refresh_plots(self) -> None:
         session = self.session
-        losses = session.epoch_losses
-        self.loss_curve.setData(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=float))
-        self.loss_hint.setVisible(not losses)
+        self.loss_panel.set_losses(session.epoch_losses)
         two_inputs = session.X.shape[0] == 2 and session.recipe.loss == "bce"
         self.boundary_box.setVisible(two_inputs)
         if two_inputs:
-            self._draw_boundary()
-
-    def _draw_boundary(self) -> None:
-        session = self.session
-        x0, x1 = session.X[0], session.X[1]
-        pad0, pad1 = (np.ptp(x0) or 1) * 0.3, (np.ptp(x1) or 1) * 0.3
-        xs = np.linspace(x0.min() - pad0, x0.max() + pad0, 80)
-        ys = np.linspace(x1.min() - pad1, x1.max() + pad1, 80)
-        grid = session.predict_grid(xs, ys)
-        lut = pg.ColorMap([0.0, 0.5, 1.0], [(200, 60, 40), (245, 245, 245), (40, 100, 200)]).getLookupTable(nPts=256)
-        self.boundary_image.setImage(grid.T, levels=(0, 1), lut=lut)
-        self.boundary_image.setRect(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
-        brushes = [pg.mkBrush(40, 100, 200) if y > 0.5 else pg.mkBrush(200, 60, 40) for y in session.Y[0]]
-        self.boundary_points.setData(x0, x1, brush=brushes)
-        names = session.table.feature_names
-        self.boundary.setLabel("bottom", names[0])
-        self.boundary.setLabel("left", names[1])
+            self.boundary.draw(session)
 
     # --- gradient debugger ----------------------------------------------------------
     def _refresh_checks(self) -> None:

@@ -72,15 +72,50 @@ class ToySession:
             self.sample = 0
             self.epoch += 1
 
-    def run_epochs(self, n: int) -> None:
-        """Train without animation: finish the epoch under way, then ``n`` whole epochs."""
-        while self.sample != 0:
-            self.advance(self.trace())
+    def run_epochs(self, n: int) -> str:
+        """Train without animation: finish the epoch under way, then ``n`` whole epochs.
+        Returns "" or, when the numbers stop being finite, what happened: the session then
+        shows the row whose update broke them, with the last weights of finite loss."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while self.sample != 0:
+                steps = self.trace()
+                bad = next((s.value for s in steps if not np.isfinite(s.value)), None)
+                if bad is not None:
+                    return self._diverged(bad, 0, n)
+                self.advance(steps)
+        before = len(self.epoch_losses)
         config = TrainConfig("sgd", self.recipe.lr, epochs=n, batch_size=1, shuffle=False)
+        pending, finished = [], []  # the losses of the epoch under way, of the last one done
         for record in train(self.net, TrainData(self.X, self.Y), config):
+            if record.stopped == "diverged":
+                self._back_to_last_finite(record.iteration, pending, finished)
+                return self._diverged(record.cost, len(self.epoch_losses) - before, n)
+            pending.append(record.cost)
             if record.epoch_cost is not None:
                 self.epoch_losses.append(record.epoch_cost)
                 self.epoch += 1
+                finished, pending = pending, []
+        return ""
+
+    def _back_to_last_finite(self, done: int, pending: list, finished: list) -> None:
+        """train() put back the weights from before update ``done - 1``, the last whose
+        loss was finite: stand on that update's row, in its epoch."""
+        if done == 0:
+            return
+        row = (done - 1) % self.m
+        if row == self.m - 1:  # that update ended an epoch, which is now undone
+            self.epoch_losses.pop()
+            self.epoch -= 1
+            pending = finished
+        self._losses_this_epoch = [float(v) for v in pending[:-1]]
+        self.sample = row
+
+    def _diverged(self, value: float, epochs_done: int, n: int) -> str:
+        row = self.sample + 1
+        return (f"Run epochs stopped in epoch {self.epoch}: the update on row {row} makes the numbers "
+                f"blow up (the loss becomes {value:g}; is the learning rate {self.recipe.lr:g} too high?). "
+                f"{epochs_done} of {n} epochs ran. Shown: row {row} with the last weights whose loss "
+                f"was finite; step through it to see the gradients grow.")
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """The network's output over a grid of the two inputs (for the decision boundary)."""

@@ -123,7 +123,7 @@ def test_playing_goes_on_to_the_next_sample_and_epoch(page, qtbot):
 def test_run_epochs_plots_the_epoch_losses(page):
     page.controls.epochs.setValue(5)
     page.controls.run_button.click()
-    x, y = page.loss_curve.getData()
+    x, y = page.loss_panel.curve.getData()
     assert list(x) == [1, 2, 3, 4, 5] and np.all(np.diff(y) < 0)
     assert page.session.epoch == 6 and page.controller.index == -1
 

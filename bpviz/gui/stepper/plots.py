@@ -1,0 +1,98 @@
+"""The step page's two small plots: the loss per epoch (with what stopped a run that blew
+up) and, for a classifier of two inputs, the decision boundary over the table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from bpviz.gui import style
+
+#: Losses spanning more than this factor are drawn on a log axis, so that a run that blew
+#: up reads as a line climbing through powers of ten instead of one dot above the rest.
+LOG_SPAN = 1e3
+BOUNDARY_COLORS = [(200, 60, 40), (245, 245, 245), (40, 100, 200)]
+
+
+def themed(plot: pg.PlotWidget) -> None:
+    plot.setBackground(style.SURFACE)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setPen(style.MUTED.name())
+        plot.getAxis(axis).setTextPen(style.INK.name())
+
+
+class LossPanel(QWidget):
+    """Each epoch's mean loss; ``set_note`` says why a run stopped (shown under the plot)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setLabel("left", "mean loss")
+        for axis in ("left", "bottom"):  # "(x1e+27)" beside the label helps nobody
+            self.plot.getAxis(axis).enableAutoSIPrefix(False)
+        self.plot.setMinimumHeight(150)
+        self.curve = self.plot.plot([], [], symbol="o", symbolSize=6)
+        self.hint = pg.TextItem("each epoch's mean loss\nappears here", anchor=(0.5, 0.5))
+        self.plot.addItem(self.hint)
+        self.hint.setPos(0.5, 0.5)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.note)
+        style.follow(self, self._apply_look)
+
+    def _apply_look(self) -> None:
+        themed(self.plot)
+        self.curve.setPen(pg.mkPen(style.BACKWARD, width=2))
+        self.curve.setSymbolBrush(pg.mkBrush(style.BACKWARD))
+        self.hint.setColor(style.MUTED)
+        self.note.setStyleSheet(f"color: {style.WARNING.name()};")
+
+    def set_losses(self, losses) -> None:
+        """Show ``losses`` (one per epoch, from epoch 1), on a log axis when they span
+        decades; the axes always fit them afresh."""
+        y = np.asarray(losses, dtype=float)
+        finite = y[np.isfinite(y)]
+        log = finite.size > 1 and finite.min() > 0 and finite.max() / finite.min() > LOG_SPAN
+        self.plot.setLogMode(x=False, y=bool(log))
+        self.plot.setLabel("left", "mean loss (log scale)" if log else "mean loss")
+        self.curve.setData(np.arange(1, y.size + 1), y)
+        self.hint.setVisible(y.size == 0)
+        self.plot.enableAutoRange()
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+
+class BoundaryPlot(pg.PlotWidget):
+    """The network's output over the plane of two inputs, with the table's rows on it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumHeight(180)
+        self.image = pg.ImageItem()
+        self.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
+        self.addItem(self.points)
+        style.follow(self, lambda: themed(self))
+
+    def draw(self, session) -> None:
+        x0, x1 = session.X[0], session.X[1]
+        pad0, pad1 = (np.ptp(x0) or 1) * 0.3, (np.ptp(x1) or 1) * 0.3
+        xs = np.linspace(x0.min() - pad0, x0.max() + pad0, 80)
+        ys = np.linspace(x1.min() - pad1, x1.max() + pad1, 80)
+        grid = session.predict_grid(xs, ys)
+        lut = pg.ColorMap([0.0, 0.5, 1.0], BOUNDARY_COLORS).getLookupTable(nPts=256)
+        self.image.setImage(grid.T, levels=(0, 1), lut=lut)
+        self.image.setRect(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
+        brushes = [pg.mkBrush(40, 100, 200) if y > 0.5 else pg.mkBrush(200, 60, 40) for y in session.Y[0]]
+        self.points.setData(x0, x1, brush=brushes)
+        names = session.table.feature_names
+        self.setLabel("bottom", names[0])
+        self.setLabel("left", names[1])
