@@ -36,3 +36,19 @@ def make_main_window(qtbot):
 @pytest.fixture
 def main_window(make_main_window):
     return make_main_window()
+
+
+def on_screen(qtbot, window, name: str, size=None):
+    """Move ``window`` onto the screen called ``name`` ("desktop", 1920×1080, or
+    "projector", 1280×800, beside it when Qt draws offscreen), at ``size`` (default: the
+    screen's available size), as a person drags a window onto a projector."""
+    from PySide6.QtWidgets import QApplication
+
+    screen = next((s for s in QApplication.screens() if s.name() == name), None)
+    if screen is None:
+        pytest.skip(f"no screen called {name!r} on this display")
+    area = screen.availableGeometry()
+    window.move(area.topLeft())
+    window.resize(*(size or (area.width(), area.height())))
+    qtbot.waitUntil(lambda: window.screen() is screen, timeout=2000)
+    return screen

@@ -1,22 +1,137 @@
 """The equation panel: the current step typeset as symbols, with numbers, and its result;
-for a weight's gradient, the whole chain of factors, each coloured like its arrow."""
+for a weight's gradient, the whole chain of factors, each coloured like its arrow.
+
+Its shape holds still while steps play: the panel's height and its arrangement (the chain
+beside the three lines, or under them) follow from the network, the panel's width and the
+UI scale, never from the step shown or the row's numbers. A formula wider or taller than
+its place shrinks to fit it instead of moving anything.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+import re
+
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QBoxLayout, QFrame, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget,
+)
 
 from bpviz.gui import style
-from bpviz.gui.widgets.mathtex import MathLabel, layout as typeset
+from bpviz.gui.widgets.mathtex import MathLabel, layout as typeset, paint
 from bpviz.nn.notation import result
 from bpviz.nn.trace import Step
 
 PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
                 "update": "Update"}
+#: A line of the three is at most this many times as tall as a plain line.
+TALL_LINE = 1.15
+#: The chain's factors are typeset this much smaller than the three lines.
+CHAIN_SIZE = 0.78
+RESULT_SIZE = 1.1
+#: Side by side when the panel is at least this share of what both columns want (the
+#: formulas then shrink a little rather than go under each other).
+SIDE_BY_SIDE_AT = 0.8
+#: Every number of a trace is measured as this one, so that where things go does not
+#: depend on a row's numbers. It is wider than most (over the toy presets, the lines
+#: measured this way are at most 7 % narrower than with the real numbers).
+TYPICAL_NUMBER = "-0.0000"
+#: A number in a formula, not an index: not inside ^{[l]} or _{jk}.
+_NUMBER = re.compile(r"(?<![\[{_^\w.])\(?-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\)?")
+#: What a line must hold at least: a symbol with its layer and indices, and a fraction.
+SAMPLE_LINE = r"dw^{[1]}_{21} = dz^{[1]}_{2}\cdot a^{[0]}_{1}"
+SAMPLE_FRACTION = r"\frac{\partial J}{\partial a^{[2]}_{1}}\,(0.5)"
+#: The gradient-check line and the user's comparison can each take two lines of text.
+CHECK_SAMPLE = ("Gradient check: finite difference -0.00000, relative error 0.0e-00 ✓ passes "
+                "(threshold 1e-06)<br>Your code (implied by its update): dw[1]_21 = -0.00000 "
+                "✗ disagrees — backprop's chain above gives -0.00000")
+NOTE_SAMPLE = "Reuses from the cache, not recomputed: dz[1]_2 (step 17), a[0]_1 (step 1)<br>Shapes: (2,1)·(1,2) → (2,2)"
+
+
+def typical(latex: str) -> str:
+    """``latex`` with every number made the typical number."""
+    return _NUMBER.sub(lambda _: TYPICAL_NUMBER, latex)
+
+
+def factor_latex(factor, last: bool) -> str:
+    return factor.symbol.latex + r"\,(" + result(factor.value).latex + ")" + ("" if last else r" \cdot ")
+
+
+class ChainView(QWidget):
+    """The chain of factors on one line, each in its arrow's colour. Too narrow a line
+    shrinks the whole chain evenly, never one factor more than another."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.factors: tuple = ()
+        self.size = 15.0
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMouseTracking(True)
+
+    def set_factors(self, factors, size: float) -> None:
+        self.factors, self.size = tuple(factors), size
+        self.updateGeometry()
+        self.update()
+
+    def _boxes(self):
+        last = len(self.factors) - 1
+        return [typeset(factor_latex(f, i == last), self.size) for i, f in enumerate(self.factors)]
+
+    def _scale(self, boxes) -> float:
+        width = sum(b.width for b in boxes)
+        height = max((b.height for b in boxes), default=0)
+        if not width:
+            return 1.0
+        return min(1.0, (self.width() - 8) / width, (self.height() - 4) / max(height, 1))
+
+    def sizeHint(self) -> QSize:
+        boxes = self._boxes()
+        return QSize(int(sum(b.width for b in boxes)) + 8, int(max((b.height for b in boxes), default=0)) + 8)
+
+    def factor_at(self, x: float) -> int | None:
+        """Which factor is drawn at ``x`` (widget pixels), if any."""
+        boxes = self._boxes()
+        scale, left = self._scale(boxes), 4.0
+        for i, box in enumerate(boxes):
+            if left <= x < left + box.width * scale:
+                return i
+            left += box.width * scale
+        return None
+
+    def event(self, event) -> bool:
+        if event.type() == event.Type.ToolTip:
+            i = self.factor_at(event.position().x() if hasattr(event, "position") else event.pos().x())
+            if i is None:
+                QToolTip.hideText()
+            else:
+                f = self.factors[i]
+                QToolTip.showText(event.globalPos(), f"{f.symbol.text} = {result(f.value).text}", self)
+            return True
+        return super().event(event)
+
+    def paintEvent(self, event) -> None:
+        boxes = self._boxes()
+        if not boxes:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        scale = self._scale(boxes)
+        painter.translate(4, self.height() / 2)
+        painter.scale(scale, scale)
+        height = max(b.height for b in boxes)
+        ascent = max(b.ascent for b in boxes)
+        x = 0.0
+        for factor, box in zip(self.factors, boxes):
+            color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
+            paint(painter, box, x, ascent - height / 2, color)
+            x += box.width
+        painter.end()
 
 
 class EquationPanel(QFrame):
     arrangementChanged = Signal(bool)  # True: the chain sits beside the three lines
+    plannedHeightChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, size: float = 19.0):
         super().__init__(parent)
@@ -26,104 +141,178 @@ class EquationPanel(QFrame):
         self.heading.setObjectName("equationHeading")
         self.symbols = MathLabel(size=size)
         self.numbers = MathLabel(size=size)
-        self.result = MathLabel(size=size * 1.1)
+        self.result = MathLabel(size=size * RESULT_SIZE)
         self.chain_title = QLabel("The chain rule for this weight:")
-        self.chain = QHBoxLayout()
-        self.chain.setSpacing(0)
-        self.chain.addStretch(1)
-        self.chain_box = QWidget()
-        self.chain_box.setLayout(self.chain)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.check = QLabel()
-        self.check.setWordWrap(True)
+        self.chain = ChainView()
+        self.note, self.check, self.details = QLabel(), QLabel(), QLabel()
+        for label in (self.note, self.check, self.details):
+            label.setWordWrap(True)
         self.check.setTextFormat(Qt.TextFormat.RichText)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
         style.colored_text(self.details, style.MUTED)
-        # The three lines on the left; the chain of factors, notes and details below them,
-        # or beside them when the panel is wide enough (a wide window, focus mode): then
-        # the panel is lower and the graph above gets the height.
-        lines, chain = QWidget(), QWidget()
-        lines_layout, chain_layout = QVBoxLayout(lines), QVBoxLayout(chain)
-        for box in (lines_layout, chain_layout):
+        # The three lines in one column; the chain and the notes in the other, beside
+        # them when the panel is wide enough (a wide window, focus mode), else under them.
+        self.lines_column, self.side_column, self.notes_box = QWidget(), QWidget(), QWidget()
+        lines, side, notes = (QVBoxLayout(w) for w in (self.lines_column, self.side_column, self.notes_box))
+        for box in (lines, side, notes):
             box.setContentsMargins(0, 0, 0, 0)
-            box.setSpacing(2)  # tight: the graph above needs the height more
+            box.setSpacing(2)
         for widget in (self.heading, self.symbols, self.numbers, self.result):
-            lines_layout.addWidget(widget)
-        for widget in (self.chain_title, self.chain_box, self.note, self.check, self.details):
-            chain_layout.addWidget(widget)
-        lines_layout.addStretch(1)
-        chain_layout.addStretch(1)
+            lines.addWidget(widget)
+        for widget in (self.note, self.check, self.details):
+            notes.addWidget(widget)
+        notes.addStretch(1)
+        for widget in (self.chain_title, self.chain, self.notes_box):
+            side.addWidget(widget)
+        lines.addStretch(1)
+        side.addStretch(1)
         self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.columns.setContentsMargins(8, 4, 8, 4)
-        self.columns.addWidget(lines, 1)
-        self.columns.addWidget(chain, 0)
-        self._needed_width = 10**6
-        for widget in (self.chain_title, self.chain_box, self.note, self.check):
-            # Hidden rows keep their room, so the graph above does not jump as steps change.
-            policy = widget.sizePolicy()
+        self.columns.setSpacing(6)
+        self.columns.addWidget(self.lines_column)
+        self.columns.addWidget(self.side_column)
+        for widget in (self.chain_title, self.chain):
+            policy = widget.sizePolicy()  # a step without a chain keeps the chain's room
             policy.setRetainSizeWhenHidden(True)
             widget.setSizePolicy(policy)
-        self.chain_box.setMinimumHeight(int(size * 4.4))
-        self.factor_labels: list[MathLabel] = []
         self.base_size = self.math_size = size
         self.scale = 1.0
         self.step: Step | None = None
         self.steps = ()
         self.text_labels = (self.heading, self.chain_title, self.note, self.check, self.details)
         self.base_points = {label: label.font().pointSizeF() for label in self.text_labels}
+        self._wants = (0.0, 0.0)  # the widths the lines and the chain want, typically
+        self._planned = 0
+        self.comparing = False
         self.set_step(None)
+        self._measure()
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
         self.setStyleSheet(f"#equationPanel {{ background: {style.SURFACE.name()}; }}")
         self.set_step(self.step)  # the heading holds its phase's colour
 
+    # --- size and arrangement: functions of the network, the width and the scale ------
     def set_scale(self, scale: float) -> None:
         """Typeset everything ``scale`` times its size (the UI scale, 1 to 3)."""
         self.scale = scale
         self.math_size = self.base_size * scale
-        for label, factor in ((self.symbols, 1.0), (self.numbers, 1.0), (self.result, 1.1)):
+        for label, factor in ((self.symbols, 1.0), (self.numbers, 1.0), (self.result, RESULT_SIZE)):
             label.set_point_size(self.math_size * factor)
         for label, points in self.base_points.items():
             font = label.font()
             font.setPointSizeF(points * scale)
             label.setFont(font)
-        self.chain_box.setMinimumHeight(int(self.math_size * 4.4))
-        self.set_trace(self.steps)
+        self._measure()
         self.set_step(self.step)
 
-    def set_check(self, html: str) -> None:
-        """The gradient check of the step shown (and the user's value), or nothing."""
-        self.check.setText(html)
-        self.check.setVisible(bool(html))
-
     def set_trace(self, steps) -> None:
-        """Measure the widest formula and chain of ``steps``: side by side needs both."""
+        """A new trace: its network decides the room the lines and the chain get."""
         self.steps = steps
-        size = self.math_size
-        lines = max((typeset(s.symbol.latex + " = " + s.numbers.latex, size).width for s in steps), default=0)
-        chain = max((sum(typeset(f.symbol.latex + r"\,(" + result(f.value).latex + r") \cdot ", size * 0.78).width
-                         for f in s.factors) for s in steps), default=0)
-        self._needed_width = lines + chain + 60
+        self._measure()
+
+    def _measure(self) -> None:
+        """The lines' and the chain's heights and typical widths over the whole trace."""
+        size, chain_size = self.math_size, self.math_size * CHAIN_SIZE
+        steps = [s for s in self.steps]
+        arrow = {True: r" \leftarrow ", False: " = "}
+        lines = [s.symbol.latex + arrow[s.phase == "update"] + f for s in steps for f in (s.formula.latex, s.numbers.latex)]
+        # A line's slot fits the trace's tallest line, up to TALL_LINE times a plain one:
+        # the rare taller formula (a fraction of indexed symbols) shrinks into it instead.
+        plain = typeset(SAMPLE_LINE, size).height
+        line_h = min(TALL_LINE * plain, max([plain] + [typeset(t, size).height for t in lines]))
+        result_h = typeset(SAMPLE_LINE, size * RESULT_SIZE).height
+        chains = [[factor_latex(f, i == len(s.factors) - 1) for i, f in enumerate(s.factors)] for s in steps]
+        chain_h = max([typeset(SAMPLE_FRACTION, chain_size).height]
+                      + [typeset(t, chain_size).height for chain in chains for t in chain])
+        self._heights = (round(line_h) + 6, round(result_h) + 6, round(chain_h) + 8)
+        self._wants = (
+            max([typeset(SAMPLE_LINE, size).width] + [typeset(typical(t), size).width for t in lines]) + 16,
+            max([0.0] + [sum(typeset(typical(t), chain_size).width for t in chain) for chain in chains]) + 16,
+        )
+        for label, height in ((self.symbols, self._heights[0]), (self.numbers, self._heights[0]),
+                              (self.result, self._heights[1]), (self.chain, self._heights[2])):
+            label.setMinimumHeight(round(height * 0.6))  # a window too small squeezes them evenly
+            label.setMaximumHeight(height)
         self._arrange()
 
     def is_side_by_side(self) -> bool:
         return self.columns.direction() == QBoxLayout.Direction.LeftToRight
 
     def _arrange(self) -> None:
-        wide = self.width() >= self._needed_width
+        lines, chain = self._wants
+        wide = self.width() >= SIDE_BY_SIDE_AT * (lines + chain + self.columns.spacing() + 16)
         if wide != self.is_side_by_side():
             self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-            # Stacked, the three lines get the height first (a tall fraction shrinks last).
-            self.columns.setStretch(0, 0 if wide else 1)
-            self.columns.setStretch(1, 1 if wide else 0)
             self.arrangementChanged.emit(wide)
+        # Side by side, the columns share the width as the lines and the chain want it.
+        self.columns.setStretch(0, round(100 * lines / (lines + chain)) if wide and chain else 1)
+        self.columns.setStretch(1, round(100 * chain / (lines + chain)) if wide and chain else 0)
+        for column in (self.lines_column, self.side_column):
+            column.setSizePolicy(QSizePolicy.Policy.Ignored if wide else QSizePolicy.Policy.Preferred,
+                                 QSizePolicy.Policy.Preferred)
+        self._plan()
+
+    def _text_height(self, label: QLabel, html: str, width: int) -> int:
+        probe = QLabel()
+        probe.setFont(label.font())
+        probe.setWordWrap(True)
+        probe.setText(html)
+        return probe.heightForWidth(max(width, 50))
+
+    def _plan(self) -> None:
+        """The panel's height for its arrangement and width: the most any step needs."""
+        wide = self.is_side_by_side()
+        margins = self.columns.contentsMargins()
+        inner = self.width() - margins.left() - margins.right()
+        lines, chain = self._wants
+        side_width = round(inner * chain / (lines + chain)) if wide and lines + chain else inner
+        notes = max([self._text_height(self.note, s.note, side_width) for s in self.steps if s.note] + [0])
+        notes += self._text_height(self.check, CHECK_SAMPLE if self.comparing else CHECK_SAMPLE.split("<br>")[0],
+                                   side_width)
+        notes += self._text_height(self.details, NOTE_SAMPLE, side_width)
+        self.notes_box.setFixedHeight(notes + 6)
+        text_line = self.heading.fontMetrics().height() + 2
+        self.heading.setFixedHeight(text_line)
+        self.chain_title.setFixedHeight(text_line)
+        line_h, result_h, chain_h = self._heights
+        left = text_line + 2 * line_h + result_h + 3 * 2
+        right = text_line + chain_h + notes + 6 + 2 * 2
+        body = max(left, right) if wide else left + right + self.columns.spacing()
+        planned = body + margins.top() + margins.bottom() + 2 * self.frameWidth()
+        if planned != self._planned:
+            self._planned = planned
+            self.updateGeometry()
+            self.plannedHeightChanged.emit(planned)
+
+    def planned_height(self) -> int:
+        """The height that shows any step of the trace whole, at this width and scale."""
+        return self._planned
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._planned)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._arrange()
+        if event.oldSize().width() != event.size().width():
+            self._arrange()
+
+    # --- the step shown ---------------------------------------------------------------
+    def set_comparing(self, on: bool) -> None:
+        """Keep room for the user's own value under each gradient check (the debugger
+        holds a comparison), or not."""
+        if on != self.comparing:
+            self.comparing = on
+            self._plan()
+
+    def set_check(self, html: str) -> None:
+        """The gradient check of the step shown (and the user's value), or nothing."""
+        self.check.setText(html)
+        self.check.setVisible(bool(html))
+
+    @property
+    def factor_labels(self) -> tuple:
+        """The factors of the chain shown (one per factor)."""
+        return self.chain.factors
 
     def set_step(self, step: Step | None) -> None:
         """Show ``step`` (None: the hint before the first step)."""
@@ -153,20 +342,7 @@ class EquationPanel(QFrame):
         self.details.setText("<br>".join(parts))
 
     def _set_factors(self, step: Step | None) -> None:
-        for label in self.factor_labels:
-            self.chain.removeWidget(label)
-            label.hide()  # gone from the picture now, even before the event loop deletes it
-            label.deleteLater()
-        self.factor_labels = []
         factors = step.factors if step is not None else ()
         self.chain_title.setVisible(bool(factors))
-        self.chain_box.setVisible(bool(factors))
-        for i, factor in enumerate(factors):
-            color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
-            latex = factor.symbol.latex + r"\,(" + result(factor.value).latex + ")"
-            label = MathLabel(latex + (r" \cdot " if i < len(factors) - 1 else ""), self.math_size * 0.78)
-            label.set_latex(label.latex(), color)
-            label.setToolTip(f"{factor.symbol.text} = {result(factor.value).text}")
-            self.chain.insertWidget(self.chain.count() - 1, label)
-            label.show()  # now, not at the next turn of the event loop (offscreen frames)
-            self.factor_labels.append(label)
+        self.chain.setVisible(bool(factors))
+        self.chain.set_factors(factors, self.math_size * CHAIN_SIZE)

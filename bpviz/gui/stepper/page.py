@@ -7,7 +7,7 @@ signals: the controller's index to the views, the form's recipe to a new session
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog, QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -36,6 +36,9 @@ from bpviz.resources import resource_path
 #: At most this share of the page's height goes to the equation panel when the UI scale
 #: is raised; past it, the panel stays at the largest scale that fits.
 EQUATION_SHARE = 0.45
+#: ... and in a window too small for the equation at 100 %, it goes down to this scale
+#: (the equation only; the transport's buttons keep their size).
+MIN_FIT_SCALE = 0.8
 KEYS = {
     "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
@@ -58,7 +61,7 @@ class StepPage(QWidget):
         self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pinned: str | None = None
         self._focus = self.presenting = False
-        self.ui_scale, self._fitted = 1.0, None
+        self.ui_scale, self._fitted, self._user_equation = 1.0, None, None
         self.debug = DebugPanel()
         self.undo_stack = QUndoStack(self)
         self.checks = []
@@ -127,7 +130,9 @@ class StepPage(QWidget):
         c = self.controller
         c.indexChanged.connect(self._on_index_changed)
         c.traceChanged.connect(self._on_trace_changed)
-        self.equation.arrangementChanged.connect(lambda _: self._fit_equation())
+        # The panel's plan follows its width (which settles after the page's own resize).
+        self.equation.plannedHeightChanged.connect(lambda _: self._fit_scale(), Qt.ConnectionType.QueuedConnection)
+        self.center.splitterMoved.connect(self._on_splitter_moved)
         c.reachedEnd.connect(self._on_reached_end)
         c.speedChanged.connect(lambda _: self.graph.set_pulse_duration(c.pulse_ms()))
         self.timeline.stepClicked.connect(c.set_index)
@@ -173,34 +178,36 @@ class StepPage(QWidget):
         """Each of the equation panel and the transport at the UI scale, or as near as fits:
         the equation no higher than EQUATION_SHARE of the page (the graph keeps the rest),
         the transport no wider than the graph."""
-        height, width = self.height(), self.graph.width() if self.presenting or self._focus else self.center.width()
-        fitted = (self.ui_scale, self.presenting, height // 20, width // 20)
-        if fitted == self._fitted:
-            return
-        previous, self._fitted = self._fitted, fitted
-        for widget, fits in ((self.equation, lambda: self.equation.minimumSizeHint().height() <= EQUATION_SHARE * height),
-                             (self.transport, lambda: self.transport.minimumSizeHint().width() <= width)):
-            scale = self.ui_scale
-            widget.set_scale(scale)
-            while scale > 1.0 and not fits():
-                scale = max(1.0, scale - 0.25)
+        height, width = self.height(), self.center.width()
+        fitted = (self.ui_scale, self.presenting, self._focus, height // 10, width // 10, self.equation.width() // 10)
+        if fitted != self._fitted:
+            if self._fitted is None or self._fitted[:3] != fitted[:3]:
+                self._user_equation = None  # a new scale or mode: the planned split again
+            self._fitted = fitted
+            for widget, fits, least in (
+                    (self.equation, lambda: self.equation.planned_height() <= EQUATION_SHARE * height, MIN_FIT_SCALE),
+                    (self.transport, lambda: self.transport.minimumSizeHint().width() <= width, 1.0)):
+                scale = self.ui_scale
                 widget.set_scale(scale)
-        if previous is not None and previous[:2] == fitted[:2]:
-            return  # a resize alone: the user's split between graph and equation stays
-        # The graph gets back whatever a larger scale took from it.
-        total = sum(self.center.sizes())
-        wanted = max(self.equation.minimumSizeHint().height(),
-                     min(self.equation.sizeHint().height(), round(EQUATION_SHARE * total)))
-        if total > wanted:
-            self.center.setSizes([total - wanted, wanted])
+                while scale > least and not fits():
+                    scale = max(least, scale - (0.25 if scale > 1.0 else 0.1))
+                    widget.set_scale(scale)
+        self._place_equation()
 
-    def _make_room_for_equation(self) -> None:
-        """A step whose formulas need more height than the panel has takes it from the
-        graph (the splitter does not do it by itself); the window keeps its size."""
-        top, bottom = self.center.sizes()
-        needed = self.equation.minimumSizeHint().height()
-        if bottom < needed and top + bottom > needed:
-            self.center.setSizes([top + bottom - needed, needed])
+    def _place_equation(self) -> None:
+        """The equation panel gets its planned height (or the height the user dragged it
+        to, within its share), the graph all the rest. Only a resize, a new scale or mode,
+        or a new network change it: never a step or a row."""
+        sizes = self.center.sizes()
+        total = sum(sizes)
+        want = self.equation.planned_height()
+        if self._user_equation is not None:
+            want = max(want, min(self._user_equation, round(EQUATION_SHARE * total)))
+        if total > want and sizes[1] != want:
+            self.center.setSizes([total - want, want])
+
+    def _on_splitter_moved(self, *_) -> None:
+        self._user_equation = self.center.sizes()[1]
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -337,22 +344,14 @@ class StepPage(QWidget):
         self.timeline.set_steps(self.controller.steps)
         self.equation.set_trace(self.controller.steps)
 
-    def _fit_equation(self) -> None:
-        """Give the equation panel the height it needs and the graph all the rest."""
-        total = sum(self.center.sizes())
-        need = self.equation.sizeHint().height()
-        if total > need:
-            self.center.setSizes([total - need, need])
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._fit_equation()
+        self._place_equation()
 
     def _on_index_changed(self, index: int) -> None:
         self.graph.show_step(self.controller.steps, index)
         self.equation.set_step(self.controller.step)
         self.equation.set_check(self._check_text(self.controller.step))
-        QTimer.singleShot(0, self._make_room_for_equation)  # once the panel has laid out the step
         self.timeline.set_current(index)
         self._refresh_inspector()
 
@@ -393,6 +392,7 @@ class StepPage(QWidget):
         checks = {self._element(c.key, c.index): c.passes(threshold) for c in self.checks if c.key[0] == "W"}
         flagged = {self._element(e.key, e.index) for e in self.debug.disagreeing()}
         self.graph.set_marks(checks, flagged)
+        self.equation.set_comparing(self.debug.user_file is not None)  # room for "Your code: …"
         self.equation.set_check(self._check_text(self.controller.step))
 
     def _check_text(self, step) -> str:

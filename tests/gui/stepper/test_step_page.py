@@ -77,7 +77,7 @@ def test_the_produced_value_appears_on_its_node_and_stays(page):
     assert page.graph.edges["w1.2.1"].values["dw"] == pytest.approx(-5.888)
     assert page.graph.arrows and all(a.direction == "backward" for a in page.graph.arrows)
     assert page.graph.nodes["n1.2"].reused  # dz[1]_2 comes from the cache
-    assert len(page.equation.factor_labels) == 5
+    assert len(page.equation.chain.factors) == 5
 
 
 def test_keyboard_shortcuts(page, qtbot):

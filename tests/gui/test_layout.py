@@ -1,0 +1,111 @@
+"""The window's layout holds still under a teacher: the graph keeps its rectangle while a
+whole pass plays, row after row, at a projector's 1280×800 and at 1920×1080, in normal
+and focus mode; the equation panel keeps to its share at every UI scale."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication
+
+from bpviz.gui.settings import SCALES
+from bpviz.gui.stepper.page import EQUATION_SHARE
+from tests.gui.conftest import on_screen
+from tests.gui.userpath import press
+
+SIZES = [(1280, 800), (1920, 1080)]
+SCREEN = {(1280, 800): "projector", (1920, 1080): "desktop"}
+
+
+def _settle(qtbot):
+    for _ in range(3):
+        QApplication.processEvents()
+    qtbot.wait(5)
+
+
+def _rect(widget) -> QRect:
+    top_left = widget.mapTo(widget.window(), widget.rect().topLeft())
+    return QRect(top_left, widget.size())
+
+
+def _moved(a: QRect, b: QRect) -> int:
+    return max(abs(a.left() - b.left()), abs(a.top() - b.top()), abs(a.right() - b.right()),
+               abs(a.bottom() - b.bottom()))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", ["normal", "focus", "presenter"])
+def test_the_graph_holds_still_while_three_rows_play(qtbot, main_window, size, mode):
+    window = main_window
+    on_screen(qtbot, window, SCREEN[size], size)
+    _settle(qtbot)
+    page = window.step_page
+    if mode == "focus":
+        press(qtbot, window, "F", widget=page.graph)
+        assert page.focus_mode()
+    if mode == "presenter":
+        press(qtbot, window, "F5")
+        qtbot.waitUntil(lambda: window.size() == window.screen().size())
+    _settle(qtbot)
+    start = _rect(page.graph)
+    worst, where = 0, None
+    steps = len(page.controller.steps)
+    for i in range(3 * (steps + 1)):  # three rows, each past its last step onto the next
+        press(qtbot, window, "Right", widget=page.graph)
+        _settle(qtbot)
+        moved = _moved(_rect(page.graph), start)
+        if moved > worst:
+            worst, where = moved, (page.session.sample + 1, page.controller.index + 1, _rect(page.graph))
+    assert page.session.sample == 3 % page.session.m
+    assert worst <= 2, f"the graph moved {worst} px (row, step, rect) = {where}; it started at {start}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_focus_mode_puts_the_chain_beside_the_formula_and_enlarges_the_graph_on_every_row(qtbot, main_window, size):
+    window = main_window
+    on_screen(qtbot, window, SCREEN[size], size)
+    _settle(qtbot)
+    page = window.step_page
+    before = _rect(page.graph)
+    zoom = page.graph.transform().m11()
+    press(qtbot, window, "F", widget=page.graph)
+    _settle(qtbot)
+    after = _rect(page.graph)
+    assert after.width() * after.height() > 1.4 * before.width() * before.height()
+    assert page.graph.transform().m11() > 1.25 * zoom
+    for row in range(page.session.m):
+        for _ in range(len(page.controller.steps) + (1 if row else 0)):
+            press(qtbot, window, "Right", widget=page.graph)
+        _settle(qtbot)
+        assert page.equation.is_side_by_side(), f"row {row + 1}: the chain went under the formula"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("presenting", [False, True], ids=["window", "presenter"])
+def test_the_equation_keeps_to_its_share_at_every_ui_scale(qtbot, main_window, size, presenting):
+    window = main_window
+    on_screen(qtbot, window, SCREEN[size], size)
+    page = window.step_page
+    if presenting:
+        press(qtbot, window, "F5")
+        qtbot.waitUntil(lambda: window.size() == window.screen().size())
+    for _ in range(21):
+        press(qtbot, window, "Right", widget=page.graph)
+    for scale in SCALES:
+        window.presenter.set_scale(scale)
+        _settle(qtbot)
+        share = page.equation.height() / page.height()
+        assert share <= EQUATION_SHARE + 0.01, f"at {scale} % the equation takes {share:.0%} of the page"
+        assert page.graph.height() >= 0.4 * page.height()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_status_bar_and_both_pages_fit_in_the_window(qtbot, main_window, size):
+    window = main_window
+    window.resize(*size)
+    _settle(qtbot)
+    inside = window.rect()
+    assert window.statusBar().isVisible() and inside.contains(_rect(window.statusBar()))
+    press(qtbot, window, "Ctrl+2")
+    _settle(qtbot)
+    assert inside.contains(_rect(window.statusBar()))
