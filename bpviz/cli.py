@@ -62,6 +62,52 @@ def _layers(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
+def _hidden(text: str) -> tuple[int, ...]:
+    """--hidden: the hidden layers' sizes, as the forms' "Hidden layers" field takes them;
+    "none" (or nothing) for no hidden layer."""
+    from bpviz.presets import MAX_LAYERS, MAX_UNITS
+
+    if text.strip().lower() in ("", "none"):
+        return ()
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and int(p) >= 1 for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected the hidden layers' unit counts separated by commas, such as 196 or 392,196,98 "
+            f"(or none); got {text!r}"
+        )
+    sizes = tuple(int(p) for p in parts)
+    if max(sizes) > MAX_UNITS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_UNITS} units per layer, got {text!r}")
+    if len(sizes) > MAX_LAYERS - 1:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_LAYERS - 1} hidden layers, got {len(sizes)}")
+    return sizes
+
+
+def _row(text: str) -> int:
+    """--row: a row of a toy table, counted from 1 as the app counts them (checked
+    against the table later, when its length is known)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a row number such as 1 (rows count from 1), got {text!r}") from None
+
+
+class _RenamedSample(argparse.Action):
+    """--sample (a row from 0) became --row (from 1): say so, with the row it meant."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        try:
+            hint = f"--sample {int(values)} is --row {int(values) + 1}"
+        except (TypeError, ValueError):
+            hint = "--sample N is --row N+1"
+        parser.error(f"argument --sample: renamed --row, which counts from 1 as the app does ({hint})")
+
+
+def _add_row_flag(parser, help_text: str) -> None:
+    parser.add_argument("--row", type=_row, default=1, metavar="N", help=help_text)
+    parser.add_argument("--sample", nargs="?", action=_RenamedSample, help=argparse.SUPPRESS)
+
+
 def _batch_size(text: str) -> int | str:
     if text == "full":
         return "full"
@@ -71,13 +117,20 @@ def _batch_size(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 or 'full', got {text!r}") from None
 
 
-def _add_network_flags(parser, example_layers: str) -> None:
-    """The flags that change a preset's network: --layers, --activation, --loss, --init."""
+def _add_network_flags(parser, example_hidden: str, output: str) -> None:
+    """The flags that change a preset's network: --hidden (or, for scripts, --layers),
+    --activation, --loss, --init. ``output`` says where the output layer's size comes from."""
     from bpviz.nn.activations import HIDDEN_ACTIVATIONS
     from bpviz.nn.losses import LOSSES
 
-    parser.add_argument("--layers", type=_layers, metavar="N,N,...",
-                        help=f"every layer after the input, the output included (e.g. {example_layers})")
+    layers = parser.add_mutually_exclusive_group()
+    layers.add_argument("--hidden", type=_hidden, metavar="N,N,...",
+                        help=f"the hidden layers, between the input and the output, as the app's "
+                             f"'Hidden layers' field takes them (e.g. {example_hidden}; 'none' for no "
+                             f"hidden layer); the output layer's size follows from the task ({output})")
+    layers.add_argument("--layers", type=_layers, metavar="N,N,...",
+                        help=f"for scripts: every layer after the input, the output included (e.g. "
+                             f"{example_hidden},1); use --hidden or --layers, not both")
     parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
     parser.add_argument("--loss", choices=list(LOSSES))
     parser.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
@@ -98,7 +151,7 @@ def _add_train_parser(commands) -> None:
                        help="two digits such as '5 8', or 'all' for all ten (softmax)")
     train.add_argument("--train-size", type=_positive_int, metavar="N",
                        help="train on the first N examples only (quick runs)")
-    _add_network_flags(train, "196,1")
+    _add_network_flags(train, "196", "1 unit for two digits, 10 for --digits all")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
     train.add_argument("--lr", type=_learning_rate, help="learning rate, greater than 0")
     length = train.add_mutually_exclusive_group()
@@ -129,8 +182,7 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help=f"the network and data (default: notebook-regression; unit mode "
                             f"takes {', '.join(TOY_PRESETS)})")
-    trace.add_argument("--sample", type=int, default=0, metavar="I",
-                       help="which row of the table to trace (from 0; default 0)")
+    _add_row_flag(trace, "which row of the table to trace, counted from 1 as the app does (default 1)")
     trace.add_argument("--mode", choices=("units", "layers"), default="units",
                        help="units: every unit and weight (default); layers: one step per matrix")
     trace.add_argument("--format", choices=("text", "json"), default="text")
@@ -150,10 +202,9 @@ def _add_gradcheck_parser(commands) -> None:
     )
     check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help="the network and data (default: notebook-regression)")
-    _add_network_flags(check, "2,1")
+    _add_network_flags(check, "2", "1 unit for a toy table or two digits, 10 for all ten")
     check.add_argument("--seed", type=int)
-    check.add_argument("--sample", type=int, default=0, metavar="I",
-                       help="toy presets: which row of the table (from 0; default 0)")
+    _add_row_flag(check, "toy presets: which row of the table, counted from 1 as the app does (default 1)")
     check.add_argument("--examples", type=_positive_int, default=8, metavar="N",
                        help="MNIST presets: how many training images (default 8)")
     check.add_argument("--elements", type=_positive_int, default=20, metavar="K",
@@ -194,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(_split_default_command(argv))
     try:
         if args.command == "gui":
-            from bpviz.gui.app import run_app
+            from bpviz.commands.gui import run_gui
 
-            return run_app(lesson=args.lesson)
+            return run_gui(args)
         if args.command == "train":
             from bpviz.commands.train import run_train
 

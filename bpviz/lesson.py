@@ -4,6 +4,12 @@ A lesson holds the page shown; for the step-through page the recipe, the table a
 (edits included), the weights, the row, the epoch and the step; for the training page its
 recipe. ``save_lesson`` writes atomically; ``load_lesson`` checks everything and raises
 :class:`LessonFileError` naming the file and what is wrong.
+
+In the file (version 2) the row and the step count as the app shows them: ``"row": 1`` is
+the table's first row and ``"step": 8`` is "step 8 of 32" (0: ready, before the first
+step), so a lesson edited by hand says what the teacher saw. Version 1 files (``"sample"``
+and ``"step"`` from 0, -1 before the first step) still open. In Python, StepLesson keeps
+both from 0, as the step page does.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from bpviz.fileio import atomic_write_bytes, read_problem
 from bpviz.presets import Recipe
 
 FORMAT = "bpviz-lesson"
-VERSION = 1
+VERSION = 2
+#: The versions this bpviz opens: 1 counted the row and the step from 0.
+READS = (1, 2)
 PAGES = ("step", "train")
 
 
@@ -36,7 +44,8 @@ class LessonFileError(BpvizError, ValueError):
 
 @dataclass(frozen=True)
 class StepLesson:
-    """The step-through page: a recipe, its table (as edited), weights, row, epoch, step."""
+    """The step-through page: a recipe, its table (as edited), weights, row, epoch, step.
+    ``sample`` (the row) and ``step`` (-1 before the first step) count from 0."""
 
     recipe: Recipe
     table: Table
@@ -68,8 +77,8 @@ def lesson_json(lesson: Lesson) -> bytes:
                       "target": s.table.target_name, "rows": np.column_stack(
                           [s.table.features, s.table.target]).tolist()},
             "params": {key: np.asarray(value).tolist() for key, value in s.params.items()},
-            "sample": s.sample, "epoch": s.epoch, "epoch_losses": list(s.epoch_losses),
-            "step": s.step,
+            "row": s.sample + 1, "epoch": s.epoch, "epoch_losses": list(s.epoch_losses),
+            "step": s.step + 1,
         },
         "train": {"recipe": lesson.train.to_dict()},
     }
@@ -123,16 +132,17 @@ def _lesson_from(document) -> Lesson:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _Bad("not a bpviz lesson: expected \"format\": \"bpviz-lesson\" in a file bpviz saved")
     version = document.get("version")
-    if version != VERSION:
+    if version not in READS or isinstance(version, bool):
         newer = isinstance(version, int) and version > VERSION
-        raise _Bad(f"lesson format version {version!r}; expected version {VERSION}, the one this bpviz opens"
-                   + (" (the file comes from a newer bpviz)" if newer else ""))
+        raise _Bad(f"lesson format version {version!r}; expected version {' or '.join(map(str, READS))}, "
+                   f"the ones this bpviz opens" + (" (the file comes from a newer bpviz)" if newer else ""))
     page = _get(document, "page", str, "")
     if page not in PAGES:
         raise _Bad(f"page: expected one of {', '.join(PAGES)}, got {page!r}")
     step = _get(document, "step", dict, "")
     train = _get(document, "train", dict, "")
-    return Lesson(page, _step_from(step), _recipe_from(_get(train, "recipe", dict, "train."), "train.recipe"))
+    return Lesson(page, _step_from(step, version),
+                  _recipe_from(_get(train, "recipe", dict, "train."), "train.recipe"))
 
 
 def _recipe_from(values: dict, where: str) -> Recipe:
@@ -152,7 +162,7 @@ def _matrix(value, where: str) -> np.ndarray:
     return array
 
 
-def _step_from(step: dict) -> StepLesson:
+def _step_from(step: dict, version: int) -> StepLesson:
     recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe")
     t = _get(step, "table", dict, "step.")
     features = tuple(_get(t, "features", list, "step.table."))
@@ -179,20 +189,41 @@ def _step_from(step: dict) -> StepLesson:
     extra = sorted(set(raw) - set(params))
     if extra:
         raise _Bad(f"step.params: unexpected keys {', '.join(extra)}")
-    m = len(rows)
-    sample = _get(step, "sample", int, "step.")
-    if not 0 <= sample < m:
-        raise _Bad(f"step.sample: expected a row from 0 to {m - 1}, got {sample}")
+    sample = _row_from(step, len(rows), version)
     epoch = _get(step, "epoch", int, "step.")
     if epoch < 1:
         raise _Bad(f"step.epoch: expected 1 or more, got {epoch}")
     losses = _get(step, "epoch_losses", list, "step.")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in losses):
         raise _Bad("step.epoch_losses: expected finite numbers")
-    index = _get(step, "step", int, "step.")
-    if index < -1:
-        raise _Bad(f"step.step: expected -1 (before the first step) or more, got {index}")
+    index = _step_index_from(step, version)
     return StepLesson(recipe, table, params, sample, epoch, tuple(map(float, losses)), index)
+
+
+def _row_from(step: dict, m: int, version: int) -> int:
+    """The row (from 0) of a table of ``m`` rows: "row" from 1, or version 1's "sample" from 0."""
+    if version == 1:
+        sample = _get(step, "sample", int, "step.")
+        if not 0 <= sample < m:
+            raise _Bad(f"step.sample: expected a row from 0 to {m - 1}, got {sample}")
+        return sample
+    row = _get(step, "row", int, "step.")
+    if not 1 <= row <= m:
+        raise _Bad(f"step.row: expected a row from 1 to {m}, got {row}")
+    return row - 1
+
+
+def _step_index_from(step: dict, version: int) -> int:
+    """The step's index (-1 before the first): "step" from 1 (0 before the first), or
+    version 1's "step" from 0 (-1 before the first)."""
+    number = _get(step, "step", int, "step.")
+    if version == 1:
+        if number < -1:
+            raise _Bad(f"step.step: expected -1 (before the first step) or more, got {number}")
+        return number
+    if number < 0:
+        raise _Bad(f"step.step: expected 0 (before the first step) or a step number from 1, got {number}")
+    return number - 1
 
 
 def _missing(where: str):

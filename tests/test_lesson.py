@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -43,9 +44,53 @@ def _document():
     return json.loads(lesson_json(_lesson()))
 
 
+def _document_v1():
+    """The same lesson as bpviz 1 saved it: "sample" and "step" counted from 0."""
+    document = _document()
+    step = document["step"]
+    document["version"] = 1
+    step["sample"] = step.pop("row") - 1
+    step["step"] -= 1
+    return document
+
+
+def test_the_file_counts_the_row_and_the_step_as_the_app_shows_them():
+    # Row 3 of the table and "step 8 of 32" on the transport (0-based 2 and 7 inside).
+    step = _document()["step"]
+    assert _document()["version"] == 2
+    assert (step["row"], step["step"]) == (3, 8) and "sample" not in step
+
+
+@pytest.mark.parametrize("row, step, expected", [(1, 0, (0, -1)), (4, 32, (3, 31))])
+def test_row_1_and_step_0_are_the_first_row_before_the_first_step(tmp_path, row, step, expected):
+    document = _document()
+    document["step"].update(row=row, step=step)
+    back = load_lesson(_write(tmp_path, document)).step
+    assert (back.sample, back.step) == expected
+
+
+def test_a_version_1_lesson_still_opens_where_it_was_saved(tmp_path):
+    back = load_lesson(_write(tmp_path, _document_v1())).step
+    assert (back.sample, back.step) == (2, 7)
+
+
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(version=2), "lesson format version 2; expected version 1, the one this bpviz opens (the file comes from a newer bpviz)"),
-    (lambda d: d.update(version=0), "lesson format version 0; expected version 1"),
+    (lambda d: d["step"].update(sample=99), "step.sample: expected a row from 0 to 3, got 99"),
+    (lambda d: d["step"].update(sample="2"), "step.sample: expected int, got str"),
+    (lambda d: d["step"].update(step=-2), "step.step: expected -1 (before the first step) or more, got -2"),
+    (lambda d: d["step"].pop("sample"), "step.sample is missing"),
+])
+def test_a_bad_version_1_lesson_is_refused_as_before(tmp_path, change, message):
+    document = _document_v1()
+    change(document)
+    with pytest.raises(LessonFileError, match=re.escape(message)):
+        load_lesson(_write(tmp_path, document))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(version=3), "lesson format version 3; expected version 1 or 2, the ones this bpviz opens (the file comes from a newer bpviz)"),
+    (lambda d: d.update(version=0), "lesson format version 0; expected version 1 or 2"),
+    (lambda d: d.update(version=True), "lesson format version True; expected version 1 or 2"),
     (lambda d: d.update(format="something"), "not a bpviz lesson"),
     (lambda d: d.update(page="draw"), "page: expected one of step, train, got 'draw'"),
     (lambda d: d.pop("step"), "step is missing"),
@@ -53,8 +98,11 @@ def _document():
     (lambda d: d["step"]["params"].pop("b2"), "step.params.b2 is missing"),
     (lambda d: d["step"]["params"].update(W9=[[1]]), "step.params: unexpected keys W9"),
     (lambda d: d["step"]["params"].update(W1=[["a", 1], [1, 1]]), "step.params.W1: expected rows of numbers"),
-    (lambda d: d["step"].update(sample=99), "step.sample: expected a row from 0 to 3, got 99"),
-    (lambda d: d["step"].update(sample="2"), "step.sample: expected int, got str"),
+    (lambda d: d["step"].update(row=9), "step.row: expected a row from 1 to 4, got 9"),
+    (lambda d: d["step"].update(row=0), "step.row: expected a row from 1 to 4, got 0"),
+    (lambda d: d["step"].update(row="2"), "step.row: expected int, got str"),
+    (lambda d: d["step"].pop("row"), "step.row is missing"),
+    (lambda d: d["step"].update(step=-1), "step.step: expected 0 (before the first step) or a step number from 1, got -1"),
     (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe: lr: expected a finite number greater than 0"),
     (lambda d: d["step"]["recipe"].update(colour="red"), "step.recipe: unexpected keys colour"),
     (lambda d: d["train"]["recipe"].update(digits=[4, 4]), "train.recipe: digits: expected two different digits"),

@@ -1,1 +1,45 @@
 """The bodies of the ``bpviz`` sub-commands; ``bpviz.cli`` parses and dispatches to them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bpviz.errors import ConfigError
+from bpviz.presets import Recipe
+
+
+def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
+    """``recipe.replace(**overrides)`` with the layers --hidden or --layers ask for.
+
+    --hidden names the hidden layers only: the output layer's size follows from the task
+    (1 for two digits or a toy table, 10 for all ten digits). A problem with the layers
+    names the flag that was typed.
+    """
+    task = dataclasses.replace(recipe, digits=overrides["digits"]) if "digits" in overrides else recipe
+    if args.hidden is not None:
+        overrides["layers"] = (*args.hidden, task.output_units)
+    elif args.layers is not None:
+        overrides["layers"] = args.layers
+    try:
+        return recipe.replace(**overrides)
+    except ConfigError as exc:
+        raise _naming_the_flag(exc, args) from None
+
+
+def _naming_the_flag(exc: ConfigError, args) -> ConfigError:
+    message = str(exc)
+    if not message.startswith("layers:") or (args.hidden is None and args.layers is None):
+        return exc
+    flag = "--hidden" if args.hidden is not None else "--layers"
+    message = flag + message[len("layers"):]
+    if flag == "--layers" and "the output layer for" in message:
+        hidden = ",".join(map(str, args.layers[:-1])) or "none"
+        message += f"; with --hidden {hidden} the output layer follows from the task"
+    return ConfigError(message)
+
+
+def row_index(row: int, m: int) -> int:
+    """The column of ``--row`` (counted from 1, as the app counts rows) in a table of ``m`` rows."""
+    if not 1 <= row <= m:
+        raise ConfigError(f"--row: expected a row from 1 to {m}, got {row}")
+    return row - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpviz.errors import ConfigError
+from bpviz.commands import row_index, with_network_flags
 from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.presets import get_preset
@@ -15,10 +15,9 @@ FULL_CHECK = 400
 
 
 def _recipe(args):
-    overrides = {key: value for key, value in (("layers", args.layers), ("activation", args.activation),
-                                               ("loss", args.loss), ("init", args.init),
-                                               ("seed", args.seed)) if value is not None}
-    return get_preset(args.preset).replace(dtype="float64", **overrides)
+    overrides = {key: value for key, value in (("activation", args.activation), ("loss", args.loss),
+                                               ("init", args.init), ("seed", args.seed)) if value is not None}
+    return with_network_flags(get_preset(args.preset), args, dtype="float64", **overrides)
 
 
 def _example(recipe, args):
@@ -28,9 +27,8 @@ def _example(recipe, args):
     if recipe.is_mnist:
         n = min(1 if args.user_file else args.examples, data.m)
         return data.X[:, :n], data.Y[:, :n], f"the first {n} training images"
-    if not 0 <= args.sample < data.m:
-        raise ConfigError(f"--sample: expected a row from 0 to {data.m - 1}, got {args.sample}")
-    return data.X[:, [args.sample]], data.Y[:, [args.sample]], f"row {args.sample} of {recipe.dataset}"
+    i = row_index(args.row, data.m)
+    return data.X[:, [i]], data.Y[:, [i]], f"row {args.row} of {recipe.dataset}"
 
 
 def run_gradcheck(args) -> int:

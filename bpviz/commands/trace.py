@@ -1,9 +1,14 @@
-"""``bpviz trace``: every chain-rule step of one update, as text lines or JSON."""
+"""``bpviz trace``: every chain-rule step of one update, as text lines or JSON.
+
+Steps and rows count from 1, as the app shows them; in JSON each step also keeps its
+``index`` (from 0) in the list.
+"""
 
 from __future__ import annotations
 
 import json
 
+from bpviz.commands import row_index
 from bpviz.errors import ConfigError
 from bpviz.nn.trace import steps_text, trace, trace_layers
 from bpviz.presets import get_preset
@@ -12,6 +17,7 @@ from bpviz.presets import get_preset
 def run_trace(args) -> int:
     recipe = get_preset(args.preset)
     net = recipe.network()
+    row = None  # an MNIST preset is traced by shapes, on no row
     if recipe.is_mnist:
         if args.mode == "units":
             raise ConfigError(
@@ -21,12 +27,12 @@ def run_trace(args) -> int:
         steps = trace_layers(net, m="m")
     else:
         data = recipe.data()
-        if not 0 <= args.sample < data.m:
-            raise ConfigError(f"--sample: expected a row from 0 to {data.m - 1}, got {args.sample}")
-        x, y = data.X[:, args.sample], data.Y[:, args.sample]
+        row = args.row
+        i = row_index(row, data.m)
+        x, y = data.X[:, i], data.Y[:, i]
         steps = trace(net, x, y, recipe.lr) if args.mode == "units" else trace_layers(net, 1, x, y, recipe.lr)
     if args.format == "json":
-        print(json.dumps({"preset": recipe.name, "sample": args.sample, "mode": args.mode,
+        print(json.dumps({"preset": recipe.name, "row": row, "mode": args.mode,
                           "steps": [step.to_dict() for step in steps]}, indent=1))
     else:
         print(steps_text(steps))

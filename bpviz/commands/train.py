@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bpviz.commands import with_network_flags
 from bpviz.errors import ConfigError
 from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.nn.serialize import save_model
@@ -20,7 +21,7 @@ from bpviz.presets import Recipe, get_preset, size_problem
 def recipe_from_args(args) -> Recipe:
     """The preset with every given flag applied and checked."""
     given = {
-        "train_size": args.train_size, "layers": args.layers, "activation": args.activation,
+        "train_size": args.train_size, "activation": args.activation,
         "loss": args.loss, "init": args.init, "optimizer": args.optimizer, "lr": args.lr,
         "iterations": args.iterations, "epochs": args.epochs, "dtype": args.dtype,
         "seed": args.seed, "eval_every": args.eval_every,
@@ -30,7 +31,7 @@ def recipe_from_args(args) -> Recipe:
         overrides["digits"] = _digits(args.digits)  # None: all ten
     if args.batch_size is not None:
         overrides["batch_size"] = None if args.batch_size == "full" else args.batch_size
-    return get_preset(args.preset).replace(**overrides)
+    return with_network_flags(get_preset(args.preset), args, **overrides)
 
 
 def _digits(values: list[str]):

@@ -39,10 +39,15 @@ class Factor:
 
 @dataclass(frozen=True)
 class Reuse:
-    """A value this step reads from the cache, and the step that produced it."""
+    """A value this step reads from the cache, and the step that produced it: ``step`` is
+    that step's index (from 0), ``number`` the step as people count them (from 1)."""
 
     symbol: str
     step: int
+
+    @property
+    def number(self) -> int:
+        return self.step + 1
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Step:
     """One computation. ``formula`` is in symbols, ``numbers`` the same with the values
     put in; ``value`` is the result (a float, or one value per example of a batch).
     ``quantity`` names it for lookups: ("z", l, j), ("dw", l, j, k), ("J",), ...
+    ``index`` is its place in the trace (from 0); ``number`` is what people read (from 1).
     """
 
     index: int
@@ -69,6 +75,11 @@ class Step:
     before: float | None = None  # update steps: the parameter's value before the update
 
     @property
+    def number(self) -> int:
+        """The step as people count them: 1 for the first."""
+        return self.index + 1
+
+    @property
     def arrow(self) -> str | None:
         """The direction a view animates: "forward" (blue) or "backward" (red)."""
         return {"forward": "forward", "loss": "forward", "backward": "backward",
@@ -79,7 +90,8 @@ class Step:
         return self.symbol + Formula(" = ", " = ") + nt.result(self.value)
 
     def to_dict(self) -> dict:
-        """Plain data for JSON: formulas as {"latex", "text"}, arrays as lists."""
+        """Plain data for JSON: formulas as {"latex", "text"}, arrays as lists. A step is
+        both ``index`` (from 0) and ``number`` (from 1), and so is each step it reuses."""
         def plain(value):
             return value.tolist() if isinstance(value, np.ndarray) else value
 
@@ -87,11 +99,12 @@ class Step:
             return {"latex": f.latex, "text": f.text}
 
         return {
-            "index": self.index, "phase": self.phase, "quantity": list(self.quantity),
+            "index": self.index, "number": self.number, "phase": self.phase, "quantity": list(self.quantity),
             "symbol": formula(self.symbol), "formula": formula(self.formula),
             "numbers": formula(self.numbers), "value": plain(self.value),
             "reads": list(self.reads), "nodes": list(self.nodes), "edges": list(self.edges),
-            "reuses": [{"symbol": r.symbol, "step": r.step} for r in self.reuses],
+            "reuses": [{"symbol": r.symbol, "step_index": r.step, "step_number": r.number}
+                       for r in self.reuses],
             "shapes": self.shapes, "note": self.note, "before": self.before,
             "factors": [{"symbol": formula(f.symbol), "value": plain(f.value), "arrow": f.arrow,
                          "element": f.element} for f in self.factors],
@@ -202,8 +215,8 @@ def gradients_from_steps(steps: list[Step], net: Network) -> dict[str, np.ndarra
 
 
 def steps_text(steps: list[Step]) -> str:
-    """The trace as text, one line per step."""
-    return "\n".join(f"{s.index:3d} {s.phase:<8} {s.text()}" for s in steps)
+    """The trace as text, one line per step, numbered from 1 as the app numbers them."""
+    return "\n".join(f"{s.number:3d} {s.phase:<8} {s.text()}" for s in steps)
 
 
 __all__ = ["Factor", "Formula", "PHASES", "Reuse", "Step", "gradients_from_steps", "partial",

@@ -67,6 +67,16 @@ def _derivative(name: str, l: int, j: int, a) -> tuple[Formula, Formula, np.ndar
     return F("1", "1"), F("1", "1"), np.ones_like(np.asarray(a, dtype=float))
 
 
+def _derivative_reads(name: str, l: int, j: int) -> list:
+    """What g'(z^[l]_j) as :func:`_derivative` writes it reads: a (sigmoid, softmax, tanh),
+    z (relu) or nothing (linear, whose derivative is 1)."""
+    if name in ("sigmoid", "softmax", "tanh"):
+        return [(("a", l, j), sym("a", l, j))]
+    if name == "relu":
+        return [(("z", l, j), sym("z", l, j))]
+    return []
+
+
 def _z_values(tr, cache, l):
     W, b = tr.net.params[f"W{l}"], tr.net.params[f"b{l}"]
     Z = W @ cache.A[l - 1]
@@ -160,17 +170,18 @@ def _output_steps(tr, cache, inter) -> None:
         a, y = sym("a", L, j), sym("y", None, j)
         formula, numbers = _loss_derivative(net.loss.name, a, y, number(A[j - 1]), number(Y[j - 1]))
         tr.add("backward", ("da", L, j), sym("da", L, j), formula, numbers, inter[f"dA{L}"][j - 1],
-               reads=[(("a", L, j), a), (("J",), sym("J"))], nodes=[LOSS_NODE, node_id(L, j)],
+               reads=[(("a", L, j), a)], nodes=[LOSS_NODE, node_id(L, j)],
                edges=[loss_edge_id(j)], shapes=op_shapes("dA_L", L, sizes, m))
     for j in range(1, sizes[L] + 1):
         formula, numbers, value = _derivative(output, L, j, A[j - 1])
         tr.add("backward", ("g'", L, j), partial(sym("a", L, j), sym("z", L, j)), formula, numbers, value,
-               reads=[(("a", L, j), sym("a", L, j))], nodes=[node_id(L, j)], shapes=op_shapes("dZ", L, sizes, m))
+               reads=_derivative_reads(output, L, j), nodes=[node_id(L, j)], shapes=op_shapes("dZ", L, sizes, m))
     for j in range(1, sizes[L] + 1):
-        da, g = sym("da", L, j), partial(sym("a", L, j), sym("z", L, j))
+        da, g, a = sym("da", L, j), partial(sym("a", L, j), sym("z", L, j)), sym("a", L, j)
         reads = [(("da", L, j), da), (("g'", L, j), g)]
         if net.fused_output:
-            a, y = sym("a", L, j), sym("y", None, j)
+            y = sym("y", None, j)
+            reads.append((("a", L, j), a))  # the simplified form's numbers are a - y
             formula = F(rf"{da.latex} \cdot {g.latex} = {a.latex} - {y.latex}", f"{da.text}·{g.text} = {a.text} - {y.text}")
             numbers = number(A[j - 1]) + F(" - ", " - ") + number(Y[j - 1])
             note = _FUSED_NOTE[output]
@@ -180,6 +191,10 @@ def _output_steps(tr, cache, inter) -> None:
             numbers = number(A[j - 1]) + F(r" \cdot (", "·(") + number(inter[f"dA{L}"][j - 1]) + F(" - ", " - ") + \
                 number((inter[f"dA{L}"] * A).sum(axis=0)) + F(")", ")")
             note = "softmax couples the outputs: each z_j moves every a_k"
+            units = range(1, sizes[L] + 1)
+            reads = [(("a", L, j), a), (("da", L, j), da)] + \
+                [(("da", L, k), sym("da", L, k)) for k in units if k != j] + \
+                [(("a", L, k), sym("a", L, k)) for k in units if k != j]
         else:
             formula = da + DOT + g
             numbers = number(inter[f"dA{L}"][j - 1]) + DOT + number(_derivative(output, L, j, A[j - 1])[2])
@@ -253,7 +268,8 @@ def backward_steps(tr, cache, inter, grads) -> None:
             tr.add("backward", ("dz", l - 1, k), sym("dz", l - 1, k),
                    da + DOT + F(rf"\left({g_formula.latex}\right)", f"({g_formula.text})"),
                    number(inter[f"dA{l - 1}"][k - 1]) + DOT + F(rf"\left({g_numbers.latex}\right)", f"({g_numbers.text})"),
-                   inter[f"dZ{l - 1}"][k - 1], reads=[(("da", l - 1, k), da), (("a", l - 1, k), sym("a", l - 1, k))],
+                   inter[f"dZ{l - 1}"][k - 1],
+                   reads=[(("da", l - 1, k), da), *_derivative_reads(net.activations[l - 2], l - 1, k)],
                    nodes=[node_id(l - 1, k)], shapes=op_shapes("dZ", l - 1, sizes, m))
 
 

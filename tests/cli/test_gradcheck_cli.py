@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from bpviz.cli import main
 from bpviz.nn.network import Network
@@ -54,7 +55,7 @@ def test_the_notebooks_buggy_update_disagrees_and_exits_1():
 
 def test_the_fixed_update_agrees_and_exits_0():
     result = _bpviz("--user-file", str(EXAMPLES / "notebook_update_fixed.py"), "--init", "he", "--seed", "5",
-                    "--sample", "2")
+                    "--row", "3")
     assert result.returncode == 0, result.stderr
     assert "all 9 parameters agree with backprop" in result.stdout
 
@@ -66,3 +67,37 @@ def test_a_broken_user_file_is_one_line_naming_it(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("bpviz gradcheck: error: mine.py, line 2") and "syntax error" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_hidden_names_the_hidden_layers_and_the_output_follows_from_the_task(capsys):
+    assert main(["gradcheck", "--preset", "notebook-classification", "--hidden", "3", "--activation", "tanh"]) == 0
+    hidden = capsys.readouterr().out
+    assert main(["gradcheck", "--preset", "notebook-classification", "--layers", "3,1", "--activation", "tanh"]) == 0
+    assert capsys.readouterr().out == hidden and "2-3-1 tanh/sigmoid" in hidden
+    # No hidden layer: the tutorial's logistic regression on the toy table.
+    assert main(["gradcheck", "--preset", "notebook-classification", "--hidden", "none"]) == 0
+    assert "2-1 sigmoid/sigmoid" in capsys.readouterr().out
+
+
+def test_row_counts_from_1_as_in_the_app(capsys):
+    assert main(["gradcheck", "--row", "4"]) == 0
+    assert "on row 4 of notebook-regression" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--hidden", "3", "--layers", "3,1"], "argument --layers: not allowed with argument --hidden"),
+    (["--hidden", "3,x"], "argument --hidden: expected the hidden layers' unit counts"),
+    (["--layers", "3,2"], "--layers: the output layer for the notebook-regression table's one target has 1 unit, "
+                          "got 2 (layers 3,2); with --hidden 3 the output layer follows from the task"),
+    (["--row", "0"], "--row: expected a row from 1 to 4, got 0"),
+    (["--row", "5"], "--row: expected a row from 1 to 4, got 5"),
+    (["--sample", "0"], "argument --sample: renamed --row, which counts from 1 as the app does (--sample 0 is --row 1)"),
+])
+def test_bad_gradcheck_arguments_are_one_line_naming_them(args, words, capsys):
+    try:
+        code = main(["gradcheck", *args])
+    except SystemExit as exited:  # argparse's own checks
+        code = exited.code
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1

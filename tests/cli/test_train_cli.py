@@ -10,7 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from bpviz.cli import main
+from bpviz.cli import build_parser, main
+from bpviz.commands.train import recipe_from_args
 from bpviz.nn.serialize import load_model
 from bpviz.presets import PRESETS
 
@@ -40,7 +41,7 @@ def test_every_preset_runs_a_few_iterations_and_writes_the_json_schema(tmp_path,
 
 def test_flags_override_the_preset_and_log_every_thins_the_history(tmp_path):
     out = tmp_path / "run.json"
-    result = _run("--preset", "tutorial", "--digits", "3", "7", "--layers", "32,16,1",
+    result = _run("--preset", "tutorial", "--digits", "3", "7", "--hidden", "32,16",
                   "--activation", "relu", "--init", "he", "--optimizer", "adam", "--lr", "0.01",
                   "--batch-size", "50", "--iterations", "10", "--dtype", "float32",
                   "--train-size", "200", "--log-every", "4", "--json", str(out), "--quiet")
@@ -72,13 +73,40 @@ def test_save_writes_a_model_that_loads_back(tmp_path):
     assert extra["recipe"]["name"] == "fast"
 
 
+@pytest.mark.parametrize("args, layers", [
+    (["--hidden", "196"], (196, 1)),
+    (["--hidden", "32,16"], (32, 16, 1)),
+    (["--digits", "all", "--hidden", "256"], (256, 10)),
+    (["--preset", "mnist10", "--hidden", "64"], (64, 10)),
+    (["--preset", "mnist10", "--digits", "3", "7", "--hidden", "64"], (64, 1)),
+    (["--hidden", "none"], (1,)),
+    (["--hidden", ""], (1,)),
+    (["--layers", "32,16,1"], (32, 16, 1)),
+])
+def test_hidden_means_the_forms_hidden_layers_and_the_output_follows(args, layers):
+    recipe = recipe_from_args(build_parser().parse_args(["train", *args]))
+    assert recipe.layers == layers
+
+
+def test_help_leads_with_hidden():
+    text = _run("--help").stdout
+    assert text.index("--hidden") < text.index("--layers")
+    assert "the output layer's size follows from the task" in " ".join(text.split())
+
+
 @pytest.mark.parametrize(
     "args, words",
     [
+        (["--hidden", "196", "--layers", "196,1"], "argument --layers: not allowed with argument --hidden"),
+        (["--hidden", "196,abc"], "--hidden: expected the hidden layers' unit counts separated by commas"),
+        (["--hidden", "0"], "--hidden: expected the hidden layers' unit counts"),
+        (["--hidden", "100000"], "--hidden: expected at most 4096 units per layer"),
+        (["--hidden", ",".join(["4"] * 12)], "--hidden: expected at most 11 hidden layers, got 12"),
         (["--layers", "784,abc,1"], "--layers: expected comma-separated unit counts"),
         (["--layers", "0"], "--layers: expected comma-separated unit counts"),
         (["--layers", ""], "--layers: expected comma-separated unit counts"),
-        (["--layers", "196,2"], "layers: the output layer for two digits (sigmoid) has 1 unit, got 2"),
+        (["--layers", "196,2"], "--layers: the output layer for two digits (sigmoid) has 1 unit, got 2 "
+                                "(layers 196,2); with --hidden 196 the output layer follows from the task"),
         (["--layers", "100000,1"], "layers: expected at most 4096 units per layer"),
         (["--layers", ",".join(["4"] * 99 + ["1"])], "layers: expected at most 12 layers"),
         (["--lr", "0"], "--lr: expected a finite number greater than 0"),

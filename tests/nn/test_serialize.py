@@ -71,6 +71,49 @@ def test_bad_model_files_name_the_file_and_the_problem(tmp_path, content, words)
     assert str(path) in str(caught.value) and words in str(caught.value)
 
 
+def _zip(**entries) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _pickle_entry_npz() -> bytes:
+    return _model_bytes(params={"W1": np.array([{"a": 1}], dtype=object)})
+
+
+def _npy() -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(3))
+    return buffer.getvalue()
+
+
+FOUND = "not a bpviz model: expected a .npz (zip) file saved by bpviz, found "
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("notes.txt", "W1 = 0.1, 0.2\nb1 = 0\n", FOUND + "text"),
+    ("model.npz", '{"format": "bpviz-model"}', FOUND + "text"),
+    ("picture.png", b"\x89PNG\r\n\x1a\n" + bytes(40), FOUND + "a PNG image"),
+    ("noise.npz", bytes(range(256)) * 4, FOUND + "binary data of no kind bpviz knows"),
+    ("empty.npz", b"", FOUND + "an empty file"),
+    ("pickle.npz", pickle.dumps({"W1": [0.1]}), FOUND + "a Python pickle, which bpviz never loads"),
+    ("array.npy", _npy(), FOUND + "a single NumPy array (.npy)"),
+    ("other.zip", _zip(**{"readme.txt": "hello"}), FOUND + "a zip file that is not an .npz (it holds readme.txt, no arrays)"),
+    ("cut.npz", _model_bytes()[:300], FOUND + "a zip file that is cut short or damaged"),
+    ("objects.npz", _pickle_entry_npz(), "W1 holds pickled Python objects (an object array), which bpviz never loads"),
+])
+def test_a_file_that_is_not_a_model_is_called_what_it_is(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    with pytest.raises(ModelFileError) as caught:
+        load_model(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and words in message
+    assert ("pickled" in message) == (name == "objects.npz")  # only an .npz with object arrays holds pickles
+
+
 def test_a_missing_model_file(tmp_path):
     with pytest.raises(ModelFileError, match="nope.npz: file not found"):
         load_model(tmp_path / "nope.npz")

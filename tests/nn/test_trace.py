@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from bpviz.errors import ConfigError
 from bpviz.nn import SGD, Network
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.trace import PHASES, gradients_from_steps, trace, trace_layers
+from bpviz.presets import get_preset
 
 OUTPUT_AND_LOSS = [("sigmoid", "bce"), ("sigmoid", "mse"), ("softmax", "cross_entropy"),
                    ("softmax", "mse"), ("linear", "mse"), ("sigmoid", "cross_entropy")]
@@ -166,3 +168,46 @@ def test_layer_mode_with_data_carries_the_networks_matrices():
     np.testing.assert_array_equal(steps[("dW", 1)].value, grads["dW1"])
     np.testing.assert_array_equal(steps[("A", 3)].value, cache.A[3])
     np.testing.assert_array_equal(steps[("W", 2)].value, net.params["W2"] - 0.1 * grads["dW2"])
+
+
+def _mentions(formula: str, symbol: str) -> bool:
+    """Whether ``formula`` reads ``symbol`` (a[2]_1 is not read by da[2]_1 or a[2]_12), as
+    itself or as the k-th term of a Σ_k."""
+    def found(name):
+        return re.search(r"(?<![\w\]])" + re.escape(name) + r"(?!\d)", formula) is not None
+
+    return found(symbol) or ("Σ_k" in formula and found(re.sub(r"_\d+$", "_k", symbol)))
+
+
+TOY_CASES = [(preset, hidden, activation)
+             for preset in ("notebook-regression", "notebook-classification")  # mse, bce
+             for hidden in ((2,), (3, 2))
+             for activation in ("sigmoid", "tanh", "relu", "linear")]
+
+
+@pytest.mark.parametrize("preset, hidden, activation", TOY_CASES)
+def test_every_step_reuses_only_what_its_formula_reads(preset, hidden, activation):
+    recipe = get_preset(preset).replace(layers=(*hidden, 1), activation=activation, init="xavier", seed=4)
+    data = recipe.data()
+    steps = trace(recipe.network(), data.X[:, 1], data.Y[:, 1], recipe.lr)
+    for step in steps:
+        for reuse in step.reuses:
+            assert reuse.symbol in step.reads, (step.symbol.text, reuse.symbol)
+            assert _mentions(step.formula.text, reuse.symbol), (step.symbol.text, step.formula.text, reuse.symbol)
+            assert steps[reuse.step].symbol.text == reuse.symbol
+
+
+@pytest.mark.parametrize("output_loss", OUTPUT_AND_LOSS)
+def test_outputs_of_every_kind_reuse_only_what_their_formula_reads(output_loss):
+    net, X, Y = _case("relu", *output_loss, m=1)
+    for step in trace(net, X, Y, lr=0.1):
+        assert all(_mentions(step.formula.text, r.symbol) for r in step.reuses), step.formula.text
+
+
+def test_the_first_backward_step_reuses_a_not_the_loss():
+    # "step 8 says it reuses J": da[2]_1 = 2·(a - y) reads a[2]_1 (step 6), never J.
+    steps = trace(Network([2, 2, 1], "linear", "mse", init="constant:0.1"), [8, 8], [4], lr=0.001)
+    da = next(s for s in steps if s.quantity == ("da", 2, 1))
+    assert da.number == 8
+    assert [(r.symbol, r.number) for r in da.reuses] == [("a[2]_1", 6)]
+    assert "J" not in da.reads

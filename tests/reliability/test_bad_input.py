@@ -14,6 +14,7 @@ import json
 import pickle
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -92,7 +93,11 @@ CLI_ROWS = [
     Bad("preset unknown", cli("train", "--preset", "turbo"), ("--preset", "turbo")),
     Bad("mnist dir missing", cli("train", "--mnist-dir", "no-such-folder"), ("no-such-folder",)),
     Bad("save into a missing folder", cli("train", "--save", "no-such-folder/m.npz"), ("--save", "no-such-folder")),
-    Bad("trace sample 99", cli("trace", "--sample", "99"), ("--sample", "99")),
+    Bad("trace row 99", cli("trace", "--row", "99"), ("--row", "99")),
+    Bad("trace row 0", cli("trace", "--row", "0"), ("--row", "from 1")),
+    Bad("gradcheck row 9", cli("gradcheck", "--row", "9"), ("--row", "9")),
+    Bad("hidden 196,abc", cli("train", "--hidden", "196,abc"), ("--hidden", "196,abc")),
+    Bad("hidden 0", cli("gradcheck", "--hidden", "0"), ("--hidden", "0")),
     Bad("gradcheck threshold 0", cli("gradcheck", "--threshold", "0"), ("--threshold",)),
     Bad("gradcheck user file missing", cli("gradcheck", "--user-file", "nope.py"), ("nope.py",)),
 ]
@@ -344,6 +349,13 @@ def _object_array_npz(tmp: Path) -> bytes:
     return _model_bytes(params={"W1": np.array([Unpickled()], dtype=object)})
 
 
+def _zip_of_text() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not arrays")
+    return buffer.getvalue()
+
+
 UPDATE = "import numpy as np\n\ndef update(params, x, y, lr):\n"
 
 FILE_ROWS = [
@@ -355,12 +367,16 @@ FILE_ROWS = [
         ("future.npz", "version 7")),
     Bad("model pickle named .npz", model("evil.npz", _pickled), ("evil.npz", "not a bpviz model")),
     Bad("model npz holding pickles", model("objects.npz", _object_array_npz), ("objects.npz", "pickled")),
-    Bad("model empty", model("empty.npz", lambda t: b""), ("empty.npz",)),
+    Bad("model empty", model("empty.npz", lambda t: b""), ("empty.npz", "empty file")),
+    Bad("model a text file", model("notes.txt", lambda t: "W1 = 0.1\n"), ("notes.txt", "found text")),
+    Bad("model a PNG", model("picture.png", lambda t: b"\x89PNG\r\n\x1a\n" + bytes(64)), ("picture.png", "PNG image")),
+    Bad("model random bytes", model("noise.npz", lambda t: bytes(range(256))), ("noise.npz", "binary data")),
+    Bad("model a zip, not an npz", model("other.zip", lambda t: _zip_of_text()), ("other.zip", "not an .npz")),
     Bad("lesson truncated", lesson("cut.json", lambda text: text[: len(text) // 2]), ("cut.json", "JSON")),
     Bad("lesson wrong shapes", lesson("shape.json", edited(lambda d: d["step"]["params"].update(W1=[[1, 2]]))),
         ("shape.json", "step.params.W1", "(2, 2)")),
-    Bad("lesson wrong version", lesson("new.json", edited(lambda d: d.update(version=2))),
-        ("new.json", "version 2")),
+    Bad("lesson wrong version", lesson("new.json", edited(lambda d: d.update(version=3))),
+        ("new.json", "version 3")),
     Bad("lesson binary", lesson("noise.json", lambda t: b"\x80\xff\x00" * 10), ("noise.json", "text")),
     Bad("csv empty", table("empty.csv", lambda t: ""), ("empty.csv", "empty")),
     Bad("csv a word in a number column", table("words.csv", lambda t: "a,b,y\n1,x,2\n"), ("words.csv", "row 2", "'b'")),
