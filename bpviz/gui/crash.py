@@ -23,12 +23,13 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QPushButton,
+    QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton,
     QVBoxLayout, QWidget,
 )
 
 from bpviz import __version__
 from bpviz.fileio import atomic_write_bytes, write_problem
+from bpviz.gui.files import save_path
 
 #: Reports kept in one dialog; later ones are counted, not shown.
 MAX_REPORTS = 20
@@ -131,7 +132,7 @@ class CrashDialog(QDialog):
         self.copied.setText("The report is on the clipboard.")
 
     def ask_save_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report", "bpviz-report.txt", "Text (*.txt)")
+        path, _ = save_path(self, "Save the report", "bpviz-report.txt", "Text (*.txt)")
         if path:
             self.save_report(path)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMainWindow, QProgressDialog, QWidget
 
 from bpviz.fileio import write_problem
 from bpviz.gui.export import export_view
+from bpviz.gui.files import save_path
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
 from bpviz.gui.stepper.animation_dialog import AnimationDialog
 
@@ -57,7 +58,7 @@ class Exports(QObject):
     def ask_export_view(self, name: str, kind: str | None = None) -> None:
         filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
         chosen = [filters[kind]] if kind else list(filters.values())
-        path, used = QFileDialog.getSaveFileName(self.window, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
+        path, used = save_path(self.window, f"Export {VIEWS[name]}", f"{name}.{kind or 'png'}",
                                                  ";;".join(chosen))
         if path:
             if path.lower().endswith((".png", ".svg")) and kind is None:
@@ -125,7 +126,7 @@ class Exports(QObject):
         if not accepted:
             return
         gif = spec.kind == "gif"
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = save_path(
             self.window, "Export animation" if gif else "Export frames (numbered from this name)",
             "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
         if path:

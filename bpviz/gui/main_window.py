@@ -8,10 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
+    QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
     QWidget,
 )
 
+from bpviz.gui.files import open_path, save_path
 from bpviz.fileio import write_problem
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
@@ -194,12 +195,7 @@ class MainWindow(QMainWindow):
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
-        style.follow(self.page_tabs, lambda: self.page_tabs.setStyleSheet(
-            # no taller than the menus; the page shown underlined
-            "QTabBar::tab { padding: 1px 12px; border: none; border-bottom: 3px solid transparent;"
-            f" color: {style.MUTED.name()}; }}"
-            f"QTabBar::tab:selected {{ color: {style.INK.name()}; font-weight: bold;"
-            f" border-bottom: 3px solid {style.INK.name()}; }}"))
+        style.follow(self.page_tabs, self._apply_tabs_look)
         menus.setCornerWidget(self.page_tabs, Qt.Corner.TopRightCorner)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
@@ -213,6 +209,17 @@ class MainWindow(QMainWindow):
         self._on_page_changed(self.pages.currentIndex())
         self.train_page.availabilityChanged.connect(self._on_training_availability)
         self._on_training_availability()
+
+    def _apply_tabs_look(self) -> None:
+        self.page_tabs.setStyleSheet(
+            # no taller than the menus; the page shown underlined
+            "QTabBar::tab { padding: 1px 12px; border: none; border-bottom: 3px solid transparent;"
+            f" color: {style.MUTED.name()}; }}"
+            f"QTabBar::tab:selected {{ color: {style.INK.name()}; font-weight: bold;"
+            f" border-bottom: 3px solid {style.INK.name()}; }}")
+        # A child with a style sheet keeps the menu bar from taking a new application
+        # palette by itself (it stayed light under the dark theme): give it the palette.
+        self.menuBar().setPalette(style.palette())
 
     def _build_toolbar(self) -> None:
         """The few things a class needs at hand; every one is in a menu too."""
@@ -358,12 +365,12 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_save_lesson(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save lesson", "lesson.json", "bpviz lesson (*.json)")
+        path, _ = save_path(self, "Save lesson", "lesson.json", "bpviz lesson (*.json)")
         if path:
             self.save_lesson(path if path.lower().endswith(".json") else path + ".json")
 
     def ask_open_lesson(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open lesson", "", "bpviz lesson (*.json);;All files (*)")
+        path, _ = open_path(self, "Open lesson", "", "bpviz lesson (*.json);;All files (*)")
         if path:
             self.open_lesson(path)
 

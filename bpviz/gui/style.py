@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QP
 THEMES: dict[str, dict[str, str]] = {
     "light": {
         "FORWARD": "#1f5fbf", "BACKWARD": "#c8321e", "UPDATE": "#1e7a46",
-        "INK": "#1d232b", "MUTED": "#6b7480",
+        "INK": "#1d232b", "MUTED": "#5f6873",
         "EDGE_POSITIVE": "#4a5564", "EDGE_NEGATIVE": "#9a6b2e",
         "NODE_FILL": "#ffffff", "NODE_READ": "#fff4cc", "REUSED": "#7b3fb5",
         "WARNING": "#d97706", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",

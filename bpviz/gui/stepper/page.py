@@ -10,9 +10,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog, QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from bpviz.gui.files import open_path
 from bpviz.data.toy import Table, csv_header, load_csv
 from bpviz.errors import BpvizError
 from bpviz.gui import style
@@ -317,7 +318,7 @@ class StepPage(QWidget):
         self.loss_panel.set_note(stopped)
 
     def _on_load_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
+        path, _ = open_path(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
         if not path:
             return
         try:
@@ -430,7 +431,7 @@ class StepPage(QWidget):
             self.columns_splitter.setSizes(sizes)
 
     def _on_open_user_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open your hand-written update or gradients",
+        path, _ = open_path(self, "Open your hand-written update or gradients",
                                               str(resource_path("examples")), "Python files (*.py)")
         if path:
             self.open_user_file(path)

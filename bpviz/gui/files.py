@@ -1,0 +1,24 @@
+"""The file choosers every page uses: the desktop's own when bpviz looks like the desktop,
+Qt's (which wears bpviz's theme) when the user chose a theme the desktop does not have."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from bpviz.gui import style
+
+
+def _options() -> QFileDialog.Option:
+    if style.theme.name != style.system_theme():
+        return QFileDialog.Option.DontUseNativeDialog  # a native chooser would stay light (or dark)
+    return QFileDialog.Option(0)
+
+
+def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str, str]:
+    """(the path chosen, the filter used), or ("", "") when cancelled."""
+    return QFileDialog.getSaveFileName(parent, title, suggested, filters, options=_options())
+
+
+def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> tuple[str, str]:
+    """(the path chosen, the filter used), or ("", "") when cancelled."""
+    return QFileDialog.getOpenFileName(parent, title, folder, filters, options=_options())
