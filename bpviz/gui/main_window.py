@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
@@ -26,6 +26,10 @@ from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
 from bpviz.presets import PRESETS, get_preset
 from bpviz.resources import resource_path
 
+#: On a screen at least this large the first window takes this share of it, centred;
+#: on a smaller one (a laptop, a projector) it opens maximised.
+LARGE_SCREEN = QSize(1600, 1000)
+LARGE_SCREEN_SHARE = 0.9
 
 
 class MainWindow(QMainWindow):
@@ -260,8 +264,8 @@ class MainWindow(QMainWindow):
     # Settings ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         s = self.settings
-        if s.geometry is not None:
-            self.restoreGeometry(s.geometry)
+        if s.geometry is None or not self.restoreGeometry(s.geometry):
+            self._fit_to_screen()
         self.set_theme(s.theme, save=False)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._follow_system)  # bound: goes with the window
         self.step_page.controller.set_speed(s.speed)
@@ -270,6 +274,18 @@ class MainWindow(QMainWindow):
             self.step_page.set_recipe(get_preset(s.step_preset))
         if s.train_preset:
             self.train_page.form.set_recipe(get_preset(s.train_preset))
+
+    def _fit_to_screen(self) -> None:
+        """The first launch: fill a small screen (a projector's 1280×800, where a 1280×800
+        window with its title bar would push the status bar off the bottom), and take
+        most of a large one, centred."""
+        area = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        if area.width() < LARGE_SCREEN.width() or area.height() < LARGE_SCREEN.height():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        size = QSize(round(area.width() * LARGE_SCREEN_SHARE), round(area.height() * LARGE_SCREEN_SHARE))
+        self.resize(size)
+        self.move(area.center() - QPoint(size.width() // 2, size.height() // 2))
 
     def _save_settings(self) -> None:
         s = self.settings

@@ -9,7 +9,7 @@ and a widget that bakes a colour into a style sheet or a pen connects to the sig
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 #: Each theme's colours. The forward blue and backward red keep a contrast of at least
 #: 3:1 against the background in both (tests/gui/test_style.py checks it).
@@ -102,6 +102,19 @@ def icon(pixmap, widget) -> QIcon:
         painter.end()
         result.addPixmap(QPixmap.fromImage(image))
     return result
+
+
+#: The side panels' text (forms, lists, tables) grows with the UI scale up to this much;
+#: beyond it the panels would crowd out the graph, which focus mode enlarges instead.
+SIDE_TEXT_MAX = 1.5
+
+
+def scale_text(widget, scale: float) -> None:
+    """Give ``widget`` and its children (those that do not set their own font) the app's
+    font at ``scale``, up to SIDE_TEXT_MAX."""
+    font = QFont(QGuiApplication.font())
+    font.setPointSizeF(font.pointSizeF() * min(max(scale, 1.0), SIDE_TEXT_MAX))
+    widget.setFont(font)
 
 
 def error_border() -> str:

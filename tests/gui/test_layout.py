@@ -109,3 +109,30 @@ def test_the_status_bar_and_both_pages_fit_in_the_window(qtbot, main_window, siz
     press(qtbot, window, "Ctrl+2")
     _settle(qtbot)
     assert inside.contains(_rect(window.statusBar()))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_side_panels_text_follows_the_ui_scale_and_stays_in_the_window(qtbot, main_window, size):
+    window = main_window
+    on_screen(qtbot, window, SCREEN[size], size)
+    page = window.step_page
+    controls = page.controls
+    base = controls.lr.fontMetrics().height()
+    for _ in range(2):
+        press(qtbot, window, "Ctrl+=")  # 125 %, 150 %
+    _settle(qtbot)
+    assert window.presenter.scale == 150
+    assert controls.lr.fontMetrics().height() >= 1.4 * base
+    assert page.timeline.fontMetrics().height() >= 1.4 * base
+    for _ in range(4):
+        press(qtbot, window, "Ctrl+=")
+    _settle(qtbot)
+    assert controls.lr.fontMetrics().height() <= 1.6 * base  # capped: the graph keeps its room
+    inside = window.rect()
+    for field in (controls.preset, controls.hidden, controls.lr, controls.sample, controls.run_button):
+        assert inside.contains(_rect(field)), f"{field.objectName() or type(field).__name__} is cut off"
+    # ... and the window still fits its screen: larger text never widens it past the edge.
+    assert window.minimumSizeHint().width() <= size[0] and window.width() <= size[0]
+    press(qtbot, window, "Ctrl+0")
+    _settle(qtbot)
+    assert controls.lr.fontMetrics().height() == base

@@ -40,6 +40,8 @@ EQUATION_SHARE = 0.45
 #: ... and in a window too small for the equation at 100 %, it goes down to this scale
 #: (the equation only; the transport's buttons keep their size).
 MIN_FIT_SCALE = 0.8
+#: The form's column is at most this wide at 100 % (it grows with the side panels' text).
+SIDE_WIDTH = 330
 KEYS = {
     "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
@@ -89,7 +91,7 @@ class StepPage(QWidget):
 
     def _build_layout(self) -> None:
         left = QWidget()
-        left.setMaximumWidth(330)
+        left.setMaximumWidth(SIDE_WIDTH)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.controls)
@@ -173,7 +175,22 @@ class StepPage(QWidget):
     def set_ui_scale(self, scale: float) -> None:
         """The equation panel's and the transport's size (the graph fills the room left)."""
         self.ui_scale = scale
+        for panel in self.side_panels:
+            style.scale_text(panel, scale)
+        self.side_panels[0].setMaximumWidth(round(SIDE_WIDTH * min(scale, style.SIDE_TEXT_MAX)))
+        self._widen_form_column()
         self._fit_scale()
+
+    def _widen_form_column(self) -> None:
+        """Larger text needs a wider form: take it from the graph's column while it can spare it."""
+        sizes = self.columns_splitter.sizes()
+        form = self.side_panels[0]
+        extra = min(form.sizeHint().width(), form.maximumWidth()) - sizes[0]
+        spare = sizes[1] - self.center.minimumSizeHint().width()
+        if extra > 0 and spare > 0 and sizes[0] > 0:
+            sizes[0] += min(extra, spare)
+            sizes[1] -= min(extra, spare)
+            self.columns_splitter.setSizes(sizes)
 
     def _fit_scale(self) -> None:
         """Each of the equation panel and the transport at the UI scale, or as near as fits:

@@ -78,7 +78,8 @@ class Transport(QWidget):
             label.setFont(font)
         self.position.setMinimumWidth(round(120 * s))
         self.speed_label.setMinimumWidth(round(70 * s))
-        self.speed.setFixedWidth(round(160 * s))
+        self.speed.setMinimumWidth(round(80 * s))  # it gives way first in a narrow window
+        self.speed.setMaximumWidth(round(160 * s))
         # Presenter mode keeps the buttons and the speed in words; + and - set the speed.
         self.speed.setVisible(not self.big)
         self.speed_title.setVisible(not self.big)
