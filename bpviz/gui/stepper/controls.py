@@ -34,7 +34,8 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 class ControlsPanel(QGroupBox):
-    """Emits ``recipeChanged`` with a checked Recipe, or shows what is wrong next to the field."""
+    """Emits ``recipeChanged`` with a checked Recipe, or marks the wrong field in red and says
+    what is wrong under the form's buttons (where a message moves no field)."""
 
     recipeChanged = Signal(object)
     sampleChanged = Signal(int)
@@ -59,6 +60,7 @@ class ControlsPanel(QGroupBox):
         self.seed.setRange(0, 1_000_000)
         self.sample = QSpinBox()
         self.sample.setRange(1, 1)
+        self.sample.setToolTip("The row of the table the step-through uses (rows count from 1)")
         self.csv_button = QPushButton("Load CSV table…")
         self.error = QLabel()
         self.error.setObjectName("controlsError")
@@ -78,16 +80,19 @@ class ControlsPanel(QGroupBox):
         form.addRow("Learning rate", self.lr)
         form.addRow("Init", self.init)
         form.addRow("Seed", self.seed)
-        form.addRow("Sample (row)", self.sample)
+        form.addRow("Row", self.sample)
         run_row = QHBoxLayout()
         run_row.addWidget(self.epochs)
         run_row.addWidget(self.run_button, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.error)
         layout.addWidget(self.csv_button)
         layout.addLayout(run_row)
+        # Last, so that a message (however long) moves no field: only the plot below gives way.
+        layout.addWidget(self.error)
         self.fields = {"hidden": self.hidden, "lr": self.lr}
+        for field in self.fields.values():  # a red border must not resize a field (and move the others)
+            field.setFixedHeight(field.sizeHint().height())
         self.set_recipe(recipe, rows=4)
         self.preset.currentTextChanged.connect(self._on_preset)
         for widget in (self.hidden, self.lr):

@@ -6,8 +6,8 @@ The drawing is prepared as MNIST was (``mnist_style``) and shown as the model se
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QElapsedTimer, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
 from bpviz.data.mnist import mnist_style, to_columns
 from bpviz.errors import DataError
 from bpviz.gui import style
+from bpviz.gui.training.bars import ProbabilityBars
 from bpviz.gui.training.text import percent, point_font
 from bpviz.nn.metrics import class_probabilities
 
 SIDE = 280  # the drawing, in pixels: ten per MNIST pixel (on screen it may be shown smaller)
 MIN_SIDE = 150  # the smallest the canvas is shown, in logical pixels
 PEN_WIDTH = 22  # in drawing pixels: about two MNIST pixels once the digit is 20 tall
-PREVIEW_SCALE = 5
+PREVIEW_SCALE = 5  # screen pixels per model pixel of the preview, where it has the room
+MIN_PREVIEW_SCALE = 2
 #: From this width on, the preview and the prediction sit beside the canvas.
 WIDE = 780
 #: At most one forward pass per this many milliseconds while the pen moves (about 30 a second).
@@ -138,77 +140,39 @@ class DrawCanvas(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
 
 
-class ProbabilityBars(QWidget):
-    """One row per class: its name, a bar as long as its probability, and the percentage.
-
-    In a narrow panel more than five rows fill two columns (0-4 beside 5-9)."""
+class SeenImage(QWidget):
+    """The 28×28 image the model sees, always whole: the largest square of whole model pixels
+    its room holds (PREVIEW_SCALE screen pixels each where it fits), framed, centred."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._names: tuple[str, ...] = ()
-        self._probabilities: np.ndarray | None = None
-        self._narrow = False
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_values(self, names: tuple[str, ...], probabilities: np.ndarray | None) -> None:
-        """Show ``names``; with ``probabilities`` None the bars are empty."""
-        self._names, self._probabilities = tuple(names), probabilities
-        self.updateGeometry()
-        self.update()
-
-    def set_narrow(self, narrow: bool) -> None:
-        self._narrow = narrow
-        self.updateGeometry()
-        self.update()
-
-    def _columns(self, narrow: bool) -> int:
-        return 2 if narrow and len(self._names) > 5 else 1
-
-    def _row_height(self) -> float:
-        return 40.0 if len(self._names) <= 3 else 28.0
+        self._image = QImage(28, 28, QImage.Format.Format_Grayscale8)
+        self._image.fill(Qt.GlobalColor.white)
+        side = 28 * MIN_PREVIEW_SCALE + 2
+        self.setMinimumSize(side, side)
 
     def sizeHint(self) -> QSize:
-        return QSize(320, self.height_when(self._narrow))
+        side = 28 * PREVIEW_SCALE + 2
+        return QSize(side, side)
 
-    def height_when(self, narrow: bool) -> int:
-        """The height the rows need, in one column or, when narrow, maybe two."""
-        return int(self._row_height() * -(-len(self._names) // self._columns(narrow))) + 4
+    def set_image(self, image: np.ndarray) -> None:
+        """Show ``image`` (28, 28) uint8, 255 = ink, as dark ink on white like the canvas."""
+        gray = np.ascontiguousarray(255 - image)
+        self._image = QImage(gray.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        self.update()
 
-    def minimumSizeHint(self) -> QSize:
-        return QSize(220, self.sizeHint().height())
+    def image_rect(self) -> QRect:
+        """Where the 28×28 pixels are drawn (inside a one-pixel frame), in this widget."""
+        room = min(self.width(), self.height()) - 2
+        side = 28 * max(1, min(PREVIEW_SCALE, room // 28)) if room >= 28 else max(room, 1)
+        return QRect((self.width() - side) // 2, 1, side, side)
 
     def paintEvent(self, event) -> None:
-        if not self._names:
-            return
         painter = QPainter(self)
-        row = self._row_height()
-        painter.setFont(point_font(15 if row > 30 else 12.5, bold=True))
-        metrics = painter.fontMetrics()
-        name_w = max(metrics.horizontalAdvance(n) for n in self._names) + 12
-        value_w = metrics.horizontalAdvance(">99%") + 10
-        columns = self._columns(self._narrow)
-        column_w = (self.width() - 16 * (columns - 1)) / columns
-        track_w = max(column_w - name_w - value_w, 20)
-        top_index = None if self._probabilities is None else int(np.argmax(self._probabilities))
-        rows = -(-len(self._names) // columns)
-        for i, name in enumerate(self._names):
-            x, y = (i // rows) * (column_w + 16), (i % rows) * row + 2
-            text = style.INK if i == top_index else style.MUTED
-            painter.setPen(text)
-            painter.drawText(QRectF(x, y, name_w - 8, row), Qt.AlignmentFlag.AlignRight
-                             | Qt.AlignmentFlag.AlignVCenter, name)
-            track = QRectF(x + name_w, y + row * 0.18, track_w, row * 0.64)
-            painter.setPen(QPen(style.LABEL_BORDER, 1))
-            painter.setBrush(style.SURFACE)
-            painter.drawRect(track)
-            if self._probabilities is not None:
-                p = float(self._probabilities[i])
-                bar = style.FORWARD if i == top_index else style.MUTED
-                painter.fillRect(QRectF(track.x(), track.y(), track_w * p, track.height()), bar)
-                painter.setPen(text)
-                painter.drawText(QRectF(track.right() + 6, y, value_w, row),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 percent(p))
+        target = self.image_rect()
+        painter.drawImage(target, self._image)  # not smoothed: each model pixel a crisp square
+        painter.setPen(QPen(style.LABEL_BORDER, 1))
+        painter.drawRect(QRectF(target).adjusted(-0.5, -0.5, 0.5, 0.5))
         painter.end()
 
 
@@ -239,13 +203,10 @@ class DrawPanel(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.hint = QLabel("Left button: draw\nRight-click: clear")
         style.colored_text(self.hint, style.MUTED)
-        self.preview = QLabel()
-        self.preview.setFixedSize(28 * PREVIEW_SCALE + 2, 28 * PREVIEW_SCALE + 2)
-        style.follow(self.preview, lambda: self.preview.setStyleSheet(f"border: 1px solid {style.LABEL_BORDER.name()}"))
-        self.caption = QLabel("what the model sees (28×28)")
+        self.preview = SeenImage()
+        # Two lines by hand: a word-wrapped label misleads the layout about its height.
+        self.caption = QLabel("what the model sees\n(28×28)")
         self.caption.setFont(point_font(11))
-        self.caption.setWordWrap(True)
-        self.caption.setFixedWidth(self.preview.width())
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         style.colored_text(self.caption, style.MUTED)
         self.top_label = QLabel()
@@ -317,11 +278,11 @@ class DrawPanel(QWidget):
         below = 2 * gap + self._headline.sizeHint().height()
         below += 0 if self.bars.isHidden() else self.bars.height_when(narrow=True)
         room_h = self.height() - edges_h - under_canvas - (0 if self._wide else below)
-        room_w = SIDE if self._wide else self.width() - edges_w - gap - self.preview.width()
+        room_w = SIDE if self._wide else self.width() - edges_w - gap - self._seen.sizeHint().width()
         side = int(max(MIN_SIDE, min(SIDE, room_w, room_h)))
         self.canvas.setFixedSize(side, side)
         top_row = max(MIN_SIDE + under_canvas, self._seen.sizeHint().height())
-        width = max(MIN_SIDE + gap + self.preview.width(), self.top_label.minimumWidth())
+        width = max(MIN_SIDE + gap + self._seen.minimumSizeHint().width(), self.top_label.minimumWidth())
         self.setMinimumSize(edges_w + width, edges_h + top_row + below)
 
     def resizeEvent(self, event) -> None:
@@ -372,7 +333,7 @@ class DrawPanel(QWidget):
         self._pending.stop()
         self._clock.restart()
         self._image = mnist_style(self.canvas.ink())
-        self._show_preview()
+        self.preview.set_image(self._image)
         self._prediction = None
         problem = self._problem
         if problem is None and self._image.any():
@@ -392,15 +353,6 @@ class DrawPanel(QWidget):
         self._show_prediction(problem)
         if self._prediction is not None:
             self.predicted.emit(self._prediction[1].copy())
-
-    def _show_preview(self) -> None:
-        # Dark ink on white like the canvas; each model pixel a crisp PREVIEW_SCALE square.
-        gray = np.ascontiguousarray(255 - self._image)
-        image = QImage(gray.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-        side = self.preview.width() - 2
-        self.preview.setPixmap(QPixmap.fromImage(image.scaled(
-            side, side, Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.FastTransformation)))
 
     def _show_prediction(self, problem: str | None) -> None:
         if problem is not None:

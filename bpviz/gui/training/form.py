@@ -1,27 +1,26 @@
 """The training form: preset, digits, network, optimizer, length, batch, dtype, seed and
-training-set size. Each field is checked as it is edited; errors show under the field."""
+training-set size. Each field is checked as it is edited; every wrong field's message shows
+under it, in room kept for it, so that no field ever moves."""
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
-import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout,
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout,
     QWidget,
 )
 
-from bpviz.data.idx import read_labels
-from bpviz.data.mnist import embedded_mnist_dir, find_mnist_files
 from bpviz.gui import style
+from bpviz.gui.training.message import FieldMessage
+from bpviz.gui.training.values import available_images, parse_count, parse_hidden, parse_lr
 from bpviz.errors import BpvizError, ConfigError
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
 from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
-from bpviz.presets import MAX_LAYERS, MAX_UNITS, MNIST_PRESETS, Recipe, get_preset, size_problem
+from bpviz.presets import MNIST_PRESETS, Recipe, get_preset
 
 #: With "auto", the test set is evaluated about this many times per run.
 AUTO_EVALUATIONS = 20
@@ -33,46 +32,25 @@ FIELD_OF = {
     "training-set size": "train_size", "eval-every": "eval_every", "activation": "activation",
     "optimizer": "optimizer", "dtype": "dtype", "loss": "hidden",
 }
-
-
-@lru_cache(maxsize=4)
-def training_counts(mnist_dir=None) -> tuple[int, ...]:
-    """How many training images each digit has: from the labels file alone (60 kB), read
-    once, so that opening the app does not wait for the images."""
-    folder = embedded_mnist_dir() if mnist_dir is None else mnist_dir
-    labels = read_labels(find_mnist_files(folder)["train_labels"])
-    return tuple(int(n) for n in np.bincount(labels, minlength=10))
-
-
-def available_images(digits, mnist_dir=None) -> int:
-    counts = training_counts(mnist_dir)
-    return sum(counts) if digits is None else counts[digits[0]] + counts[digits[1]]
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """"196" or "392,196,98" → hidden layer sizes. Raises ConfigError naming the field."""
-    parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
-    if not parts:
-        raise ConfigError("hidden layers: expected at least one layer size, such as 196 or 392,196,98")
-    if not all(p.isdigit() for p in parts):
-        raise ConfigError(f"hidden layers: expected whole numbers separated by commas, such as "
-                          f"392,196,98; got {text.strip()!r}")
-    sizes = tuple(int(p) for p in parts)
-    if min(sizes) < 1 or max(sizes) > MAX_UNITS:
-        raise ConfigError(f"hidden layers: expected 1 to {MAX_UNITS} units per layer, got {text.strip()}")
-    if len(sizes) > MAX_LAYERS - 1:
-        raise ConfigError(f"hidden layers: at most {MAX_LAYERS - 1} hidden layers; got {len(sizes)}")
-    return sizes
-
-
-def parse_count(text: str, field: str, *, word: str) -> int | None:
-    """A whole number of at least 1, or ``word`` ("full", "all") for None."""
-    text = text.strip().replace(",", "").replace("_", "")
-    if text.lower() == word:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(f"{field}: expected a whole number of at least 1, or {word!r}; got {text!r}")
-    return int(text)
+#: The fields a value can be wrong in; each keeps room under it for its message.
+CHECKED = ("digits", "hidden", "lr", "batch", "train_size", "eval_every")
+#: The recipe's settings each field gives: left out when the field is wrong, so that the
+#: preset's stand in and the other fields are still checked.
+SETTINGS_OF = {"hidden": ("layers",), "lr": ("lr",), "batch": ("batch_size",),
+               "train_size": ("train_size",), "eval_every": ("eval_every",),
+               "activation": ("activation",), "optimizer": ("optimizer",), "dtype": ("dtype",),
+               "length": ("iterations", "epochs")}
+#: The form's narrowest: every message fits the room under its field.
+MIN_WIDTH = 320
+#: What each checked field takes, shown muted in its room while it holds no error.
+HINTS = {
+    "digits": "two different digits (a sigmoid output), or all ten",
+    "hidden": "units per hidden layer, such as 196 or 392,196,98",
+    "lr": "a number greater than 0, such as 0.1",
+    "batch": "images per update, or full: all of them at once",
+    "train_size": "how many images to train on, or all",
+    "eval_every": "updates between test-set checks; auto: about 20 a run",
+}
 
 
 class TrainForm(QWidget):
@@ -88,10 +66,9 @@ class TrainForm(QWidget):
         self.errors: dict[str, str] = {}
         self.preset = QComboBox()
         self.preset.addItems(MNIST_PRESETS)
-        self.description = QLabel()
-        self.description.setWordWrap(True)
-        style.colored_text(self.description, style.MUTED)
-        self.all_digits = QCheckBox("all ten (softmax)")
+        self.description = FieldMessage(lines=3, color=style.MUTED)
+        self.all_digits = QCheckBox("all ten")
+        self.all_digits.setToolTip("All ten digits, with a softmax output of ten units")
         self.first, self.second = QSpinBox(), QSpinBox()
         for box in (self.first, self.second):
             box.setRange(0, 9)
@@ -116,13 +93,18 @@ class TrainForm(QWidget):
         self.train_size = QComboBox()
         self.train_size.setEditable(True)
         self.train_size.addItems(["all", "500", "1000", "2000", "5000", "10000"])
+        for box in (self.batch, self.train_size):  # Return keeps a typed value out of the list
+            box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.eval_every = QSpinBox()
         self.eval_every.setRange(0, 1_000_000)
         self.eval_every.setSpecialValueText("auto")
         self.eval_every.setSuffix(" iterations")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.general_error = self._error_label()
+        self.general_error = QLabel()  # under every field: as long as it needs, it moves none
+        self.general_error.setWordWrap(True)
+        style.colored_text(self.general_error, style.BACKWARD)
+        self.general_error.hide()
         self.fields = {
             "digits": (self.first, self.second, self.all_digits), "hidden": (self.hidden,),
             "activation": (self.activation,), "optimizer": (self.optimizer,), "lr": (self.lr,),
@@ -130,34 +112,44 @@ class TrainForm(QWidget):
             "dtype": (self.dtype,), "seed": (self.seed,), "train_size": (self.train_size,),
             "eval_every": (self.eval_every,),
         }
-        self.error_labels = {name: self._error_label() for name in self.fields}
+        lines = {name: 3 if name == "hidden" else 2 for name in CHECKED}  # its longest message's, at MIN_WIDTH
+        self.error_labels = {name: FieldMessage(lines[name]) for name in CHECKED}
+        self.hints = {name: FieldMessage(lines[name], color=style.MUTED) for name in CHECKED}
+        for name, hint in self.hints.items():
+            hint.set_message(HINTS[name])
+        for widgets in self.fields.values():
+            for widget in widgets:  # a red border must not resize a field (and move the others)
+                if not isinstance(widget, QCheckBox):
+                    widget.setFixedHeight(widget.sizeHint().height())
+        for box in (self.first, self.second):
+            box.setFixedWidth(box.sizeHint().width() + 10)  # room for the border too
+        self.setMinimumWidth(MIN_WIDTH)
         self._layout()
         self._connect()
         self.set_recipe(get_preset(preset))
 
     # Layout ------------------------------------------------------------------------------
-    @staticmethod
-    def _error_label() -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        style.colored_text(label, style.BACKWARD)
-        label.hide()
-        return label
-
     def _row(self, form: QFormLayout, title: str, name: str, *widgets: QWidget) -> None:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
+        """The field's row, and under it (across the form) the room its message is shown in."""
         line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
             line.addWidget(widget)
-        column.addLayout(line)
-        column.addWidget(self.error_labels[name])
-        form.addRow(title, box)
+        if name == "digits":
+            line.addStretch(1)  # the two boxes and "all ten" side by side, not spread out
+        form.addRow(title, line)
+        if name in self.error_labels:
+            # The message and the hint share one room (a form would drop a hidden row).
+            room = QWidget()
+            cell = QGridLayout(room)
+            cell.setContentsMargins(0, 0, 0, 0)
+            cell.addWidget(self.hints[name], 0, 0)
+            cell.addWidget(self.error_labels[name], 0, 0)
+            form.addRow(room)
 
     def _layout(self) -> None:
         form = QFormLayout()
+        form.setVerticalSpacing(4)
         form.addRow("Preset", self.preset)
         form.addRow(self.description)
         vs = QLabel("vs")
@@ -197,7 +189,7 @@ class TrainForm(QWidget):
         try:
             if recipe.name in MNIST_PRESETS:
                 self.preset.setCurrentText(recipe.name)
-            self.description.setText(get_preset(self.preset.currentText()).description)
+            self.description.set_message(get_preset(self.preset.currentText()).description)
             self.all_digits.setChecked(recipe.digits is None)
             first, second = recipe.digits or (5, 8)
             self.first.setValue(first)
@@ -235,17 +227,18 @@ class TrainForm(QWidget):
         self.changed.emit()
 
     def _check(self) -> Recipe | None:
-        """Parse every field (collecting each one's error), then check the combination."""
-        overrides: dict = {}
+        """Parse every field and check the recipe and the combination, collecting every
+        wrong field's message; the recipe only when there is none."""
+        preset = get_preset(self.preset.currentText())
         digits = None if self.all_digits.isChecked() else (self.first.value(), self.second.value())
         if digits is not None and digits[0] == digits[1]:
             self.errors["digits"] = f"digits: expected two different digits, got {digits[0]} twice"
-        overrides["digits"] = digits
+            digits = preset.digits or (5, 8)  # stands in while the other fields are checked
         parsers = {
             "hidden": lambda: parse_hidden(self.hidden.text()),
             "batch": lambda: parse_count(self.batch.currentText(), "batch size", word="full"),
             "train_size": lambda: parse_count(self.train_size.currentText(), "training images", word="all"),
-            "lr": lambda: _parse_lr(self.lr.text()),
+            "lr": lambda: parse_lr(self.lr.text()),
         }
         parsed = {}
         for name, parse in parsers.items():
@@ -253,23 +246,38 @@ class TrainForm(QWidget):
                 parsed[name] = parse()
             except ConfigError as exc:
                 self.errors[name] = str(exc)
-        if self.errors:
-            return None
         output = 10 if digits is None else 1
-        unit = self.length_unit.currentText()
-        overrides.update(
-            layers=(*parsed["hidden"], output), activation=self.activation.currentText(),
-            optimizer=self.optimizer.currentText(), lr=parsed["lr"], dtype=self.dtype.currentText(),
-            seed=self.seed.value(), batch_size=parsed["batch"], train_size=parsed["train_size"],
-            eval_every=self.eval_every.value(),
-            **{unit: self.length.value()},
+        settings = dict(
+            digits=digits, activation=self.activation.currentText(),
+            optimizer=self.optimizer.currentText(), dtype=self.dtype.currentText(),
+            seed=self.seed.value(), eval_every=self.eval_every.value(),
+            **{self.length_unit.currentText(): self.length.value()},
         )
-        try:
-            recipe = get_preset(self.preset.currentText()).replace(**overrides)
-        except BpvizError as exc:
-            self.errors[_field_of(str(exc))] = str(exc)
+        for name, key in (("hidden", "layers"), ("lr", "lr"), ("batch", "batch_size"), ("train_size", "train_size")):
+            if name in parsed:
+                settings[key] = (*parsed[name], output) if name == "hidden" else parsed[name]
+        if "layers" not in settings:
+            settings["layers"] = (*preset.layers[:-1], output)
+        recipe = self._recipe_of(preset, settings)
+        if recipe is None:
             return None
-        return self._check_combination(recipe)
+        recipe = self._check_combination(recipe)
+        return None if self.errors else recipe
+
+    def _recipe_of(self, preset: Recipe, settings: dict) -> Recipe | None:
+        """The preset with ``settings``; a setting the recipe refuses is explained at its
+        field and left out, so that the others are still checked."""
+        while True:
+            try:
+                return preset.replace(**settings)
+            except BpvizError as exc:
+                field = _field_of(str(exc))
+                self.errors.setdefault(field, str(exc))
+                dropped = [key for key in SETTINGS_OF.get(field, ()) if key in settings]
+                if not dropped:
+                    return None
+                for key in dropped:
+                    settings.pop(key)
 
     def _check_combination(self, recipe: Recipe) -> Recipe | None:
         """What each field allows alone but not together, explained; and "auto" resolved."""
@@ -278,15 +286,18 @@ class TrainForm(QWidget):
         except BpvizError as exc:
             self.errors["general"] = f"MNIST: {exc}"
             return None
-        problem = size_problem(recipe, available)
-        if problem is not None:
-            field, detail = problem
-            if field == "train_size":
-                self.errors["train_size"] = f"training images: {detail}, or 'all'"
-            else:
-                self.errors["batch"] = f"batch size: {detail}"
+        m = available
+        which = "all ten digits" if recipe.digits is None else f"{recipe.digits[0]} and {recipe.digits[1]}"
+        self.hints["train_size"].set_message(f"how many of the {available:,} images of {which}, or all")
+        if recipe.train_size is not None and recipe.train_size > available:
+            self.errors["train_size"] = (f"training images: MNIST has {available:,} training images of {which}; "
+                                         f"expected at most that, or 'all'")
+        elif recipe.train_size is not None:
+            m = recipe.train_size
+        if recipe.batch_size is not None and recipe.batch_size > m:
+            self.errors["batch"] = (f"batch size: {recipe.batch_size:,} is more than the {m:,} training "
+                                    f"images; expected at most that, or 'full'")
             return None
-        m = available if recipe.train_size is None else recipe.train_size
         total = count_iterations(recipe.train_config(), m)
         if recipe.eval_every > total:
             self.errors["eval_every"] = (f"evaluate every: the run makes only {total:,} updates; "
@@ -298,15 +309,18 @@ class TrainForm(QWidget):
         return recipe
 
     def _show_errors(self) -> None:
+        """Every wrong field's message under it and its red border; a message of a field
+        with no room of its own shows under the form."""
+        for name, widgets in self.fields.items():
+            wrong = name in self.errors
+            for widget in widgets:
+                widget.setStyleSheet(style.error_border() if wrong and not isinstance(widget, QCheckBox) else "")
         for name, label in self.error_labels.items():
-            message = self.errors.get(name, "")
-            label.setText(message)
-            label.setVisible(bool(message))
-            for widget in self.fields[name]:
-                widget.setStyleSheet(style.error_border() if message and not isinstance(widget, QCheckBox) else "")
-        general = self.errors.get("general", "")
-        self.general_error.setText(general)
-        self.general_error.setVisible(bool(general))
+            label.set_message(self.errors.get(name, ""))
+            self.hints[name].setVisible(not label.message)
+        elsewhere = [text for name, text in self.errors.items() if name not in self.error_labels]
+        self.general_error.setText("\n".join(elsewhere))
+        self.general_error.setVisible(bool(elsewhere))
         recipe = self._recipe
         if recipe is None:
             self.summary.setText("")
@@ -314,16 +328,6 @@ class TrainForm(QWidget):
         batch = "full batch" if recipe.batch_size is None else f"batches of {recipe.batch_size}"
         self.summary.setText(f"{self.iterations_total:,} updates on {self.examples:,} images, {batch}; "
                              f"test set checked every {recipe.eval_every:,}.")
-
-
-def _parse_lr(text: str) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ConfigError(f"learning rate: expected a positive number such as 0.1; got {text.strip()!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"learning rate: expected a finite number greater than 0; got {text.strip()}")
-    return value
 
 
 def _field_of(message: str) -> str:

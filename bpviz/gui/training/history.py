@@ -58,6 +58,9 @@ class RunHistory:
     status: str = "running"  # then "finished", "stopped", "diverged" or "failed"
     label: str = ""
     records: list[Progress] = field(default_factory=list)
+    #: The test accuracy (%) of the model the run ended with, once it has been measured: a
+    #: stopped run's last evaluation during training was of an earlier model.
+    final_test_accuracy: float | None = None
 
     def __post_init__(self):
         self.label = self.label or f"#{self.number} {run_label(self.recipe)}"
@@ -84,6 +87,11 @@ class RunHistory:
     @property
     def done(self) -> int:
         return self.iteration.size
+
+    @property
+    def test_accuracy_shown(self) -> float | None:
+        """The run's test accuracy (%): of its final model once known, else the latest measured."""
+        return self.final_test_accuracy if self.final_test_accuracy is not None else self.last("test_accuracy")
 
     def last(self, column: str) -> float | None:
         values = getattr(self, column).values

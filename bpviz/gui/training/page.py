@@ -8,13 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+    QFileDialog, QHBoxLayout, QMenu, QPushButton, QScrollArea,
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from bpviz.fileio import write_problem
 from bpviz.errors import BpvizError
-from bpviz.gui import style
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
@@ -22,14 +21,13 @@ from bpviz.gui.training.form import TrainForm
 from bpviz.gui.training.gallery import Gallery
 from bpviz.gui.training.history import RunHistory
 from bpviz.gui.training.plots import PlotsPanel
+from bpviz.gui.training.runbar import RunBar
 from bpviz.gui.training.weights import WeightImages
 from bpviz.gui.training.text import accuracy_text
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
 from bpviz.presets import Recipe
-
-STATUS_COLORS = {"error": style.BACKWARD, "ok": style.UPDATE, "info": style.INK}
 
 
 def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
@@ -84,48 +82,36 @@ class TrainPage(QWidget):
 
     # Layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train with these settings (Ctrl+Return). A run going is stopped first.")
-        self.pause_button = QPushButton("Pause")
-        self.stop_button = QPushButton("Stop")
-        self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m updates")
-        self.eta = QLabel()
-        self.status = QLabel("Choose a preset and press Start.")
-        self._status_kind = "info"
-        style.follow(self.status, self._colour_status)
-        self.status.setWordWrap(True)
-        self.results = QLabel()
-        self.results.setWordWrap(True)
+        self.run_bar = RunBar()
+        bar = self.run_bar
+        self.start_button, self.pause_button, self.stop_button = bar.start_button, bar.pause_button, bar.stop_button
+        self.progress, self.eta, self.status, self.results = bar.progress, bar.eta, bar.status, bar.results
         self.save_button = QPushButton("Save model…")
         self.load_button = QPushButton("Load model…")
-        self.export_png_button = QPushButton("Plots as PNG…")
-        self.export_svg_button = QPushButton("Plots as SVG…")
-        self.export_csv_button = QPushButton("History as CSV…")
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.pause_button, self.stop_button):
-            buttons.addWidget(button)
-        files = QGridLayout()
-        files.addWidget(self.save_button, 0, 0)
-        files.addWidget(self.load_button, 0, 1)
-        files.addWidget(self.export_png_button, 1, 0)
-        files.addWidget(self.export_svg_button, 1, 1)
-        files.addWidget(self.export_csv_button, 2, 0, 1, 2)
+        # One row under the form, so that the whole form fits a 1280×800 window.
+        self.export_button = QPushButton("Export")
+        self.export_button.setToolTip("The plots as PNG or SVG, every run's history as CSV")
+        exports = QMenu(self.export_button)
+        # The Export button's menu items (the window's menu follows their state).
+        self.export_png_button = exports.addAction("Plots as PNG…")
+        self.export_svg_button = exports.addAction("Plots as SVG…")
+        self.export_csv_button = exports.addAction("History as CSV…")
+        self.export_button.setMenu(exports)
+        files = QHBoxLayout()
+        for button in (self.save_button, self.load_button, self.export_button):
+            files.addWidget(button)
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(self.form)
-        column.addLayout(buttons)
-        column.addWidget(self.progress)
-        column.addWidget(self.eta)
-        column.addWidget(self.status)
-        column.addWidget(self.results)
         column.addStretch(1)
         column.addLayout(files)
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(330)
+        # As wide as the form with a scroll bar: the form is never cut at the side.
+        scroll.setMinimumWidth(left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
         self.inside = QTabWidget()
         self.inside.addTab(self.weights, "Weights")
         self.inside.addTab(self.gallery, "Predictions")
@@ -142,9 +128,16 @@ class TrainPage(QWidget):
         right.addWidget(lower)
         right.setStretchFactor(1, 1)
         right.setSizes([170, 700])
+        # The run bar heads the plots, not the form: presenter mode hides the form, not it.
+        main = QWidget()
+        main_column = QVBoxLayout(main)
+        main_column.setContentsMargins(0, 0, 0, 0)
+        main_column.setSpacing(4)
+        main_column.addWidget(bar)
+        main_column.addWidget(right, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
-        splitter.addWidget(right)
+        splitter.addWidget(main)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 940])
         self.splitters = (splitter, right, lower)
@@ -154,10 +147,13 @@ class TrainPage(QWidget):
         layout.addWidget(splitter)
 
     def set_presenting(self, on: bool) -> None:
-        """Presenter mode: the form steps aside; the diagram, plots and views fill the screen."""
+        """Presenter mode: the form steps aside; the run bar (big), the diagram, plots and
+        views fill the screen."""
         self.side.setVisible(not on)
+        self.run_bar.set_big(on)
 
     def set_ui_scale(self, scale: float) -> None:
+        self.run_bar.set_scale(scale)
         self.plots.set_scale(scale)
         self.diagram.set_scale(scale)
 
@@ -173,9 +169,9 @@ class TrainPage(QWidget):
         self.inside.currentChanged.connect(self._on_inside_tab)
         self.save_button.clicked.connect(self.ask_save_model)
         self.load_button.clicked.connect(self.ask_load_model)
-        self.export_png_button.clicked.connect(lambda: self.ask_export("png"))
-        self.export_svg_button.clicked.connect(lambda: self.ask_export("svg"))
-        self.export_csv_button.clicked.connect(lambda: self.ask_export("csv"))
+        self.export_png_button.triggered.connect(lambda: self.ask_export("png"))
+        self.export_svg_button.triggered.connect(lambda: self.ask_export("svg"))
+        self.export_csv_button.triggered.connect(lambda: self.ask_export("csv"))
         self.plots.runsChanged.connect(self._on_state_refresh)
 
     # Running -----------------------------------------------------------------------------
@@ -251,6 +247,8 @@ class TrainPage(QWidget):
     def _on_finished(self, result: RunResult) -> None:
         history = self.history
         history.status = result.stopped
+        if result.report is not None and result.report.test_accuracy is not None:
+            history.final_test_accuracy = 100 * result.report.test_accuracy  # as Results says
         self.plots.refresh(history)
         self.diagram.stop()
         self.eta.setText(f"{format_seconds(result.elapsed)} in all")
@@ -303,17 +301,12 @@ class TrainPage(QWidget):
         self.start_button.setText("Start" if idle else "Restart")
         self.save_button.setEnabled(idle and self.model is not None)
         has_runs = bool(self.plots.runs)
-        for button in (self.export_png_button, self.export_svg_button, self.export_csv_button):
+        for button in (self.export_button, self.export_png_button, self.export_svg_button, self.export_csv_button):
             button.setEnabled(has_runs)
         self.availabilityChanged.emit()
 
     def _say(self, kind: str, text: str) -> None:
-        self._status_kind = kind
-        self._colour_status()
-        self.status.setText(text)
-
-    def _colour_status(self) -> None:
-        self.status.setStyleSheet(f"color: {STATUS_COLORS[self._status_kind].name()};")
+        self.run_bar.say(kind, text)
 
     # Files -------------------------------------------------------------------------------
     def save_model(self, path) -> bool:

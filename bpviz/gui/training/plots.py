@@ -221,7 +221,7 @@ class PlotsPanel(QWidget):
     @staticmethod
     def _describe(h: RunHistory) -> str:
         parts = [h.label]
-        test = h.last("test_accuracy")
+        test = h.test_accuracy_shown
         if test is not None and math.isfinite(test):
             parts.append(f"test {test:.2f} %")
         if h.status != "running":

@@ -93,12 +93,14 @@ def test_a_stroke_in_a_corner_becomes_a_centred_digit(qtbot, panel):
 
 def test_the_preview_shows_the_28_by_28_digit_with_crisp_pixels(qtbot, panel):
     draw(qtbot, panel.canvas, figure_eight())
-    preview = panel.preview.pixmap().toImage()
-    scale = preview.width() // 28
+    shown = panel.preview.grab().toImage()
+    drawn = panel.preview.image_rect()
+    scale = drawn.width() // 28
+    assert drawn.width() == drawn.height() == 28 * scale and scale >= 2
     image = panel.image()
     for row, col in [tuple(np.argwhere(image == 255)[0]), (0, 0)]:
         # Every screen pixel of one model pixel has the model pixel's shade (ink is dark).
-        shades = {preview.pixelColor(col * scale + dx, row * scale + dy).value()
+        shades = {shown.pixelColor(drawn.x() + col * scale + dx, drawn.y() + row * scale + dy).value()
                   for dx in range(scale) for dy in range(scale)}
         assert shades == {255 - int(image[row, col])}
 
