@@ -333,9 +333,9 @@ class MainWindow(QMainWindow):
         page = self.train_page
         for action, button in ((self.save_model_action, page.save_button),
                                (self.load_model_action, page.load_button),
-                               (self.export_png_action, page.export_png_button),
-                               (self.export_svg_action, page.export_svg_button),
-                               (self.export_csv_action, page.export_csv_button)):
+                               (self.export_png_action, page.export_png_action),
+                               (self.export_svg_action, page.export_svg_action),
+                               (self.export_csv_action, page.export_csv_action)):
             action.setEnabled(button.isEnabled())
 
     def _on_page_changed(self, index: int) -> None:

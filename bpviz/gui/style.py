@@ -117,6 +117,15 @@ def scale_text(widget, scale: float) -> None:
     widget.setFont(font)
 
 
+def hold_height(widgets) -> None:
+    """Fix each widget's height at its natural height for its font now, so that a red error
+    border does not resize it (and move the fields below); call again after a font change."""
+    for widget in widgets:
+        widget.setMinimumHeight(0)
+        widget.setMaximumHeight(16777215)
+        widget.setFixedHeight(widget.sizeHint().height())
+
+
 def error_border() -> str:
     """The style sheet of a field that holds a bad value: a backward-red border."""
     return f"border: 2px solid {BACKWARD.name()}; border-radius: 3px;"

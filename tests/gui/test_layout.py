@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 from bpviz.gui.settings import SCALES
 from bpviz.gui.stepper.page import EQUATION_SHARE
@@ -133,6 +133,26 @@ def test_the_side_panels_text_follows_the_ui_scale_and_stays_in_the_window(qtbot
         assert inside.contains(_rect(field)), f"{field.objectName() or type(field).__name__} is cut off"
     # ... and the window still fits its screen: larger text never widens it past the edge.
     assert window.minimumSizeHint().width() <= size[0] and window.width() <= size[0]
+    _assert_fields_whole(controls.findChildren(QWidget))
+    press(qtbot, window, "Ctrl+2")
+    _settle(qtbot)
+    form = window.train_page.form
+    assert form.lr.fontMetrics().height() >= 1.4 * base
+    _assert_fields_whole(form.findChildren(QWidget))
+    press(qtbot, window, "Ctrl+0")
+    _settle(qtbot)
+    assert form.lr.fontMetrics().height() == base
+    _assert_fields_whole(form.findChildren(QWidget))
+    press(qtbot, window, "Ctrl+1")
     press(qtbot, window, "Ctrl+0")
     _settle(qtbot)
     assert controls.lr.fontMetrics().height() == base
+
+
+def _assert_fields_whole(widgets):
+    """Every visible text field is at least as tall as its text needs (none is clipped)."""
+    for field in widgets:
+        if isinstance(field, (QLineEdit, QComboBox, QAbstractSpinBox)) and field.isVisible() \
+                and not isinstance(field.parentWidget(), (QComboBox, QAbstractSpinBox)):
+            need = field.fontMetrics().height() + 4
+            assert field.height() >= need, f"{type(field).__name__} {field.objectName()!r} is {field.height()} px, its text needs {need}"

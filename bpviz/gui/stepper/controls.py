@@ -91,8 +91,7 @@ class ControlsPanel(QGroupBox):
         # Last, so that a message (however long) moves no field: only the plot below gives way.
         layout.addWidget(self.error)
         self.fields = {"hidden": self.hidden, "lr": self.lr}
-        for field in self.fields.values():  # a red border must not resize a field (and move the others)
-            field.setFixedHeight(field.sizeHint().height())
+        style.hold_height(self.fields.values())  # a red border must not resize a field (and move the others)
         self.set_recipe(recipe, rows=4)
         self.preset.currentTextChanged.connect(self._on_preset)
         for widget in (self.hidden, self.lr):
@@ -103,6 +102,11 @@ class ControlsPanel(QGroupBox):
         self.sample.valueChanged.connect(lambda v: self.sampleChanged.emit(v - 1))
         self.csv_button.clicked.connect(self.loadCsvRequested)
         self.run_button.clicked.connect(lambda: self.runEpochsRequested.emit(self.epochs.value()))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # the UI scale: the fields' new natural height
+            style.hold_height(self.fields.values())
 
     def set_recipe(self, recipe: Recipe, rows: int | None = None) -> None:
         """Show ``recipe`` in the fields (without emitting)."""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from bpviz.gui import style
-from bpviz.gui.training.message import FieldMessage
+from bpviz.gui.widgets.message import FieldMessage
 from bpviz.gui.training.values import available_images, parse_count, parse_hidden, parse_lr
 from bpviz.errors import BpvizError, ConfigError
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS
@@ -117,16 +117,24 @@ class TrainForm(QWidget):
         self.hints = {name: FieldMessage(lines[name], color=style.MUTED) for name in CHECKED}
         for name, hint in self.hints.items():
             hint.set_message(HINTS[name])
-        for widgets in self.fields.values():
-            for widget in widgets:  # a red border must not resize a field (and move the others)
-                if not isinstance(widget, QCheckBox):
-                    widget.setFixedHeight(widget.sizeHint().height())
-        for box in (self.first, self.second):
-            box.setFixedWidth(box.sizeHint().width() + 10)  # room for the border too
+        self._hold_sizes()
         self.setMinimumWidth(MIN_WIDTH)
         self._layout()
         self._connect()
         self.set_recipe(get_preset(preset))
+
+    def _hold_sizes(self) -> None:
+        """A red border must not resize a field (and move the others)."""
+        style.hold_height(w for widgets in self.fields.values() for w in widgets if not isinstance(w, QCheckBox))
+        for box in (self.first, self.second):
+            box.setMinimumWidth(0)
+            box.setMaximumWidth(16777215)
+            box.setFixedWidth(box.sizeHint().width() + 10)  # room for the border too
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # the UI scale: the fields' new natural size
+            self._hold_sizes()
 
     # Layout ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, title: str, name: str, *widgets: QWidget) -> None:

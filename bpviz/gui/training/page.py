@@ -8,12 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QMenu, QPushButton, QScrollArea,
+    QHBoxLayout, QMenu, QPushButton, QScrollArea,
     QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from bpviz.fileio import write_problem
 from bpviz.errors import BpvizError
+from bpviz.gui import style
+from bpviz.gui.files import open_path, save_path
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
@@ -93,9 +95,9 @@ class TrainPage(QWidget):
         self.export_button.setToolTip("The plots as PNG or SVG, every run's history as CSV")
         exports = QMenu(self.export_button)
         # The Export button's menu items (the window's menu follows their state).
-        self.export_png_button = exports.addAction("Plots as PNG…")
-        self.export_svg_button = exports.addAction("Plots as SVG…")
-        self.export_csv_button = exports.addAction("History as CSV…")
+        self.export_png_action = exports.addAction("Plots as PNG…")
+        self.export_svg_action = exports.addAction("Plots as SVG…")
+        self.export_csv_action = exports.addAction("History as CSV…")
         self.export_button.setMenu(exports)
         files = QHBoxLayout()
         for button in (self.save_button, self.load_button, self.export_button):
@@ -153,6 +155,7 @@ class TrainPage(QWidget):
         self.run_bar.set_big(on)
 
     def set_ui_scale(self, scale: float) -> None:
+        style.scale_text(self.side, scale)
         self.run_bar.set_scale(scale)
         self.plots.set_scale(scale)
         self.diagram.set_scale(scale)
@@ -169,9 +172,9 @@ class TrainPage(QWidget):
         self.inside.currentChanged.connect(self._on_inside_tab)
         self.save_button.clicked.connect(self.ask_save_model)
         self.load_button.clicked.connect(self.ask_load_model)
-        self.export_png_button.triggered.connect(lambda: self.ask_export("png"))
-        self.export_svg_button.triggered.connect(lambda: self.ask_export("svg"))
-        self.export_csv_button.triggered.connect(lambda: self.ask_export("csv"))
+        self.export_png_action.triggered.connect(lambda: self.ask_export("png"))
+        self.export_svg_action.triggered.connect(lambda: self.ask_export("svg"))
+        self.export_csv_action.triggered.connect(lambda: self.ask_export("csv"))
         self.plots.runsChanged.connect(self._on_state_refresh)
 
     # Running -----------------------------------------------------------------------------
@@ -301,7 +304,7 @@ class TrainPage(QWidget):
         self.start_button.setText("Start" if idle else "Restart")
         self.save_button.setEnabled(idle and self.model is not None)
         has_runs = bool(self.plots.runs)
-        for button in (self.export_button, self.export_png_button, self.export_svg_button, self.export_csv_button):
+        for button in (self.export_button, self.export_png_action, self.export_svg_action, self.export_csv_action):
             button.setEnabled(has_runs)
         self.availabilityChanged.emit()
 
@@ -370,7 +373,7 @@ class TrainPage(QWidget):
         return True
 
     def ask_save_model(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "bpviz model (*.npz)")
+        path, _ = save_path(self, "Save model", "model.npz", "bpviz model (*.npz)")
         if path:
             self.save_model(path if path.endswith(".npz") else path + ".npz")
 
@@ -378,14 +381,14 @@ class TrainPage(QWidget):
         if self.runner.state != "idle":
             self._say("error", "Stop the run first: loading a model replaces the one shown.")
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Load model", "", "bpviz model (*.npz);;All files (*)")
+        path, _ = open_path(self, "Load model", "", "bpviz model (*.npz);;All files (*)")
         if path:
             self.load_model(path)
 
     def ask_export(self, kind: str) -> None:
         names = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
         default = "training-history.csv" if kind == "csv" else f"training-plots.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export", default, names[kind])
+        path, _ = save_path(self, "Export", default, names[kind])
         if path:
             self.export(kind, path if path.lower().endswith("." + kind) else f"{path}.{kind}")
 

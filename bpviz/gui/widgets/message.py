@@ -1,7 +1,4 @@
-"""A form's error line in room kept for it: showing or clearing a message moves no field.
-
-(Shared by both forms; its place is with the shared widgets, bpviz/gui/widgets.)
-"""
+"""A form's error line in room kept for it: showing or clearing a message moves no field."""
 
 from __future__ import annotations
 
@@ -26,8 +23,18 @@ class FieldMessage(QLabel):
         policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # the width is the form's, not the text's
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
-        self.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 2)
+        self.lines = lines
+        self._hold_height()
         self.hide()
+
+    def _hold_height(self) -> None:
+        self.setFixedHeight(self.lines * self.fontMetrics().lineSpacing() + 2)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # the UI scale: room for as many lines
+            self._hold_height()
+            self._fit()
 
     def set_message(self, text: str) -> None:
         self.message = text
