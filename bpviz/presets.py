@@ -18,7 +18,7 @@ from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.losses import LOSSES
 from bpviz.nn.network import DTYPES, Network, check_layer_sizes, check_network
 from bpviz.nn.optimizers import OPTIMIZERS, check_lr
-from bpviz.nn.train import TrainConfig, TrainData
+from bpviz.nn.train import LIMITS, TrainConfig, TrainData, check_count
 
 #: The most units one layer may have, and the most layers: beyond these a typo is likelier
 #: than a wish, and the memory would run out.
@@ -126,8 +126,8 @@ class Recipe:
             raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {self.loss!r}")
         if self.dtype not in DTYPES:
             raise ConfigError(f"dtype: expected float32 or float64, got {self.dtype!r}")
-        if self.train_size is not None and self.train_size < 1:
-            raise ConfigError(f"train-size: expected a whole number of at least 1, got {self.train_size}")
+        if self.train_size is not None:
+            check_count("train-size", self.train_size, 1, LIMITS["batch_size"])
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
         check_lr(self.lr)

@@ -61,8 +61,8 @@ def test_switching_between_two_digits_and_ten_adapts_output_and_loss():
         (dict(layers=(196, 3)), "the output layer for two digits (sigmoid) has 1 unit, got 3"),
         (dict(activation="softmax"), "activation: expected one of"),
         (dict(lr=float("inf")), "lr: expected a finite number"),
-        (dict(train_size=0), "train-size: expected a whole number of at least 1"),
-        (dict(batch_size=0), "batch-size: expected a whole number of at least 1"),
+        (dict(train_size=0), "train-size: expected a whole number from 1 to 10,000,000, got 0"),
+        (dict(batch_size=0), "batch-size: expected a whole number from 1 to 10,000,000, got 0"),
     ],
 )
 def test_bad_recipe_fields_are_named(overrides, words):

@@ -61,11 +61,38 @@ class TrainConfig:
             raise ConfigError("iterations/epochs: expected exactly one of the two")
         for field in ("iterations", "epochs", "batch_size"):
             value = getattr(self, field)
-            if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
-                raise ConfigError(f"{field.replace('_', '-')}: expected a whole number of at least 1, got {value!r}")
-        if not isinstance(self.eval_every, (int, np.integer)) or self.eval_every < 0:
-            raise ConfigError(f"eval-every: expected a whole number of 0 or more, got {self.eval_every!r}")
+            if value is not None:
+                check_count(field.replace("_", "-"), value, 1, LIMITS[field])
+        check_count("eval-every", self.eval_every, 0, LIMITS["iterations"])
+        if self.seed is not None:
+            check_count("seed", self.seed, 0, MAX_SEED)
         return self
+
+
+#: The largest values a run may ask for: beyond them a typo is likelier than a wish (10
+#: million updates of the tutorial's network would take months here).
+LIMITS = {"iterations": 10_000_000, "epochs": 100_000, "batch_size": 10_000_000}
+#: Seeds are what numpy's RandomState takes (the tutorial's init uses it): 0 to 2**32 - 1.
+MAX_SEED = 2**32 - 1
+
+
+def check_count(field: str, value, low: int, high: int) -> int:
+    """``value`` as a whole number from ``low`` to ``high``, else ConfigError naming ``field``
+    (bools, floats, strings and digits of 5,000 places included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigError(f"{field}: expected a whole number from {low:,} to {high:,}, got {_short(value)}")
+    if not low <= value <= high:
+        raise ConfigError(f"{field}: expected a whole number from {low:,} to {high:,}, got {_short(value)}")
+    return int(value)
+
+
+def _short(value) -> str:
+    """A value for a message: a 5,000-digit number is said by its size, not printed."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and abs(int(value)) >= 10**15:
+        digits = len(str(abs(int(value)))) if abs(int(value)) < 10**4000 else "thousands of"
+        return f"a number of {digits} digits" if value > 0 else f"a negative number of {digits} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def test_accuracy_is_evaluated_at_the_chosen_cadence():
     [
         (TrainConfig(iterations=None, epochs=None), "iterations/epochs: expected exactly one"),
         (TrainConfig(iterations=5, epochs=5), "iterations/epochs: expected exactly one"),
-        (TrainConfig(iterations=0), "iterations: expected a whole number of at least 1"),
+        (TrainConfig(iterations=0), "iterations: expected a whole number from 1 to 10,000,000, got 0"),
         (TrainConfig(iterations=3, batch_size=0), "batch-size: expected a whole number"),
         (TrainConfig(lr=-1, iterations=3), "lr: expected a finite number greater than 0"),
         (TrainConfig("lbfgs", iterations=3), "optimizer: expected one of"),
