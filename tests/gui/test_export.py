@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QPushButton
 
 from bpviz.gui.stepper.animation import AnimationSpec
+from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
 
 
 @pytest.fixture
@@ -174,3 +176,25 @@ def test_an_impossible_animation_is_refused_by_name(window, out, spec, expected)
     assert window.exports.export_animation(replace(spec, path=str(out / "a.gif"))) is None
     assert expected in window.message.text() and "a.gif" in window.message.text()
     assert list(out.iterdir()) == []
+
+
+def test_file_export_animation_writes_the_gif_chosen_in_its_dialog_every_time(qtbot, main_window, tmp_path, monkeypatch):
+    """File > Export animation of steps…: the dialog's choices, then the file chooser, then
+    the GIF; a second export works as the first did (the dialog was once deleted before its
+    values were read, so no file was ever written)."""
+    window = main_window
+    for attempt, (first, last) in enumerate(((3, 6), (10, 11))):
+        target = tmp_path / f"steps-{attempt}.gif"
+        choose_file(monkeypatch, target, save=True)
+
+        def fill(dialog, first=first, last=last):
+            type_into(qtbot, dialog.first, str(first))
+            type_into(qtbot, dialog.last, str(last))
+            dialog.size_choice.setCurrentIndex(dialog.size_choice.findText("640 × 360 (small)"))
+            qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+        with answer_dialog(qtbot, fill):
+            click_menu(qtbot, window, "File", "Export animation of steps…")
+        qtbot.waitUntil(lambda: window.exports.animation is None and target.exists(), timeout=30_000)
+        gif = Image.open(target)
+        assert gif.n_frames == last - first + 1 and gif.size == (640, 360)
