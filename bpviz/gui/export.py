@@ -1,8 +1,9 @@
 """Pictures of what the app shows, for slides and notes: a view as PNG (twice the pixels of
 the screen, so it stays sharp when projected) or as SVG (vector), written atomically.
 
-Three kinds of view: pyqtgraph plots (pyqtgraph's own exporters), a QGraphicsView such as
-the layer graph (its whole scene), and any other widget (what it paints).
+Three kinds of view: pyqtgraph plots (as on screen for a PNG, pyqtgraph's exporter for an
+SVG), a QGraphicsView such as the layer graph (its whole scene), and any other widget (what
+it paints).
 """
 
 from __future__ import annotations
@@ -88,18 +89,25 @@ def _paint(view: QWidget, painter: QPainter, target: QRectF) -> None:
     if isinstance(view, QGraphicsView):
         scene = view.scene()
         painter.fillRect(target, view.backgroundBrush())
-        # Items cached as pictures would land in an SVG as pixels: draw them afresh.
-        cached = [(item, item.cacheMode()) for item in scene.items()
-                  if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
-        for item, _ in cached:
-            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        try:
+        with _uncached(scene):
             scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-        finally:
-            for item, mode in cached:
-                item.setCacheMode(mode)
     else:
         view.render(painter, QPoint())
+
+
+@contextmanager
+def _uncached(scene):
+    """Items cached as pictures at the screen's pixels would land in a PNG of more pixels
+    blocky, and in an SVG as pixels: draw them afresh while ``scene`` is drawn."""
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _ in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def _svg(view: QWidget) -> bytes:
@@ -123,11 +131,19 @@ def _svg(view: QWidget) -> bytes:
 
 
 def _plot_png(view: pg.GraphicsView) -> bytes:
-    """pyqtgraph's ImageExporter at the on-screen size (scaled up, it would leave the
-    legend's and axes' text small)."""
-    exporter = exporters.ImageExporter(view.scene())
-    exporter.parameters()["width"] = view.width()
-    return image_png(exporter.export(toBytes=True))
+    """The plots as they are on screen, with PNG_SCALE times the pixels. (pyqtgraph's
+    ImageExporter, asked for more pixels, leaves the legend's text at its screen size.)"""
+    image = QImage(round(view.width() * PNG_SCALE), round(view.height() * PNG_SCALE), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(PNG_SCALE)
+    image.fill(style.SURFACE)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        with _uncached(view.scene()):
+            QWidget.render(view, painter, QPoint())  # pyqtgraph's GraphicsView.render is another method
+    finally:
+        painter.end()
+    return image_png(image)
 
 
 def _plot_svg(view: pg.GraphicsView) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
@@ -30,6 +30,15 @@ from bpviz.resources import resource_path
 #: on a smaller one (a laptop, a projector) it opens maximised.
 LARGE_SCREEN = QSize(1600, 1000)
 LARGE_SCREEN_SHARE = 0.9
+
+
+def mnemonic(text: str, taken: set[str]) -> str:
+    """``text`` with an Alt mnemonic on its first letter not in ``taken`` (which it joins)."""
+    for i, char in enumerate(text):
+        if char.isalpha() and char.lower() not in taken:
+            taken.add(char.lower())
+            return f"{text[:i]}&{text[i:]}"
+    return text
 
 
 class MainWindow(QMainWindow):
@@ -138,9 +147,10 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         self.export_view_actions = {}
+        taken: set[str] = set()  # each item of the submenu gets a letter of its own
         for name, title in VIEWS.items():
             for kind in ("png", "svg"):
-                action = self._action(f"{title[4:].capitalize()} as {kind.upper()}…", None,
+                action = self._action(mnemonic(f"{title[4:].capitalize()} as {kind.upper()}…", taken), None,
                                       lambda n=name, k=kind: self.exports.ask_export_view(n, k))
                 self.export_view_actions[name, kind] = action
         self.export_current_action = self._action("&Export the view…", "Ctrl+E", self.exports.ask_export_current)
@@ -409,6 +419,13 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.step_page.graph.setFocus()  # so that Space plays at once
+
+    def event(self, event) -> bool:
+        # A menu that closes sends an empty status tip, which would wipe at once what the
+        # item just clicked said there ("Exported the graph to …"). No action has a tip.
+        if event.type() == QEvent.Type.StatusTip and not event.tip():
+            return True
+        return super().event(event)
 
     def _on_about(self) -> AboutDialog:
         if self._about is None:

@@ -10,7 +10,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QGroupBox, QInputDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QFrame, QGroupBox, QInputDialog, QLabel, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from bpviz.gui.files import open_path
@@ -71,7 +72,9 @@ class StepPage(QWidget):
         self.loss_panel = LossPanel()
         self.loss_plot = self.loss_panel.plot  # File > Export view > the loss plot
         self.boundary = BoundaryPlot()
-        self.boundary_box = self._boxed("Decision boundary (network output over the inputs)", self.boundary)
+        # A short title: a group box is at least as wide as its title, and the column is narrow.
+        self.boundary_box = self._boxed("Decision boundary", self.boundary)
+        self.boundary_box.setToolTip("The network's output over the plane of the two inputs, with the table's rows")
         self._build_layout()
         self._wire()
         self.set_recipe(self.controls.recipe)
@@ -90,13 +93,25 @@ class StepPage(QWidget):
         return box
 
     def _build_layout(self) -> None:
-        left = QWidget()
-        left.setMaximumWidth(SIDE_WIDTH)
-        left_layout = QVBoxLayout(left)
+        column = QWidget()
+        left_layout = QVBoxLayout(column)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.controls)
-        left_layout.addWidget(self._boxed("Loss per epoch", self.loss_panel), 1)
-        left_layout.addWidget(self.boundary_box, 1)
+        self.plot_boxes = (self._boxed("Loss per epoch", self.loss_panel), self.boundary_box)
+        for box in self.plot_boxes:  # the room left, not the room the plots would like
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+            left_layout.addWidget(box, 1)
+        self._hold_plot_heights()
+        # The form and its plots scroll when the window is short, rather than make it
+        # taller than its screen (a classifier's boundary plot on a 1280×800 projector).
+        left = QScrollArea()
+        left.setWidget(column)
+        left.setWidgetResizable(True)
+        left.setFrameShape(QFrame.Shape.NoFrame)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.setMaximumWidth(SIDE_WIDTH)
+        self.form_column = column
+        self._hold_form_width(left)
         center = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -156,6 +171,18 @@ class StepPage(QWidget):
             self.shortcuts[key] = shortcut
         self.graph.set_pulse_duration(c.pulse_ms())
 
+    def _hold_plot_heights(self) -> None:
+        """Each plot's box at least as tall as its plot needs (the column scrolls when the
+        window is shorter), but asking for no more: its wish would make the column scroll."""
+        for box in self.plot_boxes:
+            box.setMinimumHeight(0)
+            box.setMinimumHeight(box.minimumSizeHint().height())
+
+    def _hold_form_width(self, side: QScrollArea) -> None:
+        """As wide as the form with a scroll bar beside it: never cut at the side."""
+        side.setMinimumWidth(min(side.maximumWidth(), self.form_column.minimumSizeHint().width()
+                                 + side.verticalScrollBar().sizeHint().width()))
+
     def set_focus_mode(self, on: bool) -> None:
         """Hide the form, plots and timeline so the graph and the equation fill the page:
         the numbers on the graph then read from the back of a room."""
@@ -178,6 +205,8 @@ class StepPage(QWidget):
         for panel in self.side_panels:
             style.scale_text(panel, scale)
         self.side_panels[0].setMaximumWidth(round(SIDE_WIDTH * min(scale, style.SIDE_TEXT_MAX)))
+        self._hold_form_width(self.side_panels[0])
+        self._hold_plot_heights()
         self._widen_form_column()
         self._fit_scale()
 
@@ -185,7 +214,8 @@ class StepPage(QWidget):
         """Larger text needs a wider form: take it from the graph's column while it can spare it."""
         sizes = self.columns_splitter.sizes()
         form = self.side_panels[0]
-        extra = min(form.sizeHint().width(), form.maximumWidth()) - sizes[0]
+        want = self.form_column.sizeHint().width() + form.verticalScrollBar().sizeHint().width()
+        extra = min(want, form.maximumWidth()) - sizes[0]
         spare = sizes[1] - self.center.minimumSizeHint().width()
         if extra > 0 and spare > 0 and sizes[0] > 0:
             sizes[0] += min(extra, spare)

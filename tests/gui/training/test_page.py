@@ -196,7 +196,7 @@ def test_plots_export_as_png_svg_and_the_history_as_csv(qtbot, page, tmp_path):
     _run(qtbot, page)
     assert page.export("png", tmp_path / "plots.png")
     image = QImage(str(tmp_path / "plots.png"))
-    assert not image.isNull() and image.width() == page.plots.canvas.width()
+    assert not image.isNull() and image.width() == 2 * page.plots.canvas.width()  # twice the screen's pixels
     assert page.export("svg", tmp_path / "plots.svg")
     root = ET.parse(tmp_path / "plots.svg").getroot()
     assert root.tag.endswith("svg")
