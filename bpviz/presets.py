@@ -13,7 +13,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from bpviz.data.mnist import binary_subset, check_digits, labels_row, load_mnist, one_hot, to_columns
+from bpviz.data.mnist import (
+    binary_subset, check_digit_images, check_digits, labels_row, load_mnist, one_hot, to_columns,
+)
 from bpviz.data.toy import TABLES, get_table
 from bpviz.errors import ConfigError, shown
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -196,6 +198,7 @@ class Recipe:
                 X, Y = X[:, : self.train_size], Y[:, : self.train_size]
             return TrainData(X, Y)
         mnist = load_mnist(mnist_dir)
+        check_digit_images(mnist, self.digits)
         if self.digits is None:
             train_x, train_y = mnist.train_images, mnist.train_labels
             test_x, test_y = mnist.test_images, mnist.test_labels
