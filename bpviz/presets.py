@@ -221,7 +221,9 @@ class Recipe:
         fields = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(map(str, set(values) - fields))
         if strict and unknown:
-            raise ConfigError(f"unexpected keys {shown(', '.join(unknown), 200)}")
+            listed = ", ".join(unknown)
+            raise ConfigError(f"unexpected keys {listed if len(listed) <= 120 else listed[:117] + '...'}; expected "
+                              f"only {', '.join(sorted(fields))}")
         values = {key: value for key, value in values.items() if key in fields}
         for key in ("digits", "layers"):
             if isinstance(values.get(key), list):
