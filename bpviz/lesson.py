@@ -253,7 +253,8 @@ def _names(t: dict) -> tuple[tuple[str, ...], str]:
         raise _Bad(f"step.table.features: expected a distinct name per column (the target "
                    f"{shown(target)} included), got {shown(features, 120)}")
     if not 1 <= len(features) <= MAX_FEATURES:
-        raise _Bad(f"step.table.features: the step page takes 1 to {MAX_FEATURES} inputs, got {len(features)}")
+        raise _Bad(f"step.table.features: expected 1 to {MAX_FEATURES} inputs, as the step page takes, "
+                   f"got {len(features)}")
     return tuple(features), target
 
 
@@ -316,26 +317,27 @@ def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
     inputs and up to MAX_ROWS rows, up to 4 layers of up to 8 units, the form's losses,
     inits and seeds, plain SGD, and targets of 0 or 1 for bce."""
     if recipe.dataset not in TABLES:
-        raise ConfigError(f"{where}recipe.dataset: the step page plays a small table; expected one of "
-                          f"{', '.join(TABLES)}, got {shown(recipe.dataset)}")
+        raise ConfigError(f"{where}recipe.dataset: expected one of {', '.join(TABLES)} (the step page plays "
+                          f"a small table), got {shown(recipe.dataset)}")
     choices = (("loss", STEP_LOSSES), ("init", STEP_INITS), ("optimizer", ("sgd",)))
     for field, allowed in choices:
         if getattr(recipe, field) not in allowed:
-            raise ConfigError(f"{where}recipe.{field}: the step page takes {' or '.join(allowed)}, "
-                              f"got {shown(getattr(recipe, field))}")
+            raise ConfigError(f"{where}recipe.{field}: expected {' or '.join(allowed)}, as the step page "
+                              f"takes, got {shown(getattr(recipe, field))}")
     if recipe.seed > STEP_MAX_SEED:
-        raise ConfigError(f"{where}recipe.seed: the step page takes seeds from 0 to {STEP_MAX_SEED:,}, "
-                          f"got {shown(recipe.seed)}")
+        raise ConfigError(f"{where}recipe.seed: expected a seed from 0 to {STEP_MAX_SEED:,}, as the step page "
+                          f"takes, got {shown(recipe.seed)}")
     sizes = [len(table.feature_names), *recipe.layers]
     if len(recipe.layers) > tracing.MAX_LAYERS or max(sizes) > tracing.MAX_UNITS:
-        raise ConfigError(f"{where}recipe.layers: the step page takes up to {tracing.MAX_LAYERS} layers of up "
-                          f"to {tracing.MAX_UNITS} units (inputs included), got {'-'.join(map(str, sizes))}")
+        raise ConfigError(f"{where}recipe.layers: expected up to {tracing.MAX_LAYERS} layers of up to "
+                          f"{tracing.MAX_UNITS} units (inputs included), as the step page draws, got "
+                          f"{'-'.join(map(str, sizes))}")
     if not 1 <= len(table) <= MAX_ROWS or not 1 <= len(table.feature_names) <= MAX_FEATURES:
-        raise DataError(f"{where}table: the step page takes 1 to {MAX_ROWS:,} rows of 1 to {MAX_FEATURES} "
-                        f"inputs, got {len(table):,} rows of {len(table.feature_names)}")
+        raise DataError(f"{where}table: expected 1 to {MAX_ROWS:,} rows of 1 to {MAX_FEATURES} inputs, as the "
+                        f"step page takes, got {len(table):,} rows of {len(table.feature_names)}")
     if table.name == recipe.dataset and recipe.n_inputs != len(table.feature_names):
-        raise DataError(f"{where}table: the {recipe.dataset} recipe takes {recipe.n_inputs} features, "
-                        f"the table has {len(table.feature_names)}")
+        raise DataError(f"{where}table: expected the {recipe.n_inputs} features the {recipe.dataset} recipe "
+                        f"takes, got {len(table.feature_names)}")
     if recipe.loss == "bce" and not np.isin(table.target, (0.0, 1.0)).all():
         raise DataError(f"{where}table.rows: the bce loss needs a target of 0 or 1; the {table.target_name} "
                         f"column holds {table.target.min():g} to {table.target.max():g}; expected 0 or 1, "
@@ -368,23 +370,25 @@ def check_training_form(recipe: Recipe, available: int | None = None, where: str
     ``available`` training images of its digits, a training-set size, batch size and
     evaluation cadence that fit."""
     if not recipe.is_mnist:
-        raise ConfigError(f"{where}dataset: the training page trains on MNIST; expected mnist, got {shown(recipe.dataset)}")
+        raise ConfigError(f"{where}dataset: expected mnist (the training page trains on MNIST), got "
+                          f"{shown(recipe.dataset)}")
     if recipe.name not in MNIST_PRESETS:
-        raise ConfigError(f"{where}name: the training page starts from one of its presets; expected one of "
-                          f"{', '.join(MNIST_PRESETS)}, got {shown(recipe.name)}")
+        raise ConfigError(f"{where}name: expected one of {', '.join(MNIST_PRESETS)} (the training page starts "
+                          f"from one of its presets), got {shown(recipe.name)}")
     if len(recipe.layers) < 2:
-        raise ConfigError(f"{where}layers: the training page takes at least one hidden layer, got "
-                          f"{recipe.layers_text}")
+        raise ConfigError(f"{where}layers: expected at least one hidden layer, as the training page takes, "
+                          f"got {recipe.layers_text}")
     for field, high in (("seed", TRAIN_MAX_SEED), ("iterations", TRAIN_MAX_LENGTH), ("epochs", TRAIN_MAX_LENGTH),
                         ("eval_every", TRAIN_MAX_EVAL_EVERY)):
         value = getattr(recipe, field)
         if value is not None and value > high:
-            raise ConfigError(f"{where}{field}: the training page takes at most {high:,}, got {shown(value)}")
+            raise ConfigError(f"{where}{field}: expected at most {high:,}, as the training page takes, "
+                              f"got {shown(value)}")
     form = get_preset(recipe.name).replace(**{field: getattr(recipe, field) for field in FORM_FIELDS})
     for field in ("loss", "init", "shuffle", "output"):
         if getattr(form, field) != getattr(recipe, field):
-            raise ConfigError(f"{where}{field}: the training page takes it from the preset {recipe.name}; "
-                              f"expected {shown(getattr(form, field))}, got {shown(getattr(recipe, field))}")
+            raise ConfigError(f"{where}{field}: expected {shown(getattr(form, field))}, as the training page "
+                              f"takes it from the preset {recipe.name}, got {shown(getattr(recipe, field))}")
     if available is None:
         return
     problem = size_problem(recipe, available)
