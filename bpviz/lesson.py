@@ -355,11 +355,22 @@ def check_step_page(step: StepLesson, where: str = "") -> None:
         raise ConfigError(f"{where}{exc}") from None
     if not 0 <= step.sample < len(step.table):
         raise DataError(f"{where}row: expected a row from 1 to {len(step.table)}, got {step.sample + 1}")
-    X, Y = step.table.columns()
+    X, Y = step.table.columns(net.dtype)
     with np.errstate(all="ignore"):
-        count = len(tracing.trace(net, X[:, step.sample], Y[:, step.sample], step.recipe.lr))
-    if not -1 <= step.step < count:
-        raise DataError(f"{where}step: expected 0 (before the first step) to {count}, the steps of one "
+        A, _ = net.forward(X)
+        bad = np.flatnonzero(~np.isfinite(A).all(axis=0))
+        cost = net.cost(A, Y)
+        steps = tracing.trace(net, X[:, step.sample], Y[:, step.sample], step.recipe.lr)
+    if bad.size or not math.isfinite(cost):
+        row = f"row {bad[0] + 1}" if bad.size else "the table"
+        raise DataError(f"{where}params: the network's numbers overflow on {row} (its output or loss is not "
+                        f"finite); expected weights and table values whose forward pass stays finite")
+    broken = next((s for s in steps if s.value is not None and not np.isfinite(s.value).all()), None)
+    if broken is not None:
+        raise DataError(f"{where}params: step {broken.number} of row {step.sample + 1} ({broken.symbol.text}) "
+                        f"overflows; expected weights and table values whose steps stay finite")
+    if not -1 <= step.step < len(steps):
+        raise DataError(f"{where}step: expected 0 (before the first step) to {len(steps)}, the steps of one "
                         f"update of {'-'.join(map(str, net.layer_sizes))}, got {step.step + 1}")
 
 

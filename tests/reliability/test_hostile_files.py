@@ -320,6 +320,8 @@ MATHS = [
         ("train.recipe", "init", "constant:nan")),
     Row("init constant:inf in a lesson", lesson("inf.json", at("step", "recipe", "init", "constant:inf")), load_lesson,
         ("step.recipe", "init")),
+    Row("lesson weights that overflow", lesson("huge.json", at("step", "params", "W1", [[1e308, 1e308]] * 2)),
+        load_lesson, ("step.params", "overflow")),
     Row("init constant:nan in a model", written("nan.npz", lambda: model_bytes(network={"init": "constant:nan"})),
         load_model, ("network.init",)),
 ]
