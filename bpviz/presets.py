@@ -142,6 +142,8 @@ class Recipe:
         if self.output is not None and (not isinstance(self.output, str) or self.output not in OUTPUT_ACTIVATIONS):
             raise ConfigError(f"output: expected one of {', '.join(OUTPUT_ACTIVATIONS)} or null (follows the "
                               f"task), got {shown(self.output)}")
+        if self.digits is not None and not self.is_mnist:
+            raise ConfigError(f"digits: expected null: the {self.dataset} table has no digits, got {shown(self.digits)}")
         if self.digits is not None:
             if not isinstance(self.digits, (tuple, list)) or len(self.digits) != 2 or not all(
                     _whole(d) and 0 <= d <= 9 for d in self.digits):
@@ -221,10 +223,12 @@ class Recipe:
         fields = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(map(str, set(values) - fields))
         if strict and unknown:
-            listed = ", ".join(unknown)
+            listed = ", ".join(map(shown, unknown))
             raise ConfigError(f"unexpected keys {listed if len(listed) <= 120 else listed[:117] + '...'}; expected "
                               f"only {', '.join(sorted(fields))}")
         values = {key: value for key, value in values.items() if key in fields}
+        if values.get("dataset", "mnist") != "mnist":
+            values.setdefault("digits", None)  # a table has none (the default is MNIST's 5 and 8)
         for key in ("digits", "layers"):
             if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
