@@ -162,9 +162,12 @@ def _layout(path: Path, data: bytes, expect_magic: int | None):
     if len(data) < header_len:
         return None
     layout = (tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4)), TYPE_CODES[code], header_len)
-    if _data_bytes(layout) > MAX_IDX_BYTES:
+    shape, dtype, _ = layout
+    item = int(np.prod([d for d in shape if d], dtype=object)) * dtype.itemsize  # as if one of each: 0 x 2**32 x 2**32
+    if max(_data_bytes(layout), item) > MAX_IDX_BYTES:
         raise IDXFormatError(path, f"declares {_dims(layout)} ({size_text(_data_bytes(layout))} of data); "
-                                   f"expected an IDX file of at most {size_text(MAX_IDX_BYTES)}")
+                                   f"expected an IDX file of at most {size_text(MAX_IDX_BYTES)} (with no "
+                                   f"dimension beyond that either)")
     return layout
 
 
