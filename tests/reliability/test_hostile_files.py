@@ -480,3 +480,26 @@ def test_a_lesson_that_loads_is_one_the_step_page_takes(main_window, tmp_path):
     path.write_text(json.dumps(document))
     assert main_window.open_lesson(path)
     assert main_window.step_page.controller.index == 31
+
+
+def test_files_one_may_not_read_say_so_through_the_window(main_window, tmp_path, monkeypatch):
+    """A good file the user may not read is not called a bad file (every loader reads
+    through fileio.read_limited, whose open is refused here as a locked file's would be)."""
+    import errno
+
+    from bpviz import fileio
+
+    model, lesson_file = tmp_path / "model.npz", tmp_path / "lesson.json"
+    model.write_bytes(model_bytes())
+    lesson_file.write_text(json.dumps(lesson_document()))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(fileio.os, "open", denied)
+        assert not main_window.train_page.load_model(model)
+        shown = main_window.train_page.status.text()
+        assert not main_window.open_lesson(lesson_file)
+    for message, name in ((shown, "model.npz"), (main_window.message.text(), "lesson.json")):
+        assert name in message and "permission denied" in message.lower() and "expected" in message
