@@ -159,7 +159,7 @@ class Recipe:
                                   f"in {shown(self.layers)}")
             if n > MAX_UNITS:
                 raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {shown(n)}")
-        if not isinstance(self.lr, Real) or isinstance(self.lr, bool) or not math.isfinite(self.lr) or self.lr <= 0:
+        if not isinstance(self.lr, Real) or isinstance(self.lr, bool) or not _finite(self.lr) or self.lr <= 0:
             raise ConfigError(f"lr: expected a finite number greater than 0, got {shown(self.lr)}")
         check_count("seed", self.seed, 0, MAX_SEED)
         if not isinstance(self.shuffle, bool):
@@ -239,6 +239,13 @@ class Recipe:
         data["digits"] = None if self.digits is None or not self.is_mnist else list(self.digits)
         data["layers"] = list(self.layers)
         return data
+
+
+def _finite(number) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # a whole number beyond any float
+        return False
 
 
 def _whole(value) -> bool:

@@ -15,7 +15,7 @@ FUZZ = settings(max_examples=int(os.environ.get("BPVIZ_FUZZ_EXAMPLES", 200)), de
 
 #: Scalars a hand edit or a hostile file puts where something else belongs.
 scalars = (st.none() | st.booleans() | st.integers() | st.integers(-10, 10)
-           | st.sampled_from([10**100, -(10**100), 2**32, 2**31, 10**7 + 1, 0])
+           | st.sampled_from([10**100, -(10**100), 10**400, 10**4000, 2**32, 2**31, 10**7 + 1, 0])
            | st.floats() | st.sampled_from([float("nan"), float("inf"), 1e308, -0.0, 0.5])
            | st.text(max_size=12)
            | st.sampled_from(["", "0.1", "1", "bce", "mse", "sigmoid", "relu", "softmax", "tutorial",
