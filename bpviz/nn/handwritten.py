@@ -138,7 +138,11 @@ def _source(path: Path) -> str:
             raise UserCodeError(f"{path}: its coding line is wrong ({exc.msg}); expected Python source in UTF-8 "
                                 f"or in the encoding its coding line names") from None
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
+        if "\0" in text:
+            raise UserCodeError(f"{path}: holds NUL bytes (line {text.count(chr(10), 0, text.index(chr(0))) + 1}), "
+                                f"so it is no text; expected Python source")
+        return text
     except UnicodeDecodeError:
         said = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else f"{encoding} (as its coding line says)"
         raise UserCodeError(f"{path}: is not a {said} text file; expected Python source") from None

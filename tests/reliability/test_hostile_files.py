@@ -294,6 +294,9 @@ TYPES = [
         ("network.loss", "['bce']")),
     Row("model layer sizes of text", written("sizes.npz", lambda: model_bytes(network={"layer_sizes": ["3", 2, 1]})),
         load_model, ("network.layer_sizes",)),
+    Row("user code with NUL bytes", written("nul.py", b"x = 1\ny = '\x00'\n"), load_user_code, ("NUL", "line 2")),
+    Row("user code with an unknown coding", written("coding.py", "# coding: klingon\n"), load_user_code,
+        ("coding line", "klingon")),
     Row("recipe lr fast", lesson("fast.json", at("train", "recipe", "lr", "fast")), load_lesson,
         ("train.recipe", "lr", "'fast'")),
 ]
