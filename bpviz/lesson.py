@@ -2,8 +2,10 @@
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
 (edits included), the weights, the row, the epoch and the step; for the training page its
-recipe. ``save_lesson`` writes atomically; ``load_lesson`` checks everything and raises
-:class:`LessonFileError` naming the file and what is wrong.
+recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
+every value's kind and the limits of the pages that will take it (``check_step_page``,
+``check_training_form``, for the app to reuse) and raises :class:`LessonFileError` naming the
+file, the field and what was expected: a lesson that loads is one the pages can show.
 
 In the file (version 2) the row and the step count as the app shows them: ``"row": 1`` is
 the table's first row and ``"step": 8`` is "step 8 of 32" (0: ready, before the first
