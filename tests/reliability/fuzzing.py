@@ -3,7 +3,11 @@ edit makes), a place to write files, and the settings that keep each module fast
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -48,3 +52,10 @@ def replaced(document, path, value):
         target = target[key]
     target[path[-1]] = value
     return document
+
+
+def scratch(name: str) -> Path:
+    """A folder for one module's files, every example writing over the last, removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bpviz-fuzz-{name}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder

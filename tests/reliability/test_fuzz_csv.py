@@ -5,7 +5,6 @@ play: 1 to 8 distinct named inputs, finite numbers, at most MAX_ROWS rows."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +13,9 @@ from hypothesis import strategies as st
 
 from bpviz.data.toy import MAX_FEATURES, MAX_ROWS, csv_header, load_csv
 from bpviz.errors import DataError
-from tests.reliability.fuzzing import FUZZ
+from tests.reliability.fuzzing import FUZZ, scratch
 
-FOLDER = Path(tempfile.mkdtemp(prefix="bpviz-fuzz-csv-"))
+FOLDER = scratch("csv")
 PIECES = ["0", "1", "2.5", "-3", "1e3", "1e400", "nan", "inf", "NA", ",", ",", ",", ";", "\t", "\n", "\r\n", "\n",
           '"', "'", " ", "x", "y", "cgpa", "lpa", "\ufeff", "\x00", "é", "a,b,y\n", "1,2,3\n", '"1,5"']
 texts = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=60).map("".join)

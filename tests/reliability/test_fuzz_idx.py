@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +16,9 @@ from hypothesis import strategies as st
 from bpviz.data.idx import TYPE_CODES, IDXError, read_idx, write_idx
 from bpviz.data.mnist import FILE_NAMES, load_mnist
 from bpviz.errors import DataError
-from tests.reliability.fuzzing import FUZZ
+from tests.reliability.fuzzing import FUZZ, scratch
 
-FOLDER = Path(tempfile.mkdtemp(prefix="bpviz-fuzz-idx-"))
+FOLDER = scratch("idx")
 
 
 @st.composite

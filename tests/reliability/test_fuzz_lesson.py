@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +16,9 @@ from bpviz.data.toy import get_table
 from bpviz.gui.stepper.session import ToySession
 from bpviz.lesson import Lesson, LessonFileError, StepLesson, lesson_json, load_lesson
 from bpviz.presets import get_preset
-from tests.reliability.fuzzing import FUZZ, json_values, paths, replaced
+from tests.reliability.fuzzing import FUZZ, scratch, json_values, paths, replaced
 
-FOLDER = Path(tempfile.mkdtemp(prefix="bpviz-fuzz-lesson-"))
+FOLDER = scratch("lesson")
 
 
 def _saved(preset: str, page: str) -> dict:

@@ -9,7 +9,6 @@ import copy
 import io
 import json
 import struct
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -20,9 +19,9 @@ from hypothesis import strategies as st
 
 from bpviz.nn import Network
 from bpviz.nn.serialize import ModelFileError, load_model
-from tests.reliability.fuzzing import FUZZ, json_values, paths, replaced
+from tests.reliability.fuzzing import FUZZ, scratch, json_values, paths, replaced
 
-FOLDER = Path(tempfile.mkdtemp(prefix="bpviz-fuzz-model-"))
+FOLDER = scratch("model")
 NET = Network([3, 2, 1], "sigmoid", "bce", init="xavier", seed=0)
 HEADER = {"format": "bpviz-model", "version": 1, "network": NET.config, "extra": {"recipe": {"name": "custom"}}}
 NAMES = ["bpviz.json.npy", "W1.npy", "b1.npy", "W2.npy", "b2.npy", "W3.npy", "notes.txt", "dir/", "W1"]
