@@ -15,6 +15,7 @@ from bpviz.errors import ConfigError
 from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.nn.serialize import save_model
 from bpviz.nn.train import count_iterations, train
+from bpviz.numbers import NumberError, shown, whole
 from bpviz.presets import Recipe, get_preset, size_problem
 
 
@@ -35,11 +36,15 @@ def recipe_from_args(args) -> Recipe:
 
 
 def _digits(values: list[str]):
-    if values == ["all"]:
+    if [value.strip().lower() for value in values] == ["all"]:
         return None
-    if len(values) != 2 or not all(v.isdigit() for v in values):
-        raise ConfigError(f"--digits: expected two different digits 0-9 or 'all', got {' '.join(values)}")
-    return (int(values[0]), int(values[1]))
+    expected = "two different digits 0-9 or 'all'"
+    if len(values) != 2:
+        raise ConfigError(f"--digits: expected {expected}, got {shown(' '.join(values))}")
+    try:
+        return tuple(whole(value, "--digits", 0, 9, expected=expected) for value in values)
+    except NumberError:
+        raise ConfigError(f"--digits: expected {expected}, got {shown(' '.join(values))}") from None
 
 
 def _check_writable(flag: str, path: str | None) -> Path | None:
