@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-from bpviz.runtime import configure_blas_threads
+#: Signals that came while the command line was still being imported (see _note_early).
+EARLY_SIGNALS: list[int] = []
+
+
+def _note_early(signum, frame) -> None:
+    EARLY_SIGNALS.append(signum)
+
+
+def _catch_early_signals() -> None:
+    """When this process is the ``bpviz`` command, note a Ctrl-C or SIGTERM that comes
+    while the modules load (a KeyboardInterrupt there would print a traceback); main()
+    then stops with its one line. Uses the C module: ``signal`` itself takes a while."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if getattr(spec, "name", None) != "bpviz.__main__" and os.path.basename(sys.argv[0] or "") != "bpviz":
+        return
+    import _signal
+
+    for signum in (_signal.SIGINT, _signal.SIGTERM):
+        try:
+            _signal.signal(signum, _note_early)
+        except (ValueError, OSError):
+            pass
+
+
+_catch_early_signals()
+
+import argparse  # noqa: E402
+import errno  # noqa: E402
+
+from bpviz.runtime import configure_blas_threads  # noqa: E402
 
 configure_blas_threads()  # before anything imports numpy
 
@@ -242,34 +270,94 @@ def _split_default_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; without ``argv`` (the real command line) the process is ours: a
+    signal after the command is done is only noted, and stdout is closed quietly when its
+    reader or its disk is gone."""
+    from bpviz.commands.interrupt import GUARD, Signalled, exit_code, signum_of, words
+
+    owner = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(_split_default_command(argv))
+    command = _split_default_command(argv)[0]
+    command = command if command in COMMANDS else "gui"  # "bpviz: ..." for --help and --version too
+    GUARD.install()
     try:
-        if args.command == "gui":
-            from bpviz.commands.gui import run_gui
+        if EARLY_SIGNALS:
+            raise Signalled(EARLY_SIGNALS[0])
+        return _run(argv, owner, command)
+    except (Signalled, KeyboardInterrupt) as exc:
+        signum = signum_of(exc)
+        _say(f"bpviz{'' if command == 'gui' else ' ' + command}: {words(signum)}")
+        return exit_code(signum)
+    finally:
+        if owner:
+            GUARD.settle()
+        else:
+            GUARD.uninstall()
 
-            return run_gui(args)
-        if args.command == "train":
-            from bpviz.commands.train import run_train
 
-            return run_train(args)
-        if args.command == "trace":
-            from bpviz.commands.trace import run_trace
+def _run(argv: list[str], owner: bool, command: str) -> int:
+    from bpviz.commands.streams import Output, OutputFailed, silence
 
-            return run_trace(args)
-        if args.command == "gradcheck":
-            from bpviz.commands.gradcheck import run_gradcheck
-
-            return run_gradcheck(args)
+    stdout = sys.stdout
+    if stdout is not None:  # None: started with stdout closed; print() then writes nothing
+        sys.stdout = Output(stdout)
+    try:
+        try:
+            parser = build_parser()
+            args = parser.parse_args(_split_default_command(argv))
+            code = _dispatch(args)
+            if code is None:
+                parser.print_help()
+                code = 2
+        finally:  # also after --help and --version, which end in SystemExit
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a full disk says so here, not at exit
+        return code
     except BpvizError as exc:
-        print(f"bpviz {args.command}: error: {exc}", file=sys.stderr)
+        _say(f"bpviz {command}: error: {exc}")
         return 2
-    except BrokenPipeError:  # the reader went away (`bpviz trace | head`): not an error
-        sys.stdout = open(os.devnull, "w")
-        return 0
-    parser.print_help()
-    return 2
+    except OutputFailed as exc:
+        if owner:
+            silence(stdout)
+        if exc.errno == errno.EPIPE:  # the reader went away (`bpviz trace | head`): not an error
+            return 0
+        _say(f"bpviz{'' if command == 'gui' else ' ' + command}: error: could not write the output "
+              f"(standard output): {_output_problem(exc)}")
+        return 2
+    finally:
+        sys.stdout = stdout
+
+
+def _dispatch(args) -> int | None:
+    if args.command == "gui":
+        from bpviz.commands.gui import run_gui
+
+        return run_gui(args)
+    if args.command == "train":
+        from bpviz.commands.train import run_train
+
+        return run_train(args)
+    if args.command == "trace":
+        from bpviz.commands.trace import run_trace
+
+        return run_trace(args)
+    if args.command == "gradcheck":
+        from bpviz.commands.gradcheck import run_gradcheck
+
+        return run_gradcheck(args)
+    return None
+
+
+def _output_problem(exc) -> str:
+    from bpviz.fileio import write_problem
+
+    return write_problem("-", exc).split(": could not write: ", 1)[1]
+
+
+def _say(line: str) -> None:
+    from bpviz.commands.streams import say
+
+    say(line)
 
 
 if __name__ == "__main__":

@@ -108,10 +108,17 @@ def name_max(folder: str | os.PathLike) -> int:
 
 
 def fit_name(name: str, limit: int) -> str:
-    """``name`` cut to at most ``limit`` bytes as the file system stores it (a multi-byte
-    character cut in two stays as its bytes)."""
-    raw = os.fsencode(name)
-    return name if len(raw) <= limit else os.fsdecode(raw[:max(limit, 1)])
+    """``name`` cut to at most ``limit`` bytes as the file system stores it, between
+    two characters."""
+    if len(os.fsencode(name)) <= limit:
+        return name
+    kept, size = [], 0
+    for char in name:  # whole characters (an undecodable byte is one)
+        size += len(os.fsencode(char))
+        if size > max(limit, 1):
+            break
+        kept.append(char)
+    return "".join(kept) or name[:1]
 
 
 def write_target(path: str | os.PathLike) -> Path:
@@ -362,10 +369,10 @@ def write_problem(path: str | os.PathLike, exc: OSError) -> str:
         reason = exc.strerror
     else:
         reason = reasons.get(exc.errno) or f"{exc.strerror or exc}; choose another file"
-    return f"{_display(path)}: could not write: {reason}"
+    return f"{shown_path(path)}: could not write: {reason}"
 
 
-def _display(path: str | os.PathLike) -> str:
+def shown_path(path: str | os.PathLike) -> str:
     """A path for a one-line message: control characters escaped, a very long one cut."""
     text = os.fsdecode(os.fspath(path))
     text = str(Path(text)) + ("/" if len(text) > 1 and text.endswith("/") else "") if text else text

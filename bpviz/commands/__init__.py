@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from bpviz.errors import ConfigError
-from bpviz.presets import Recipe
+
+if TYPE_CHECKING:  # importing presets imports numpy: the signal guard (commands.interrupt) comes first
+    from bpviz.presets import Recipe
 
 
 def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
