@@ -51,6 +51,12 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def _get_values(self, action, arg_strings):
+        # argparse drops a value "--" ("--row=--") and hands the flag an empty list: refuse it.
+        if action.option_strings and arg_strings == ["--"] and action.nargs in (None, "?"):
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value, got '--'")
+        return super()._get_values(action, arg_strings)
+
 
 def _flag(parse):
     """An argparse type from a parser of :mod:`bpviz.numbers`: its message without the
@@ -333,6 +339,15 @@ def _dispatch(args) -> int | None:
         from bpviz.commands.gui import run_gui
 
         return run_gui(args)
+    import numpy as np
+
+    # Overflow in a run asked to diverge (--lr 1e17, --init constant:1e300) is reported by
+    # the command in words (a diverged run, a failed check), not as numpy's warnings.
+    with np.errstate(all="ignore"):
+        return _run_command(args)
+
+
+def _run_command(args) -> int | None:
     if args.command == "train":
         from bpviz.commands.train import run_train
 

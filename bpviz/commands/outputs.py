@@ -5,11 +5,12 @@ folder, under a name that fits."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from bpviz.errors import ConfigError
-from bpviz.fileio import fit_name, name_max, same_file, shown_path, write_problem, write_target
+from bpviz.fileio import fit_name, name_max, read_problem, same_file, shown_path, write_problem, write_target
 from bpviz.nn.serialize import save_model
 
 
@@ -31,6 +32,20 @@ def check_output(flag: str, path: str | None) -> Path | None:
         raise ConfigError(f"{flag}: the folder {shown_path(folder)} is not writable; choose a folder you can "
                           f"write to")
     return Path(path)
+
+
+def check_folder(flag: str, path: str | None, expected: str) -> None:
+    """A folder to read from: refused in words when it is missing, not a folder, or its
+    name cannot be looked up (too long, a loop of links)."""
+    if path is None:
+        return
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError) as exc:
+        reason = read_problem(exc, expected) if isinstance(exc, OSError) else f"is not a usable name; expected {expected}"
+        raise ConfigError(f"{flag}: {shown_path(path)} {reason}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise ConfigError(f"{flag}: {shown_path(path)} is not a folder; expected {expected}")
 
 
 def check_distinct(outputs: dict[str, Path | None]) -> None:

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from bpviz.commands import with_network_flags
 from bpviz.commands.interrupt import GUARD, Signalled, exit_code, signum_of, words
-from bpviz.commands.outputs import check_distinct, check_output, save_or_keep
+from bpviz.commands.outputs import check_distinct, check_folder, check_output, save_or_keep
 from bpviz.commands.streams import OutputFailed, Quiet
 from bpviz.commands.streams import say as _say
 from bpviz.errors import ConfigError
@@ -81,6 +81,7 @@ def run_train(args) -> int:
     save_path = check_output("--save", args.save)
     json_path = check_output("--json", args.json)
     check_distinct({"--save": save_path, "--json": json_path})
+    check_folder("--mnist-dir", args.mnist_dir, "a folder holding the four MNIST files")
     phase = "while loading MNIST" if recipe.is_mnist else f"while loading the {recipe.dataset} table"
     try:
         data = recipe.data(args.mnist_dir)

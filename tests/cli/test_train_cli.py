@@ -106,7 +106,7 @@ def test_help_leads_with_hidden():
         (["--layers", "0"], "--layers: expected 1 to 4096 units per layer"),
         (["--layers", ""], "--layers: expected comma-separated unit counts"),
         (["--layers", "196,2"], "--layers: the output layer for two digits (sigmoid) has 1 unit, got 2 "
-                                "(layers 196,2); with --hidden 196 the output layer follows from the task"),
+                                "(layers 196,2); expected 1 last, or --hidden 196, with which the output layer follows from the task"),
         (["--layers", "100000,1"], "--layers: expected 1 to 4096 units per layer"),
         (["--layers", ",".join(["4"] * 99 + ["1"])], "layers: expected at most 12 layers"),
         (["--lr", "0"], "--lr: expected a finite number greater than 0"),
