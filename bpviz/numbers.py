@@ -50,9 +50,9 @@ def _range(low: int, high: int) -> str:
 def whole(text, field: str, low: int, high: int, *, words: tuple[str, ...] = (),
           grouping: bool = False, expected: str | None = None, echo: int = ECHO) -> int | str:
     """The whole number typed in ``text`` (ASCII digits, optionally 1_000, or 11,272 when
-    ``grouping``), from ``low`` to ``high``; one of ``words`` (any
-    case) is returned as typed, lower-cased. Else NumberError naming ``field`` and saying
-    what was ``expected`` (by default the range)."""
+    ``grouping``), from ``low`` to ``high``; one of ``words`` (any case) is returned
+    lower-cased. Else NumberError naming ``field`` and saying what was ``expected`` (by
+    default the range)."""
     expected = expected or _range(low, high) + "".join(f" or {word!r}" for word in words)
     raw = text if isinstance(text, str) else str(text)
     typed = raw.strip()
@@ -63,19 +63,12 @@ def whole(text, field: str, low: int, high: int, *, words: tuple[str, ...] = (),
     if not WHOLE.fullmatch(typed):
         raise NumberError(field, f"expected {expected}, got {shown(raw, echo)}")
     digits = typed.lstrip("+-").replace("_", "").lstrip("0") or "0"
-    if len(digits) > len(str(max(abs(low), abs(high)))) + 1:  # far out of range; int() would refuse 4,301 digits and more
-        value = None
-    else:
-        value = int(typed.replace("_", ""))
+    # Far out of range is known by its length: int() refuses 4,301 digits and more.
+    value = int(typed.replace("_", "")) if len(digits) <= len(str(max(abs(low), abs(high)))) else None
     if value is None or not low <= value <= high:
-        return _out_of_range(field, expected, raw, echo)
+        got = typed.lstrip("+") if len(typed) <= min(echo, 24) else shown(raw, echo)
+        raise NumberError(field, f"expected {expected}, got {got}")
     return value
-
-
-def _out_of_range(field: str, expected: str, raw: str, echo: int):
-    typed = raw.strip()
-    got = typed.lstrip("+") if len(typed) <= min(echo, 24) else shown(raw, echo)
-    raise NumberError(field, f"expected {expected}, got {got}")
 
 
 def unit_counts(text, field: str, high: int, most: int, example: str, *, layers: str = "layers",
