@@ -20,7 +20,7 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 from pathlib import Path
 
 import numpy as np

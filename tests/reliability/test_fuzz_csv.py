@@ -5,7 +5,6 @@ play: 1 to 8 distinct named inputs, finite numbers, at most MAX_ROWS rows."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 from hypothesis import given

@@ -11,7 +11,6 @@ import json
 import struct
 import warnings
 import zipfile
-from pathlib import Path
 
 import numpy as np
 from hypothesis import given
