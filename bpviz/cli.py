@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-import argparse
-import math
 import os
 import sys
 
-from bpviz.runtime import configure_blas_threads
+#: Signals that came while the command line was still being imported (see _note_early).
+EARLY_SIGNALS: list[int] = []
+
+
+def _note_early(signum, frame) -> None:
+    EARLY_SIGNALS.append(signum)
+
+
+def _catch_early_signals() -> None:
+    """When this process is the ``bpviz`` command, note a Ctrl-C or SIGTERM that comes
+    while the modules load (a KeyboardInterrupt there would print a traceback); main()
+    then stops with its one line. Uses the C module: ``signal`` itself takes a while."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if getattr(spec, "name", None) != "bpviz.__main__" and os.path.basename(sys.argv[0] or "") != "bpviz":
+        return
+    import _signal
+
+    for signum in (_signal.SIGINT, _signal.SIGTERM):
+        try:
+            _signal.signal(signum, _note_early)
+        except (ValueError, OSError):
+            pass
+
+
+_catch_early_signals()
+
+import argparse  # noqa: E402
+import errno  # noqa: E402
+
+from bpviz.runtime import configure_blas_threads  # noqa: E402
 
 configure_blas_threads()  # before anything imports numpy
 
 from bpviz import __version__  # noqa: E402
 from bpviz.errors import BpvizError  # noqa: E402
+from bpviz.numbers import NumberError, decimal, positive, shown, unit_counts, whole  # noqa: E402
 
 COMMANDS = ("gui", "train", "trace", "gradcheck")
 
@@ -23,43 +51,52 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def _get_values(self, action, arg_strings):
+        # argparse drops a value "--" ("--row=--") and hands the flag an empty list: refuse it.
+        if action.option_strings and arg_strings == ["--"] and action.nargs in (None, "?"):
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value, got '--'")
+        return super()._get_values(action, arg_strings)
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
+
+def _flag(parse):
+    """An argparse type from a parser of :mod:`bpviz.numbers`: its message without the
+    field's name, which argparse puts in front ("argument --iterations: ...")."""
+
+    def convert(text: str):
+        try:
+            return parse(text)
+        except NumberError as exc:
+            raise argparse.ArgumentTypeError(exc.detail) from None
+
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
+
+
+def _count(high: int, low: int = 1, **options):
+    """A whole number from ``low`` to ``high`` (ASCII digits only)."""
+    return _flag(lambda text: whole(text, "", low, high, **options))
+
+
+def _limits():
+    from bpviz.nn.train import LIMITS, MAX_SEED
+
+    return LIMITS, MAX_SEED
 
 
 def _positive_number(example: str):
-    """An argparse type: a finite number greater than 0 (``example`` shows the form)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {example}, got {text!r}") from None
-        if not math.isfinite(value) or value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
-        return value
-
-    return parse
-
-
-_learning_rate = _positive_number("a positive number such as 0.1")
-_threshold = _positive_number("a relative error such as 1e-6")
+    """An argparse type: a finite number greater than 0 (``example`` says what it is)."""
+    return _flag(lambda text: positive(text, "", example=example))
 
 
 def _layers(text: str) -> tuple[int, ...]:
-    parts = [p.strip() for p in text.split(",")]
-    if not text.strip() or not all(p.isdigit() and int(p) >= 1 for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated unit counts of at least 1, such as 196,1; got {text!r}"
-        )
-    return tuple(int(p) for p in parts)
+    """--layers: every layer after the input, the output included."""
+    from bpviz.presets import MAX_LAYERS, MAX_UNITS
+
+    sizes = unit_counts(text, "--layers", MAX_UNITS, MAX_LAYERS, "196,1")
+    if not sizes:
+        raise NumberError("--layers", f"expected comma-separated unit counts of at least 1, such as 196,1; "
+                                      f"got {shown(text)}")
+    return sizes
 
 
 def _hidden(text: str) -> tuple[int, ...]:
@@ -69,27 +106,31 @@ def _hidden(text: str) -> tuple[int, ...]:
 
     if text.strip().lower() in ("", "none"):
         return ()
-    parts = [p.strip() for p in text.split(",")]
-    if not all(p.isdigit() and int(p) >= 1 for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"expected the hidden layers' unit counts separated by commas, such as 196 or 392,196,98 "
-            f"(or none); got {text!r}"
-        )
-    sizes = tuple(int(p) for p in parts)
-    if max(sizes) > MAX_UNITS:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_UNITS} units per layer, got {text!r}")
-    if len(sizes) > MAX_LAYERS - 1:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_LAYERS - 1} hidden layers, got {len(sizes)}")
-    return sizes
+    return unit_counts(text, "--hidden", MAX_UNITS, MAX_LAYERS - 1, "196 or 392,196,98 (or none)",
+                       layers="hidden layers")
 
 
 def _row(text: str) -> int:
     """--row: a row of a toy table, counted from 1 as the app counts them (checked
     against the table later, when its length is known)."""
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a row number such as 1 (rows count from 1), got {text!r}") from None
+    from bpviz.data.toy import MAX_ROWS
+
+    return whole(text, "--row", -MAX_ROWS, MAX_ROWS,
+                 expected=f"a row number such as 1 (rows count from 1, tables have at most {MAX_ROWS:,})")
+
+
+def _init(text: str) -> str:
+    """--init: tutorial, xavier, he, or constant:<a finite number>."""
+    name, colon, value = text.strip().partition(":")
+    if name in ("tutorial", "xavier", "he") and not colon:
+        return name
+    if name == "constant" and colon:
+        try:
+            return f"constant:{decimal(value, '--init', example='0.1')!r}"
+        except NumberError as exc:
+            raise NumberError("--init", f"constant:<number>: {exc.detail}") from None
+    raise NumberError("--init", f"expected tutorial, constant:<number> such as constant:0.1, xavier or he, "
+                                f"got {shown(text)}")
 
 
 class _RenamedSample(argparse.Action):
@@ -97,24 +138,17 @@ class _RenamedSample(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         try:
-            hint = f"--sample {int(values)} is --row {int(values) + 1}"
-        except (TypeError, ValueError):
+            row = _row(values)
+            hint = f"--sample {row} is --row {row + 1}"
+        except (TypeError, NumberError):
             hint = "--sample N is --row N+1"
-        parser.error(f"argument --sample: renamed --row, which counts from 1 as the app does ({hint})")
+        parser.error(f"argument --sample: renamed --row, which counts from 1 as the app does ({hint}); "
+                     f"expected --row N")
 
 
 def _add_row_flag(parser, help_text: str) -> None:
-    parser.add_argument("--row", type=_row, default=1, metavar="N", help=help_text)
+    parser.add_argument("--row", type=_flag(_row), default=1, metavar="N", help=help_text)
     parser.add_argument("--sample", nargs="?", action=_RenamedSample, help=argparse.SUPPRESS)
-
-
-def _batch_size(text: str) -> int | str:
-    if text == "full":
-        return "full"
-    try:
-        return _positive_int(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 or 'full', got {text!r}") from None
 
 
 def _add_network_flags(parser, example_hidden: str, output: str) -> None:
@@ -124,16 +158,16 @@ def _add_network_flags(parser, example_hidden: str, output: str) -> None:
     from bpviz.nn.losses import LOSSES
 
     layers = parser.add_mutually_exclusive_group()
-    layers.add_argument("--hidden", type=_hidden, metavar="N,N,...",
+    layers.add_argument("--hidden", type=_flag(_hidden), metavar="N,N,...",
                         help=f"the hidden layers, between the input and the output, as the app's "
                              f"'Hidden layers' field takes them (e.g. {example_hidden}; 'none' for no "
                              f"hidden layer); the output layer's size follows from the task ({output})")
-    layers.add_argument("--layers", type=_layers, metavar="N,N,...",
+    layers.add_argument("--layers", type=_flag(_layers), metavar="N,N,...",
                         help=f"for scripts: every layer after the input, the output included (e.g. "
                              f"{example_hidden},1); use --hidden or --layers, not both")
     parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
     parser.add_argument("--loss", choices=list(LOSSES))
-    parser.add_argument("--init", help="tutorial, constant:0.1, xavier or he")
+    parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier or he")
 
 
 def _add_train_parser(commands) -> None:
@@ -141,6 +175,7 @@ def _add_train_parser(commands) -> None:
     from bpviz.nn.optimizers import OPTIMIZERS
     from bpviz.presets import PRESETS
 
+    limits, max_seed = _limits()
     train = commands.add_parser(
         "train", help="train a network on MNIST from a preset and flags",
         description="Train on MNIST. Flags override the preset's settings.",
@@ -149,23 +184,23 @@ def _add_train_parser(commands) -> None:
                        help="the recipe to start from (default: tutorial)")
     train.add_argument("--digits", nargs="+", metavar="D",
                        help="two digits such as '5 8', or 'all' for all ten (softmax)")
-    train.add_argument("--train-size", type=_positive_int, metavar="N",
+    train.add_argument("--train-size", type=_count(limits["batch_size"]), metavar="N",
                        help="train on the first N examples only (quick runs)")
     _add_network_flags(train, "196", "1 unit for two digits, 10 for --digits all")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
-    train.add_argument("--lr", type=_learning_rate, help="learning rate, greater than 0")
+    train.add_argument("--lr", type=_positive_number("a positive number such as 0.1"), help="learning rate, greater than 0")
     length = train.add_mutually_exclusive_group()
-    length.add_argument("--iterations", type=_positive_int, metavar="N", help="number of updates")
-    length.add_argument("--epochs", type=_positive_int, metavar="N", help="passes over the data")
-    train.add_argument("--batch-size", type=_batch_size, metavar="N|full")
+    length.add_argument("--iterations", type=_count(limits["iterations"]), metavar="N", help="number of updates")
+    length.add_argument("--epochs", type=_count(limits["epochs"]), metavar="N", help="passes over the data")
+    train.add_argument("--batch-size", type=_count(limits["batch_size"], words=("full",)), metavar="N|full")
     train.add_argument("--dtype", choices=DTYPES)
-    train.add_argument("--seed", type=int)
-    train.add_argument("--eval-every", type=_positive_int, metavar="N",
+    train.add_argument("--seed", type=_count(max_seed, low=0), metavar="N")
+    train.add_argument("--eval-every", type=_count(limits["iterations"]), metavar="N",
                        help="also print train/test accuracy every N iterations")
     train.add_argument("--mnist-dir", metavar="DIR", help="read MNIST from DIR instead of the embedded copy")
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model here")
     train.add_argument("--json", metavar="PATH", help="write the config, history and accuracies as JSON")
-    train.add_argument("--log-every", type=_positive_int, default=1, metavar="N",
+    train.add_argument("--log-every", type=_count(limits["iterations"]), default=1, metavar="N",
                        help="one history entry per N iterations (default 1)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -192,6 +227,7 @@ def _add_gradcheck_parser(commands) -> None:
     from bpviz.nn.gradcheck import THRESHOLD
     from bpviz.presets import PRESETS
 
+    limits, max_seed = _limits()
     check = commands.add_parser(
         "gradcheck", help="check backprop's gradients, or your own hand-written ones",
         description="Without --user-file: every gradient of backprop against its central finite "
@@ -203,13 +239,13 @@ def _add_gradcheck_parser(commands) -> None:
     check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help="the network and data (default: notebook-regression)")
     _add_network_flags(check, "2", "1 unit for a toy table or two digits, 10 for all ten")
-    check.add_argument("--seed", type=int)
+    check.add_argument("--seed", type=_count(max_seed, low=0), metavar="N")
     _add_row_flag(check, "toy presets: which row of the table, counted from 1 as the app does (default 1)")
-    check.add_argument("--examples", type=_positive_int, default=8, metavar="N",
+    check.add_argument("--examples", type=_count(limits["batch_size"]), default=8, metavar="N",
                        help="MNIST presets: how many training images (default 8)")
-    check.add_argument("--elements", type=_positive_int, default=20, metavar="K",
+    check.add_argument("--elements", type=_count(limits["batch_size"]), default=20, metavar="K",
                        help="big networks: how many elements of each parameter array to check (default 20)")
-    check.add_argument("--threshold", type=_threshold, default=THRESHOLD, metavar="E",
+    check.add_argument("--threshold", type=_positive_number("a relative error such as 1e-6"), default=THRESHOLD, metavar="E",
                        help=f"the largest relative error that passes (default {THRESHOLD:g})")
     check.add_argument("--user-file", metavar="FILE.py",
                        help="your Python file defining update(params, x, y, lr) or gradients(params, x, y); "
@@ -240,34 +276,103 @@ def _split_default_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; without ``argv`` (the real command line) the process is ours: a
+    signal after the command is done is only noted, and stdout is closed quietly when its
+    reader or its disk is gone."""
+    from bpviz.commands.interrupt import GUARD, Signalled, exit_code, signum_of, words
+
+    owner = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(_split_default_command(argv))
+    command = _split_default_command(argv)[0]
+    command = command if command in COMMANDS else "gui"  # "bpviz: ..." for --help and --version too
+    GUARD.install()
     try:
-        if args.command == "gui":
-            from bpviz.commands.gui import run_gui
+        if EARLY_SIGNALS:
+            raise Signalled(EARLY_SIGNALS[0])
+        return _run(argv, owner, command)
+    except (Signalled, KeyboardInterrupt) as exc:
+        signum = signum_of(exc)
+        _say(f"bpviz{'' if command == 'gui' else ' ' + command}: {words(signum)}")
+        return exit_code(signum)
+    finally:
+        if owner:
+            GUARD.settle()
+        else:
+            GUARD.uninstall()
 
-            return run_gui(args)
-        if args.command == "train":
-            from bpviz.commands.train import run_train
 
-            return run_train(args)
-        if args.command == "trace":
-            from bpviz.commands.trace import run_trace
+def _run(argv: list[str], owner: bool, command: str) -> int:
+    from bpviz.commands.streams import Output, OutputFailed, silence
 
-            return run_trace(args)
-        if args.command == "gradcheck":
-            from bpviz.commands.gradcheck import run_gradcheck
-
-            return run_gradcheck(args)
+    stdout = sys.stdout
+    if stdout is not None:  # None: started with stdout closed; print() then writes nothing
+        sys.stdout = Output(stdout)
+    try:
+        try:
+            parser = build_parser()
+            args = parser.parse_args(_split_default_command(argv))
+            code = _dispatch(args)
+            if code is None:
+                parser.print_help()
+                code = 2
+        finally:  # also after --help and --version, which end in SystemExit
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a full disk says so here, not at exit
+        return code
     except BpvizError as exc:
-        print(f"bpviz {args.command}: error: {exc}", file=sys.stderr)
+        _say(f"bpviz {command}: error: {exc}")
         return 2
-    except BrokenPipeError:  # the reader went away (`bpviz trace | head`): not an error
-        sys.stdout = open(os.devnull, "w")
-        return 0
-    parser.print_help()
-    return 2
+    except OutputFailed as exc:
+        if owner:
+            silence(stdout)
+        if exc.errno == errno.EPIPE:  # the reader went away (`bpviz trace | head`): not an error
+            return 0
+        _say(f"bpviz{'' if command == 'gui' else ' ' + command}: error: could not write the output "
+              f"(standard output): {_output_problem(exc)}")
+        return 2
+    finally:
+        sys.stdout = stdout
+
+
+def _dispatch(args) -> int | None:
+    if args.command == "gui":
+        from bpviz.commands.gui import run_gui
+
+        return run_gui(args)
+    import numpy as np
+
+    # Overflow in a run asked to diverge (--lr 1e17, --init constant:1e300) is reported by
+    # the command in words (a diverged run, a failed check), not as numpy's warnings.
+    with np.errstate(all="ignore"):
+        return _run_command(args)
+
+
+def _run_command(args) -> int | None:
+    if args.command == "train":
+        from bpviz.commands.train import run_train
+
+        return run_train(args)
+    if args.command == "trace":
+        from bpviz.commands.trace import run_trace
+
+        return run_trace(args)
+    if args.command == "gradcheck":
+        from bpviz.commands.gradcheck import run_gradcheck
+
+        return run_gradcheck(args)
+    return None
+
+
+def _output_problem(exc) -> str:
+    from bpviz.fileio import write_problem
+
+    return write_problem("-", exc).split(": could not write: ", 1)[1]
+
+
+def _say(line: str) -> None:
+    from bpviz.commands.streams import say
+
+    say(line)
 
 
 if __name__ == "__main__":

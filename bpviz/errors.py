@@ -17,3 +17,18 @@ class DataError(BpvizError, ValueError):
 
 class ConfigError(BpvizError, ValueError):
     """A network or training setting (a field, a flag, a preset entry) that cannot be used."""
+
+
+def shown(value, width: int = 40) -> str:
+    """``value`` as a message repeats it: cut to ``width`` characters; a number of thousands
+    of digits said by its size (Python refuses to print it), a structure nested too deep
+    for repr by its kind."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        digits = f"about {int(abs(value).bit_length() * 0.30103) + 1:,}" if value.bit_length() > 13000 \
+            else f"{len(str(abs(value)))}"
+        return f"{'a negative' if value < 0 else 'a'} number of {digits} digits"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a huge int inside, or nesting deeper than repr goes
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= width else text[:width - 3] + "..."

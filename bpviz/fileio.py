@@ -1,12 +1,15 @@
 """Files in and out: reads bounded in size and refused unless regular files; atomic
-writes (a temporary file beside the target, fsync, then rename)."""
+writes (a temporary file beside the target, fsync, then rename) that follow links, keep
+the replaced file's permissions and refuse devices, FIFOs and folders."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -75,19 +78,143 @@ def gunzip_limited(data: bytes, limit: int, expected: str) -> bytes:
     return out
 
 
+class WriteRefused(OSError):
+    """A save refused before anything was written, because of what the target is (a
+    device, a FIFO, a folder, a link to an open stream, a read-only file). ``strerror``
+    says why and what to do; callers catch it as any OSError of a save."""
+
+    def __init__(self, reason: str, code: int = errno.EINVAL):
+        super().__init__(code, reason)
+
+
+#: A save's temporary file: ".{name}.bpviz{pid}-{8 random}.tmp" beside the target, the
+#: name cut short so that the whole fits the folder's NAME_MAX.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.bpviz(?P<pid>[0-9]+)-[a-z0-9_]{8}\.tmp", re.DOTALL)
+#: Room the temporary's name takes beside the target's: "." + ".bpviz" + a pid of up to 10
+#: digits + "-" + 8 random characters + ".tmp".
+_TEMPORARY_EXTRA = 1 + 6 + 10 + 1 + 8 + 4
+#: A temporary file older than this, whose writer holds no lock on it, is a killed save's.
+STALE_SECONDS = 180
+#: At most this many symbolic links are followed to find the file a save writes.
+_MAX_LINKS = 40
+
+
+def name_max(folder: str | os.PathLike) -> int:
+    """The longest file name (in bytes) the folder's file system takes (255 almost everywhere)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def fit_name(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes as the file system stores it, between
+    two characters."""
+    if len(os.fsencode(name)) <= limit:
+        return name
+    kept, size = [], 0
+    for char in name:  # whole characters (an undecodable byte is one)
+        size += len(os.fsencode(char))
+        if size > max(limit, 1):
+            break
+        kept.append(char)
+    return "".join(kept) or name[:1]
+
+
+def write_target(path: str | os.PathLike) -> Path:
+    """The file a save to ``path`` writes: ``path`` itself, or the file its symbolic links
+    lead to (as editors do: the link stays a link). Refused (WriteRefused) when that is not
+    a regular file (a folder, a FIFO, a device, a socket), is reached through a link to an
+    open stream (/dev/stdout, /proc/self/fd/1), is a loop of links, has a name longer than
+    the file system takes, or is a file that is not writable."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not text:
+        raise WriteRefused("is an empty name; expected a file name", errno.ENOENT)
+    current = os.path.join(os.getcwd(), text)
+    for _ in range(_MAX_LINKS):
+        folder, name = os.path.split(current)
+        if name in ("", ".", ".."):
+            if os.path.isdir(current):
+                raise WriteRefused("is a folder; expected a file name", errno.EISDIR)
+            raise WriteRefused("ends with a slash; expected a file name", errno.EISDIR)
+        folder = os.path.realpath(folder)
+        current = os.path.join(folder, name)
+        if _is_proc(folder):
+            raise WriteRefused(f"leads to {current}, an open file or stream of a process, not a regular "
+                               f"file; choose a file name")
+        try:
+            link = os.readlink(current)
+        except OSError:  # not a link (or not there: a new file)
+            break
+        current = os.path.join(folder, link)
+    else:
+        raise WriteRefused("is a loop of symbolic links; choose a file name", errno.ELOOP)
+    longest = name_max(folder) if os.path.isdir(folder) else 255
+    if len(os.fsencode(name)) > longest:
+        raise WriteRefused(f"has a name of {len(os.fsencode(name))} bytes; the file system takes at most "
+                           f"{longest}; choose a shorter name", errno.ENAMETOOLONG)
+    try:
+        info = os.lstat(current)
+    except OSError:
+        return Path(current)  # a new file (a missing folder is said when it is written)
+    kind = stat.S_IFMT(info.st_mode)
+    if kind == stat.S_IFDIR:
+        raise WriteRefused("is a folder; expected a file name", errno.EISDIR)
+    if kind != stat.S_IFREG:
+        raise WriteRefused(f"is {_KINDS.get(kind, 'not a regular file')}, not a regular file; "
+                           f"choose a file name")
+    if not os.access(current, os.W_OK):
+        raise WriteRefused("is read-only; make it writable or choose another file", errno.EACCES)
+    return Path(current)
+
+
+def _is_proc(folder: str) -> bool:
+    return folder == "/proc" or folder.startswith("/proc/")
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether saves to ``a`` and ``b`` would write the same file: the same path once
+    links are followed, or, when both exist, the same file under two names (a hard link)."""
+    try:
+        first, second = write_target(a), write_target(b)
+    except OSError:
+        first, second = Path(os.path.realpath(a)), Path(os.path.realpath(b))
+    if first == second:
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the
     file is renamed over the target. If anything fails, the target is left untouched.
+    The new file keeps the permission bits (and, where allowed, the owner and group) of
+    the file it replaces; a new file gets 0666 less the umask. A symbolic link is followed
+    (the link stays); a device, a FIFO or a folder is refused (see :func:`write_target`).
+    Temporary files that killed saves left in the folder are removed.
     """
-    target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = write_target(path)
+    folder = target.parent
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        replaced = os.stat(target)
+    except OSError:
+        replaced = None
+    short = fit_name(target.name, name_max(folder) - _TEMPORARY_EXTRA)
+    remove_leftovers(folder, target.name)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{short}.bpviz{os.getpid()}-", suffix=".tmp", dir=folder)
+    try:
+        _lock(fd)  # says "its writer is here" to remove_leftovers in other processes
+        _take_over(fd, replaced)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
         os.replace(tmp_name, target)
     except BaseException:
         try:
@@ -95,8 +222,119 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(target.parent)
-    return target
+    finally:
+        os.close(fd)
+    _fsync_dir(folder)
+    return Path(path)
+
+
+def _take_over(fd: int, replaced: os.stat_result | None) -> None:
+    """Give the temporary file the permissions of the file it replaces (owner and group
+    first: changing them clears set-id bits), or those of a new file."""
+    try:
+        if replaced is None:
+            os.fchmod(fd, 0o666 & ~_umask())
+            return
+        if (replaced.st_uid, replaced.st_gid) != (os.geteuid(), os.getegid()):
+            try:
+                os.fchown(fd, replaced.st_uid, replaced.st_gid)
+            except OSError:  # not root: keep at least the group, if it is one of ours
+                try:
+                    os.fchown(fd, -1, replaced.st_gid)
+                except OSError:
+                    pass
+        os.fchmod(fd, stat.S_IMODE(replaced.st_mode))
+    except (OSError, AttributeError):  # a file system without permissions (FAT), or Windows
+        pass
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        pass
+
+
+def _writer_gone(path: str, pid: int | None, age: float) -> bool:
+    """Whether the save that wrote the temporary file at ``path`` is over: no process holds
+    its lock, and its process is gone (or, its pid unknown or taken again, it is stale)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError) as exc:
+        if not isinstance(exc, ImportError) and exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False  # its writer is still at work
+    finally:
+        os.close(fd)
+    return age > STALE_SECONDS or (pid is not None and not _running(pid))
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True
+    return True
+
+
+def remove_leftovers(folder: str | os.PathLike, name: str | None = None) -> list[str]:
+    """Remove the temporary files that killed saves left in ``folder``: bpviz's own
+    (".{name}.bpviz{pid}-XXXXXXXX.tmp") whose writer is gone, and, for ``name``, any
+    ".{name}.*.tmp" older than :data:`STALE_SECONDS` that no writer holds. Returns the
+    names removed; a file that cannot be removed is left."""
+    same = None if name is None else f".{fit_name(name, name_max(folder) - _TEMPORARY_EXTRA)}."
+    removed, now = [], time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = entry.name
+        if not (found.startswith(".") and found.endswith(".tmp")):
+            continue
+        ours = _TEMPORARY.fullmatch(found)
+        if ours is None and not (same is not None and found.startswith(same)):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        age = now - info.st_mtime
+        pid = int(ours["pid"]) if ours is not None and len(ours["pid"]) <= 10 else None
+        if _writer_gone(entry.path, pid, age):
+            try:
+                os.unlink(entry.path)
+                removed.append(found)
+            except OSError:
+                pass
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -123,9 +361,24 @@ def write_problem(path: str | os.PathLike, exc: OSError) -> str:
         errno.EPERM: "permission denied; choose a folder you can write to",
         errno.ENOENT: "the folder does not exist; choose an existing folder",
         errno.EISDIR: "that is a folder; expected a file name",
+        errno.ENOTDIR: "a part of its path is a file, not a folder; choose an existing folder",
+        errno.ENAMETOOLONG: "the name is too long for the file system; choose a shorter name",
+        errno.ELOOP: "its path is a loop of symbolic links; choose another file",
     }
-    reason = reasons.get(exc.errno) or f"{exc.strerror or exc}; choose another file"
-    return f"{Path(path)}: could not write: {reason}"
+    if isinstance(exc, WriteRefused):
+        reason = exc.strerror
+    else:
+        reason = reasons.get(exc.errno) or f"{exc.strerror or exc}; choose another file"
+    return f"{shown_path(path)}: could not write: {reason}"
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A path for a one-line message: control characters escaped, a very long one cut."""
+    text = os.fsdecode(os.fspath(path))
+    text = str(Path(text)) + ("/" if len(text) > 1 and text.endswith("/") else "") if text else text
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}"
 
 
 def read_problem(exc: OSError, expected: str = "a file") -> str:

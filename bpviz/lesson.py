@@ -2,8 +2,10 @@
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
 (edits included), the weights, the row, the epoch and the step; for the training page its
-recipe. ``save_lesson`` writes atomically; ``load_lesson`` checks everything and raises
-:class:`LessonFileError` naming the file and what is wrong.
+recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
+every value's kind and the limits of the pages that will take it (``check_step_page``,
+``check_training_form``, for the app to reuse) and raises :class:`LessonFileError` naming the
+file, the field and what was expected: a lesson that loads is one the pages can show.
 
 In the file (version 2) the row and the step count as the app shows them: ``"row": 1`` is
 the table's first row and ``"step": 8`` is "step 8 of 32" (0: ready, before the first
@@ -18,20 +20,42 @@ import json
 import math
 import os
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.toy import Table
-from bpviz.errors import BpvizError
-from bpviz.fileio import atomic_write_bytes, read_problem
-from bpviz.presets import Recipe
+from bpviz.data.mnist import training_counts
+from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, TABLES, Table
+from bpviz.errors import BpvizError, ConfigError, DataError, shown
+from bpviz.fileio import UnreadableFile, atomic_write_bytes, read_limited
+from bpviz.nn import trace as tracing
+from bpviz.nn.train import count_iterations
+from bpviz.presets import MNIST_PRESETS, Recipe, get_preset, size_problem
 
 FORMAT = "bpviz-lesson"
 VERSION = 2
 #: The versions this bpviz opens: 1 counted the row and the step from 0.
 READS = (1, 2)
 PAGES = ("step", "train")
+#: A lesson is a few kB; its table is at most MAX_ROWS rows (about 3 MB as bpviz writes it).
+MAX_LESSON_BYTES = 16 << 20
+_EXPECTED = "a bpviz lesson (.json) as bpviz saves it"
+
+#: What the step page's form shows and sets (gui/stepper/controls.py): a recipe beyond these
+#: would be shown as something else, and changed by the next edit.
+STEP_LOSSES = ("mse", "bce")
+STEP_INITS = ("constant:0.1", "tutorial")
+STEP_MAX_SEED = 1_000_000
+#: The step page counts epochs; beyond this a typo is likelier than a class's patience.
+MAX_EPOCH = 10**9
+#: ... and the training page's form (gui/training/form.py): its seed, length and evaluation
+#: fields, and the settings it takes from the preset chosen, not from a field.
+TRAIN_MAX_SEED = 2**31 - 1
+TRAIN_MAX_LENGTH = 1_000_000
+TRAIN_MAX_EVAL_EVERY = 1_000_000
+FORM_FIELDS = ("digits", "layers", "activation", "optimizer", "lr", "iterations", "epochs",
+               "batch_size", "dtype", "seed", "train_size", "eval_every")
 
 
 class LessonFileError(BpvizError, ValueError):
@@ -90,28 +114,62 @@ def save_lesson(path: str | os.PathLike, lesson: Lesson) -> Path:
     return atomic_write_bytes(path, lesson_json(lesson))
 
 
-def load_lesson(path: str | os.PathLike) -> Lesson:
-    """The lesson saved at ``path``, checked: a clear LessonFileError for anything else."""
+def load_lesson(path: str | os.PathLike, mnist_dir=None) -> Lesson:
+    """The lesson saved at ``path``, checked against every limit of the two pages that will
+    take it (``mnist_dir``: the MNIST folder of the training page, None for the embedded
+    copy): a LessonFileError naming the file and the field for anything else, so that a
+    lesson that loads is one the pages can show."""
     path = Path(path)
+    document = _parse(path, _read_text(path))
     try:
-        text = path.read_bytes().decode("utf-8")
+        lesson = _lesson_from(document)
+        check_step_page(lesson.step, where="step.")
+        check_training_form(lesson.train, _available(lesson.train, mnist_dir), where="train.recipe.")
+    except (_Bad, BpvizError) as exc:
+        raise LessonFileError(path, str(exc)) from None
+    return lesson
+
+
+def _read_text(path: Path) -> str:
+    try:
+        os.lstat(path)
     except FileNotFoundError:
-        raise LessonFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise LessonFileError(path, "is a folder; expected a lesson file (.json)") from None
-    except PermissionError as exc:
-        raise LessonFileError(path, read_problem(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LessonFileError(path, f"cannot be read as text ({exc}); expected a lesson file (.json) saved by bpviz") from None
+        raise LessonFileError(path, f"file not found; expected {_EXPECTED}") from None
+    except OSError:
+        pass  # reading it says what is wrong
     try:
-        document = json.loads(text)
+        data = read_limited(path, MAX_LESSON_BYTES, _EXPECTED)
+    except UnreadableFile as exc:
+        raise LessonFileError(path, str(exc)) from None
+    try:
+        return data.decode("utf-8-sig")  # Notepad's BOM is no part of the JSON
+    except UnicodeDecodeError as exc:
+        raise LessonFileError(path, f"cannot be read as text (not UTF-8 at byte {exc.start}); "
+                                    f"expected {_EXPECTED}") from None
+
+
+def _parse(path: Path, text: str):
+    try:
+        return json.loads(text, object_pairs_hook=_no_twice)
     except json.JSONDecodeError as exc:
         raise LessonFileError(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
                                     "expected a lesson file as bpviz saved it (was it cut short or edited by hand?)") from None
-    try:
-        return _lesson_from(document)
+    except RecursionError:
+        raise LessonFileError(path, f"nested deeper than Python reads JSON; expected {_EXPECTED}") from None
     except _Bad as exc:
         raise LessonFileError(path, str(exc)) from None
+    except ValueError:  # Python reads no whole number of more than 4,300 digits
+        raise LessonFileError(path, f"holds a whole number of thousands of digits; expected {_EXPECTED}") from None
+
+
+def _no_twice(pairs) -> dict:
+    """A JSON object, refused when it names a key twice (one of the two would be lost)."""
+    document = {}
+    for key, value in pairs:
+        if key in document:
+            raise _Bad(f"the key {shown(key)} appears twice in one object; expected each key once")
+        document[key] = value
+    return document
 
 
 class _Bad(Exception):
@@ -128,17 +186,25 @@ def _get(document, key: str, kind, where: str):
     return value
 
 
+def _whole(document, key: str, where: str, low: int, high: int, what: str) -> int:
+    """A whole number from ``low`` to ``high``, named ``what`` in the message."""
+    value = _get(document, key, int, where)
+    if not low <= value <= high:
+        raise _Bad(f"{where}{key}: expected {what} from {low} to {high:,}, got {shown(value)}")
+    return value
+
+
 def _lesson_from(document) -> Lesson:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _Bad("not a bpviz lesson: expected \"format\": \"bpviz-lesson\" in a file bpviz saved")
     version = document.get("version")
-    if version not in READS or isinstance(version, bool):
-        newer = isinstance(version, int) and version > VERSION
-        raise _Bad(f"lesson format version {version!r}; expected version {' or '.join(map(str, READS))}, "
+    if not isinstance(version, int) or isinstance(version, bool) or version not in READS:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise _Bad(f"lesson format version {shown(version)}; expected version {' or '.join(map(str, READS))}, "
                    f"the ones this bpviz opens" + (" (the file comes from a newer bpviz)" if newer else ""))
     page = _get(document, "page", str, "")
     if page not in PAGES:
-        raise _Bad(f"page: expected one of {', '.join(PAGES)}, got {page!r}")
+        raise _Bad(f"page: expected one of {', '.join(PAGES)}, got {shown(page)}")
     step = _get(document, "step", dict, "")
     train = _get(document, "train", dict, "")
     return Lesson(page, _step_from(step, version),
@@ -152,49 +218,74 @@ def _recipe_from(values: dict, where: str) -> Recipe:
         raise _Bad(f"{where}: {exc}") from None
 
 
-def _matrix(value, where: str) -> np.ndarray:
+def _matrix(value, where: str, columns: int | None = None, max_rows: int = MAX_ROWS) -> np.ndarray:
+    """A list of rows of numbers (JSON numbers: no strings, booleans or null), all finite."""
+    if not isinstance(value, list) or not value or len(value) > max_rows:
+        raise _Bad(f"{where}: expected a list of 1 to {max_rows:,} rows of numbers, got {shown(value)}")
+    width = columns if columns is not None else len(value[0]) if isinstance(value[0], list) else -1
+    for i, row in enumerate(value, start=1):
+        if not isinstance(row, list) or len(row) != width or not row:
+            raise _Bad(f"{where}: expected {max(width, 1)} columns in every row, got {shown(row)} in row {i}")
+        for cell in row:
+            if not isinstance(cell, Real) or isinstance(cell, bool) or not _finite(cell):
+                raise _Bad(f"{where}: expected rows of numbers (finite ones), got {shown(cell)} in row {i}")
+    return np.array(value, dtype=np.float64)
+
+
+def _listed(names) -> str:
+    text = ", ".join(map(str, names))
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _finite(number) -> bool:
     try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise _Bad(f"{where}: expected rows of numbers") from None
-    if array.ndim != 2 or not np.isfinite(array).all():
-        raise _Bad(f"{where}: expected a table of finite numbers, got shape {array.shape}")
-    return array
+        return math.isfinite(number)
+    except OverflowError:  # a whole number beyond any float
+        return False
+
+
+def _names(t: dict) -> tuple[tuple[str, ...], str]:
+    """The table's feature names and target name: distinct, non-empty text."""
+    features = _get(t, "features", list, "step.table.")
+    target = _get(t, "target", str, "step.table.")
+    for name in [*features, target]:
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+            raise _Bad(f"step.table.features: expected names of 1 to {MAX_NAME} characters, got {shown(name)}")
+    if len(set(features)) != len(features) or target in features:
+        raise _Bad(f"step.table.features: expected a distinct name per column (the target "
+                   f"{shown(target)} included), got {shown(features, 120)}")
+    if not 1 <= len(features) <= MAX_FEATURES:
+        raise _Bad(f"step.table.features: expected 1 to {MAX_FEATURES} inputs, as the step page takes, "
+                   f"got {len(features)}")
+    return tuple(features), target
 
 
 def _step_from(step: dict, version: int) -> StepLesson:
     recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe")
     t = _get(step, "table", dict, "step.")
-    features = tuple(_get(t, "features", list, "step.table."))
-    rows = _matrix(_get(t, "rows", list, "step.table."), "step.table.rows")
-    if rows.shape[1] != len(features) + 1:
-        raise _Bad(f"step.table.rows: expected {len(features) + 1} columns ({len(features)} features "
-                   f"and the target), got {rows.shape[1]}")
-    table = Table(str(_get(t, "name", str, "step.table.")), tuple(map(str, features)),
-                  str(_get(t, "target", str, "step.table.")), rows[:, :-1], rows[:, -1])
-    if recipe.n_inputs != len(features) and recipe.dataset == table.name:
-        raise _Bad(f"step.table: the {recipe.dataset} recipe takes {recipe.n_inputs} features, "
-                   f"the table has {len(features)}")
+    features, target = _names(t)
+    rows = _matrix(_get(t, "rows", list, "step.table."), "step.table.rows", columns=len(features) + 1)
+    table = Table(_get(t, "name", str, "step.table."), features, target, rows[:, :-1], rows[:, -1])
+    check_step_recipe(recipe, table, "step.")  # the page's sizes bound the weights read next
     sizes = [len(features), *recipe.layers]
     raw = _get(step, "params", dict, "step.")
     params = {}
     for l in range(1, len(sizes)):
         for key, shape in ((f"W{l}", (sizes[l], sizes[l - 1])), (f"b{l}", (sizes[l], 1))):
-            array = _matrix(raw.get(key, None) if key in raw else _missing(f"step.params.{key}"),
-                            f"step.params.{key}")
+            if key not in raw:
+                raise _Bad(f"step.params.{key} is missing")
+            array = _matrix(raw[key], f"step.params.{key}", max_rows=tracing.MAX_UNITS)
             if array.shape != shape:
                 raise _Bad(f"step.params.{key}: expected shape {shape} for layers "
                            f"{'-'.join(map(str, sizes))}, got {array.shape}")
             params[key] = array
     extra = sorted(set(raw) - set(params))
     if extra:
-        raise _Bad(f"step.params: unexpected keys {', '.join(extra)}")
+        raise _Bad(f"step.params: unexpected keys {_listed(extra)}; expected {', '.join(params)}")
     sample = _row_from(step, len(rows), version)
-    epoch = _get(step, "epoch", int, "step.")
-    if epoch < 1:
-        raise _Bad(f"step.epoch: expected 1 or more, got {epoch}")
+    epoch = _whole(step, "epoch", "step.", 1, MAX_EPOCH, "an epoch")
     losses = _get(step, "epoch_losses", list, "step.")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in losses):
+    if not all(isinstance(v, Real) and not isinstance(v, bool) and _finite(v) for v in losses):
         raise _Bad("step.epoch_losses: expected finite numbers")
     index = _step_index_from(step, version)
     return StepLesson(recipe, table, params, sample, epoch, tuple(map(float, losses)), index)
@@ -203,14 +294,8 @@ def _step_from(step: dict, version: int) -> StepLesson:
 def _row_from(step: dict, m: int, version: int) -> int:
     """The row (from 0) of a table of ``m`` rows: "row" from 1, or version 1's "sample" from 0."""
     if version == 1:
-        sample = _get(step, "sample", int, "step.")
-        if not 0 <= sample < m:
-            raise _Bad(f"step.sample: expected a row from 0 to {m - 1}, got {sample}")
-        return sample
-    row = _get(step, "row", int, "step.")
-    if not 1 <= row <= m:
-        raise _Bad(f"step.row: expected a row from 1 to {m}, got {row}")
-    return row - 1
+        return _whole(step, "sample", "step.", 0, m - 1, "a row")
+    return _whole(step, "row", "step.", 1, m, "a row") - 1
 
 
 def _step_index_from(step: dict, version: int) -> int:
@@ -219,12 +304,123 @@ def _step_index_from(step: dict, version: int) -> int:
     number = _get(step, "step", int, "step.")
     if version == 1:
         if number < -1:
-            raise _Bad(f"step.step: expected -1 (before the first step) or more, got {number}")
+            raise _Bad(f"step.step: expected -1 (before the first step) or more, got {shown(number)}")
         return number
     if number < 0:
-        raise _Bad(f"step.step: expected 0 (before the first step) or a step number from 1, got {number}")
+        raise _Bad(f"step.step: expected 0 (before the first step) or a step number from 1, got {shown(number)}")
     return number - 1
 
 
-def _missing(where: str):
-    raise _Bad(f"{where} is missing")
+# --- what the pages take ------------------------------------------------------------------
+
+def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
+    """``recipe`` and ``table`` as the step page can play and its form can show them, else
+    ConfigError or DataError naming the field (after ``where``): a toy table of 1 to 8
+    inputs and up to MAX_ROWS rows, up to 4 layers of up to 8 units, the form's losses,
+    inits and seeds, plain SGD, and targets of 0 or 1 for bce."""
+    if recipe.dataset not in TABLES:
+        raise ConfigError(f"{where}recipe.dataset: expected one of {', '.join(TABLES)} (the step page plays "
+                          f"a small table), got {shown(recipe.dataset)}")
+    choices = (("loss", STEP_LOSSES), ("init", STEP_INITS), ("optimizer", ("sgd",)))
+    for field, allowed in choices:
+        if getattr(recipe, field) not in allowed:
+            raise ConfigError(f"{where}recipe.{field}: expected {' or '.join(allowed)}, as the step page "
+                              f"takes, got {shown(getattr(recipe, field))}")
+    if recipe.seed > STEP_MAX_SEED:
+        raise ConfigError(f"{where}recipe.seed: expected a seed from 0 to {STEP_MAX_SEED:,}, as the step page "
+                          f"takes, got {shown(recipe.seed)}")
+    sizes = [len(table.feature_names), *recipe.layers]
+    if len(recipe.layers) > tracing.MAX_LAYERS or max(sizes) > tracing.MAX_UNITS:
+        raise ConfigError(f"{where}recipe.layers: expected up to {tracing.MAX_LAYERS} layers of up to "
+                          f"{tracing.MAX_UNITS} units (inputs included), as the step page draws, got "
+                          f"{'-'.join(map(str, sizes))}")
+    if not 1 <= len(table) <= MAX_ROWS or not 1 <= len(table.feature_names) <= MAX_FEATURES:
+        raise DataError(f"{where}table: expected 1 to {MAX_ROWS:,} rows of 1 to {MAX_FEATURES} inputs, as the "
+                        f"step page takes, got {len(table):,} rows of {len(table.feature_names)}")
+    if table.name == recipe.dataset and recipe.n_inputs != len(table.feature_names):
+        raise DataError(f"{where}table: expected the {recipe.n_inputs} features the {recipe.dataset} recipe "
+                        f"takes, got {len(table.feature_names)}")
+    if recipe.loss == "bce" and not np.isin(table.target, (0.0, 1.0)).all():
+        raise DataError(f"{where}table.rows: the bce loss needs a target of 0 or 1; the {table.target_name} "
+                        f"column holds {table.target.min():g} to {table.target.max():g}; expected 0 or 1, "
+                        f"or the mse loss for values")
+
+
+def check_step_page(step: StepLesson, where: str = "") -> None:
+    """A whole step-page state as the page can take it: ``check_step_recipe``, then the
+    weights in place, and the row and the step within the table and the trace."""
+    check_step_recipe(step.recipe, step.table, where)
+    net = step.recipe.network(n_inputs=len(step.table.feature_names))
+    try:
+        net.set_params(step.params)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+    if not 0 <= step.sample < len(step.table):
+        raise DataError(f"{where}row: expected a row from 1 to {len(step.table)}, got {step.sample + 1}")
+    X, Y = step.table.columns(net.dtype)
+    with np.errstate(all="ignore"):
+        A, _ = net.forward(X)
+        bad = np.flatnonzero(~np.isfinite(A).all(axis=0))
+        cost = net.cost(A, Y)
+        steps = tracing.trace(net, X[:, step.sample], Y[:, step.sample], step.recipe.lr)
+    if bad.size or not math.isfinite(cost):
+        row = f"row {bad[0] + 1}" if bad.size else "the table"
+        raise DataError(f"{where}params: the network's numbers overflow on {row} (its output or loss is not "
+                        f"finite); expected weights and table values whose forward pass stays finite")
+    broken = next((s for s in steps if s.value is not None and not np.isfinite(s.value).all()), None)
+    if broken is not None:
+        raise DataError(f"{where}params: step {broken.number} of row {step.sample + 1} ({broken.symbol.text}) "
+                        f"overflows; expected weights and table values whose steps stay finite")
+    if not -1 <= step.step < len(steps):
+        raise DataError(f"{where}step: expected 0 (before the first step) to {len(steps)}, the steps of one "
+                        f"update of {'-'.join(map(str, net.layer_sizes))}, got {step.step + 1}")
+
+
+def check_training_form(recipe: Recipe, available: int | None = None, where: str = "") -> None:
+    """``recipe`` as the training page's form can show it and start it, else ConfigError
+    naming the field (after ``where``): MNIST, one of the form's presets (its loss, init,
+    shuffle and output come from it), a hidden layer, the form's ranges; and, given the
+    ``available`` training images of its digits, a training-set size, batch size and
+    evaluation cadence that fit."""
+    if not recipe.is_mnist:
+        raise ConfigError(f"{where}dataset: expected mnist (the training page trains on MNIST), got "
+                          f"{shown(recipe.dataset)}")
+    if recipe.name not in MNIST_PRESETS:
+        raise ConfigError(f"{where}name: expected one of {', '.join(MNIST_PRESETS)} (the training page starts "
+                          f"from one of its presets), got {shown(recipe.name)}")
+    if len(recipe.layers) < 2:
+        raise ConfigError(f"{where}layers: expected at least one hidden layer, as the training page takes, "
+                          f"got {recipe.layers_text}")
+    for field, high in (("seed", TRAIN_MAX_SEED), ("iterations", TRAIN_MAX_LENGTH), ("epochs", TRAIN_MAX_LENGTH),
+                        ("eval_every", TRAIN_MAX_EVAL_EVERY)):
+        value = getattr(recipe, field)
+        if value is not None and value > high:
+            raise ConfigError(f"{where}{field}: expected at most {high:,}, as the training page takes, "
+                              f"got {shown(value)}")
+    form = get_preset(recipe.name).replace(**{field: getattr(recipe, field) for field in FORM_FIELDS})
+    for field in ("loss", "init", "shuffle", "output"):
+        if getattr(form, field) != getattr(recipe, field):
+            raise ConfigError(f"{where}{field}: expected {shown(getattr(form, field))}, as the training page "
+                              f"takes it from the preset {recipe.name}, got {shown(getattr(recipe, field))}")
+    if available is None:
+        return
+    problem = size_problem(recipe, available)
+    if problem is not None:
+        raise ConfigError(f"{where}{problem[0]}: {problem[1]}")
+    m = available if recipe.train_size is None else recipe.train_size
+    total = count_iterations(recipe.train_config(), m)
+    if recipe.eval_every > total:
+        raise ConfigError(f"{where}eval_every: the run makes only {total:,} updates; expected at most that, "
+                          f"or 0 (auto)")
+
+
+def _available(recipe: Recipe, mnist_dir) -> int | None:
+    """The training images of the recipe's digits, or None when MNIST cannot be read (the
+    training page then says so itself)."""
+    if not recipe.is_mnist:
+        return None
+    try:
+        counts = training_counts(mnist_dir)
+    except BpvizError:
+        return None
+    return sum(counts) if recipe.digits is None else counts[recipe.digits[0]] + counts[recipe.digits[1]]

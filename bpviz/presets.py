@@ -7,18 +7,23 @@ A :class:`Recipe` is plain data; ``Recipe.replace(**overrides)`` checks every fi
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 
-from bpviz.data.mnist import binary_subset, check_digits, labels_row, load_mnist, one_hot, to_columns
+from bpviz.data.mnist import (
+    binary_subset, check_digit_images, check_digits, labels_row, load_mnist, one_hot, to_columns,
+)
 from bpviz.data.toy import TABLES, get_table
-from bpviz.errors import ConfigError
-from bpviz.nn.activations import HIDDEN_ACTIVATIONS
+from bpviz.errors import ConfigError, shown
+from bpviz.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from bpviz.nn.inits import parse_init
 from bpviz.nn.losses import LOSSES
-from bpviz.nn.network import DTYPES, Network, check_layer_sizes, check_network
-from bpviz.nn.optimizers import OPTIMIZERS, check_lr
-from bpviz.nn.train import LIMITS, TrainConfig, TrainData, check_count
+from bpviz.nn.network import DTYPES, Network, check_network
+from bpviz.nn.optimizers import OPTIMIZERS
+from bpviz.nn.train import LIMITS, MAX_SEED, TrainConfig, TrainData, check_count
 
 #: The most units one layer may have, and the most layers: beyond these a typo is likelier
 #: than a wish, and the memory would run out.
@@ -26,6 +31,8 @@ MAX_UNITS = 4096
 MAX_LAYERS = 12
 #: The most weights a recipe may have: 400 MB in float64, before the training's own arrays.
 MAX_WEIGHTS = 50_000_000
+#: The longest name or description a recipe may carry (they are shown, not parsed).
+MAX_TEXT = 2_000
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ class Recipe:
             changes.setdefault("epochs", None)
         elif changes.get("epochs") is not None:
             changes["iterations"] = None
-        if "layers" in changes:
+        if isinstance(changes.get("layers"), list):
             changes["layers"] = tuple(changes["layers"])
         return dataclasses.replace(self, **changes).validated()
 
@@ -97,44 +104,71 @@ class Recipe:
         return 784 if self.is_mnist else len(get_table(self.dataset).feature_names)
 
     def validated(self) -> "Recipe":
-        if not self.is_mnist and self.dataset not in TABLES:
-            raise ConfigError(f"dataset: expected mnist or one of {', '.join(TABLES)}, got {self.dataset!r}")
+        self._check_kinds()
         if self.is_mnist and self.digits is not None:
             check_digits(self.digits)
-        layers = check_layer_sizes([self.n_inputs, *self.layers], field="layers")[1:]
-        if len(layers) > MAX_LAYERS:
-            raise ConfigError(f"layers: expected at most {MAX_LAYERS} layers, got {len(layers)}")
-        if max(layers) > MAX_UNITS:
-            raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {max(layers)}")
-        sizes = [self.n_inputs, *layers]
+        sizes = [self.n_inputs, *map(int, self.layers)]
         weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
         if weights > MAX_WEIGHTS:
             raise ConfigError(f"layers: {'-'.join(map(str, sizes))} has {weights:,} weights; "
                               f"expected at most {MAX_WEIGHTS:,} (the memory would run out)")
         task = ("all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)") \
             if self.is_mnist else f"the {self.dataset} table's one target"
-        if layers[-1] != self.output_units:
+        if sizes[-1] != self.output_units:
             raise ConfigError(
                 f"layers: the output layer for {task} has {self.output_units} unit"
-                f"{'s' if self.output_units > 1 else ''}, got {layers[-1]} (layers {self.layers_text})"
+                f"{'s' if self.output_units > 1 else ''}, got {sizes[-1]} (layers {self.layers_text})"
             )
-        if self.activation not in HIDDEN_ACTIVATIONS:
-            raise ConfigError(
-                f"activation: expected one of {', '.join(HIDDEN_ACTIVATIONS)}, got {self.activation!r}"
-            )
-        if self.loss not in LOSSES:
-            raise ConfigError(f"loss: expected one of {', '.join(LOSSES)}, got {self.loss!r}")
-        if self.dtype not in DTYPES:
-            raise ConfigError(f"dtype: expected float32 or float64, got {self.dtype!r}")
-        if self.train_size is not None:
-            check_count("train-size", self.train_size, 1, LIMITS["batch_size"])
-        if self.optimizer not in OPTIMIZERS:
-            raise ConfigError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
-        check_lr(self.lr)
-        self.train_config()  # iterations/epochs/batch checks
+        parse_init(self.init)
+        self.train_config()  # iterations or epochs, and the counts together
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
-        check_network([self.n_inputs, *self.layers], activations, self.loss, self.dtype)
+        check_network(sizes, activations, self.loss, self.dtype)
         return self
+
+    def _check_kinds(self) -> None:
+        """Every field of the kind it must be, before any is used: text where text belongs,
+        whole numbers (in range) where counts belong, so that a file's ``"lr": "fast"`` or
+        ``"loss": ["bce"]`` is named by its field, not met later as a TypeError."""
+        for field in ("name", "description"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or len(value) > MAX_TEXT:
+                raise ConfigError(f"{field}: expected text of at most {MAX_TEXT:,} characters, got {shown(value)}")
+        choices = {"dataset": ("mnist", *TABLES), "activation": HIDDEN_ACTIVATIONS, "loss": LOSSES,
+                   "dtype": DTYPES, "optimizer": OPTIMIZERS}
+        for field, allowed in choices.items():
+            value = getattr(self, field)
+            if not isinstance(value, str) or value not in allowed:
+                raise ConfigError(f"{field}: expected one of {', '.join(allowed)}, got {shown(value)}")
+        if self.output is not None and (not isinstance(self.output, str) or self.output not in OUTPUT_ACTIVATIONS):
+            raise ConfigError(f"output: expected one of {', '.join(OUTPUT_ACTIVATIONS)} or null (follows the "
+                              f"task), got {shown(self.output)}")
+        if self.digits is not None and not self.is_mnist:
+            raise ConfigError(f"digits: expected null: the {self.dataset} table has no digits, got {shown(self.digits)}")
+        if self.digits is not None:
+            if not isinstance(self.digits, (tuple, list)) or len(self.digits) != 2 or not all(
+                    _whole(d) and 0 <= d <= 9 for d in self.digits):
+                raise ConfigError(f"digits: expected two different digits 0-9, or null for all ten, got "
+                                  f"{shown(self.digits)}")
+        if not isinstance(self.layers, (tuple, list)) or not self.layers:
+            raise ConfigError(f"layers: expected a list of unit counts such as [196, 1], got {shown(self.layers)}")
+        if len(self.layers) > MAX_LAYERS:
+            raise ConfigError(f"layers: expected at most {MAX_LAYERS} layers, got {len(self.layers)}")
+        for n in self.layers:
+            if not _whole(n) or n < 1:
+                raise ConfigError(f"layers: expected whole numbers of at least 1 unit, got {shown(n)} "
+                                  f"in {shown(self.layers)}")
+            if n > MAX_UNITS:
+                raise ConfigError(f"layers: expected at most {MAX_UNITS} units per layer, got {shown(n)}")
+        if not isinstance(self.lr, Real) or isinstance(self.lr, bool) or not _finite(self.lr) or self.lr <= 0:
+            raise ConfigError(f"lr: expected a finite number greater than 0, got {shown(self.lr)}")
+        check_count("seed", self.seed, 0, MAX_SEED)
+        if not isinstance(self.shuffle, bool):
+            raise ConfigError(f"shuffle: expected true or false, got {shown(self.shuffle)}")
+        for field, limit in (("train_size", LIMITS["batch_size"]), ("iterations", LIMITS["iterations"]),
+                             ("epochs", LIMITS["epochs"]), ("batch_size", LIMITS["batch_size"])):
+            if getattr(self, field) is not None:  # named as train_config names them
+                check_count(field.replace("_", "-"), getattr(self, field), 1, limit)
+        check_count("eval-every", self.eval_every, 0, LIMITS["iterations"])
 
     @property
     def layers_text(self) -> str:
@@ -166,6 +200,7 @@ class Recipe:
                 X, Y = X[:, : self.train_size], Y[:, : self.train_size]
             return TrainData(X, Y)
         mnist = load_mnist(mnist_dir)
+        check_digit_images(mnist, self.digits)
         if self.digits is None:
             train_x, train_y = mnist.train_images, mnist.train_labels
             test_x, test_y = mnist.test_images, mnist.test_labels
@@ -183,24 +218,38 @@ class Recipe:
     def from_dict(cls, values: dict, *, strict: bool = False) -> "Recipe":
         """The checked recipe ``to_dict`` wrote (JSON lists back to tuples). Keys that are
         not recipe fields are left out, or with ``strict`` refused."""
+        if not isinstance(values, dict):
+            raise ConfigError(f"recipe: expected a JSON object of settings, got {shown(values)}")
         fields = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - fields)
+        unknown = sorted(map(str, set(values) - fields))
         if strict and unknown:
-            raise ConfigError(f"unexpected keys {', '.join(unknown)}")
+            listed = ", ".join(map(shown, unknown))
+            raise ConfigError(f"unexpected keys {listed if len(listed) <= 120 else listed[:117] + '...'}; expected "
+                              f"only {', '.join(sorted(fields))}")
         values = {key: value for key, value in values.items() if key in fields}
+        if values.get("dataset", "mnist") != "mnist":
+            values.setdefault("digits", None)  # a table has none (the default is MNIST's 5 and 8)
         for key in ("digits", "layers"):
             if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
-        try:
-            return cls(**values).validated()
-        except TypeError as exc:  # a value of the wrong kind where a number was expected
-            raise ConfigError(str(exc)) from None
+        return cls(**values).validated()
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data["digits"] = None if self.digits is None or not self.is_mnist else list(self.digits)
         data["layers"] = list(self.layers)
         return data
+
+
+def _finite(number) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # a whole number beyond any float
+        return False
+
+
+def _whole(value) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
 
 
 def size_problem(recipe: Recipe, available: int) -> tuple[str, str] | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bpviz.errors import BpvizError, ConfigError
 from bpviz.nn import train
-from bpviz.presets import PRESETS, get_preset
+from bpviz.presets import PRESETS, Recipe, get_preset
 
 
 def test_tutorial_is_the_tutorial_recipe():
@@ -74,3 +76,28 @@ def test_bad_recipe_fields_are_named(overrides, words):
 def test_unknown_preset_lists_the_known_ones():
     with pytest.raises(ConfigError, match="preset: expected one of tutorial, tutorial-bigger, fast, mnist10"):
         get_preset("nope")
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(lr="0.1"), "lr: expected a finite number greater than 0, got '0.1'"),
+    (dict(loss=["bce"]), "loss: expected one of bce, cross_entropy, mse, got ['bce']"),
+    (dict(init=5), "init: expected one of tutorial, constant:<value>, xavier, he (text), got 5"),
+    (dict(init="constant:nan"), "init: expected constant:<number> such as constant:0.1, a finite number"),
+    (dict(layers=[196.0, 1]), "layers: expected whole numbers of at least 1 unit, got 196.0"),
+    (dict(layers="196,1"), "layers: expected a list of unit counts such as [196, 1], got '196,1'"),
+    (dict(layers=[10**5000, 1]), "layers: expected at most 4096 units per layer, got a number of about 5,001 digits"),
+    (dict(seed="1"), "seed: expected a whole number from 0 to 4,294,967,295, got '1'"),
+    (dict(digits=["5", "8"]), "digits: expected two different digits 0-9, or null for all ten"),
+    (dict(shuffle=1), "shuffle: expected true or false, got 1"),
+    (dict(name=None), "name: expected text of at most 2,000 characters, got None"),
+    (dict(dataset="notebook-regression", layers=[1], digits=[5, 8]), "digits: expected null"),
+])
+def test_a_recipe_field_of_the_wrong_kind_is_named_with_what_was_expected(changes, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Recipe.from_dict({**get_preset("tutorial").to_dict(), **changes})
+
+
+def test_a_recipe_that_is_not_an_object_is_named():
+    for values in ([], "tutorial", None):
+        with pytest.raises(ConfigError, match="recipe: expected a JSON object of settings"):
+            Recipe.from_dict(values)

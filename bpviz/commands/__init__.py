@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from bpviz.errors import ConfigError
-from bpviz.presets import Recipe
+
+if TYPE_CHECKING:  # importing presets imports numpy: the signal guard (commands.interrupt) comes first
+    from bpviz.presets import Recipe
 
 
 def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
@@ -23,10 +26,10 @@ def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
     try:
         return recipe.replace(**overrides)
     except ConfigError as exc:
-        raise _naming_the_flag(exc, args) from None
+        raise _naming_the_flag(exc, args, task.output_units) from None
 
 
-def _naming_the_flag(exc: ConfigError, args) -> ConfigError:
+def _naming_the_flag(exc: ConfigError, args, output_units: int) -> ConfigError:
     message = str(exc)
     if not message.startswith("layers:") or (args.hidden is None and args.layers is None):
         return exc
@@ -34,7 +37,8 @@ def _naming_the_flag(exc: ConfigError, args) -> ConfigError:
     message = flag + message[len("layers"):]
     if flag == "--layers" and "the output layer for" in message:
         hidden = ",".join(map(str, args.layers[:-1])) or "none"
-        message += f"; with --hidden {hidden} the output layer follows from the task"
+        message += (f"; expected {output_units} last, or --hidden {hidden}, with which the output layer "
+                    f"follows from the task")
     return ConfigError(message)
 
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from bpviz.commands import row_index, with_network_flags
+from bpviz.errors import ConfigError
+from bpviz.fileio import UnreadableFile, read_limited, shown_path
 from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.presets import get_preset
 
+#: The largest --user-file read (a Python file of updates is a few kB).
+USER_FILE_LIMIT = 1 << 20
 #: Above this many parameters, the check samples each array (seeded) and prints a line per array.
 FULL_CHECK = 400
 
@@ -70,6 +74,10 @@ def run_gradcheck(args) -> int:
 
 
 def _run_user_file(args, recipe, net, X, Y, where, sizes) -> int:
+    try:  # a FIFO would block the read, a device or a huge file never end it
+        read_limited(args.user_file, USER_FILE_LIMIT, "your Python file (.py)")
+    except UnreadableFile as exc:
+        raise ConfigError(f"--user-file: {shown_path(args.user_file)} {exc}") from None
     code = load_user_code(args.user_file)
     result = compare(code, net, X[:, 0], Y[:, 0], recipe.lr)
     print(f"{code.path.name} ({code.kind}, {code.layout} weight layout) against backprop: {recipe.name}, "

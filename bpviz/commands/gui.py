@@ -11,6 +11,7 @@ import ctypes
 import os
 import struct
 import sys
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -27,9 +28,75 @@ def run_gui(args) -> int:
     if problem is not None:
         print(f"bpviz: {problem}", file=sys.stderr)
         return 2
-    from bpviz.gui.app import run_app
+    from bpviz.commands.interrupt import GUARD, exit_code, words
 
-    return run_app(lesson=args.lesson)
+    # Ctrl-C or SIGTERM closes the window as closing it does (a run stops, the settings
+    # are kept), at any moment: while Qt starts, the window opens, or the app runs.
+    with GUARD.deferred():
+        code = None
+        if GUARD.received is None:
+            from bpviz.gui.app import create_application, run_app
+
+            app = create_application()
+            with _closing_on_signal(app, GUARD):
+                if GUARD.received is None:
+                    code = run_app(lesson=args.lesson)
+    if GUARD.received is not None:
+        print(f"bpviz: {words(GUARD.received)}; the window was closed", file=sys.stderr)
+        return exit_code(GUARD.received)
+    return code
+
+
+@contextmanager
+def _closing_on_signal(app, guard):
+    """While the app runs, a signal wakes Qt's event loop (through a socket Python's
+    C-level handler writes to) and closes every window; a second one ends the loop."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    def close_all():
+        app.closeAllWindows()
+        app.quit()
+
+    def on_signal(signum):
+        if guard.count > 1:
+            app.exit(128 + signum)
+        else:
+            QTimer.singleShot(0, close_all)
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except (ValueError, OSError):  # not the main thread
+        previous = None
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(lambda *_: _drain(reader))  # running Python runs the handler
+    guard.notify = on_signal
+    QTimer.singleShot(0, lambda: guard.received is not None and close_all())  # one before the loop ran
+    try:
+        yield
+    finally:
+        guard.notify = None
+        notifier.setEnabled(False)
+        if previous is not None:
+            try:
+                signal.set_wakeup_fd(previous)
+            except (ValueError, OSError):
+                pass
+        reader.close()
+        writer.close()
+
+
+def _drain(reader) -> None:
+    try:
+        while reader.recv(512):
+            pass
+    except OSError:
+        pass
 
 
 def display_problem(environ=None) -> str | None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
+import signal
 import sys
-import tempfile
-from pathlib import Path
 
 from tqdm import tqdm
 
 from bpviz.commands import with_network_flags
+from bpviz.commands.interrupt import GUARD, Signalled, exit_code, signum_of, words
+from bpviz.commands.outputs import check_distinct, check_folder, check_output, save_or_keep
+from bpviz.commands.streams import OutputFailed, Quiet
+from bpviz.commands.streams import say as _say
 from bpviz.errors import ConfigError
-from bpviz.fileio import atomic_write_bytes, write_problem
-from bpviz.nn.serialize import save_model
+from bpviz.fileio import atomic_write_bytes, shown_path, write_problem
 from bpviz.nn.train import count_iterations, train
+from bpviz.numbers import NumberError, shown, whole
 from bpviz.presets import Recipe, get_preset, size_problem
 
 
@@ -35,26 +37,15 @@ def recipe_from_args(args) -> Recipe:
 
 
 def _digits(values: list[str]):
-    if values == ["all"]:
+    if [value.strip().lower() for value in values] == ["all"]:
         return None
-    if len(values) != 2 or not all(v.isdigit() for v in values):
-        raise ConfigError(f"--digits: expected two different digits 0-9 or 'all', got {' '.join(values)}")
-    return (int(values[0]), int(values[1]))
-
-
-def _check_writable(flag: str, path: str | None) -> Path | None:
-    """Fail before training, not after, when an output cannot be written."""
-    if path is None:
-        return None
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        raise ConfigError(f"{flag}: {target} is a folder; expected a file name")
-    if not folder.is_dir():
-        raise ConfigError(f"{flag}: the folder {folder} does not exist; expected a file in an existing folder")
-    if not os.access(folder, os.W_OK):
-        raise ConfigError(f"{flag}: the folder {folder} is not writable; choose a folder you can write to")
-    return target
+    expected = "two different digits 0-9 or 'all'"
+    if len(values) != 2:
+        raise ConfigError(f"--digits: expected {expected}, got {shown(' '.join(values))}")
+    try:
+        return tuple(whole(value, "--digits", 0, 9, expected=expected) for value in values)
+    except NumberError:
+        raise ConfigError(f"--digits: expected {expected}, got {shown(' '.join(values))}") from None
 
 
 def _check_sizes(recipe: Recipe, m: int) -> None:
@@ -65,16 +56,6 @@ def _check_sizes(recipe: Recipe, m: int) -> None:
         field, detail = problem
         got = f", got {recipe.train_size:,}" if field == "train_size" else ""
         raise ConfigError(f"--{field.replace('_', '-')}: {detail}{got}")
-
-
-def _save_elsewhere(net, settings: dict, wanted: Path) -> str:
-    """After a failed --save, keep the trained model in the temporary folder."""
-    fallback = Path(tempfile.gettempdir()) / f"bpviz-{wanted.stem}-{os.getpid()}.npz"
-    try:
-        save_model(fallback, net, {"recipe": settings})
-    except OSError as exc:
-        return f"and it could not be kept in {fallback} either ({exc.strerror or exc})"
-    return f"the model is kept in {fallback} instead"
 
 
 def describe(recipe: Recipe) -> str:
@@ -97,73 +78,160 @@ def _accuracy_text(name: str, accuracy: float | None, m: int) -> str:
 
 def run_train(args) -> int:
     recipe = recipe_from_args(args)
-    save_path = _check_writable("--save", args.save)
-    json_path = _check_writable("--json", args.json)
-    data = recipe.data(args.mnist_dir)
-    _check_sizes(recipe, data.m)
-    net = recipe.network(n_inputs=data.X.shape[0])
-    print(describe(recipe), file=sys.stderr)
+    save_path = check_output("--save", args.save)
+    json_path = check_output("--json", args.json)
+    check_distinct({"--save": save_path, "--json": json_path})
+    check_folder("--mnist-dir", args.mnist_dir, "a folder holding the four MNIST files")
+    phase = "while loading MNIST" if recipe.is_mnist else f"while loading the {recipe.dataset} table"
+    try:
+        data = recipe.data(args.mnist_dir)
+        phase = "while setting up"
+        _check_sizes(recipe, data.m)
+        net = recipe.network(n_inputs=data.X.shape[0])
+    except (Signalled, KeyboardInterrupt) as exc:
+        signum = signum_of(exc)
+        _say(f"bpviz train: {words(signum)} {phase}; nothing was trained or saved")
+        return exit_code(signum)
+    # From the first update to the last byte saved, a signal stops the run between two
+    # whole updates, and what was trained is still written.
+    with GUARD.deferred():
+        return _train_and_save(args, recipe, data, net, save_path, json_path)
+
+
+def _train_and_save(args, recipe: Recipe, data, net, save_path, json_path) -> int:
+    _say(describe(recipe))
+    console = _Console()
+    history, final, cut = _train(args, recipe, data, net, console)
+    if cut:  # a KeyboardInterrupt inside an update (no guard installed): the model is half-updated
+        _say(f"bpviz train: {words(signal.SIGINT)} during an update; nothing was saved")
+        return exit_code(signal.SIGINT)
+    # The updates the model holds (a diverged run keeps the parameters before its last finite step).
+    if final is None:
+        updates, stopped = 0, "interrupted"
+    elif final.stopped == "diverged":
+        updates, stopped = max(final.iteration - 1, 0), "diverged"
+    else:
+        updates, stopped = final.iteration + 1, final.stopped or "interrupted"
+    if stopped == "diverged":
+        _say(f"bpviz train: {final.message}")
+    elif stopped == "finished":
+        console.show(_summary(recipe, data, final))
+    settings = {**recipe.to_dict(), "layer_sizes": net.layer_sizes,
+                "mnist_dir": args.mnist_dir, "log_every": args.log_every}
+    written, problems = _write(save_path, json_path, net, settings, history, final, updates, stopped)
+    signum = GUARD.received  # during the run, or while its files were written
+    if signum is not None:
+        _say(f"bpviz train: {_interrupted_line(signum, updates, final, stopped, written, problems, save_path)}")
+        return exit_code(signum)
+    for problem in problems:
+        _say(f"bpviz train: error: {problem}")
+    if save_path is not None and not any(p.startswith("--save") for p in problems):
+        _say(f"saved the model to {shown_path(save_path)}")
+    if problems:
+        return 2
+    if console.lost is not None:  # the output's reader or disk went; the files are written
+        raise console.lost
+    return 1 if stopped == "diverged" else 0
+
+
+def _write(save_path, json_path, net, settings, history, final, updates, stopped) -> tuple[list, list]:
+    """Write --json and --save; what was written (in words) and what could not be."""
+    problems, written = [], []
+    if json_path is not None:
+        finished = stopped == "finished"
+        result = {"config": settings, "history": history, "updates": updates,
+                  "train_accuracy": final.train_accuracy if finished else None,
+                  "test_accuracy": final.test_accuracy if finished else None,
+                  "seconds": final.seconds if final is not None else 0.0, "stopped": stopped}
+        try:
+            atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
+            written.append(f"the run to {shown_path(json_path)}")
+        except OSError as exc:
+            problems.append(f"--json: {write_problem(json_path, exc)}")
+    if save_path is not None and final is not None:
+        saved, problem = save_or_keep(save_path, net, {"recipe": settings, "updates": updates, "stopped": stopped})
+        if saved:
+            written.insert(0, f"the model of update {updates:,} to {shown_path(save_path)}")
+        else:
+            problems.append(problem)
+    return written, problems
+
+
+def _train(args, recipe: Recipe, data, net, console):
+    """Run the updates with a progress bar; stop between two whole updates when a signal
+    came. Returns the history, the last progress record, and whether a KeyboardInterrupt
+    cut an update in half."""
     history, final = [], None
     config = recipe.train_config()
-    bar = tqdm(total=count_iterations(config, data.m), file=sys.stderr, disable=args.quiet,
+    bar = tqdm(total=count_iterations(config, data.m), file=Quiet(sys.stderr), disable=args.quiet,
                unit="it", desc=recipe.name, dynamic_ncols=True, mininterval=0.25)
     try:
         for progress in train(net, data, config):
+            final = progress
             if recipe.per_sample:
                 # One entry per epoch: the mean of its per-sample losses, each taken before
                 # its update (the notebook's way of reporting).
                 if progress.epoch_cost is not None:
                     history.append({"epoch": progress.epoch, "cost": progress.epoch_cost})
-                    bar.write(f"epoch {progress.epoch}: loss {progress.epoch_cost:.6g}")
+                    console.show(f"epoch {progress.epoch}: loss {progress.epoch_cost:.6g}", bar)
             elif progress.iteration % args.log_every == 0:
                 history.append({"iteration": progress.iteration, "cost": progress.cost,
                                 "seconds": progress.seconds})
             bar.update(1)
             bar.set_postfix(cost=f"{progress.cost:.4f}", refresh=False)
             if progress.test_accuracy is not None and progress.stopped is None:
-                bar.write(f"after {progress.iteration + 1} iterations: "
-                          f"{_accuracy_text('train', progress.train_accuracy, data.m)}, "
-                          f"{_accuracy_text('test', progress.test_accuracy, data.X_test.shape[1])}")
-            final = progress
+                console.show(f"after {progress.iteration + 1} iterations: "
+                             f"{_accuracy_text('train', progress.train_accuracy, data.m)}, "
+                             f"{_accuracy_text('test', progress.test_accuracy, data.X_test.shape[1])}", bar)
+            if GUARD.received is not None:
+                break
     except KeyboardInterrupt:
         bar.close()
-        print("bpviz train: interrupted; nothing was saved", file=sys.stderr)
-        return 130
+        return history, final, True
     bar.close()
-    if final.stopped == "diverged":
-        print(f"bpviz train: {final.message}", file=sys.stderr)
-        train_acc = test_acc = None
+    return history, final, False
+
+
+class _Console:
+    """Where ``bpviz train`` speaks. Its stdout (the results) may fail (``| head``, a full
+    disk): training and saving go on, and the failure is reported once they are done."""
+
+    def __init__(self):
+        self.lost: OutputFailed | None = None
+
+    def show(self, text: str, bar=None) -> None:
+        if self.lost is not None:
+            return
+        try:
+            bar.write(text) if bar is not None else print(text)
+        except OutputFailed as exc:
+            self.lost = exc
+            sys.stdout = Quiet(None)  # bpviz.cli puts the real stdout back
+
+
+def _summary(recipe: Recipe, data, final) -> str:
+    if final.train_accuracy is not None:
+        parts = [_accuracy_text("train", final.train_accuracy, data.m)]
+    elif recipe.per_sample:
+        parts = [f"last epoch loss {final.epoch_cost:.6g}"]
     else:
-        train_acc, test_acc = final.train_accuracy, final.test_accuracy
-        if train_acc is not None:
-            parts = [_accuracy_text("train", train_acc, data.m)]
-        elif recipe.per_sample:
-            parts = [f"last epoch loss {final.epoch_cost:.6g}"]
-        else:
-            parts = [f"final cost {final.cost:.6g}"]
-        if data.X_test is not None:
-            parts.append(_accuracy_text("test", test_acc, data.X_test.shape[1]))
-        print("   ".join([*parts, f"{final.seconds:.2f} s training"]))
-    settings = {**recipe.to_dict(), "layer_sizes": net.layer_sizes,
-                "mnist_dir": args.mnist_dir, "log_every": args.log_every}
-    failed = False
-    if json_path is not None:
-        result = {"config": settings, "history": history, "train_accuracy": train_acc,
-                  "test_accuracy": test_acc, "seconds": final.seconds, "stopped": final.stopped}
-        try:
-            atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
-        except OSError as exc:
-            print(f"bpviz train: error: --json: {write_problem(json_path, exc)}", file=sys.stderr)
-            failed = True
-    if save_path is not None:
-        try:
-            save_model(save_path, net, {"recipe": settings})
-        except OSError as exc:
-            print(f"bpviz train: error: --save: {write_problem(save_path, exc)}; "
-                  f"{_save_elsewhere(net, settings, save_path)}", file=sys.stderr)
-            failed = True
-        else:
-            print(f"saved the model to {save_path}", file=sys.stderr)
-    if failed:
-        return 2
-    return 1 if final.stopped == "diverged" else 0
+        parts = [f"final cost {final.cost:.6g}"]
+    if data.X_test is not None:
+        parts.append(_accuracy_text("test", final.test_accuracy, data.X_test.shape[1]))
+    return "   ".join([*parts, f"{final.seconds:.2f} s training"])
+
+
+def _interrupted_line(signum, updates, final, stopped, written, problems, save_path) -> str:
+    """One line: what stopped the run, after how many updates, and where what it made is."""
+    if stopped == "interrupted":
+        total = f" of {final.total_iterations:,}" if final is not None else ""
+        what = f"{words(signum)} after {updates:,}{total} updates"
+    else:
+        what = f"{words(signum)} after the run {'finished' if stopped == 'finished' else 'stopped'}"
+    parts = [what]
+    if written:
+        parts.append("saved " + " and ".join(written))
+    parts.extend(problems)
+    if save_path is None:
+        parts.append("the model was not saved (no --save)")
+    return "; ".join(parts)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.errors import DataError
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import UnreadableFile, atomic_write_bytes, gunzip_limited, read_limited, size_text
 
 #: IDX type code -> numpy dtype of the stored (big-endian) data.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -29,6 +29,12 @@ IMAGES_MAGIC = 0x00000803  # 2051: unsigned bytes, 3 dimensions (count, rows, co
 LABELS_MAGIC = 0x00000801  # 2049: unsigned bytes, 1 dimension (count)
 _MAGIC_NAMES = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}
 _GZIP_MAGIC = b"\x1f\x8b"
+#: The most data an IDX file may hold, unpacked: MNIST's training images are 47 MB, and the
+#: network reads them as float64 (8 times as much).
+MAX_IDX_BYTES = 256 << 20
+#: The longest header: the magic and 255 dimensions.
+_MAX_HEADER = 4 + 4 * 255
+_EXPECTED = "an IDX file (the MNIST format), plain or gzip"
 
 
 class IDXError(DataError):
@@ -60,7 +66,13 @@ class IDXCountMismatchError(IDXError):
 
 
 class IDXFormatError(IDXError):
-    """Anything else malformed: damaged gzip data, trailing bytes, unknown type code."""
+    """Anything else malformed: damaged gzip data, trailing bytes, unknown type code, or
+    data larger than bpviz takes."""
+
+
+class IDXUnreadableError(IDXError):
+    """The path is there but is no file to read: a folder, a FIFO, a device, a loop of
+    symbolic links, a file the user may not read, or one too large."""
 
 
 def _describe_magic(magic: int) -> str:
@@ -68,16 +80,15 @@ def _describe_magic(magic: int) -> str:
     return f"{magic} (0x{magic:08X}{', ' + name if name else ''})"
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's content, decompressed when it is gzip."""
+def _read_bytes(path: Path, expect_magic: int | None) -> bytes:
+    """The file's content, inflated when it is gzip: never more than its header declares
+    (a gzip bomb stops there) nor more than MAX_IDX_BYTES."""
+    if not _is_there(path):
+        raise IDXFileNotFoundError(path, f"file not found; expected {_EXPECTED}")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise IDXFileNotFoundError(path, "file not found") from None
-    except IsADirectoryError:
-        raise IDXFileNotFoundError(path, "expected an IDX file, found a directory") from None
-    except OSError as exc:
-        raise IDXFormatError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raw = read_limited(path, MAX_IDX_BYTES + _MAX_HEADER, _EXPECTED)
+    except UnreadableFile as exc:
+        raise IDXUnreadableError(path, str(exc)) from None
     named_gz = path.suffix == ".gz"
     is_gz = raw[:2] == _GZIP_MAGIC
     if named_gz and not is_gz:
@@ -88,18 +99,51 @@ def _read_bytes(path: Path) -> bytes:
     if not is_gz:
         return raw
     try:
-        return gzip.decompress(raw)
-    except EOFError:
-        raise IDXTruncatedError(path, "the gzip data ends early (the file is truncated)") from None
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise IDXFormatError(path, f"damaged gzip data ({exc})") from None
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, _MAX_HEADER)
+    except zlib.error as exc:
+        raise IDXFormatError(path, f"damaged gzip data ({exc}); expected {_EXPECTED}") from None
+    layout = _layout(path, head, expect_magic)
+    size = _MAX_HEADER if layout is None else layout[2] + _data_bytes(layout)
+    try:
+        return gunzip_limited(raw, size, f"an IDX file of {size:,} bytes as its header says")
+    except UnreadableFile as exc:
+        raise _gzip_problem(path, raw, size, exc) from None
 
 
-def _parse(path: Path, data: bytes, expect_magic: int | None) -> np.ndarray:
+def _is_there(path: Path) -> bool:
+    """False only when nothing has the name (a path through a file, a broken link or a
+    loop is there: reading it says what is wrong)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass
+    return True
+
+
+def _gzip_problem(path: Path, raw: bytes, size: int, exc: UnreadableFile) -> IDXError:
+    """Which of the ways gzip can fail it was: cut short, more data than the header says,
+    or damaged (the stream is inflated again, only this far, to tell)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, size + 1)
+    except zlib.error:
+        return IDXFormatError(path, f"damaged gzip data: {exc}")
+    if len(out) > size:
+        return IDXFormatError(path, f"more bytes than its header declares: expected {size:,} bytes in all, "
+                                    f"found more once unpacked")
+    if not inflater.eof:
+        return IDXTruncatedError(path, "the gzip data ends early (the file is truncated); expected "
+                                       f"{size:,} bytes as its header says")
+    return IDXFormatError(path, str(exc))
+
+
+def _layout(path: Path, data: bytes, expect_magic: int | None):
+    """(shape, dtype, header length) from the first bytes, checked: the magic and a size
+    bpviz takes; None when ``data`` is too short to hold the whole header."""
     if len(data) < 4:
-        raise IDXTruncatedError(
-            path, f"truncated header: expected at least 4 bytes of magic, found {len(data)}"
-        )
+        return None
     magic = int.from_bytes(data[:4], "big")
     if expect_magic is not None and magic != expect_magic:
         raise IDXMagicError(
@@ -116,14 +160,42 @@ def _parse(path: Path, data: bytes, expect_magic: int | None) -> np.ndarray:
         )
     header_len = 4 + 4 * ndim
     if len(data) < header_len:
+        return None
+    layout = (tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4)), TYPE_CODES[code], header_len)
+    shape, dtype, _ = layout
+    item = int(np.prod([d for d in shape if d], dtype=object)) * dtype.itemsize  # as if one of each: 0 x 2**32 x 2**32
+    if max(_data_bytes(layout), item) > MAX_IDX_BYTES:
+        raise IDXFormatError(path, f"declares {_dims(layout)} ({size_text(_data_bytes(layout))} of data); "
+                                   f"expected an IDX file of at most {size_text(MAX_IDX_BYTES)} (with no "
+                                   f"dimension beyond that either)")
+    return layout
+
+
+def _data_bytes(layout) -> int:
+    shape, dtype, _ = layout
+    return int(np.prod(shape, dtype=object)) * dtype.itemsize
+
+
+def _dims(layout) -> str:
+    shape, dtype, _ = layout
+    return f"{'x'.join(map(str, shape))} {dtype.name}"
+
+
+def _parse(path: Path, data: bytes, expect_magic: int | None) -> np.ndarray:
+    if len(data) < 4:
+        raise IDXTruncatedError(
+            path, f"truncated header: expected at least 4 bytes of magic, found {len(data)}"
+        )
+    layout = _layout(path, data, expect_magic)
+    if layout is None:
+        header_len = 4 + 4 * data[3]
         raise IDXTruncatedError(
             path,
-            f"truncated header: expected {header_len} bytes for {ndim} dimensions, "
+            f"truncated header: expected {header_len} bytes for {data[3]} dimensions, "
             f"found {len(data)}",
         )
-    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    dtype = TYPE_CODES[code]
-    expected = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    shape, dtype, header_len = layout
+    expected = _data_bytes(layout)
     found = len(data) - header_len
     dims = "x".join(map(str, shape))
     if found < expected:
@@ -151,7 +223,7 @@ def read_idx(path: str | os.PathLike, *, expect_magic: int | None = None) -> np.
     e.g. :data:`IMAGES_MAGIC`. Raises an :class:`IDXError` subclass naming the file.
     """
     path = Path(path)
-    return _parse(path, _read_bytes(path), expect_magic)
+    return _parse(path, _read_bytes(path, expect_magic), expect_magic)
 
 
 def read_images(path: str | os.PathLike) -> np.ndarray:

@@ -7,14 +7,16 @@ python-mnist can read (plain or .gz file names) works too.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.idx import IDXFileNotFoundError, read_labelled
+from bpviz.data.idx import IDXFileNotFoundError, read_labelled, read_labels
 from bpviz.errors import DataError
+from bpviz.fileio import read_problem
 from bpviz.resources import resource_path
 
 #: The credit shipped with the data (resources/mnist/README.md) and shown in About.
@@ -36,6 +38,9 @@ FILE_NAMES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
+#: The images every bpviz network reads: 28x28 pixels, 784 inputs.
+IMAGE_SHAPE = (28, 28)
+_FOLDER = "a folder holding the four MNIST files"
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,8 @@ class MnistData:
     test_images: np.ndarray
     test_labels: np.ndarray
     directory: Path
-    image_shape: tuple[int, int] = (28, 28)
+    image_shape: tuple[int, int] = IMAGE_SHAPE
+    files: dict[str, Path] = field(default_factory=dict)  # key of FILE_NAMES -> the file read
 
 
 def embedded_mnist_dir() -> Path:
@@ -61,21 +67,40 @@ def embedded_mnist_dir() -> Path:
 def find_mnist_files(directory: str | os.PathLike) -> dict[str, Path]:
     """The path of each of the four files in ``directory``, plain or .gz.
 
-    Raises :class:`IDXFileNotFoundError` naming the first missing file and the names tried.
+    Raises :class:`IDXFileNotFoundError` naming the first missing file and the names tried,
+    or the folder when it is none. A name that is there but is no regular file (a folder,
+    a FIFO, a loop of links) is returned, for reading it to say what it is.
     """
     directory = Path(directory)
-    if not directory.is_dir():
-        raise IDXFileNotFoundError(directory, "expected a folder holding the four MNIST files")
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError as exc:
+        raise IDXFileNotFoundError(directory, read_problem(exc, _FOLDER)) from None
+    if not stat.S_ISDIR(mode):
+        raise IDXFileNotFoundError(directory, f"is a file, not a folder; expected {_FOLDER}")
     found = {}
     for key, name in FILE_NAMES.items():
         candidates = [directory / name, directory / f"{name}.gz"]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
+        kinds = [_kind(p) for p in candidates]
+        regular = [p for p, kind in zip(candidates, kinds) if kind == "file"]
+        there = [p for p, kind in zip(candidates, kinds) if kind is not None]
+        if not there:
             raise IDXFileNotFoundError(
                 candidates[1], f"missing: expected {name} or {name}.gz in {directory}"
             )
-        found[key] = path
+        found[key] = (regular or there)[0]
     return found
+
+
+def _kind(path: Path) -> str | None:
+    """"file" for a regular file (through links), None when nothing has the name, else
+    "other" (a folder, a FIFO, a broken link, a loop, a path one may not look into)."""
+    try:
+        return "file" if stat.S_ISREG(os.stat(path).st_mode) else "other"
+    except FileNotFoundError:
+        return "other" if os.path.lexists(path) else None
+    except OSError:
+        return "other"
 
 
 def load_mnist(directory: str | os.PathLike | None = None) -> MnistData:
@@ -97,20 +122,57 @@ def _load(directory: Path) -> MnistData:
     files = find_mnist_files(directory)
     train_images, train_labels = read_labelled(files["train_images"], files["train_labels"])
     test_images, test_labels = read_labelled(files["test_images"], files["test_labels"])
-    if train_images.shape[1:] != test_images.shape[1:]:
-        raise DataError(
-            f"{files['test_images']}: images are {test_images.shape[1:]} pixels, expected "
-            f"{train_images.shape[1:]} like {files['train_images'].name}"
-        )
-    rows, cols = train_images.shape[1:]
+    for key, images, labels in (("train", train_images, train_labels), ("test", test_images, test_labels)):
+        _check_set(files[f"{key}_images"], images, files[f"{key}_labels"], labels)
     return MnistData(
-        train_images=train_images.reshape(len(train_images), rows * cols),
+        train_images=train_images.reshape(len(train_images), -1),
         train_labels=train_labels,
-        test_images=test_images.reshape(len(test_images), rows * cols),
+        test_images=test_images.reshape(len(test_images), -1),
         test_labels=test_labels,
         directory=directory,
-        image_shape=(rows, cols),
+        image_shape=IMAGE_SHAPE,
+        files=files,
     )
+
+
+def _check_set(images_path: Path, images: np.ndarray, labels_path: Path, labels: np.ndarray) -> None:
+    """One set as bpviz's networks take it: some images, of 28x28 pixels, labelled 0-9."""
+    if images.shape[1:] != IMAGE_SHAPE:
+        raise DataError(f"{images_path}: images of {'x'.join(map(str, images.shape[1:]))} pixels; expected "
+                        f"{IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]} as in MNIST (the networks take 784 inputs)")
+    if len(images) == 0:
+        raise DataError(f"{images_path}: holds no images; expected at least one, as in MNIST")
+    _check_labels(labels_path, labels)
+
+
+def _check_labels(path: Path, labels: np.ndarray) -> None:
+    if labels.size and labels.max() > 9:
+        raise DataError(f"{path}: labels from {labels.min()} to {labels.max()}; expected digits 0-9")
+
+
+@lru_cache(maxsize=4)
+def training_counts(directory: str | os.PathLike | None = None) -> tuple[int, ...]:
+    """How many training images each digit 0-9 has, from the labels file alone (60 kB),
+    read once per folder (``None``: the embedded copy)."""
+    path = find_mnist_files(embedded_mnist_dir() if directory is None else directory)["train_labels"]
+    labels = read_labels(path)
+    _check_labels(path, labels)
+    return tuple(int(n) for n in np.bincount(labels, minlength=10))
+
+
+def check_digit_images(mnist: MnistData, digits) -> None:
+    """Every digit a recipe trains on (``digits``, or None for all ten) has training and test
+    images; a missing one would be a reshape error, or a 99.8 % that means nothing."""
+    wanted = range(10) if digits is None else digits
+    for key, labels in (("train_labels", mnist.train_labels), ("test_labels", mnist.test_labels)):
+        counts = np.bincount(labels, minlength=10)
+        missing = [d for d in wanted if counts[d] == 0]
+        if missing:
+            where = mnist.files.get(key, mnist.directory)
+            which = "training" if key == "train_labels" else "test"
+            asked = "all ten digits" if digits is None else f"digits {digits[0]} and {digits[1]}"
+            raise DataError(f"{where}: no {which} images of {', '.join(map(str, missing))}; expected "
+                            f"some of each digit trained on ({asked})")
 
 
 def check_digits(digits, *, field: str = "digits") -> tuple[int, int]:

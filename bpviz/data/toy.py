@@ -8,6 +8,7 @@ columns).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass
@@ -15,12 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.errors import DataError
+from bpviz.errors import DataError, shown
+from bpviz.fileio import UnreadableFile, read_limited
 
 #: The step view draws at most this many units in a layer, inputs included.
 MAX_FEATURES = 8
 #: ... and plays one example at a time; a table longer than this is not a toy.
 MAX_ROWS = 10_000
+#: A CSV file bpviz reads: 10,000 rows of a few columns fit in well under this.
+MAX_CSV_BYTES = 16 << 20
+#: The most columns a CSV file may have (the features are chosen among them).
+MAX_COLUMNS = 1_000
+#: The longest column name: names are drawn beside the graph's input units.
+MAX_NAME = 100
+_EXPECTED = "a CSV table (.csv): a header row, then rows of numbers, separated by commas"
 
 
 @dataclass(frozen=True)
@@ -66,25 +75,77 @@ def get_table(name: str) -> Table:
     return TABLES[name]
 
 
-def _rows(path: Path) -> list[list[str]]:
-    """The file's non-empty rows; errors name the file."""
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The file's non-empty rows, each with its line number; errors name the file."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+        os.lstat(path)
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        raise DataError(f"{path}: file not found; expected {_EXPECTED}") from None
+    except OSError:
+        pass  # reading it says what is wrong
+    try:
+        data = read_limited(path, MAX_CSV_BYTES, _EXPECTED)
+    except UnreadableFile as exc:
+        raise DataError(f"{path}: {exc}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a BOM (Excel's "CSV UTF-8") is not part of the first name
     except UnicodeDecodeError:
         raise DataError(f"{path}: not a text CSV file (expected UTF-8 text)") from None
-    except (OSError, csv.Error) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise DataError(f"{path}: row {reader.line_num} has {len(row):,} cells; expected at most "
+                                f"{MAX_COLUMNS:,} columns")
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+            if len(rows) > MAX_ROWS + 1:
+                raise DataError(f"{path}: more than {MAX_ROWS:,} data rows; the step view takes at most {MAX_ROWS:,}")
+    except csv.Error as exc:
+        raise DataError(f"{path}: cannot be read as CSV (line {reader.line_num}: {exc}); expected {_EXPECTED}") from None
+    return rows
+
+
+def _header(path: Path, rows) -> list[str]:
+    """The first row's names, checked: a header (not numbers), commas between the names,
+    a distinct, short, non-empty name per column."""
+    if not rows:
+        raise DataError(f"{path}: the file is empty; expected a header row and data rows")
+    header = [cell.strip() for cell in rows[0][1]]
+    if len(header) == 1 and _separator(rows[0][1]):
+        raise DataError(f"{path}: the first row {shown(rows[0][1][0], 60)} seems separated by "
+                        f"{_separator(rows[0][1])}; expected commas between the columns (the separator must be a comma)")
+    if all(_is_number(cell) for cell in header):
+        raise DataError(f"{path}: the first row ({shown(', '.join(header), 60)}) is all numbers, so the file "
+                        f"has no header; expected a header row naming the columns, such as "
+                        f"{','.join(f'x{i}' for i in range(1, len(header)))}{',' if len(header) > 1 else ''}y")
+    if len(set(header)) != len(header) or not all(header):
+        raise DataError(f"{path}: the header needs a distinct, non-empty name per column, got {shown(header, 120)}")
+    long = next((name for name in header if len(name) > MAX_NAME), None)
+    if long is not None:
+        raise DataError(f"{path}: the column name {shown(long)} has {len(long):,} characters; expected at most {MAX_NAME}")
+    return header
+
+
+def _separator(cells) -> str:
+    """What seems to separate the columns of a row read as one cell: "';'" or "tabs", or ""."""
+    text = ",".join(cells)
+    return "';'" if ";" in text else "tabs" if "\t" in text else ""
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def csv_header(path: str | os.PathLike) -> list[str]:
     """The column names of a CSV file (its first non-empty row), for choosing columns."""
-    rows = _rows(Path(path))
-    if not rows:
-        raise DataError(f"{path}: the file is empty; expected a header row and data rows")
-    return [cell.strip() for cell in rows[0]]
+    path = Path(path)
+    return _header(path, _rows(path))
 
 
 def load_csv(path: str | os.PathLike, features=None, target: str | None = None) -> Table:
@@ -96,22 +157,18 @@ def load_csv(path: str | os.PathLike, features=None, target: str | None = None) 
     """
     path = Path(path)
     rows = _rows(path)
-    if not rows:
-        raise DataError(f"{path}: the file is empty; expected a header row and data rows")
-    header = [cell.strip() for cell in rows[0]]
+    header = _header(path, rows)
     if len(rows) < 2:
         raise DataError(f"{path}: only a header row; expected at least one data row")
-    if len(rows) - 1 > MAX_ROWS:
-        raise DataError(f"{path}: {len(rows) - 1} data rows; the step view takes at most {MAX_ROWS}")
-    if len(set(header)) != len(header) or not all(header):
-        raise DataError(f"{path}: the header needs a distinct, non-empty name per column, got {header}")
     target = header[-1] if target is None else target
     if target not in header:
-        raise DataError(f"{path}: target column {target!r} not found; columns are {', '.join(header)}")
+        raise DataError(f"{path}: target column {shown(target)} not found; columns are {', '.join(header)}")
     chosen = [h for h in header if h != target] if features is None else list(features)
     for name in chosen:
         if name not in header or name == target:
-            raise DataError(f"{path}: feature column {name!r} not found among {', '.join(h for h in header if h != target)}")
+            raise DataError(f"{path}: feature column {shown(name)} not found among {', '.join(h for h in header if h != target)}")
+    if len(set(chosen)) != len(chosen):
+        raise DataError(f"{path}: a feature column is chosen twice ({', '.join(chosen)}); expected each once")
     if not chosen:
         raise DataError(f"{path}: no feature columns; expected at least one besides the target {target!r}")
     if len(chosen) > MAX_FEATURES:
@@ -127,9 +184,10 @@ def load_csv(path: str | os.PathLike, features=None, target: str | None = None) 
 def _parse_cells(path: Path, header, rows, wanted) -> list[list[float]]:
     index = [header.index(name) for name in wanted]
     values = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if len(row) != len(header):
-            raise DataError(f"{path}: row {line} has {len(row)} cells; expected {len(header)} like the header")
+            hint = f" (it seems separated by {_separator(row)}: the separator must be a comma)" if _separator(row) else ""
+            raise DataError(f"{path}: row {line} has {len(row)} cells; expected {len(header)} like the header{hint}")
         parsed = []
         for i in index:
             cell = row[i].strip()
@@ -139,10 +197,10 @@ def _parse_cells(path: Path, header, rows, wanted) -> list[list[float]]:
                 number = float(cell)
             except ValueError:
                 raise DataError(
-                    f"{path}: row {line}, column {header[i]!r}: expected a number, got {cell!r}"
+                    f"{path}: row {line}, column {header[i]!r}: expected a number, got {shown(cell)}"
                 ) from None
             if not math.isfinite(number):
-                raise DataError(f"{path}: row {line}, column {header[i]!r}: expected a finite number, got {cell!r}")
+                raise DataError(f"{path}: row {line}, column {header[i]!r}: expected a finite number, got {shown(cell)}")
             parsed.append(number)
         values.append(parsed)
     return values

@@ -13,7 +13,10 @@ names the line.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import tokenize
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.errors import BpvizError
+from bpviz.fileio import UnreadableFile, read_limited
 from bpviz.nn.gradcheck import THRESHOLD, param_name, relative_error
 from bpviz.nn.network import Network
 
 LAYOUTS = ("tutorial", "notebook")
+#: A hand-written update is a page or two; a file this large is something else.
+MAX_SOURCE_BYTES = 1 << 20
+_EXPECTED = "a Python file (.py) of your update or gradients"
 SIGNATURES = {"update": "update(params, x, y, lr) -> params", "gradients": "gradients(params, x, y) -> grads"}
 
 
@@ -86,16 +93,7 @@ def _where(path: Path, line: int | None, text: str | None = None) -> str:
 def load_user_code(path) -> UserCode:
     """Read, compile and run the file's top level; find its update or gradients function."""
     path = Path(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserCodeError(f"{path}: no such file; expected a Python file (.py)") from None
-    except IsADirectoryError:
-        raise UserCodeError(f"{path}: is a folder; expected a Python file") from None
-    except UnicodeDecodeError:
-        raise UserCodeError(f"{path}: is not a UTF-8 text file; expected Python source") from None
-    except OSError as exc:
-        raise UserCodeError(f"{path}: cannot be read ({exc.strerror})") from None
+    source = _source(path)
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
@@ -117,6 +115,45 @@ def load_user_code(path) -> UserCode:
         raise UserCodeError(f"{path.name}: WEIGHT_LAYOUT is {layout!r}; expected \"tutorial\" (W[l] is "
                             f"(n_l, n_l-1)) or \"notebook\" (W[l] is (n_l-1, n_l))")
     return UserCode(path, kind, namespace[kind], layout)
+
+
+def _source(path: Path) -> str:
+    """The file's text, read as Python reads a .py file (a UTF-8 BOM, or a coding line such
+    as ``# -*- coding: latin-1 -*-``, says how), bounded in size."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        raise UserCodeError(f"{path}: no such file; expected {_EXPECTED}") from None
+    except OSError:
+        pass  # reading it says what is wrong
+    try:
+        data = read_limited(path, MAX_SOURCE_BYTES, _EXPECTED)
+    except UnreadableFile as exc:
+        raise UserCodeError(f"{path}: {exc}") from None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # no text in its first lines, an unknown coding, or one against the BOM
+        encoding = "utf-8"
+        if _is_utf8(data):
+            raise UserCodeError(f"{path}: its coding line is wrong ({exc.msg}); expected Python source in UTF-8 "
+                                f"or in the encoding its coding line names") from None
+    try:
+        text = data.decode(encoding)
+        if "\0" in text:
+            raise UserCodeError(f"{path}: holds NUL bytes (line {text.count(chr(10), 0, text.index(chr(0))) + 1}), "
+                                f"so it is no text; expected Python source")
+        return text
+    except UnicodeDecodeError:
+        said = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else f"{encoding} (as its coding line says)"
+        raise UserCodeError(f"{path}: is not a {said} text file; expected Python source") from None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _exception_message(path: Path, exc: BaseException) -> str:

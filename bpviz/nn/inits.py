@@ -5,9 +5,11 @@ Each returns ``{"W1": (n_1, n_0), "b1": (n_1, 1), ...}`` in the requested dtype;
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from bpviz.errors import ConfigError
+from bpviz.errors import ConfigError, shown
 
 INIT_NAMES = ("tutorial", "constant:<value>", "xavier", "he")
 
@@ -57,23 +59,31 @@ def he_init(layer_sizes, seed) -> dict[str, np.ndarray]:
     return _scaled_normal(layer_sizes, seed, lambda n_out, n_in: 2.0 / n_in)
 
 
-def initialize(init: str, layer_sizes, seed, dtype) -> dict[str, np.ndarray]:
-    """Parameters for ``init`` (one of :data:`INIT_NAMES`), cast once to ``dtype``."""
-    name, _, arg = str(init).partition(":")
+def parse_init(init, field: str = "init") -> tuple[str, float | None]:
+    """("constant", value) or (name, None) for an init spec; anything else (a constant that
+    is not a finite number, a name bpviz does not know, a value that is not text) raises
+    ConfigError naming ``field``."""
+    if not isinstance(init, str):
+        raise ConfigError(f"{field}: expected one of {', '.join(INIT_NAMES)} (text), got {shown(init)}")
+    name, _, arg = init.partition(":")
     if name == "constant":
         try:
             value = float(arg)
         except ValueError:
-            raise ConfigError(
-                f"init: expected constant:<number> such as constant:0.1, got {init!r}"
-            ) from None
+            value = None
+        if value is None or not math.isfinite(value):
+            raise ConfigError(f"{field}: expected constant:<number> such as constant:0.1, a finite number, got {shown(init)}")
+        return name, value
+    if name in ("tutorial", "xavier", "he") and not arg:
+        return name, None
+    raise ConfigError(f"{field}: expected one of {', '.join(INIT_NAMES)}, got {shown(init)}")
+
+
+def initialize(init: str, layer_sizes, seed, dtype) -> dict[str, np.ndarray]:
+    """Parameters for ``init`` (one of :data:`INIT_NAMES`), cast once to ``dtype``."""
+    name, value = parse_init(init)
+    if name == "constant":
         params = constant_init(layer_sizes, value)
-    elif name == "tutorial" and not arg:
-        params = tutorial_init(layer_sizes, seed)
-    elif name == "xavier" and not arg:
-        params = xavier_init(layer_sizes, seed)
-    elif name == "he" and not arg:
-        params = he_init(layer_sizes, seed)
     else:
-        raise ConfigError(f"init: expected one of {', '.join(INIT_NAMES)}, got {init!r}")
+        params = {"tutorial": tutorial_init, "xavier": xavier_init, "he": he_init}[name](layer_sizes, seed)
     return {key: value.astype(dtype) for key, value in params.items()}

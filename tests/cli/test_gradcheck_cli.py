@@ -86,9 +86,10 @@ def test_row_counts_from_1_as_in_the_app(capsys):
 
 @pytest.mark.parametrize("args, words", [
     (["--hidden", "3", "--layers", "3,1"], "argument --layers: not allowed with argument --hidden"),
-    (["--hidden", "3,x"], "argument --hidden: expected the hidden layers' unit counts"),
+    (["--hidden", "3,x"], "argument --hidden: expected whole numbers separated by commas"),
     (["--layers", "3,2"], "--layers: the output layer for the notebook-regression table's one target has 1 unit, "
-                          "got 2 (layers 3,2); with --hidden 3 the output layer follows from the task"),
+                          "got 2 (layers 3,2); expected 1 last, or --hidden 3, with which the output layer "
+                          "follows from the task"),
     (["--row", "0"], "--row: expected a row from 1 to 4, got 0"),
     (["--row", "5"], "--row: expected a row from 1 to 4, got 5"),
     (["--sample", "0"], "argument --sample: renamed --row, which counts from 1 as the app does (--sample 0 is --row 1)"),

@@ -403,24 +403,3 @@ def test_the_table_covers_the_issue():
     tables = (CLI_ROWS, FORM_ROWS, IDX_ROWS, FILE_ROWS)
     assert sum(map(len, tables)) >= 30
     assert all(len({row.id for row in rows}) == len(rows) for rows in tables)
-
-
-def test_files_that_cannot_be_read_say_so_not_that_they_are_bad(main_window, tmp_path, monkeypatch):
-    """A good file the user may not read is not called a bad file."""
-    import errno
-
-    from bpviz.nn import serialize
-
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    model, lesson_file = tmp_path / "model.npz", tmp_path / "lesson.json"
-    model.write_bytes(b"whatever")
-    lesson_file.write_text("{}")
-    monkeypatch.setattr(serialize.np, "load", denied)
-    monkeypatch.setattr(Path, "read_bytes", denied)
-    page = main_window.train_page
-    assert not page.load_model(model)
-    assert_clear(page.status.text(), ("model.npz", "permission denied"))
-    assert not main_window.open_lesson(lesson_file)
-    assert_clear(main_window.message.text(), ("lesson.json", "permission denied"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.nn.trace import MAX_LAYERS, MAX_UNITS
+from bpviz.numbers import positive, unit_counts
 from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
 
 INITS = {"constant 0.1": "constant:0.1", "random (seeded)": "tutorial"}
@@ -18,19 +19,13 @@ CUSTOM = "custom"  # the preset combo shows this once a field differs from the p
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """"2" or "3,2" → hidden layer sizes; "" → none. Raises ValueError with a message."""
-    text = text.strip()
-    if not text:
-        return ()
-    parts = [p.strip() for p in text.split(",")]
-    if not all(p.isdigit() for p in parts):
-        raise ValueError(f"expected unit counts such as 2 or 3,2; got {text!r}")
-    sizes = tuple(int(p) for p in parts)
-    if any(n < 1 or n > MAX_UNITS for n in sizes):
-        raise ValueError(f"each hidden layer takes 1 to {MAX_UNITS} units; got {text}")
-    if len(sizes) > MAX_LAYERS - 1:
-        raise ValueError(f"at most {MAX_LAYERS - 1} hidden layers (the page draws up to {MAX_LAYERS} layers)")
-    return sizes
+    """"2" or "3,2" → hidden layer sizes; "" → none. Raises ConfigError naming the field."""
+    return unit_counts(text, "Hidden layers", MAX_UNITS, MAX_LAYERS - 1, "2 or 3,2", layers="hidden layers")
+
+
+def parse_lr(text: str) -> float:
+    """The learning rate field: a finite number greater than 0."""
+    return positive(text, "Learning rate")
 
 
 class ControlsPanel(QGroupBox):
@@ -143,15 +138,13 @@ class ControlsPanel(QGroupBox):
     def _on_edited(self, *_) -> None:
         try:
             hidden = parse_hidden(self.hidden.text())
-        except ValueError as exc:
-            self.show_error("hidden", f"Hidden layers: {exc}")
+        except BpvizError as exc:
+            self.show_error("hidden", str(exc))
             return
         try:
-            lr = float(self.lr.text())
-            if not 0 < lr < float("inf"):
-                raise ValueError
-        except ValueError:
-            self.show_error("lr", f"Learning rate: expected a number greater than 0, got {self.lr.text()!r}")
+            lr = parse_lr(self.lr.text())
+        except BpvizError as exc:
+            self.show_error("lr", str(exc))
             return
         loss = self.loss.currentText()
         activation = self.activation.currentText()

@@ -141,11 +141,14 @@ def test_changing_the_preset_or_the_sizes_rebuilds_the_graph(page, qtbot):
 
 
 @pytest.mark.parametrize("field, text, words", [
-    ("hidden", "abc", "Hidden layers: expected unit counts"),
-    ("hidden", "9", "each hidden layer takes 1 to 8 units"),
-    ("hidden", "2,2,2,2", "at most 3 hidden layers"),
-    ("lr", "0", "Learning rate: expected a number greater than 0"),
-    ("lr", "fast", "Learning rate: expected a number greater than 0, got 'fast'"),
+    ("hidden", "abc", "Hidden layers: expected whole numbers separated by commas, such as 2 or 3,2; got 'abc'"),
+    ("hidden", "9", "Hidden layers: expected 1 to 8 units per layer, got '9'"),
+    ("hidden", "²", "Hidden layers: expected whole numbers separated by commas"),
+    ("hidden", "2,2,2,2", "expected at most 3 hidden layers, got 4"),
+    ("lr", "0", "Learning rate: expected a finite number greater than 0, got '0'"),
+    ("lr", "１.５", "Learning rate: expected a positive number such as 0.1, got '１.５'"),
+    ("lr", "1e400", "Learning rate: expected a finite number greater than 0, got '1e400', too large to hold"),
+    ("lr", "fast", "Learning rate: expected a positive number such as 0.1, got 'fast'"),
 ])
 def test_invalid_entries_are_shown_inline_and_keep_the_session(page, field, text, words):
     before = page.session

@@ -61,9 +61,9 @@ def test_all_ten_digits_gives_a_softmax_output_and_a_pair_a_sigmoid(form):
     ("lr", "0", "learning rate: expected a finite number greater than 0"),
     ("lr", "-1", "learning rate: expected a finite number greater than 0"),
     ("lr", "nan", "learning rate: expected a finite number greater than 0"),
-    ("batch", "0", "batch size: expected a whole number of at least 1, or 'full'"),
+    ("batch", "0", "batch size: expected a whole number from 1 to 10,000,000 or 'full', got 0"),
     ("batch", "ten", "batch size: expected a whole number"),
-    ("train_size", "-5", "training images: expected a whole number of at least 1, or 'all'"),
+    ("train_size", "-5", "training images: expected a whole number from 1 to 10,000,000 or 'all', got -5"),
 ])
 def test_a_bad_field_is_explained_next_to_it_and_start_is_refused(form, field, text, expected):
     widget = {"hidden": form.hidden, "lr": form.lr}.get(field)
