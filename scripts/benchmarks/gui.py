@@ -3,8 +3,6 @@ the training page's throughput, event-loop stalls and peak memory."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import subprocess
 import sys
@@ -126,17 +124,25 @@ def _gui_run(page, preset: str, overrides: dict, probe_ms: int | None = None):
 
 
 def _headless_run(recipe) -> float:
-    """Wall seconds of the same recipe through `bpviz train` (quiet: no bar)."""
-    from bpviz.cli import main
-
+    """Wall seconds of the same recipe through `bpviz train` (quiet: no bar), in a process
+    of its own: one that has trained on the page keeps its BLAS threads at the training
+    threads' lower priority (bpviz.gui.training.worker.yield_cores_to_the_gui)."""
     args = ["train", "--preset", recipe.name, "--quiet", "--eval-every", str(recipe.eval_every)]
     args += ["--iterations", str(recipe.iterations)] if recipe.iterations else ["--epochs", str(recipe.epochs)]
     if recipe.train_size:
         args += ["--train-size", str(recipe.train_size)]
-    start = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert main(args) == 0
-    return time.perf_counter() - start
+    code = (
+        "import contextlib, io, sys, time\n"
+        "from bpviz.cli import main\n"
+        "start = time.perf_counter()\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(sys.argv[1:]) == 0\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"`bpviz {' '.join(args)}` failed: {done.stderr.strip()}")
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 @case("train-page", "Training page: throughput with live plotting vs headless `bpviz train`, "

@@ -31,3 +31,23 @@ def test_bench_refuses_an_unknown_case_by_name():
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 2
     assert "--only" in run.stderr and "invalid choice: 'nope'" in run.stderr
+
+
+def test_bench_input_latency_times_keys_idle_and_while_training(tmp_path):
+    out = tmp_path / "bench.json"
+    run = subprocess.run([str(ROOT / "scripts" / "bench"), "--only", "input-latency", "--repeat", "1",
+                          "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    rows = {row["name"]: row for row in json.loads(out.read_text())["cases"]["input-latency"]["rows"]}
+    for condition in ("idle", "training"):
+        for key in ("→ step forward", "Space play/pause", "Ctrl+2 to the training page",
+                    "Ctrl+1 to the step page"):
+            for stat in ("p50", "p95", "worst"):
+                row = rows[f"{condition}: {key}, {stat}"]
+                assert row["unit"] == "ms"
+                assert row["value"] > 0
+                assert row["samples"] and all(s > 0 for s in row["samples"])
+            # Targets are marked, not asserted: benchmarks, not tests, judge speed.
+            assert rows[f"{condition}: {key}, p95"]["target"] == "<= 50 ms"
+    updates = next(row for name, row in rows.items() if name.startswith("training: updates made"))
+    assert "still running" in updates["name"] and updates["value"] > 0
