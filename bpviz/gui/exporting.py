@@ -4,10 +4,11 @@ PNG frames with a progress dialog. The drawing itself is in ``export`` and
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMainWindow, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QWidget
 
 from bpviz.fileio import write_problem
 from bpviz.gui.export import export_view
@@ -38,7 +39,8 @@ class Exports(QObject):
     def export_view(self, name: str, path) -> bool:
         """Write view ``name`` (see VIEWS) to ``path`` (.png or .svg); a message when it cannot."""
         try:
-            written = export_view(self.view_widget(name), path)
+            with self._laid_out(name):
+                written = export_view(self.view_widget(name), path)
         except OSError as exc:
             self.window.show_error("Could not export", write_problem(path, exc))
             return False
@@ -47,6 +49,22 @@ class Exports(QObject):
             return False
         self._say(f"Exported {VIEWS[name]} to {written}")
         return True
+
+    @contextmanager
+    def _laid_out(self, name: str):
+        """A view on the page not shown has never been laid out (Qt sizes only the page
+        shown): show its page while it is drawn, then go back."""
+        pages = self.window.pages
+        page = next(p for p in (self.window.step_page, self.window.train_page) if p.isAncestorOf(self.view_widget(name)))
+        shown = pages.currentWidget()
+        if page is not shown:
+            pages.setCurrentWidget(page)
+            QApplication.sendPostedEvents()  # the layout requests: the page takes its size
+        try:
+            yield
+        finally:
+            if page is not shown:
+                pages.setCurrentWidget(shown)
 
     def _say(self, text: str) -> None:
         """In the status bar, or on screen while presenting (the status bar is hidden)."""

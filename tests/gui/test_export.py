@@ -198,3 +198,21 @@ def test_file_export_animation_writes_the_gif_chosen_in_its_dialog_every_time(qt
         qtbot.waitUntil(lambda: window.exports.animation is None and target.exists(), timeout=30_000)
         gif = Image.open(target)
         assert gif.n_frames == last - first + 1 and gif.size == (640, 360)
+
+
+def test_views_of_the_page_not_shown_export_at_their_real_size(qtbot, main_window, tmp_path, monkeypatch):
+    """The training plots and the diagram, exported from the step page before the training
+    page was ever shown, come out at the size they have on screen (they were 640×480 and
+    155×112: Qt had never laid them out), and the step page stays in front."""
+    window = main_window
+    for view, item in (("plots", "Training plots as PNG…"), ("diagram", "Model diagram as PNG…")):
+        path = tmp_path / f"{view}.png"
+        choose_file(monkeypatch, path, save=True)
+        click_menu(qtbot, window, "File", "Export view", item)
+        assert window.pages.currentWidget() is window.step_page
+        exported = Image.open(path).size
+        window.pages.setCurrentWidget(window.train_page)
+        qtbot.waitUntil(lambda: window.exports.view_widget(view).isVisible())
+        widget = window.exports.view_widget(view)
+        assert exported == (2 * widget.width(), 2 * widget.height()), view
+        window.pages.setCurrentWidget(window.step_page)

@@ -64,18 +64,18 @@ class ChainView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.factors: tuple = ()
-        self.size = 15.0
+        self.points = 15.0  # the factors' size (not .size: that is QWidget's)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
 
     def set_factors(self, factors, size: float) -> None:
-        self.factors, self.size = tuple(factors), size
+        self.factors, self.points = tuple(factors), size
         self.updateGeometry()
         self.update()
 
     def _boxes(self):
         last = len(self.factors) - 1
-        return [typeset(factor_latex(f, i == last), self.size) for i, f in enumerate(self.factors)]
+        return [typeset(factor_latex(f, i == last), self.points) for i, f in enumerate(self.factors)]
 
     def _scale(self, boxes) -> float:
         width = sum(b.width for b in boxes)

@@ -6,6 +6,8 @@ signals: the controller's index to the views, the form's recipe to a new session
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
@@ -48,6 +50,25 @@ KEYS = {
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
     "PgDown": "next_phase", "+": "faster", "=": "faster", "-": "slower",
 }
+
+
+def largest_fitting(wanted: float, least: float, apply, fits) -> float:
+    """The largest scale from ``wanted`` down to ``least``, in tenths (125 % may not fit where
+    110 % does), that ``fits()`` once ``apply``-ed: ``wanted`` itself, else found by halving
+    the range (a larger scale never fits where a smaller one does not)."""
+    apply(wanted)
+    if wanted <= least or fits():
+        return wanted
+    tenths = [t / 10 for t in range(math.ceil(round(wanted * 10, 6) - 1), math.ceil(round(least * 10, 6)) - 1, -1)]
+    low, high = 0, len(tenths)  # the answer is tenths[i] for the first i that fits, else least
+    while low < high:
+        middle = (low + high) // 2
+        apply(tenths[middle])
+        if fits():
+            high = middle
+        else:
+            low = middle + 1
+    return tenths[low] if low < len(tenths) else least
 
 
 class StepPage(QWidget):
@@ -235,11 +256,7 @@ class StepPage(QWidget):
             for widget, fits, least in (
                     (self.equation, lambda: self.equation.planned_height() <= EQUATION_SHARE * height, MIN_FIT_SCALE),
                     (self.transport, lambda: self.transport.minimumSizeHint().width() <= width, 1.0)):
-                scale = self.ui_scale
-                widget.set_scale(scale)
-                while scale > least and not fits():
-                    scale = max(least, scale - (0.25 if scale > 1.0 else 0.1))
-                    widget.set_scale(scale)
+                widget.set_scale(largest_fitting(self.ui_scale, least, widget.set_scale, fits))
         self._place_equation()
 
     def _place_equation(self) -> None:

@@ -117,9 +117,9 @@ def test_f_hides_the_side_panels_so_the_graph_and_the_equation_fill_the_window(q
     assert page.controls.isVisible()
 
 
-def test_focus_mode_puts_the_chain_beside_the_formula_and_draws_the_graph_half_as_large_again(qtbot, main_window):
-    """"the chain of factors moves beside the formula when the window is wide enough, and the
-    graph is drawn half as large again" ("in front of a class": on the 1280×800 projector)."""
+def test_focus_mode_puts_the_chain_beside_the_formula_and_draws_the_graph_nearly_twice_as_large(qtbot, main_window):
+    """"the chain of factors moves beside the formula when the window is wide enough, and on
+    a 1280×800 projector the graph is drawn nearly twice as large" """
     on_screen(qtbot, main_window, "projector", (1280, 800))
     page = main_window.step_page
     settle(qtbot)
@@ -131,7 +131,7 @@ def test_focus_mode_puts_the_chain_beside_the_formula_and_draws_the_graph_half_a
     assert page.equation.is_side_by_side()
     chain, lines = _rect(page.equation.chain), _rect(page.equation.numbers)
     assert chain.left() >= lines.right() - 2 and chain.top() < lines.bottom()  # beside, not under
-    assert page.graph.transform().m11() >= 1.5 * zoom
+    assert page.graph.transform().m11() >= 1.7 * zoom
 
 
 def test_the_graph_and_the_equation_keep_their_places_row_after_row(qtbot, main_window):
@@ -372,7 +372,8 @@ def test_the_form_loads_your_own_csv_table_through_its_button_and_the_columns_di
 
 
 def test_a_mistake_is_explained_under_the_forms_buttons_and_no_field_moves(qtbot, main_window):
-    """"a mistake is explained under the form's buttons, in room kept for it, so no field moves." """
+    """"a mistake is explained under the form's buttons (the loss plot below gives way), so no
+    field moves." """
     page = main_window.step_page
     controls = page.controls
     settle(qtbot)

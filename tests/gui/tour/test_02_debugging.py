@@ -150,7 +150,7 @@ def test_your_gradients_get_the_shapes_the_readme_gives(qtbot, main_window, monk
 def test_the_notebooks_update_turns_orange_where_it_disagrees(qtbot, main_window):
     """"every weight and bias where it disagrees with backprop turns orange on the graph, the
     table and the equation panel, which shows the right chain beside the value your code
-    produced." (**Debug > Open the notebook's update**, then Ctrl+R)"""
+    produced." (**Debug > Open the notebook's update (buggy example)**, then Ctrl+R)"""
     page = main_window.step_page
     click_menu(qtbot, main_window, "Debug", "Open the notebook's update (buggy example)")
     assert "notebook_update.py" in page.debug.file_label.text()

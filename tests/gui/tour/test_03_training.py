@@ -287,7 +287,7 @@ def test_every_run_stays_on_the_plot_to_compare_untick_to_hide_or_remove(qtbot, 
 
 
 def test_the_diagram_shows_the_shapes_and_arrows_run_as_the_updates_go_by(qtbot, main_window):
-    """"the diagram above the plots shows each layer with its matrix shapes, `X (784, m)`,
+    """"the diagram above the plots shows each layer with its matrix shapes, `X = A[0] (784, m)`,
     `W[1] (196, 784)` … as the tutorial walks through them, and blue forward and red
     backward arrows run through the vectorised steps as the updates go by" """
     page = _quick(qtbot, main_window, preset="tutorial", images=500, updates=3000)

@@ -233,8 +233,8 @@ def test_every_menu_and_action_has_an_alt_mnemonic(qtbot, main_window):
 
 
 # Themes -----------------------------------------------------------------------------------
-def test_view_theme_offers_light_dark_or_following_the_desktop_by_default(qtbot, main_window):
-    """"**View > Theme** offers light, dark, or following the desktop (the default)." """
+def test_view_theme_offers_light_dark_or_follow_the_system_by_default(qtbot, main_window):
+    """"**View > Theme** offers Light, Dark, or Follow the system (the default)." """
     theme = next(a for a in main_window.view_menu.actions() if plain(a.text()) == "Theme")
     assert [plain(a.text()) for a in theme.menu().actions()] == ["Follow the system", "Light", "Dark"]
     assert main_window.theme_actions["system"].isChecked()
