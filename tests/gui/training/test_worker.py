@@ -3,6 +3,7 @@ restart and shutdown end the thread cleanly."""
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -147,3 +148,37 @@ def test_every_run_deletes_its_worker_and_thread(qtbot, runner):
         runner.stop(wait=True)
     qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) or shiboken6.isValid(t) for w, t in workers),
                     timeout=5_000)
+
+
+def _nice_values() -> dict[int, int]:
+    """Every thread of this process: its nice value (field 19 of /proc/self/task/<tid>/stat)."""
+    import os
+
+    values = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        values[int(tid)] = int(fields[16])  # fields after "(comm)" start at field 3
+    return values
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_training_gives_way_to_the_gui_thread_which_keeps_its_priority(qtbot, runner):
+    """The training thread runs nicer than the GUI thread, so keys and paints win a core
+    while it trains (scripts/bench input-latency); the GUI thread's own priority stays."""
+    import os
+
+    from bpviz.gui.training.worker import NICER_BY
+
+    gui_before = _nice_values()[os.getpid()]
+    updates, _ = _collect(runner)
+    runner.start(SLOW)
+    qtbot.waitUntil(lambda: bool(updates), timeout=30_000)
+    during = _nice_values()
+    runner.stop()
+    qtbot.waitUntil(lambda: not runner.is_running(), timeout=30_000)
+    assert during[os.getpid()] == gui_before
+    assert max(during.values()) >= min(19, gui_before + NICER_BY)
