@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from bpviz.gui.app import create_application
@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="bpviz-shots-"))
     create_application()  # the process's QApplication; windows need it first
     window = MainWindow()
+    window.setWindowState(Qt.WindowState.WindowNoState)  # a first start maximises on a small screen
+    window.move(0, 0)  # and centres on a large one: the 1600-wide pictures must fit the screen
     window.resize(1280, 800)
     window.show()
     settle()

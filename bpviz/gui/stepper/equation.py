@@ -41,10 +41,11 @@ _NUMBER = re.compile(r"(?<![\[{_^\w.])\(?-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\)?")
 #: What a line must hold at least: a symbol with its layer and indices, and a fraction.
 SAMPLE_LINE = r"dw^{[1]}_{21} = dz^{[1]}_{2}\cdot a^{[0]}_{1}"
 SAMPLE_FRACTION = r"\frac{\partial J}{\partial a^{[2]}_{1}}\,(0.5)"
-#: The gradient-check line and the user's comparison can each take two lines of text.
-CHECK_SAMPLE = ("Gradient check: finite difference -0.00000, relative error 0.0e-00 ✓ passes "
-                "(threshold 1e-06)<br>Your code (implied by its update): dw[1]_21 = -0.00000 "
-                "✗ disagrees — backprop's chain above gives -0.00000")
+#: The gradient-check line and the user's comparison, as long and as bold as the page
+#: writes them (bold is wider: the room is measured with it).
+CHECK_SAMPLE = ("Gradient check: finite difference -0.00000, relative error 0.0e-00 <b>✓ passes</b> "
+                "(threshold 1e-06)<br><b>Your code (implied by its update): dw[1]_21 = -0.00000 "
+                "✗ disagrees</b> — backprop's chain above gives -0.00000")
 NOTE_SAMPLE = "Reuses from the cache, not recomputed: dz[1]_2 (step 17), a[0]_1 (step 1)<br>Shapes: (2,1)·(1,2) → (2,2)"
 
 
@@ -266,6 +267,7 @@ class EquationPanel(QFrame):
         inner = self.width() - margins.left() - margins.right()
         lines, chain = self._wants
         side_width = round(inner * chain / (lines + chain)) if wide and lines + chain else inner
+        side_width -= self.columns.spacing() + 4  # what the layout leaves the text, at the least
         notes = max([self._text_height(self.note, s.note, side_width) for s in self.steps if s.note] + [0])
         notes += self._text_height(self.check, CHECK_SAMPLE if self.comparing else CHECK_SAMPLE.split("<br>")[0],
                                    side_width)

@@ -519,7 +519,7 @@ class StepPage(QWidget):
             self._apply_marks()
             return False
         self.debug.set_comparison(comparison, f"<b>{code.path.name}</b> ({code.kind}, {code.layout} weight "
-                                              f"layout) ran on sample {session.sample + 1}.")
+                                              f"layout) ran on row {session.sample + 1}.")
         self._apply_marks()
         return True
 

@@ -31,7 +31,7 @@ class ToySession:
 
     def set_sample(self, index: int) -> None:
         if not 0 <= index < self.m:
-            raise IndexError(f"sample: expected a row from 0 to {self.m - 1}, got {index}")
+            raise IndexError(f"row: expected a row from 1 to {self.m}, got {index + 1}")
         self.sample = index
 
     def x(self) -> np.ndarray:
