@@ -3,8 +3,7 @@
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
 (edits included), the weights, the row, the epoch and the step; for the training page its
 recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
-every value's kind and the limits of the pages that will take it (``check_step_page``,
-``check_training_form``, for the app to reuse) and raises :class:`LessonFileError` naming the
+every value's kind and the limits of the pages that will take it (bpviz.page_limits) and raises :class:`LessonFileError` naming the
 file, the field and what was expected: a lesson that loads is one the pages can show.
 
 In the file (version 2) the row and the step count as the app shows them: ``"row": 1`` is
@@ -26,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.data.mnist import training_counts
-from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, TABLES, Table
-from bpviz.errors import BpvizError, ConfigError, DataError, shown
+from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, Table
+from bpviz.errors import BpvizError, shown
 from bpviz.fileio import UnreadableFile, atomic_write_bytes, read_limited
 from bpviz.nn import trace as tracing
-from bpviz.nn.train import count_iterations
-from bpviz.presets import MNIST_PRESETS, Recipe, get_preset, size_problem
+from bpviz.page_limits import MAX_EPOCH, check_step_page, check_step_recipe, check_training_form
+from bpviz.presets import Recipe
 
 FORMAT = "bpviz-lesson"
 VERSION = 2
@@ -42,20 +41,6 @@ PAGES = ("step", "train")
 MAX_LESSON_BYTES = 16 << 20
 _EXPECTED = "a bpviz lesson (.json) as bpviz saves it"
 
-#: What the step page's form shows and sets (gui/stepper/controls.py): a recipe beyond these
-#: would be shown as something else, and changed by the next edit.
-STEP_LOSSES = ("mse", "bce")
-STEP_INITS = ("constant:0.1", "tutorial")
-STEP_MAX_SEED = 1_000_000
-#: The step page counts epochs; beyond this a typo is likelier than a class's patience.
-MAX_EPOCH = 10**9
-#: ... and the training page's form (gui/training/form.py): its seed, length and evaluation
-#: fields, and the settings it takes from the preset chosen, not from a field.
-TRAIN_MAX_SEED = 2**31 - 1
-TRAIN_MAX_LENGTH = 1_000_000
-TRAIN_MAX_EVAL_EVERY = 1_000_000
-FORM_FIELDS = ("digits", "layers", "activation", "optimizer", "lr", "iterations", "epochs",
-               "batch_size", "dtype", "seed", "train_size", "eval_every")
 
 
 class LessonFileError(BpvizError, ValueError):
@@ -309,109 +294,6 @@ def _step_index_from(step: dict, version: int) -> int:
     if number < 0:
         raise _Bad(f"step.step: expected 0 (before the first step) or a step number from 1, got {shown(number)}")
     return number - 1
-
-
-# --- what the pages take ------------------------------------------------------------------
-
-def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
-    """``recipe`` and ``table`` as the step page can play and its form can show them, else
-    ConfigError or DataError naming the field (after ``where``): a toy table of 1 to 8
-    inputs and up to MAX_ROWS rows, up to 4 layers of up to 8 units, the form's losses,
-    inits and seeds, plain SGD, and targets of 0 or 1 for bce."""
-    if recipe.dataset not in TABLES:
-        raise ConfigError(f"{where}recipe.dataset: expected one of {', '.join(TABLES)} (the step page plays "
-                          f"a small table), got {shown(recipe.dataset)}")
-    choices = (("loss", STEP_LOSSES), ("init", STEP_INITS), ("optimizer", ("sgd",)))
-    for field, allowed in choices:
-        if getattr(recipe, field) not in allowed:
-            raise ConfigError(f"{where}recipe.{field}: expected {' or '.join(allowed)}, as the step page "
-                              f"takes, got {shown(getattr(recipe, field))}")
-    if recipe.seed > STEP_MAX_SEED:
-        raise ConfigError(f"{where}recipe.seed: expected a seed from 0 to {STEP_MAX_SEED:,}, as the step page "
-                          f"takes, got {shown(recipe.seed)}")
-    sizes = [len(table.feature_names), *recipe.layers]
-    if len(recipe.layers) > tracing.MAX_LAYERS or max(sizes) > tracing.MAX_UNITS:
-        raise ConfigError(f"{where}recipe.layers: expected up to {tracing.MAX_LAYERS} layers of up to "
-                          f"{tracing.MAX_UNITS} units (inputs included), as the step page draws, got "
-                          f"{'-'.join(map(str, sizes))}")
-    if not 1 <= len(table) <= MAX_ROWS or not 1 <= len(table.feature_names) <= MAX_FEATURES:
-        raise DataError(f"{where}table: expected 1 to {MAX_ROWS:,} rows of 1 to {MAX_FEATURES} inputs, as the "
-                        f"step page takes, got {len(table):,} rows of {len(table.feature_names)}")
-    if table.name == recipe.dataset and recipe.n_inputs != len(table.feature_names):
-        raise DataError(f"{where}table: expected the {recipe.n_inputs} features the {recipe.dataset} recipe "
-                        f"takes, got {len(table.feature_names)}")
-    if recipe.loss == "bce" and not np.isin(table.target, (0.0, 1.0)).all():
-        raise DataError(f"{where}table.rows: the bce loss needs a target of 0 or 1; the {table.target_name} "
-                        f"column holds {table.target.min():g} to {table.target.max():g}; expected 0 or 1, "
-                        f"or the mse loss for values")
-
-
-def check_step_page(step: StepLesson, where: str = "") -> None:
-    """A whole step-page state as the page can take it: ``check_step_recipe``, then the
-    weights in place, and the row and the step within the table and the trace."""
-    check_step_recipe(step.recipe, step.table, where)
-    net = step.recipe.network(n_inputs=len(step.table.feature_names))
-    try:
-        net.set_params(step.params)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}{exc}") from None
-    if not 0 <= step.sample < len(step.table):
-        raise DataError(f"{where}row: expected a row from 1 to {len(step.table)}, got {step.sample + 1}")
-    X, Y = step.table.columns(net.dtype)
-    with np.errstate(all="ignore"):
-        A, _ = net.forward(X)
-        bad = np.flatnonzero(~np.isfinite(A).all(axis=0))
-        cost = net.cost(A, Y)
-        steps = tracing.trace(net, X[:, step.sample], Y[:, step.sample], step.recipe.lr)
-    if bad.size or not math.isfinite(cost):
-        row = f"row {bad[0] + 1}" if bad.size else "the table"
-        raise DataError(f"{where}params: the network's numbers overflow on {row} (its output or loss is not "
-                        f"finite); expected weights and table values whose forward pass stays finite")
-    broken = next((s for s in steps if s.value is not None and not np.isfinite(s.value).all()), None)
-    if broken is not None:
-        raise DataError(f"{where}params: step {broken.number} of row {step.sample + 1} ({broken.symbol.text}) "
-                        f"overflows; expected weights and table values whose steps stay finite")
-    if not -1 <= step.step < len(steps):
-        raise DataError(f"{where}step: expected 0 (before the first step) to {len(steps)}, the steps of one "
-                        f"update of {'-'.join(map(str, net.layer_sizes))}, got {step.step + 1}")
-
-
-def check_training_form(recipe: Recipe, available: int | None = None, where: str = "") -> None:
-    """``recipe`` as the training page's form can show it and start it, else ConfigError
-    naming the field (after ``where``): MNIST, one of the form's presets (its loss, init,
-    shuffle and output come from it), a hidden layer, the form's ranges; and, given the
-    ``available`` training images of its digits, a training-set size, batch size and
-    evaluation cadence that fit."""
-    if not recipe.is_mnist:
-        raise ConfigError(f"{where}dataset: expected mnist (the training page trains on MNIST), got "
-                          f"{shown(recipe.dataset)}")
-    if recipe.name not in MNIST_PRESETS:
-        raise ConfigError(f"{where}name: expected one of {', '.join(MNIST_PRESETS)} (the training page starts "
-                          f"from one of its presets), got {shown(recipe.name)}")
-    if len(recipe.layers) < 2:
-        raise ConfigError(f"{where}layers: expected at least one hidden layer, as the training page takes, "
-                          f"got {recipe.layers_text}")
-    for field, high in (("seed", TRAIN_MAX_SEED), ("iterations", TRAIN_MAX_LENGTH), ("epochs", TRAIN_MAX_LENGTH),
-                        ("eval_every", TRAIN_MAX_EVAL_EVERY)):
-        value = getattr(recipe, field)
-        if value is not None and value > high:
-            raise ConfigError(f"{where}{field}: expected at most {high:,}, as the training page takes, "
-                              f"got {shown(value)}")
-    form = get_preset(recipe.name).replace(**{field: getattr(recipe, field) for field in FORM_FIELDS})
-    for field in ("loss", "init", "shuffle", "output"):
-        if getattr(form, field) != getattr(recipe, field):
-            raise ConfigError(f"{where}{field}: expected {shown(getattr(form, field))}, as the training page "
-                              f"takes it from the preset {recipe.name}, got {shown(getattr(recipe, field))}")
-    if available is None:
-        return
-    problem = size_problem(recipe, available)
-    if problem is not None:
-        raise ConfigError(f"{where}{problem[0]}: {problem[1]}")
-    m = available if recipe.train_size is None else recipe.train_size
-    total = count_iterations(recipe.train_config(), m)
-    if recipe.eval_every > total:
-        raise ConfigError(f"{where}eval_every: the run makes only {total:,} updates; expected at most that, "
-                          f"or 0 (auto)")
 
 
 def _available(recipe: Recipe, mnist_dir) -> int | None:

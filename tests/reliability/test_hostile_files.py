@@ -425,7 +425,7 @@ PAGE_LIMITS = [
     Row("step page: more rows than it takes", lesson("long.json", rows(10_002)), load_lesson,
         ("step.table.rows", "10,000")),
     Row("step page: bce targets of 2", lesson("bce.json", at("step", "table", "rows", [[8, 8, 2]] * 4)), load_lesson,
-        ("step.table.rows", "0 or 1")),
+        ("step.recipe.loss", "0 or 1", "placed")),
     Row("step page: a step past the trace", lesson("step.json", at("step", "step", 99)), load_lesson,
         ("step.step", "32")),
     Row("training page: no hidden layer", lesson("train.json", at("train", "recipe", "layers", [1])), load_lesson,

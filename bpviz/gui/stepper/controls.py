@@ -12,9 +12,10 @@ from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.nn.trace import MAX_LAYERS, MAX_UNITS
 from bpviz.numbers import positive, unit_counts
+from bpviz.page_limits import STEP_INITS, STEP_LOSSES, STEP_MAX_SEED
 from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
 
-INITS = {"constant 0.1": "constant:0.1", "random (seeded)": "tutorial"}
+INITS = dict(zip(("constant 0.1", "random (seeded)"), STEP_INITS))  # the inits the step page takes
 CUSTOM = "custom"  # the preset combo shows this once a field differs from the preset
 
 
@@ -47,12 +48,12 @@ class ControlsPanel(QGroupBox):
         self.activation = QComboBox()
         self.activation.addItems(["linear", "sigmoid", "tanh", "relu"])
         self.loss = QComboBox()
-        self.loss.addItems(["mse", "bce"])
+        self.loss.addItems(list(STEP_LOSSES))
         self.lr = QLineEdit()
         self.init = QComboBox()
         self.init.addItems(list(INITS))
         self.seed = QSpinBox()
-        self.seed.setRange(0, 1_000_000)
+        self.seed.setRange(0, STEP_MAX_SEED)
         self.sample = QSpinBox()
         self.sample.setRange(1, 1)
         self.sample.setToolTip("The row of the table the step-through uses (rows count from 1)")

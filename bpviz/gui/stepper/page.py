@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -34,6 +33,7 @@ from bpviz.gui.stepper.transport import Transport
 from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.nn.notation import edge_id, node_id
+from bpviz.page_limits import check_step_recipe
 from bpviz.presets import Recipe, get_preset
 from bpviz.resources import resource_path
 
@@ -50,6 +50,15 @@ KEYS = {
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
     "PgDown": "next_phase", "+": "faster", "=": "faster", "-": "slower",
 }
+
+
+def form_message(text: str) -> str:
+    """A page-limit message as the form says it: "recipe.loss: ..." is "Loss: ..." here."""
+    for prefix in ("recipe.", "table."):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            return text[:1].upper() + text[1:]
+    return text
 
 
 def largest_fitting(wanted: float, least: float, apply, fits) -> float:
@@ -292,13 +301,9 @@ class StepPage(QWidget):
         next to the form, when they do not fit together."""
         try:
             session = ToySession(recipe, table)
-            if recipe.loss == "bce" and not np.isin(session.Y, (0.0, 1.0)).all():
-                raise BpvizError(
-                    f"Loss: bce needs a target of 0 or 1; the {session.table.target_name} column "
-                    f"holds {session.Y.min():g} to {session.Y.max():g}. Use mse for values."
-                )
+            check_step_recipe(recipe, session.table)  # every limit of this page, before anything changes
         except BpvizError as exc:
-            self.controls.show_error(None, str(exc))
+            self.controls.show_error(None, form_message(str(exc)))
             return False
         self.controller.pause()
         self.session = session

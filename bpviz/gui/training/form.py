@@ -20,6 +20,7 @@ from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
 from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
+from bpviz.page_limits import TRAIN_MAX_EVAL_EVERY, TRAIN_MAX_LENGTH, TRAIN_MAX_SEED
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset
 
 #: With "auto", the test set is evaluated about this many times per run.
@@ -80,7 +81,7 @@ class TrainForm(QWidget):
         self.optimizer.addItems(list(OPTIMIZERS))
         self.lr = QLineEdit()
         self.length = QSpinBox()
-        self.length.setRange(1, 1_000_000)
+        self.length.setRange(1, TRAIN_MAX_LENGTH)
         self.length_unit = QComboBox()
         self.length_unit.addItems(["iterations", "epochs"])
         self.batch = QComboBox()
@@ -89,14 +90,14 @@ class TrainForm(QWidget):
         self.dtype = QComboBox()
         self.dtype.addItems(DTYPES)
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(0, TRAIN_MAX_SEED)
         self.train_size = QComboBox()
         self.train_size.setEditable(True)
         self.train_size.addItems(["all", "500", "1000", "2000", "5000", "10000"])
         for box in (self.batch, self.train_size):  # Return keeps a typed value out of the list
             box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.eval_every = QSpinBox()
-        self.eval_every.setRange(0, 1_000_000)
+        self.eval_every.setRange(0, TRAIN_MAX_EVAL_EVERY)
         self.eval_every.setSpecialValueText("auto")
         self.eval_every.setSuffix(" iterations")
         self.summary = QLabel()
