@@ -100,8 +100,17 @@ class Presenter(QObject):
             return
         self.scale = percent
         self._apply_scale()
-        self.toast.say(f"UI scale {percent} %")
+        self.toast.say(f"UI scale {percent} %{self._equation_note()}")
         self.scaleChanged.emit(percent)
+
+    def _equation_note(self) -> str:
+        """On the step page, when the equation could not grow as far (its share of the height
+        is spent), say so: the rest of the window did grow."""
+        page = self.window.step_page
+        fitted = round(page.equation.scale * 100)
+        if self.window.pages.currentWidget() is not page or fitted >= self.scale:
+            return ""
+        return f" · the equation at {fitted} %, the most that fits"
 
     def bigger(self) -> None:
         self.set_scale(next_scale(self.scale, 1))

@@ -19,7 +19,7 @@ THEMES: dict[str, dict[str, str]] = {
         "INK": "#1d232b", "MUTED": "#5f6873",
         "EDGE_POSITIVE": "#4a5564", "EDGE_NEGATIVE": "#9a6b2e",
         "NODE_FILL": "#ffffff", "NODE_READ": "#fff4cc", "REUSED": "#7b3fb5",
-        "WARNING": "#d97706", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
+        "WARNING": "#a85207", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
         "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4",
     },
     "dark": {

@@ -48,7 +48,9 @@ def on_screen(qtbot, window, name: str, size=None):
     if screen is None:
         pytest.skip(f"no screen called {name!r} on this display")
     area = screen.availableGeometry()
+    if window.windowHandle() is not None:
+        window.windowHandle().setScreen(screen)  # offscreen Qt does not always follow a move alone
     window.move(area.topLeft())
     window.resize(*(size or (area.width(), area.height())))
-    qtbot.waitUntil(lambda: window.screen() is screen, timeout=2000)
+    qtbot.waitUntil(lambda: window.screen() is screen, timeout=5000)
     return screen

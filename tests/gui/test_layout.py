@@ -156,3 +156,27 @@ def _assert_fields_whole(widgets):
                 and not isinstance(field.parentWidget(), (QComboBox, QAbstractSpinBox)):
             need = field.fontMetrics().height() + 4
             assert field.height() >= need, f"{type(field).__name__} {field.objectName()!r} is {field.height()} px, its text needs {need}"
+
+
+def test_ctrl_plus_in_presenter_mode_keeps_the_graph_and_says_what_could_not_grow(qtbot, main_window):
+    """On a 1280×800 projector, F5 then Ctrl+= several times: the graph keeps (nearly) its
+    room, and when the equation cannot grow as far its note says so, instead of the graph
+    silently shrinking under bigger buttons."""
+    window = main_window
+    on_screen(qtbot, window, "projector", (1280, 800))
+    page = window.step_page
+    press(qtbot, window, "F5")
+    qtbot.waitUntil(lambda: window.size() == window.screen().size())
+    for _ in range(21):
+        press(qtbot, window, "Right", widget=page.graph)
+    _settle(qtbot)
+    before = page.graph.height()
+    for _ in range(4):
+        press(qtbot, window, "Ctrl+=")
+    _settle(qtbot)
+    assert window.presenter.scale == 200
+    assert page.graph.height() >= 0.85 * before, (before, page.graph.height())
+    toast = window.presenter.toast.text()
+    assert "UI scale 200 %" in toast
+    if page.equation.scale < 2.0:
+        assert f"the equation at {round(page.equation.scale * 100)} %, the most that fits" in toast

@@ -102,3 +102,16 @@ def test_file_choosers_take_the_app_theme_when_it_is_not_the_desktop_one(qtbot, 
     click_menu(qtbot, window, "View", "Theme", "Follow the system")
     click_menu(qtbot, window, "File", "Save lesson…")
     assert not shown[-1].get("options", QFileDialog.Option(0)) & QFileDialog.Option.DontUseNativeDialog
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_colour_text_is_written_in_reads_at_4_5_to_1(theme):
+    """Messages are written in the theme's colours (an error red, a warning orange such as
+    the debugger's "Your code disagrees", a muted grey): each reads at 4.5:1 on the panels,
+    the window and the graph's background."""
+    style.apply_theme(theme)
+    window = style.palette().window().color()
+    for name in ("INK", "MUTED", "FORWARD", "BACKWARD", "UPDATE", "WARNING", "REUSED"):
+        color = getattr(style, name)
+        for background in (style.SURFACE, window, style.BACKGROUND):
+            assert contrast(color, background) >= 4.5, (theme, name, color.name(), background.name())

@@ -266,9 +266,9 @@ class EdgeItem(QGraphicsItem):
             band.setAlpha(150)
             painter.setPen(QPen(band, width + 12))
             painter.drawLine(self.line)
-        pen = QPen(color, width + (6 if self.role == "current" else 0))
-        pen.setStyle(Qt.PenStyle.DotLine if negative else Qt.PenStyle.SolidLine)
-        painter.setPen(pen)
+        # Solid whatever the sign (brown for a negative weight): dashes mean the backward
+        # pass on this graph, and a dotted edge was read as one.
+        painter.setPen(QPen(color, width + (6 if self.role == "current" else 0)))
         painter.drawLine(self.line)
 
 

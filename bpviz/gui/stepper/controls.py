@@ -65,6 +65,8 @@ class ControlsPanel(QGroupBox):
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 10_000)
         self.epochs.setValue(10)
+        self.epochs.setSuffix(" epochs")
+        self.epochs.setToolTip("How many epochs Run epochs trains, without animation")
         self.run_button = QPushButton("Run epochs")
         for field in (self.preset, self.hidden, self.activation, self.loss, self.lr):
             field.setMinimumWidth(90)

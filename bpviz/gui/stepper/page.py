@@ -237,19 +237,24 @@ class StepPage(QWidget):
         self.side_panels[0].setMaximumWidth(round(SIDE_WIDTH * min(scale, style.SIDE_TEXT_MAX)))
         self._hold_form_width(self.side_panels[0])
         self._hold_plot_heights()
-        self._widen_form_column()
+        self._fit_form_column()
         self._fit_scale()
 
-    def _widen_form_column(self) -> None:
-        """Larger text needs a wider form: take it from the graph's column while it can spare it."""
+    def _fit_form_column(self) -> None:
+        """The form's column as wide as its text needs (up to its most): larger text takes
+        the width from the graph's column while it can spare it, and smaller text gives it
+        back."""
         sizes = self.columns_splitter.sizes()
         form = self.side_panels[0]
+        if sizes[0] <= 0:
+            return  # hidden (focus or presenter mode)
         want = self.form_column.sizeHint().width() + form.verticalScrollBar().sizeHint().width()
-        extra = min(want, form.maximumWidth()) - sizes[0]
-        spare = sizes[1] - self.center.minimumSizeHint().width()
-        if extra > 0 and spare > 0 and sizes[0] > 0:
-            sizes[0] += min(extra, spare)
-            sizes[1] -= min(extra, spare)
+        change = min(want, form.maximumWidth()) - sizes[0]
+        if change > 0:
+            change = min(change, max(0, sizes[1] - self.center.minimumSizeHint().width()))
+        if change:
+            sizes[0] += change
+            sizes[1] -= change
             self.columns_splitter.setSizes(sizes)
 
     def _fit_scale(self) -> None:
@@ -308,7 +313,6 @@ class StepPage(QWidget):
         self.controller.pause()
         self.session = session
         self.undo_stack.clear()
-        self.loss_panel.set_note("")
         self.controls.set_recipe(recipe, rows=session.m)
         self._show_row()
         self.graph.set_network(*self.network_shown())
@@ -384,7 +388,7 @@ class StepPage(QWidget):
         self.controller.pause()
         stopped = self.session.run_epochs(n)
         self._show_new_trace()
-        self.loss_panel.set_note(stopped)
+        self.controls.show_error(None, stopped)  # where the form's messages go
 
     def _on_load_csv(self) -> None:
         path, _ = open_path(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")
@@ -416,6 +420,7 @@ class StepPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._fit_form_column()  # the form whole (a preset's name, every field)
         self._place_equation()
 
     def _on_index_changed(self, index: int) -> None:

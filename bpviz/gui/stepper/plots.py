@@ -1,11 +1,11 @@
-"""The step page's two small plots: the loss per epoch (with what stopped a run that blew
-up) and, for a classifier of two inputs, the decision boundary over the table."""
+"""The step page's two small plots: the loss per epoch and, for a classifier of two
+inputs, the decision boundary over the table."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from bpviz.gui import style
 
@@ -23,7 +23,7 @@ def themed(plot: pg.PlotWidget) -> None:
 
 
 class LossPanel(QWidget):
-    """Each epoch's mean loss; ``set_note`` says why a run stopped (shown under the plot)."""
+    """Each epoch's mean loss, on a log axis when it spans decades."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,13 +37,9 @@ class LossPanel(QWidget):
         self.hint = pg.TextItem("each epoch's mean loss\nappears here", anchor=(0.5, 0.5))
         self.plot.addItem(self.hint)
         self.hint.setPos(0.5, 0.5)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.note)
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
@@ -51,7 +47,6 @@ class LossPanel(QWidget):
         self.curve.setPen(pg.mkPen(style.BACKWARD, width=2))
         self.curve.setSymbolBrush(pg.mkBrush(style.BACKWARD))
         self.hint.setColor(style.MUTED)
-        self.note.setStyleSheet(f"color: {style.WARNING.name()};")
 
     def set_losses(self, losses) -> None:
         """Show ``losses`` (one per epoch, from epoch 1), on a log axis when they span
@@ -63,11 +58,15 @@ class LossPanel(QWidget):
         self.plot.setLabel("left", "mean loss (log scale)" if log else "mean loss")
         self.curve.setData(np.arange(1, y.size + 1), y)
         self.hint.setVisible(y.size == 0)
-        self.plot.enableAutoRange()
-
-    def set_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
+        # Whole epochs on the axis while they are few; an empty plot reads 1 to 10 epochs.
+        self.plot.getAxis("bottom").setTickSpacing(*((1, 1) if y.size <= 10 else ()))
+        if y.size == 0:
+            self.plot.disableAutoRange()
+            self.plot.setXRange(1, 10)
+            self.plot.setYRange(0, 1)
+            self.hint.setPos(5.5, 0.5)
+        else:
+            self.plot.enableAutoRange()
 
 
 class BoundaryPlot(pg.PlotWidget):

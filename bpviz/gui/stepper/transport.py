@@ -68,7 +68,7 @@ class Transport(QWidget):
         self._apply_size()
 
     def _apply_size(self) -> None:
-        s = min(self.scale * (1.8 if self.big else 1.0), 3.2)  # 83 px icons at most
+        s = min(self.scale * (1.8 if self.big else 1.0), 2.4)  # 62 px icons at most: the graph needs the room
         icon = round(26 * s)
         for button in self.buttons.values():
             button.setIconSize(QSize(icon, icon))

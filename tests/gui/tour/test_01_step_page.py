@@ -279,7 +279,7 @@ def test_a_learning_rate_that_blows_up_stops_run_epochs_with_a_message(qtbot, ma
     the epoch, the row and the rate" """
     page = main_window.step_page
     _blow_up(qtbot, page)
-    note = page.loss_panel.note
+    note = page.controls.error  # under the form's buttons, where its messages go
     assert note.isVisible()
     assert "stopped in epoch" in note.text() and f"on row {_row(page)}" in note.text()
     assert "learning rate 1e+09" in note.text()
@@ -290,7 +290,7 @@ def test_after_a_blow_up_the_page_shows_that_row_with_the_last_finite_weights(qt
     """"the page then shows that row with the last weights whose loss was finite" """
     page = main_window.step_page
     _blow_up(qtbot, page)
-    assert f"on row {_row(page)}" in page.loss_panel.note.text()
+    assert f"on row {_row(page)}" in page.controls.error.text()
     assert all(np.isfinite(v).all() for v in page.session.net.params.values())
     loss = next(s for s in page.controller.steps if s.phase == "loss")
     assert np.isfinite(loss.value)
