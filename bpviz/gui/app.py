@@ -31,11 +31,28 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "bpviz.svg"))))
     # Fusion draws the light and dark palettes (bpviz.gui.style) the same on every desktop.
-    app.setStyle("Fusion")
+    app.setStyle("Fusion")  # (style.apply_theme makes it FramedStyle, Fusion with field edges)
     # The training worker runs Python between its numpy calls: hand the interpreter over
     # every millisecond instead of every 5, so that neither thread waits long for the other.
     sys.setswitchinterval(SWITCH_INTERVAL)
+    collect_garbage_between_events()
     return app
+
+
+_collector = None
+
+
+def collect_garbage_between_events() -> None:
+    """Python's cycle collector may run inside any allocation, also inside a Qt call that
+    holds a lock (a signal's disconnect) and then deletes a Qt object that takes the same
+    lock: the app froze for good (seen in the test suite). pyqtgraph's GarbageCollector
+    turns automatic collection off and collects from a timer of the event loop instead,
+    between events, in the GUI thread."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=1.0)
 
 
 def run_app(argv: list[str] | None = None, lesson: str | None = None) -> int:

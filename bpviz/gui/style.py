@@ -20,7 +20,7 @@ THEMES: dict[str, dict[str, str]] = {
         "EDGE_POSITIVE": "#4a5564", "EDGE_NEGATIVE": "#9a6b2e",
         "NODE_FILL": "#ffffff", "NODE_READ": "#fff4cc", "REUSED": "#7b3fb5",
         "WARNING": "#a85207", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
-        "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4",
+        "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4", "FIELD_EDGE": "#7d8590",
     },
     "dark": {
         "FORWARD": "#6ea8ff", "BACKWARD": "#ff7a66", "UPDATE": "#4cc38a",
@@ -28,7 +28,7 @@ THEMES: dict[str, dict[str, str]] = {
         "EDGE_POSITIVE": "#aab4c2", "EDGE_NEGATIVE": "#d8a25e",
         "NODE_FILL": "#23282f", "NODE_READ": "#4d4320", "REUSED": "#b78cf2",
         "WARNING": "#f59e0b", "BACKGROUND": "#16191d", "SURFACE": "#1e2227",
-        "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e",
+        "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e", "FIELD_EDGE": "#838c98",
     },
 }
 #: The choices offered in View > Theme; "system" follows the desktop's light or dark.
@@ -52,6 +52,8 @@ BACKGROUND = QColor(THEMES["light"]["BACKGROUND"])
 SURFACE = QColor(THEMES["light"]["SURFACE"])
 LABEL_FILL = QColor(THEMES["light"]["LABEL_FILL"])
 LABEL_BORDER = QColor(THEMES["light"]["LABEL_BORDER"])
+#: The edge of a text field or a check box, where Fusion's own would not read (the dark theme).
+FIELD_EDGE = QColor(THEMES["light"]["FIELD_EDGE"])
 
 PHASE_COLORS = {"forward": FORWARD, "loss": FORWARD, "backward": BACKWARD, "update": UPDATE}
 
@@ -175,6 +177,10 @@ def apply_theme(name: str) -> None:
     theme.name = name
     app = QGuiApplication.instance()
     if app is not None:
+        if hasattr(app, "setStyle"):  # a widgets application: fields with edges that read
+            from bpviz.gui.framing import install
+
+            install()
         app.setPalette(palette())
     theme.changed.emit(name)
 

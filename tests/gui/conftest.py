@@ -10,7 +10,19 @@ from bpviz.gui import style
 
 
 @pytest.fixture(autouse=True)
-def private_settings(tmp_path, qapp):
+def garbage_between_events():
+    """As in the app (bpviz.gui.app.collect_garbage_between_events): Python's cycle collector
+    never runs inside a Qt call during a test, where it deadlocked the suite once (a menu
+    deleted during a signal's disconnect); it runs between tests, in plain Python."""
+    import gc
+
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, qapp, garbage_between_events):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     style.apply_theme("light")
     yield tmp_path / "settings"

@@ -115,3 +115,26 @@ def test_every_colour_text_is_written_in_reads_at_4_5_to_1(theme):
         color = getattr(style, name)
         for background in (style.SURFACE, window, style.BACKGROUND):
             assert contrast(color, background) >= 4.5, (theme, name, color.name(), background.name())
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_text_fields_and_check_boxes_show_their_edges(qtbot, main_window, theme):
+    """A text field's or a check box's edge reads at 3:1 against the window (WCAG's for a
+    control's boundary): in the dark theme Fusion's own was 1.1:1, and the boxes vanished."""
+    window = main_window
+    click_menu(qtbot, window, "View", "Theme", THEME_ITEMS[theme])
+    press(qtbot, window, "Ctrl+2")
+    qtbot.wait(50)
+    form = window.train_page.form
+    image = window.grab().toImage()
+    background = window.palette().window().color()
+    for field in (form.hidden, form.lr, form.seed, form.length, window.train_page.plots.log_box
+                  if hasattr(window.train_page.plots, "log_box") else form.all_digits, form.all_digits):
+        rect = _in_window(field)
+        if field is form.all_digits:  # the box, not its words
+            rect.setWidth(rect.height())
+        edge = [QColor.fromRgb(image.pixel(x, y)) for y in (rect.top(), rect.top() + 1, rect.bottom() - 1, rect.bottom())
+                for x in range(rect.left() + 3, rect.right() - 3)]
+        edge += [QColor.fromRgb(image.pixel(x, y)) for x in (rect.left(), rect.left() + 1, rect.right() - 1, rect.right())
+                 for y in range(rect.top() + 3, rect.bottom() - 3)]
+        assert max(contrast(c, background) for c in edge) >= 3.0, type(field).__name__
