@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QPushButton
 
+from bpviz.gui import style
 from bpviz.gui.stepper.animation import AnimationSpec
 from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
 
@@ -216,3 +218,89 @@ def test_views_of_the_page_not_shown_export_at_their_real_size(qtbot, main_windo
         widget = window.exports.view_widget(view)
         assert exported == (2 * widget.width(), 2 * widget.height()), view
         window.pages.setCurrentWidget(window.step_page)
+
+
+# --- the frames of File > Export animation, as a class would see them -----------------------
+def _export_through_menu(qtbot, window, monkeypatch, target, size: str, kind: str, first=1, last=12):
+    """File > Export animation of steps…: steps ``first`` to ``last`` at ``size`` (the
+    dialog's name for it), 4 frames a second, as ``kind`` ("Animated GIF" or "Numbered PNG
+    frames"), into ``target``; waits for the export to end."""
+    choose_file(monkeypatch, target, save=True)
+
+    def fill(dialog):
+        type_into(qtbot, dialog.first, str(first))
+        type_into(qtbot, dialog.last, str(last))
+        dialog.size_choice.setCurrentIndex(dialog.size_choice.findText(size))
+        type_into(qtbot, dialog.fps, "4")
+        dialog.kind.setCurrentIndex(dialog.kind.findText(kind))
+        assert dialog.fps.value() == 4
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, fill):
+        click_menu(qtbot, window, "File", "Export animation of steps…")
+    qtbot.waitUntil(lambda: window.exports.animation is None, timeout=60_000)
+
+
+def _png_frames(folder, stem: str, count: int) -> list:
+    return [np.asarray(Image.open(folder / f"{stem}-{i + 1:03d}.png").convert("RGB")).astype(int) for i in range(count)]
+
+
+def _rgb(color) -> np.ndarray:
+    return np.array(color.getRgb()[:3])
+
+
+def _split_row(frame) -> int:
+    """The first row under the graph: where the graph's background ends down the frame's
+    left side (row 0 is the view's border)."""
+    off = np.abs(frame[1:, 3] - _rgb(style.BACKGROUND)).max(axis=1) > 6
+    return int(np.flatnonzero(off)[0]) + 1
+
+
+@pytest.mark.parametrize("size, dims", [("1280 × 720 (HD)", (1280, 720)), ("640 × 360 (small)", (640, 360))])
+def test_exported_frames_keep_one_layout_with_the_graph_large_and_nothing_cut(qtbot, main_window, tmp_path,
+                                                                               monkeypatch, size, dims):
+    """Steps 1 to 12 as a GIF and as PNG frames: the graph takes most of every frame (it
+    was a strip 190 px tall over an empty equation panel), the split between graph and
+    equation stays on one row (it jumped from frame to frame), and nothing reaches the
+    panel's right edge (the chain's title and the notes were cut there)."""
+    width, height = dims
+    _export_through_menu(qtbot, main_window, monkeypatch, tmp_path / "steps.png", size, "Numbered PNG frames")
+    frames = _png_frames(tmp_path, "steps", 12)
+    assert all(f.shape == (height, width, 3) for f in frames)
+    splits = [_split_row(f) for f in frames]
+    assert min(splits) >= 0.45 * height, f"the graph is {min(splits)} of {height} px tall"
+    assert max(splits) - min(splits) <= 1, f"the graph's lower edge moves between rows {splits}"
+    surface = _rgb(style.SURFACE)
+    for step, (frame, split) in enumerate(zip(frames, splits), start=1):
+        edge = frame[split + 3:height - 3, width - 12:width - 2]  # the panel's right margin and 4 px more
+        ink = np.abs(edge - surface).max(axis=2) > 40
+        assert not ink.any(), f"step {step}: something is drawn at the right edge, rows {np.flatnonzero(ink.any(axis=1))[:5] + split + 3}"
+
+
+def test_a_frame_gives_every_text_the_room_it_needs(main_window):
+    """Laid out once for the export, the frame's equation panel shows each step's texts
+    whole (a label laid out for the last step cut the "Shapes" line), at one scale."""
+    from PySide6.QtWidgets import QLabel
+
+    from bpviz.gui.stepper.animation import FrameRenderer
+
+    page = main_window.step_page
+    steps = page.controller.steps
+    for width, height in ((1280, 720), (640, 360), (1920, 1080)):
+        renderer = FrameRenderer(steps, page.network_shown(), width, height)
+        try:
+            places = set()
+            for index in range(len(steps)):
+                renderer.frame(steps, index)
+                places.add((renderer.graph.geometry().getRect(), renderer.equation.geometry().getRect(),
+                            renderer.equation.scale))
+                for label in renderer.equation.findChildren(QLabel):
+                    if label.isVisible() and label.text() and label.wordWrap():
+                        assert label.height() >= label.heightForWidth(label.width()), \
+                            f"{width}x{height} step {index + 1}: {label.text()[:30]!r} is cut"
+            assert len(places) == 1, places
+            (_, _, _, graph_height), (_, top, _, equation_height), _ = next(iter(places))
+            assert graph_height >= 0.45 * height and top + equation_height == height
+            assert renderer.equation.planned_height() == equation_height <= 0.45 * height
+        finally:
+            renderer.deleteLater()

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from bpviz.fileio import atomic_write_bytes, write_problem
 from bpviz.gui.export import image_png, render_image
@@ -25,6 +25,9 @@ from bpviz.gui.stepper.equation import EquationPanel
 KINDS = ("gif", "png")
 MIN_SIZE, MAX_SIZE = QSize(320, 240), QSize(3840, 2160)
 MAX_FPS = 30
+#: A small frame's equation may shrink this far to leave the graph its share (a 640×360
+#: frame is a 1280×720 one at half the size).
+MIN_FRAME_SCALE = 0.4
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,25 @@ class AnimationSpec:
         return path.with_name(f"{path.stem}-{i + 1:0{digits}d}.png")
 
 
-class FrameRenderer(QWidget):
-    """The graph over the equation panel, laid out offscreen at one frame's size."""
+def frame_scale(height: int) -> float:
+    """The equation's scale a frame ``height`` pixels tall asks for (before it is fitted)."""
+    return max(0.7, min(2.5, height / 600))
 
-    def __init__(self, network: tuple, width: int, height: int):
+
+class FrameRenderer(QWidget):
+    """The graph over the equation panel, laid out offscreen at one frame's size, once for
+    the whole export: as on the step page, the equation gets the height its plan asks for
+    the trace at this width (at the largest scale, in tenths, whose plan takes at most
+    EQUATION_SHARE of the frame) and the graph all the rest, the same in every frame."""
+
+    def __init__(self, steps, network: tuple, width: int, height: int):
         super().__init__()
         self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.graph = GraphView()
         self.graph.set_network(*network)
         self.equation = EquationPanel()
-        self.equation.set_scale(max(0.7, min(2.5, height / 600)))
+        self.equation.set_trace(steps)
+        self.equation.set_check("")  # a frame shows the step, not the page's gradient check
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -91,12 +103,17 @@ class FrameRenderer(QWidget):
         self.graph.setMinimumSize(1, 1)
         self.resize(width, height)
         self.show()  # not on screen: lays the children out and sends them their resizes
+        layout.activate()  # the panel has the frame's width: its plan follows from it
+        self.scale = self.equation.fit_to(height, frame_scale(height), least=MIN_FRAME_SCALE)
+        self.equation.setFixedHeight(self.equation.planned_height())
         layout.activate()
 
     def frame(self, steps, index: int) -> QImage:
         self.graph.show_step(steps, index, animate=False)
         self.equation.set_step(steps[index])
-        self.layout().activate()
+        # The step's texts change the labels' wishes: lay the panel out for them now (Qt
+        # would on its next turn, after this frame was drawn with the last step's places).
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.graph.reset_zoom()
         return render_image(self, 1.0, self.size())
 
@@ -139,7 +156,7 @@ class AnimationExport(QObject):
 
     def start(self) -> None:
         self.running = True
-        self._renderer = FrameRenderer(self.network, self.spec.width, self.spec.height)
+        self._renderer = FrameRenderer(self.steps, self.network, self.spec.width, self.spec.height)
         self._timer.start()
 
     def cancel(self) -> None:
