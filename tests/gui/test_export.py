@@ -3,6 +3,7 @@ animated GIF or numbered PNG frames, decoded back and checked."""
 
 from __future__ import annotations
 
+import struct
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -241,6 +242,15 @@ def _export_through_menu(qtbot, window, monkeypatch, target, size: str, kind: st
     qtbot.waitUntil(lambda: window.exports.animation is None, timeout=60_000)
 
 
+def _gif_frames(path) -> list:
+    gif = Image.open(path)
+    frames = []
+    for i in range(gif.n_frames):
+        gif.seek(i)
+        frames.append(np.asarray(gif.convert("RGB")).astype(int))
+    return frames
+
+
 def _png_frames(folder, stem: str, count: int) -> list:
     return [np.asarray(Image.open(folder / f"{stem}-{i + 1:03d}.png").convert("RGB")).astype(int) for i in range(count)]
 
@@ -254,6 +264,32 @@ def _split_row(frame) -> int:
     left side (row 0 is the view's border)."""
     off = np.abs(frame[1:, 3] - _rgb(style.BACKGROUND)).max(axis=1) > 6
     return int(np.flatnonzero(off)[0]) + 1
+
+
+def _stored_gif_frames(data: bytes) -> list:
+    """Each frame's rectangle and whether it has a transparent colour, read from the GIF's
+    blocks as they are stored: what a tool that shows the frames one by one shows."""
+    def table(flags):
+        return 3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0
+
+    def skip_blocks(pos):
+        while data[pos]:
+            pos += data[pos] + 1
+        return pos + 1
+
+    pos, frames, transparent = 13 + table(data[10]), [], False
+    while data[pos] != 0x3B:
+        if data[pos] == 0x21:  # an extension; 0xF9 is a frame's graphic control
+            if data[pos + 1] == 0xF9:
+                transparent = bool(data[pos + 3] & 1)
+            pos = skip_blocks(pos + 2)
+        else:
+            assert data[pos] == 0x2C, f"unexpected GIF block {data[pos]:#x} at {pos}"
+            rect = struct.unpack("<4H", data[pos + 1:pos + 9])
+            pos = skip_blocks(pos + 10 + table(data[pos + 9]) + 1)
+            frames.append((rect, transparent))
+            transparent = False
+    return frames
 
 
 @pytest.mark.parametrize("size, dims", [("1280 × 720 (HD)", (1280, 720)), ("640 × 360 (small)", (640, 360))])
@@ -275,6 +311,28 @@ def test_exported_frames_keep_one_layout_with_the_graph_large_and_nothing_cut(qt
         edge = frame[split + 3:height - 3, width - 12:width - 2]  # the panel's right margin and 4 px more
         ink = np.abs(edge - surface).max(axis=2) > 40
         assert not ink.any(), f"step {step}: something is drawn at the right edge, rows {np.flatnonzero(ink.any(axis=1))[:5] + split + 3}"
+
+
+def test_exported_gif_frames_are_whole_and_crisp(qtbot, main_window, tmp_path, monkeypatch):
+    """The GIF's frames are the PNG frames' pixels: each frame stored whole and opaque (a
+    frame stored as its difference from the last, unchanged pixels transparent, showed
+    ghost outlines around text in tools that show frames one by one), a still pixel keeps
+    its colour from frame to frame (a palette per frame made the text shimmer), and no
+    dithering (the text as sharp as in the PNG)."""
+    for kind, name in (("Animated GIF", "steps.gif"), ("Numbered PNG frames", "steps.png")):
+        _export_through_menu(qtbot, main_window, monkeypatch, tmp_path / name, "1280 × 720 (HD)", kind)
+    stored = _stored_gif_frames((tmp_path / "steps.gif").read_bytes())
+    assert len(stored) == 12
+    assert all(rect == (0, 0, 1280, 720) and not transparent for rect, transparent in stored), stored
+    gif, png = _gif_frames(tmp_path / "steps.gif"), _png_frames(tmp_path, "steps", 12)
+    for step in range(12):
+        difference = np.abs(gif[step] - png[step])
+        assert difference.mean() < 1.0, f"step {step + 1}: the GIF is {difference.mean():.2f} levels off on average"
+        assert (difference.max(axis=2) > 48).mean() < 0.001, f"step {step + 1}: pixels far off the PNG's"
+        if step:
+            still = (png[step] == png[step - 1]).all(axis=2)
+            changed = (gif[step] != gif[step - 1]).any(axis=2) & still
+            assert changed.sum() == 0, f"step {step + 1}: {changed.sum()} still pixels change colour in the GIF"
 
 
 def test_a_frame_gives_every_text_the_room_it_needs(main_window):
