@@ -362,3 +362,19 @@ def test_a_frame_gives_every_text_the_room_it_needs(main_window):
             assert renderer.equation.planned_height() == equation_height <= 0.45 * height
         finally:
             renderer.deleteLater()
+
+
+def test_a_frame_is_the_size_asked_for_even_the_smallest(main_window):
+    """At 320×240 the equation cannot keep to its share; the frame still is 320×240 (the
+    panel's height pushed it to 320×285) and shows the whole panel, the graph above it."""
+    from bpviz.gui.stepper.animation import FrameRenderer
+
+    page = main_window.step_page
+    steps = page.controller.steps
+    renderer = FrameRenderer(steps, page.network_shown(), 320, 240)
+    try:
+        image = renderer.frame(steps, 10)
+        assert (image.width(), image.height()) == (320, 240)
+        assert renderer.equation.geometry().bottom() == 239 and renderer.graph.height() > 0
+    finally:
+        renderer.deleteLater()

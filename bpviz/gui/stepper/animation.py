@@ -104,11 +104,11 @@ class FrameRenderer(QWidget):
         layout.addWidget(self.graph, 1)
         layout.addWidget(self.equation)
         self.graph.setMinimumSize(1, 1)
-        self.resize(width, height)
+        self.setFixedSize(width, height)  # never larger: a frame is the size asked for
         self.show()  # not on screen: lays the children out and sends them their resizes
         layout.activate()  # the panel has the frame's width: its plan follows from it
         self.scale = self.equation.fit_to(height, frame_scale(height), least=MIN_FRAME_SCALE)
-        self.equation.setFixedHeight(self.equation.planned_height())
+        self.equation.setFixedHeight(min(self.equation.planned_height(), height - 1))
         layout.activate()
 
     def frame(self, steps, index: int) -> QImage:
