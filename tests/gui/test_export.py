@@ -3,8 +3,10 @@ animated GIF or numbered PNG frames, decoded back and checked."""
 
 from __future__ import annotations
 
+import struct
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -12,6 +14,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QPushButton
 
+from bpviz.gui import style
 from bpviz.gui.stepper.animation import AnimationSpec
 from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
 
@@ -216,3 +219,162 @@ def test_views_of_the_page_not_shown_export_at_their_real_size(qtbot, main_windo
         widget = window.exports.view_widget(view)
         assert exported == (2 * widget.width(), 2 * widget.height()), view
         window.pages.setCurrentWidget(window.step_page)
+
+
+# --- the frames of File > Export animation, as a class would see them -----------------------
+def _export_through_menu(qtbot, window, monkeypatch, target, size: str, kind: str, first=1, last=12):
+    """File > Export animation of steps…: steps ``first`` to ``last`` at ``size`` (the
+    dialog's name for it), 4 frames a second, as ``kind`` ("Animated GIF" or "Numbered PNG
+    frames"), into ``target``; waits for the export to end."""
+    choose_file(monkeypatch, target, save=True)
+
+    def fill(dialog):
+        type_into(qtbot, dialog.first, str(first))
+        type_into(qtbot, dialog.last, str(last))
+        dialog.size_choice.setCurrentIndex(dialog.size_choice.findText(size))
+        type_into(qtbot, dialog.fps, "4")
+        dialog.kind.setCurrentIndex(dialog.kind.findText(kind))
+        assert dialog.fps.value() == 4
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, fill):
+        click_menu(qtbot, window, "File", "Export animation of steps…")
+    qtbot.waitUntil(lambda: window.exports.animation is None, timeout=60_000)
+
+
+def _gif_frames(path) -> list:
+    gif = Image.open(path)
+    frames = []
+    for i in range(gif.n_frames):
+        gif.seek(i)
+        frames.append(np.asarray(gif.convert("RGB")).astype(int))
+    return frames
+
+
+def _png_frames(folder, stem: str, count: int) -> list:
+    return [np.asarray(Image.open(folder / f"{stem}-{i + 1:03d}.png").convert("RGB")).astype(int) for i in range(count)]
+
+
+def _rgb(color) -> np.ndarray:
+    return np.array(color.getRgb()[:3])
+
+
+def _split_row(frame) -> int:
+    """The first row under the graph: where the graph's background ends down the frame's
+    left side (row 0 is the view's border)."""
+    off = np.abs(frame[1:, 3] - _rgb(style.BACKGROUND)).max(axis=1) > 6
+    return int(np.flatnonzero(off)[0]) + 1
+
+
+def _stored_gif_frames(data: bytes) -> list:
+    """Each frame's rectangle and whether it has a transparent colour, read from the GIF's
+    blocks as they are stored: what a tool that shows the frames one by one shows."""
+    def table(flags):
+        return 3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0
+
+    def skip_blocks(pos):
+        while data[pos]:
+            pos += data[pos] + 1
+        return pos + 1
+
+    pos, frames, transparent = 13 + table(data[10]), [], False
+    while data[pos] != 0x3B:
+        if data[pos] == 0x21:  # an extension; 0xF9 is a frame's graphic control
+            if data[pos + 1] == 0xF9:
+                transparent = bool(data[pos + 3] & 1)
+            pos = skip_blocks(pos + 2)
+        else:
+            assert data[pos] == 0x2C, f"unexpected GIF block {data[pos]:#x} at {pos}"
+            rect = struct.unpack("<4H", data[pos + 1:pos + 9])
+            pos = skip_blocks(pos + 10 + table(data[pos + 9]) + 1)
+            frames.append((rect, transparent))
+            transparent = False
+    return frames
+
+
+@pytest.mark.parametrize("size, dims", [("1280 × 720 (HD)", (1280, 720)), ("640 × 360 (small)", (640, 360))])
+def test_exported_frames_keep_one_layout_with_the_graph_large_and_nothing_cut(qtbot, main_window, tmp_path,
+                                                                               monkeypatch, size, dims):
+    """Steps 1 to 12 as a GIF and as PNG frames: the graph takes most of every frame (it
+    was a strip 190 px tall over an empty equation panel), the split between graph and
+    equation stays on one row (it jumped from frame to frame), and nothing reaches the
+    panel's right edge (the chain's title and the notes were cut there)."""
+    width, height = dims
+    _export_through_menu(qtbot, main_window, monkeypatch, tmp_path / "steps.png", size, "Numbered PNG frames")
+    frames = _png_frames(tmp_path, "steps", 12)
+    assert all(f.shape == (height, width, 3) for f in frames)
+    splits = [_split_row(f) for f in frames]
+    assert min(splits) >= 0.45 * height, f"the graph is {min(splits)} of {height} px tall"
+    assert max(splits) - min(splits) <= 1, f"the graph's lower edge moves between rows {splits}"
+    surface = _rgb(style.SURFACE)
+    for step, (frame, split) in enumerate(zip(frames, splits), start=1):
+        edge = frame[split + 3:height - 3, width - 12:width - 2]  # the panel's right margin and 4 px more
+        ink = np.abs(edge - surface).max(axis=2) > 40
+        assert not ink.any(), f"step {step}: something is drawn at the right edge, rows {np.flatnonzero(ink.any(axis=1))[:5] + split + 3}"
+
+
+def test_exported_gif_frames_are_whole_and_crisp(qtbot, main_window, tmp_path, monkeypatch):
+    """The GIF's frames are the PNG frames' pixels: each frame stored whole and opaque (a
+    frame stored as its difference from the last, unchanged pixels transparent, showed
+    ghost outlines around text in tools that show frames one by one), a still pixel keeps
+    its colour from frame to frame (a palette per frame made the text shimmer), and no
+    dithering (the text as sharp as in the PNG)."""
+    for kind, name in (("Animated GIF", "steps.gif"), ("Numbered PNG frames", "steps.png")):
+        _export_through_menu(qtbot, main_window, monkeypatch, tmp_path / name, "1280 × 720 (HD)", kind)
+    stored = _stored_gif_frames((tmp_path / "steps.gif").read_bytes())
+    assert len(stored) == 12
+    assert all(rect == (0, 0, 1280, 720) and not transparent for rect, transparent in stored), stored
+    gif, png = _gif_frames(tmp_path / "steps.gif"), _png_frames(tmp_path, "steps", 12)
+    for step in range(12):
+        difference = np.abs(gif[step] - png[step])
+        assert difference.mean() < 1.0, f"step {step + 1}: the GIF is {difference.mean():.2f} levels off on average"
+        assert (difference.max(axis=2) > 48).mean() < 0.001, f"step {step + 1}: pixels far off the PNG's"
+        if step:
+            still = (png[step] == png[step - 1]).all(axis=2)
+            changed = (gif[step] != gif[step - 1]).any(axis=2) & still
+            assert changed.sum() == 0, f"step {step + 1}: {changed.sum()} still pixels change colour in the GIF"
+
+
+def test_a_frame_gives_every_text_the_room_it_needs(main_window):
+    """Laid out once for the export, the frame's equation panel shows each step's texts
+    whole (a label laid out for the last step cut the "Shapes" line), at one scale."""
+    from PySide6.QtWidgets import QLabel
+
+    from bpviz.gui.stepper.animation import FrameRenderer
+
+    page = main_window.step_page
+    steps = page.controller.steps
+    for width, height in ((1280, 720), (640, 360), (1920, 1080)):
+        renderer = FrameRenderer(steps, page.network_shown(), width, height)
+        try:
+            places = set()
+            for index in range(len(steps)):
+                renderer.frame(steps, index)
+                places.add((renderer.graph.geometry().getRect(), renderer.equation.geometry().getRect(),
+                            renderer.equation.scale))
+                for label in renderer.equation.findChildren(QLabel):
+                    if label.isVisible() and label.text() and label.wordWrap():
+                        assert label.height() >= label.heightForWidth(label.width()), \
+                            f"{width}x{height} step {index + 1}: {label.text()[:30]!r} is cut"
+            assert len(places) == 1, places
+            (_, _, _, graph_height), (_, top, _, equation_height), _ = next(iter(places))
+            assert graph_height >= 0.45 * height and top + equation_height == height
+            assert renderer.equation.planned_height() == equation_height <= 0.45 * height
+        finally:
+            renderer.deleteLater()
+
+
+def test_a_frame_is_the_size_asked_for_even_the_smallest(main_window):
+    """At 320×240 the equation cannot keep to its share; the frame still is 320×240 (the
+    panel's height pushed it to 320×285) and shows the whole panel, the graph above it."""
+    from bpviz.gui.stepper.animation import FrameRenderer
+
+    page = main_window.step_page
+    steps = page.controller.steps
+    renderer = FrameRenderer(steps, page.network_shown(), 320, 240)
+    try:
+        image = renderer.frame(steps, 10)
+        assert (image.width(), image.height()) == (320, 240)
+        assert renderer.equation.geometry().bottom() == 239 and renderer.graph.height() > 0
+    finally:
+        renderer.deleteLater()

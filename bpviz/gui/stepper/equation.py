@@ -9,6 +9,7 @@ its place shrinks to fit it instead of moving anything.
 
 from __future__ import annotations
 
+import math
 import re
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -29,6 +30,12 @@ TALL_LINE = 1.15
 #: The chain's factors are typeset this much smaller than the three lines.
 CHAIN_SIZE = 0.78
 RESULT_SIZE = 1.1
+#: At most this share of a page's (or an exported frame's) height goes to the equation
+#: panel when the UI scale is raised; past it, the panel stays at the largest scale that fits.
+EQUATION_SHARE = 0.45
+#: ... and in a window too small for the equation at 100 %, it goes down to this scale
+#: (the equation only; the transport's buttons keep their size).
+MIN_FIT_SCALE = 0.8
 #: Side by side when the panel is at least this share of what both columns want (the
 #: formulas then shrink a little rather than go under each other).
 SIDE_BY_SIDE_AT = 0.8
@@ -47,6 +54,25 @@ CHECK_SAMPLE = ("Gradient check: finite difference -0.00000, relative error 0.0e
                 "(threshold 1e-06)<br><b>Your code (implied by its update): dw[1]_21 = -0.00000 "
                 "✗ disagrees</b> — backprop's chain above gives -0.00000")
 NOTE_SAMPLE = "Reuses from the cache, not recomputed: dz[1]_2 (step 17), a[0]_1 (step 1)<br>Shapes: (2,1)·(1,2) → (2,2)"
+
+
+def largest_fitting(wanted: float, least: float, apply, fits) -> float:
+    """The largest scale from ``wanted`` down to ``least``, in tenths (125 % may not fit where
+    110 % does), that ``fits()`` once ``apply``-ed: ``wanted`` itself, else found by halving
+    the range (a larger scale never fits where a smaller one does not)."""
+    apply(wanted)
+    if wanted <= least or fits():
+        return wanted
+    tenths = [t / 10 for t in range(math.ceil(round(wanted * 10, 6) - 1), math.ceil(round(least * 10, 6)) - 1, -1)]
+    low, high = 0, len(tenths)  # the answer is tenths[i] for the first i that fits, else least
+    while low < high:
+        middle = (low + high) // 2
+        apply(tenths[middle])
+        if fits():
+            high = middle
+        else:
+            low = middle + 1
+    return tenths[low] if low < len(tenths) else least
 
 
 def typical(latex: str) -> str:
@@ -205,6 +231,15 @@ class EquationPanel(QFrame):
             label.setFont(font)
         self._measure()
         self.set_step(self.step)
+
+    def fit_to(self, height: int, wanted: float, least: float = MIN_FIT_SCALE) -> float:
+        """Set the largest scale from ``wanted`` down to ``least`` (in tenths) at which the
+        planned height is at most EQUATION_SHARE of ``height`` (a page's, a frame's); the
+        scale set. The plan follows the panel's width: give it its width first."""
+        scale = largest_fitting(wanted, least, self.set_scale,
+                                lambda: self.planned_height() <= EQUATION_SHARE * height)
+        self.set_scale(scale)
+        return scale
 
     def set_trace(self, steps) -> None:
         """A new trace: its network decides the room the lines and the chain get."""

@@ -6,8 +6,6 @@ signals: the controller's index to the views, the form's recipe to a new session
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -25,7 +23,7 @@ from bpviz.gui.stepper.columns_dialog import ColumnsDialog
 from bpviz.gui.stepper.controls import ControlsPanel
 from bpviz.gui.stepper.debugger import DebugPanel
 from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
-from bpviz.gui.stepper.equation import EquationPanel
+from bpviz.gui.stepper.equation import EQUATION_SHARE, EquationPanel, largest_fitting
 from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel
 from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.timeline import Timeline
@@ -37,12 +35,6 @@ from bpviz.page_limits import check_step_recipe
 from bpviz.presets import Recipe, get_preset
 from bpviz.resources import resource_path
 
-#: At most this share of the page's height goes to the equation panel when the UI scale
-#: is raised; past it, the panel stays at the largest scale that fits.
-EQUATION_SHARE = 0.45
-#: ... and in a window too small for the equation at 100 %, it goes down to this scale
-#: (the equation only; the transport's buttons keep their size).
-MIN_FIT_SCALE = 0.8
 #: The form's column is at most this wide at 100 % (it grows with the side panels' text).
 SIDE_WIDTH = 330
 KEYS = {
@@ -59,25 +51,6 @@ def form_message(text: str) -> str:
             text = text[len(prefix):]
             return text[:1].upper() + text[1:]
     return text
-
-
-def largest_fitting(wanted: float, least: float, apply, fits) -> float:
-    """The largest scale from ``wanted`` down to ``least``, in tenths (125 % may not fit where
-    110 % does), that ``fits()`` once ``apply``-ed: ``wanted`` itself, else found by halving
-    the range (a larger scale never fits where a smaller one does not)."""
-    apply(wanted)
-    if wanted <= least or fits():
-        return wanted
-    tenths = [t / 10 for t in range(math.ceil(round(wanted * 10, 6) - 1), math.ceil(round(least * 10, 6)) - 1, -1)]
-    low, high = 0, len(tenths)  # the answer is tenths[i] for the first i that fits, else least
-    while low < high:
-        middle = (low + high) // 2
-        apply(tenths[middle])
-        if fits():
-            high = middle
-        else:
-            low = middle + 1
-    return tenths[low] if low < len(tenths) else least
 
 
 class StepPage(QWidget):
@@ -267,10 +240,9 @@ class StepPage(QWidget):
             if self._fitted is None or self._fitted[:3] != fitted[:3]:
                 self._user_equation = None  # a new scale or mode: the planned split again
             self._fitted = fitted
-            for widget, fits, least in (
-                    (self.equation, lambda: self.equation.planned_height() <= EQUATION_SHARE * height, MIN_FIT_SCALE),
-                    (self.transport, lambda: self.transport.minimumSizeHint().width() <= width, 1.0)):
-                widget.set_scale(largest_fitting(self.ui_scale, least, widget.set_scale, fits))
+            self.equation.fit_to(height, self.ui_scale)
+            self.transport.set_scale(largest_fitting(self.ui_scale, 1.0, self.transport.set_scale,
+                                                     lambda: self.transport.minimumSizeHint().width() <= width))
         self._place_equation()
 
     def _place_equation(self) -> None:
