@@ -90,7 +90,7 @@ def check_step_page(step: "StepLesson", where: str = "") -> None:
     broken = next((s for s in steps if s.value is not None and not np.isfinite(s.value).all()), None)
     if broken is not None:
         raise DataError(f"{where}params: step {broken.number} of row {step.sample + 1} ({broken.symbol.text}) "
-                        f"overflows; expected weights and table values whose steps stay finite")
+                        f"overflows; expected weights, table values and a learning rate whose steps stay finite")
     if not -1 <= step.step < len(steps):
         raise DataError(f"{where}step: expected 0 (before the first step) to {len(steps)}, the steps of one "
                         f"update of {'-'.join(map(str, net.layer_sizes))}, got {step.step + 1}")

@@ -117,6 +117,8 @@ class Progress:
     test_cost: float | None = None
     stopped: str | None = None
     message: str = ""
+    #: A diverged run: the iteration whose parameters (those before its update) it kept.
+    kept: int | None = None
 
 
 def count_iterations(config: TrainConfig, m: int) -> int:
@@ -193,12 +195,24 @@ def train(
                     for key, value in net.params.items():
                         np.copyto(last_good[key], value)
                     optimizer.step(net.params, net.backward(cache, Yb))
+                    # A clipped loss (bce) can stay finite while the weights overflow.
+                    if not all(np.isfinite(value).all() for value in net.params.values()):
+                        for key, value in last_good.items():
+                            np.copyto(net.params[key], value)
+                        seconds += time.perf_counter() - began
+                        yield Progress(
+                            done, total, epoch, math.inf, seconds, stopped="diverged", kept=done,
+                            message=(f"training stopped at iteration {done}: its update made the weights "
+                                     f"infinite (is the learning rate {config.lr:g} too high?); kept the "
+                                     f"parameters of iteration {done}, the last that were finite"),
+                        )
+                        return
             if not math.isfinite(J):
                 for key, value in last_good.items():
                     np.copyto(net.params[key], value)
                 seconds += time.perf_counter() - began
                 yield Progress(
-                    done, total, epoch, J, seconds, stopped="diverged",
+                    done, total, epoch, J, seconds, stopped="diverged", kept=max(done - 1, 0),
                     message=(f"training stopped at iteration {done}: the cost became {J} "
                              f"(is the learning rate {config.lr:g} too high?); kept the "
                              f"parameters of iteration {max(done - 1, 0)}, the last with a "

@@ -33,7 +33,8 @@ class ControlsPanel(QGroupBox):
     """Emits ``recipeChanged`` with a checked Recipe, or marks the wrong field in red and says
     what is wrong under the form's buttons (where a message moves no field)."""
 
-    recipeChanged = Signal(object)
+    recipeChanged = Signal(object)  # a field edited: the same table, a new recipe
+    presetChosen = Signal(object)  # a preset chosen: its recipe and its own table
     sampleChanged = Signal(int)
     loadCsvRequested = Signal()
     runEpochsRequested = Signal(int)
@@ -106,13 +107,15 @@ class ControlsPanel(QGroupBox):
         if event.type() == event.Type.FontChange:  # the UI scale: the fields' new natural height
             style.hold_height(self.fields.values())
 
-    def set_recipe(self, recipe: Recipe, rows: int | None = None) -> None:
-        """Show ``recipe`` in the fields (without emitting)."""
+    def set_recipe(self, recipe: Recipe, rows: int | None = None, own_table: bool = True) -> None:
+        """Show ``recipe`` in the fields (without emitting); ``own_table`` False: it plays
+        another table than its preset's (a CSV), so the preset reads custom."""
         self.recipe = recipe
         widgets = (self.preset, self.hidden, self.activation, self.loss, self.lr, self.init, self.seed)
         for widget in widgets:
             widget.blockSignals(True)
-        self.preset.setCurrentText(recipe.name if recipe == PRESETS.get(recipe.name) else CUSTOM)
+        preset = own_table and recipe == PRESETS.get(recipe.name)
+        self.preset.setCurrentText(recipe.name if preset else CUSTOM)
         self.hidden.setText(",".join(map(str, recipe.layers[:-1])))
         self.activation.setCurrentText(recipe.activation if len(recipe.layers) > 1 else recipe.output_activation)
         self.loss.setCurrentText(recipe.loss)
@@ -136,7 +139,7 @@ class ControlsPanel(QGroupBox):
 
     def _on_preset(self, name: str) -> None:
         if name in PRESETS:  # "custom" keeps the settings as they are
-            self.recipeChanged.emit(PRESETS[name])
+            self.presetChosen.emit(PRESETS[name])
 
     def _on_edited(self, *_) -> None:
         try:
@@ -164,4 +167,5 @@ class ControlsPanel(QGroupBox):
             return
         self.seed.setEnabled(recipe.init != "constant:0.1")
         self.show_error(None, "")
-        self.recipeChanged.emit(recipe)
+        if recipe != self.recipe:  # a field left as it was (Return, a click elsewhere) changes nothing
+            self.recipeChanged.emit(recipe)

@@ -45,6 +45,7 @@ SIDE_BY_SIDE_AT = 0.8
 TYPICAL_NUMBER = "-0.0000"
 #: A number in a formula, not an index: not inside ^{[l]} or _{jk}.
 _NUMBER = re.compile(r"(?<![\[{_^\w.])\(?-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\)?")
+_DIGIT = re.compile(r"[1-9]")
 #: What a line must hold at least: a symbol with its layer and indices, and a fraction.
 SAMPLE_LINE = r"dw^{[1]}_{21} = dz^{[1]}_{2}\cdot a^{[0]}_{1}"
 SAMPLE_FRACTION = r"\frac{\partial J}{\partial a^{[2]}_{1}}\,(0.5)"
@@ -78,6 +79,22 @@ def largest_fitting(wanted: float, least: float, apply, fits) -> float:
 def typical(latex: str) -> str:
     """``latex`` with every number made the typical number."""
     return _NUMBER.sub(lambda _: TYPICAL_NUMBER, latex)
+
+
+def shape_of(text: str) -> str:
+    """``text`` with its numbers typical and every digit of its indices a 0: a line that
+    typesets as wide and as tall (the font's digits are all as wide), so that a trace's
+    hundreds of lines are measured as the few shapes they have."""
+    return _DIGIT.sub("0", typical(text))
+
+
+def details_html(step: Step) -> str:
+    """The notes under a step: what it reuses from the cache, and its matrix shapes."""
+    reused = ", ".join(f"{r.symbol} (step {r.step + 1})" for r in step.reuses)
+    parts = [f"Shapes: {step.shapes}"] if step.shapes else []
+    if reused:
+        parts.insert(0, f"Reuses from the cache, not recomputed: {reused}")
+    return "<br>".join(parts)
 
 
 def factor_latex(factor, last: bool) -> str:
@@ -249,22 +266,26 @@ class EquationPanel(QFrame):
     def _measure(self) -> None:
         """The lines' and the chain's heights and typical widths over the whole trace."""
         size, chain_size = self.math_size, self.math_size * CHAIN_SIZE
-        steps = [s for s in self.steps]
         arrow = {True: r" \leftarrow ", False: " = "}
-        lines = [s.symbol.latex + arrow[s.phase == "update"] + f for s in steps for f in (s.formula.latex, s.numbers.latex)]
+        lines = {shape_of(s.symbol.latex + arrow[s.phase == "update"] + f)
+                 for s in self.steps for f in (s.formula.latex, s.numbers.latex)}
+        chains = {tuple(shape_of(factor_latex(f, i == len(s.factors) - 1)) for i, f in enumerate(s.factors))
+                  for s in self.steps}
         # A line's slot fits the trace's tallest line, up to TALL_LINE times a plain one:
         # the rare taller formula (a fraction of indexed symbols) shrinks into it instead.
         plain = typeset(SAMPLE_LINE, size).height
         line_h = min(TALL_LINE * plain, max([plain] + [typeset(t, size).height for t in lines]))
         result_h = typeset(SAMPLE_LINE, size * RESULT_SIZE).height
-        chains = [[factor_latex(f, i == len(s.factors) - 1) for i, f in enumerate(s.factors)] for s in steps]
         chain_h = max([typeset(SAMPLE_FRACTION, chain_size).height]
                       + [typeset(t, chain_size).height for chain in chains for t in chain])
         self._heights = (round(line_h) + 6, round(result_h) + 6, round(chain_h) + 8)
         self._wants = (
-            max([typeset(SAMPLE_LINE, size).width] + [typeset(typical(t), size).width for t in lines]) + 16,
-            max([0.0] + [sum(typeset(typical(t), chain_size).width for t in chain) for chain in chains]) + 16,
+            max([typeset(SAMPLE_LINE, size).width] + [typeset(t, size).width for t in lines]) + 16,
+            max([0.0] + [sum(typeset(t, chain_size).width for t in chain) for chain in chains]) + 16,
         )
+        # The notes the trace holds (a 4-layer network's reuse lists are long), by shape.
+        self._notes = ({shape_of(s.note) for s in self.steps if s.note},
+                       {shape_of(details_html(s)) for s in self.steps} | {NOTE_SAMPLE})
         for label, height in ((self.symbols, self._heights[0]), (self.numbers, self._heights[0]),
                               (self.result, self._heights[1]), (self.chain, self._heights[2])):
             label.setMinimumHeight(round(height * 0.6))  # a window too small squeezes them evenly
@@ -303,10 +324,11 @@ class EquationPanel(QFrame):
         lines, chain = self._wants
         side_width = round(inner * chain / (lines + chain)) if wide and lines + chain else inner
         side_width -= self.columns.spacing() + 4  # what the layout leaves the text, at the least
-        notes = max([self._text_height(self.note, s.note, side_width) for s in self.steps if s.note] + [0])
+        step_notes, details = self._notes
+        notes = max([self._text_height(self.note, text, side_width) for text in step_notes] + [0])
         notes += self._text_height(self.check, CHECK_SAMPLE if self.comparing else CHECK_SAMPLE.split("<br>")[0],
                                    side_width)
-        notes += self._text_height(self.details, NOTE_SAMPLE, side_width)
+        notes += max(self._text_height(self.details, text, side_width) for text in details)
         self.notes_box.setFixedHeight(notes + 6)
         text_line = self.heading.fontMetrics().height() + 2
         self.heading.setFixedHeight(text_line)
@@ -372,11 +394,7 @@ class EquationPanel(QFrame):
         self._set_factors(step)
         self.note.setText(step.note)
         self.note.setVisible(bool(step.note))
-        reused = ", ".join(f"{r.symbol} (step {r.step + 1})" for r in step.reuses)
-        parts = [f"Shapes: {step.shapes}"] if step.shapes else []
-        if reused:
-            parts.insert(0, f"Reuses from the cache, not recomputed: {reused}")
-        self.details.setText("<br>".join(parts))
+        self.details.setText(details_html(step))
 
     def _set_factors(self, step: Step | None) -> None:
         factors = step.factors if step is not None else ()

@@ -6,6 +6,7 @@ signals: the controller's index to the views, the form's recipe to a new session
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from bpviz.gui.stepper.columns_dialog import ColumnsDialog
 from bpviz.gui.stepper.controls import ControlsPanel
 from bpviz.gui.stepper.debugger import DebugPanel
 from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
+from bpviz.gui.stepper.epochs import EpochRunner
 from bpviz.gui.stepper.equation import EQUATION_SHARE, EquationPanel, largest_fitting
 from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel
 from bpviz.gui.stepper.session import ToySession
@@ -30,8 +32,8 @@ from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
 from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
-from bpviz.nn.notation import edge_id, node_id
-from bpviz.page_limits import check_step_recipe
+from bpviz.nn.notation import edge_id, node_id, result
+from bpviz.page_limits import check_step_page
 from bpviz.presets import Recipe, get_preset
 from bpviz.resources import resource_path
 
@@ -49,8 +51,7 @@ def form_message(text: str) -> str:
     for prefix in ("recipe.", "table."):
         if text.startswith(prefix):
             text = text[len(prefix):]
-            return text[:1].upper() + text[1:]
-    return text
+    return text[:1].upper() + text[1:]
 
 
 class StepPage(QWidget):
@@ -71,6 +72,8 @@ class StepPage(QWidget):
         self.ui_scale, self._fitted, self._user_equation = 1.0, None, None
         self.debug = DebugPanel()
         self.undo_stack = QUndoStack(self)
+        self.epochs = EpochRunner(self)
+        self.epochs.finished.connect(self._on_epochs_finished)
         self.checks = []
         self.loss_panel = LossPanel()
         self.loss_plot = self.loss_panel.plot  # File > Export view > the loss plot
@@ -162,7 +165,8 @@ class StepPage(QWidget):
         self.debug.thresholdChanged.connect(lambda _: self._apply_marks())
         self.debug.openRequested.connect(self._on_open_user_file)
         self.debug.runRequested.connect(self.run_user_file)
-        self.controls.recipeChanged.connect(self.set_recipe)
+        self.controls.presetChosen.connect(self.set_recipe)
+        self.controls.recipeChanged.connect(self._on_recipe_edited)
         self.controls.sampleChanged.connect(self._on_sample_changed)
         self.controls.loadCsvRequested.connect(self._on_load_csv)
         self.controls.runEpochsRequested.connect(self.run_epochs)
@@ -278,14 +282,16 @@ class StepPage(QWidget):
         next to the form, when they do not fit together."""
         try:
             session = ToySession(recipe, table)
-            check_step_recipe(recipe, session.table)  # every limit of this page, before anything changes
+            # Every limit of this page, and numbers that stay finite, before anything changes:
+            # what the page shows is always a state a lesson can reopen.
+            check_step_page(self._state_of(session, -1))
         except BpvizError as exc:
             self.controls.show_error(None, form_message(str(exc)))
             return False
         self.controller.pause()
         self.session = session
         self.undo_stack.clear()
-        self.controls.set_recipe(recipe, rows=session.m)
+        self.controls.set_recipe(recipe, rows=session.m, own_table=table is None or table.name == recipe.dataset)
         self._show_row()
         self.graph.set_network(*self.network_shown())
         self.controller.set_steps(session.trace())
@@ -296,14 +302,16 @@ class StepPage(QWidget):
     def lesson_state(self):
         """Where this page is, for a lesson file: the recipe, the table as edited, the
         weights, the row, the epoch and the step shown."""
+        return self._state_of(self.session, self.controller.index)
+
+    @staticmethod
+    def _state_of(session: ToySession, step: int):
         from bpviz.lesson import StepLesson
 
-        session = self.session
         table = Table(session.table.name, session.table.feature_names, session.table.target_name,
                       session.X.T.copy(), session.Y[0].copy())
         return StepLesson(session.recipe, table, {k: v.copy() for k, v in session.net.params.items()},
-                          session.sample, session.epoch, tuple(session.epoch_losses),
-                          self.controller.index)
+                          session.sample, session.epoch, tuple(session.epoch_losses), step)
 
     def open_lesson(self, lesson) -> bool:
         """Go exactly where ``lesson`` (a StepLesson) left this page."""
@@ -329,6 +337,11 @@ class StepPage(QWidget):
         return (session.net.layer_sizes, {k: v.copy() for k, v in session.net.params.items()},
                 session.table.feature_names, session.x())
 
+    def _on_recipe_edited(self, recipe: Recipe) -> None:
+        """A field of the form changed: the new network plays the table shown (a CSV stays,
+        and so do inputs typed into the graph)."""
+        self.set_recipe(recipe, self._state_of(self.session, -1).table)
+
     def _show_new_trace(self) -> None:
         self.graph.set_network(*self.network_shown())
         session = self.session
@@ -348,19 +361,33 @@ class StepPage(QWidget):
         if self.session is None or not self.controller.steps:
             return
         playing = self.controller.playing
+        point = self.session.checkpoint()
         self.session.advance(self.controller.steps)
+        broken = next((s for s in [*self.controller.steps, *self.session.trace()] if not np.isfinite(s.value).all()),
+                      None)
+        if broken is not None:  # inf or nan weights or numbers next: a state nothing can reopen
+            self.session.rollback(point)
+            self.controller.pause()
+            self.controls.show_error(None, f"This update overflows: after it, {broken.symbol.text} would be "
+                                           f"{result(broken.value).text}. The weights stay as they are; expected a "
+                                           f"smaller learning rate (now {self.session.recipe.lr:g}).")
+            return
         self._show_new_trace()
         if playing:
             self.controller.step_forward()
 
     def run_epochs(self, n: int) -> None:
-        """Train ``n`` epochs without animation, then show the next sample's trace."""
+        """Train ``n`` epochs without animation, then show the next row's trace."""
         if self.session is None:
             return
+        if self.epochs.busy():
+            return
         self.controller.pause()
-        stopped = self.session.run_epochs(n)
+        self.epochs.start(self.session, n)  # a short run ends here; a long one keeps the window live
+
+    def _on_epochs_finished(self, message: str) -> None:
         self._show_new_trace()
-        self.controls.show_error(None, stopped)  # where the form's messages go
+        self.controls.show_error(None, message)  # where the form's messages go
 
     def _on_load_csv(self) -> None:
         path, _ = open_path(self, "Load a CSV table", "", "CSV tables (*.csv);;All files (*)")

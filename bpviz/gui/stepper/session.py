@@ -49,9 +49,20 @@ class ToySession:
         self.net.set_params({k: v.copy() for k, v in params.items()})
         self.X = X.copy()
 
+    def checkpoint(self) -> tuple:
+        """Everything ``advance`` changes, to come back to with ``rollback``."""
+        return (self.snapshot(), self.sample, self.epoch, list(self.epoch_losses), list(self._losses_this_epoch))
+
+    def rollback(self, point: tuple) -> None:
+        state, self.sample, self.epoch, losses, this_epoch = point
+        self.restore(state)
+        self.epoch_losses, self._losses_this_epoch = list(losses), list(this_epoch)
+
     def trace(self) -> list[Step]:
-        """Every step of the update on the current sample, from the current parameters."""
-        return trace(self.net, self.X[:, self.sample], self.Y[:, self.sample], self.recipe.lr)
+        """Every step of the update on the current sample, from the current parameters
+        (numbers that overflow are inf or nan, for the page to refuse, not a warning)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return trace(self.net, self.X[:, self.sample], self.Y[:, self.sample], self.recipe.lr)
 
     def advance(self, steps: list[Step]) -> None:
         """Apply the update ``steps`` shows and move to the next sample (and epoch)."""
@@ -76,38 +87,20 @@ class ToySession:
         """Train without animation: finish the epoch under way, then ``n`` whole epochs.
         Returns "" or, when the numbers stop being finite, what happened: the session then
         shows the row whose update broke them, with the last weights of finite loss."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            while self.sample != 0:
-                steps = self.trace()
-                bad = next((s.value for s in steps if not np.isfinite(s.value)), None)
-                if bad is not None:
-                    return self._diverged(bad, 0, n)
-                self.advance(steps)
-        before = len(self.epoch_losses)
-        config = TrainConfig("sgd", self.recipe.lr, epochs=n, batch_size=1, shuffle=False)
-        pending, finished = [], []  # the losses of the epoch under way, of the last one done
-        for record in train(self.net, TrainData(self.X, self.Y), config):
-            if record.stopped == "diverged":
-                self._back_to_last_finite(record.iteration, pending, finished)
-                return self._diverged(record.cost, len(self.epoch_losses) - before, n)
-            pending.append(record.cost)
-            if record.epoch_cost is not None:
-                self.epoch_losses.append(record.epoch_cost)
-                self.epoch += 1
-                finished, pending = pending, []
-        return ""
+        run = EpochRun(self, n)
+        for _ in run:
+            pass
+        return run.message
 
-    def _back_to_last_finite(self, done: int, pending: list, finished: list) -> None:
-        """train() put back the weights from before update ``done - 1``, the last whose
-        loss was finite: stand on that update's row, in its epoch."""
-        if done == 0:
-            return
-        row = (done - 1) % self.m
-        if row == self.m - 1:  # that update ended an epoch, which is now undone
-            self.epoch_losses.pop()
-            self.epoch -= 1
-            pending = finished
-        self._losses_this_epoch = [float(v) for v in pending[:-1]]
+    def _back_to(self, kept: int, costs: list) -> None:
+        """train() put back the weights from before update ``kept``: stand on that update's
+        row, in its epoch, as if the updates from ``kept`` on had not been made."""
+        for iteration, _, epoch_cost in costs:
+            if iteration >= kept and epoch_cost is not None:  # an epoch that is now undone
+                self.epoch_losses.pop()
+                self.epoch -= 1
+        row = kept % self.m
+        self._losses_this_epoch = [float(c) for i, c, _ in costs if kept - row <= i < kept]
         self.sample = row
 
     def _diverged(self, value: float, epochs_done: int, n: int) -> str:
@@ -122,3 +115,48 @@ class ToySession:
         gx, gy = np.meshgrid(xs, ys)
         A, _ = self.net.forward(np.vstack([gx.ravel(), gy.ravel()]))
         return A[0].reshape(gx.shape)
+
+
+class EpochRun:
+    """Run epochs one update at a time, for a page that must stay live: iterate it (each
+    step is one update), ``stop()`` ends it after the update under way, and ``message``
+    says how it ended ("" unless the numbers blew up). ``epochs_done`` counts the whole
+    epochs made of the ``n`` asked for."""
+
+    def __init__(self, session: ToySession, n: int):
+        self.session, self.n = session, n
+        self.epochs_done, self.message, self.stopped = 0, "", False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def __iter__(self):
+        s = self.session
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while s.sample != 0:  # the epoch under way first, row by row
+                if self.stopped:
+                    return
+                steps = s.trace()
+                bad = next((step.value for step in steps if not np.isfinite(step.value)), None)
+                if bad is not None:
+                    self.message = s._diverged(bad, 0, self.n)
+                    return
+                s.advance(steps)
+                yield
+        config = TrainConfig("sgd", s.recipe.lr, epochs=self.n, batch_size=1, shuffle=False)
+        costs = []  # (iteration, cost, the epoch's mean when it ended there)
+        for record in train(s.net, TrainData(s.X, s.Y), config, should_stop=lambda: self.stopped):
+            if record.stopped == "diverged":
+                s._back_to(record.kept, costs)
+                self.message = s._diverged(record.cost, self.epochs_done, self.n)
+                return
+            costs.append((record.iteration, record.cost, record.epoch_cost))
+            if record.epoch_cost is not None:
+                s.epoch_losses.append(record.epoch_cost)
+                s.epoch += 1
+                self.epochs_done += 1
+            yield
+        if costs and self.stopped:  # stopped inside an epoch: stand on its next row
+            last = costs[-1][0]
+            s.sample = (last + 1) % s.m
+            s._losses_this_epoch = [float(c) for i, c, _ in costs if i > last - s.sample]

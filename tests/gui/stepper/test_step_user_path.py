@@ -80,3 +80,123 @@ def _wait_for_range(qtbot, plot, low, high):
         (_, _), (y0, y1) = plot.viewRange()
         return y0 <= low and y1 >= high and y1 - y0 < 1.5 * (high - low) + 1e-3
     qtbot.waitUntil(fits, timeout=3000)
+
+
+def test_a_long_run_of_epochs_keeps_the_window_live_and_stops_when_asked(qtbot, main_window, tmp_path, monkeypatch):
+    """Run epochs on a 10,000-row table: the window keeps answering (it froze for 7 s for 20
+    epochs, with no way out), a progress dialog offers Stop, and a stopped run keeps every
+    update it made, standing on the next row."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from tests.gui.userpath import answer_dialog, button, choose_file
+
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(10_000, 3))
+    table = tmp_path / "long.csv"
+    table.write_text("a,b,y\n" + "\n".join(f"{a:.4f},{b:.4f},{y:.4f}" for a, b, y in rows))
+    page = main_window.step_page
+    choose_file(monkeypatch, table, save=False)
+    with answer_dialog(qtbot, lambda dialog: qtbot.mouseClick(button(dialog, "OK"), Qt.MouseButton.LeftButton)):
+        qtbot.mouseClick(page.controls.csv_button, Qt.MouseButton.LeftButton)
+    assert page.session.m == 10_000
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start(20)
+    started = time.perf_counter()
+    _run_epochs(qtbot, page, 1000)
+    assert time.perf_counter() - started < 1.0, "Run epochs held the window"
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QProgressDialog), timeout=5000)
+    dialog = QApplication.activeModalWidget()
+    qtbot.wait(600)
+    heartbeat.stop()
+    gaps = np.diff(ticks)
+    assert len(ticks) > 10 and gaps.max() < 0.3, f"the window went {gaps.max():.2f} s without a turn"
+    qtbot.mouseClick(button(dialog, "Stop"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.epochs.busy(), timeout=5000)
+    assert "stopped after" in page.controls.error.text() and "of 1000 epochs" in page.controls.error.text()
+    assert all(np.isfinite(v).all() for v in page.session.net.params.values())
+    assert page.controls.sample.value() == page.session.sample + 1
+
+
+def _csv(tmp_path, name, header, rows):
+    path = tmp_path / name
+    path.write_text(",".join(header) + "\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    return path
+
+
+def _load_csv(qtbot, page, path, monkeypatch):
+    from tests.gui.userpath import answer_dialog, button, choose_file
+
+    choose_file(monkeypatch, path, save=False)
+    with answer_dialog(qtbot, lambda dialog: qtbot.mouseClick(button(dialog, "OK"), Qt.MouseButton.LeftButton)):
+        qtbot.mouseClick(page.controls.csv_button, Qt.MouseButton.LeftButton)
+
+
+def test_leaving_a_field_unchanged_loses_nothing(qtbot, main_window):
+    """Return in the learning rate, then a click on the graph: the row, the weights edited
+    and the undo history all stay (the session was rebuilt every time a field lost focus)."""
+    from bpviz.gui.stepper.editing import Target
+
+    page = main_window.step_page
+    type_into(qtbot, page.controls.sample, "3")
+    qtbot.keyClick(page.controls.sample, Qt.Key.Key_Return)
+    page.edit_value(Target("weight", "W1", (0, 0), "w[1]_11"), 0.25)
+    for _ in range(4):
+        press(qtbot, main_window, "Right", widget=page.graph)
+    session, index = page.session, page.controller.index
+    type_into(qtbot, page.controls.lr, page.controls.lr.text())  # the same value again
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    page.graph.setFocus()  # the field loses its focus
+    qtbot.mouseClick(page.graph.viewport(), Qt.MouseButton.LeftButton)
+    assert page.session is session and page.controller.index == index
+    assert page.session.sample == 2 and page.session.net.params["W1"][0, 0] == 0.25
+    assert page.undo_stack.canUndo()
+
+
+def test_a_csv_table_stays_when_a_field_changes_and_the_preset_says_custom(qtbot, main_window, tmp_path, monkeypatch):
+    page = main_window.step_page
+    path = _csv(tmp_path, "wide.csv", [f"f{i}" for i in range(8)] + ["y"],
+                [[i + j for j in range(9)] for i in range(5)])
+    _load_csv(qtbot, page, path, monkeypatch)
+    assert page.session.X.shape == (8, 5)
+    assert page.controls.preset.currentText() == "custom"
+    type_into(qtbot, page.controls.hidden, "3")
+    qtbot.keyClick(page.controls.hidden, Qt.Key.Key_Return)
+    assert page.session.net.layer_sizes == [8, 3, 1]
+    assert page.session.X.shape == (8, 5) and page.session.table.feature_names[0] == "f0"
+
+
+def test_numbers_that_would_overflow_are_refused_and_nothing_changes(qtbot, main_window, tmp_path, monkeypatch):
+    """A learning rate of 1e308, or a table of 1e300, would show inf and nan on every unit
+    (and a lesson saved then could not be reopened): refused by name; the page stays."""
+    page = main_window.step_page
+    session = page.session
+    type_into(qtbot, page.controls.lr, "1e308")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    assert page.session is session
+    message = page.controls.error.text()
+    assert "overflows" in message and "learning rate" in message
+    path = _csv(tmp_path, "huge.csv", ["a", "b", "y"], [[1e300, 2, 3], [1, 2, 3]])
+    _load_csv(qtbot, page, path, monkeypatch)
+    assert page.session is session
+    assert "overflow" in page.controls.error.text()
+
+
+def test_playing_into_an_update_that_overflows_stops_and_says_so(qtbot, main_window):
+    """Stepping past an update whose new weights would be infinite stops there with a
+    message; the weights stay finite."""
+    page = main_window.step_page
+    _choose(qtbot, page.controls.preset, "linear-regression")
+    type_into(qtbot, page.controls.lr, "1e150")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    for _ in range(4 * 10):
+        press(qtbot, main_window, "End", widget=page.graph)
+        press(qtbot, main_window, "Right", widget=page.graph)
+        if page.controls.error.isVisible():
+            break
+    assert "This update overflows" in page.controls.error.text()
+    assert all(np.isfinite(v).all() for v in page.session.net.params.values())
