@@ -200,7 +200,11 @@ def _recipe_from(values: dict, where: str) -> Recipe:
     try:
         return Recipe.from_dict(values, strict=True)
     except BpvizError as exc:
-        raise _Bad(f"{where}: {exc}") from None
+        text = str(exc)
+        field, colon, rest = text.partition(": ")
+        if colon and field.replace("_", "").replace("-", "").isalpha():  # "seed: ..." is train.recipe.seed
+            raise _Bad(f"{where}.{field.replace('-', '_')}: {rest}") from None
+        raise _Bad(f"{where}: {text}") from None
 
 
 def _matrix(value, where: str, columns: int | None = None, max_rows: int = MAX_ROWS) -> np.ndarray:

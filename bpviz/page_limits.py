@@ -12,7 +12,7 @@ import numpy as np
 from bpviz.data.toy import MAX_FEATURES, MAX_ROWS, TABLES, Table
 from bpviz.errors import ConfigError, DataError, shown
 from bpviz.nn import trace as tracing
-from bpviz.nn.train import count_iterations
+from bpviz.nn.train import LIMITS, MAX_SEED, count_iterations
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset, size_problem
 
 if TYPE_CHECKING:
@@ -27,9 +27,9 @@ STEP_MAX_SEED = 1_000_000
 MAX_EPOCH = 10**9
 #: ... and the training page's form (gui/training/form.py): its seed, length and evaluation
 #: fields, and the settings it takes from the preset chosen, not from a field.
-TRAIN_MAX_SEED = 2**31 - 1
-TRAIN_MAX_LENGTH = 1_000_000
-TRAIN_MAX_EVAL_EVERY = 1_000_000
+TRAIN_MAX_SEED = MAX_SEED
+TRAIN_MAX_LENGTH = LIMITS["iterations"]
+TRAIN_MAX_EVAL_EVERY = LIMITS["iterations"]
 FORM_FIELDS = ("digits", "layers", "activation", "optimizer", "lr", "iterations", "epochs",
                "batch_size", "dtype", "seed", "train_size", "eval_every")
 

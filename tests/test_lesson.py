@@ -103,9 +103,9 @@ def test_a_bad_version_1_lesson_is_refused_as_before(tmp_path, change, message):
     (lambda d: d["step"].update(row="2"), "step.row: expected int, got str"),
     (lambda d: d["step"].pop("row"), "step.row is missing"),
     (lambda d: d["step"].update(step=-1), "step.step: expected 0 (before the first step) or a step number from 1, got -1"),
-    (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe: lr: expected a finite number greater than 0"),
+    (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe.lr: expected a finite number greater than 0"),
     (lambda d: d["step"]["recipe"].update(colour="red"), "step.recipe: unexpected keys 'colour'"),
-    (lambda d: d["train"]["recipe"].update(digits=[4, 4]), "train.recipe: digits: expected two different digits"),
+    (lambda d: d["train"]["recipe"].update(digits=[4, 4]), "train.recipe.digits: expected two different digits"),
     (lambda d: d["step"]["table"].update(rows=[[1, 2]]), "step.table.rows: expected 3 columns"),
 ])
 def test_a_badly_edited_lesson_is_refused_naming_the_file_and_the_field(tmp_path, change, message):

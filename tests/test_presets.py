@@ -86,7 +86,7 @@ def test_unknown_preset_lists_the_known_ones():
     (dict(layers=[196.0, 1]), "layers: expected whole numbers of at least 1 unit, got 196.0"),
     (dict(layers="196,1"), "layers: expected a list of unit counts such as [196, 1], got '196,1'"),
     (dict(layers=[10**5000, 1]), "layers: expected at most 4096 units per layer, got a number of about 5,001 digits"),
-    (dict(seed="1"), "seed: expected a whole number from 0 to 4,294,967,295, got '1'"),
+    (dict(seed="1"), "seed: expected a whole number from 0 to 2,147,483,647, got '1'"),
     (dict(digits=["5", "8"]), "digits: expected two different digits 0-9, or null for all ten"),
     (dict(shuffle=1), "shuffle: expected true or false, got 1"),
     (dict(name=None), "name: expected text of at most 2,000 characters, got None"),

@@ -72,8 +72,9 @@ class TrainConfig:
 #: The largest values a run may ask for: beyond them a typo is likelier than a wish (10
 #: million updates of the tutorial's network would take months here).
 LIMITS = {"iterations": 10_000_000, "epochs": 100_000, "batch_size": 10_000_000}
-#: Seeds are what numpy's RandomState takes (the tutorial's init uses it): 0 to 2**32 - 1.
-MAX_SEED = 2**32 - 1
+#: Seeds: numpy's RandomState (the tutorial's init) takes up to 2**32 - 1; the app's seed
+#: fields hold up to 2**31 - 1, so that every recipe the command line takes, the app shows.
+MAX_SEED = 2**31 - 1
 
 
 def check_count(field: str, value, low: int, high: int) -> int:

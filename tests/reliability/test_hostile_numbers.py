@@ -71,7 +71,7 @@ def test_the_message_names_the_flag_and_the_range_as_the_issue_asks(capsys):
     assert line == ("bpviz train: error: argument --iterations: expected a whole number from 1 to "
                     "10,000,000, got a number of 101 digits")
     line = _refused(capsys, ["train", "--seed", str(2**40)], "--seed")
-    assert line.endswith("expected a whole number from 0 to 4,294,967,295, got 1099511627776")
+    assert line.endswith("expected a whole number from 0 to 2,147,483,647, got 1099511627776")
     assert _refused(capsys, ["train", "--iterations", "²"], "--iterations").endswith("got '²'")
 
 
@@ -106,7 +106,7 @@ def test_a_real_process_refuses_a_5000_digit_seed_in_one_short_line():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "bpviz train: error: argument --seed: expected a whole number from 0 to 4,294,967,295, "
+        "bpviz train: error: argument --seed: expected a whole number from 0 to 2,147,483,647, "
         "got a number of 5,000 digits"]
 
 
