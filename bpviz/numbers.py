@@ -75,9 +75,13 @@ def unit_counts(text, field: str, high: int, most: int, example: str, *, layers:
                 echo: int = ECHO) -> tuple[int, ...]:
     """Layer sizes typed as "196" or "392,196,98" (commas or spaces between them), each
     from 1 to ``high``, at most ``most`` of them; () for a blank text (the caller says
-    whether that means no hidden layer). ``layers`` names what is counted ("hidden layers")."""
+    whether that means no hidden layer), but an empty place between commas (",", "3,,2",
+    "196,") is refused. ``layers`` names what is counted ("hidden layers")."""
     raw = text if isinstance(text, str) else str(text)
-    parts = [part for part in re.split(r"[,\s]+", raw.strip()) if part]
+    parts = re.split(r"\s*,\s*|\s+", raw.strip()) if raw.strip() else []
+    if "" in parts:  # "," or "3,,2" or "196,": a comma with no number on one side
+        raise NumberError(field, f"expected whole numbers separated by commas, such as {example}; "
+                                 f"got {shown(raw, echo)}, a comma with no number before or after it")
     if not all(WHOLE.fullmatch(part) for part in parts):
         raise NumberError(field, f"expected whole numbers separated by commas, such as {example}; "
                                  f"got {shown(raw, echo)}")
