@@ -51,6 +51,20 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but arguments a sub-command does not take are refused by that
+        sub-command ("bpviz trace: error: ..."), not by the top parser ("bpviz: error: ...");
+        the app's own stay "bpviz: error: ..." (``bpviz`` alone opens it)."""
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+            command = getattr(namespace, "command", None)
+            owner = self
+            if commands is not None and command not in (None, "gui"):
+                owner = commands.choices.get(command, self)
+            owner.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace
+
     def _get_values(self, action, arg_strings):
         # argparse drops a value "--" ("--row=--") and hands the flag an empty list: refuse it.
         if action.option_strings and arg_strings == ["--"] and action.nargs in (None, "?"):
@@ -110,13 +124,26 @@ def _hidden(text: str) -> tuple[int, ...]:
                        layers="hidden layers")
 
 
-def _row(text: str) -> int:
+class Row(int):
+    """--row's number, keeping the text typed (``typed``) for a later message: 1_0 is row 10,
+    and "got 1_0" says what was typed."""
+
+    typed: str
+
+    def __new__(cls, value: int, typed: str):
+        row = super().__new__(cls, value)
+        row.typed = typed
+        return row
+
+
+def _row(text: str) -> Row:
     """--row: a row of a toy table, counted from 1 as the app counts them (checked
     against the table later, when its length is known)."""
     from bpviz.data.toy import MAX_ROWS
 
-    return whole(text, "--row", -MAX_ROWS, MAX_ROWS,
-                 expected=f"a row number such as 1 (rows count from 1, tables have at most {MAX_ROWS:,})")
+    value = whole(text, "--row", -MAX_ROWS, MAX_ROWS,
+                  expected=f"a row number such as 1 (rows count from 1, tables have at most {MAX_ROWS:,})")
+    return Row(value, text.strip())
 
 
 def _init(text: str) -> str:
@@ -147,7 +174,7 @@ class _RenamedSample(argparse.Action):
 
 
 def _add_row_flag(parser, help_text: str) -> None:
-    parser.add_argument("--row", type=_flag(_row), default=1, metavar="N", help=help_text)
+    parser.add_argument("--row", type=_flag(_row), metavar="N", help=help_text)  # None: not given (row 1)
     parser.add_argument("--sample", nargs="?", action=_RenamedSample, help=argparse.SUPPRESS)
 
 
@@ -241,7 +268,7 @@ def _add_gradcheck_parser(commands) -> None:
     _add_network_flags(check, "2", "1 unit for a toy table or two digits, 10 for all ten")
     check.add_argument("--seed", type=_count(max_seed, low=0), metavar="N")
     _add_row_flag(check, "toy presets: which row of the table, counted from 1 as the app does (default 1)")
-    check.add_argument("--examples", type=_count(limits["batch_size"]), default=8, metavar="N",
+    check.add_argument("--examples", type=_count(limits["batch_size"]), metavar="N",
                        help="MNIST presets: how many training images (default 8)")
     check.add_argument("--elements", type=_count(limits["batch_size"]), default=20, metavar="K",
                        help="big networks: how many elements of each parameter array to check (default 20)")

@@ -15,6 +15,8 @@ WHOLE = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
 GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)"
                      r"(?:[eE][+-]?[0-9]+)?")
+#: A decimal as files write them (a CSV cell): no _ between the digits.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 #: What float() also takes, spelt out, that is not a finite number.
 NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 #: How much of a typed text a message repeats.
@@ -75,9 +77,13 @@ def unit_counts(text, field: str, high: int, most: int, example: str, *, layers:
                 echo: int = ECHO) -> tuple[int, ...]:
     """Layer sizes typed as "196" or "392,196,98" (commas or spaces between them), each
     from 1 to ``high``, at most ``most`` of them; () for a blank text (the caller says
-    whether that means no hidden layer). ``layers`` names what is counted ("hidden layers")."""
+    whether that means no hidden layer), but an empty place between commas (",", "3,,2",
+    "196,") is refused. ``layers`` names what is counted ("hidden layers")."""
     raw = text if isinstance(text, str) else str(text)
-    parts = [part for part in re.split(r"[,\s]+", raw.strip()) if part]
+    parts = re.split(r"\s*,\s*|\s+", raw.strip()) if raw.strip() else []
+    if "" in parts:  # "," or "3,,2" or "196,": a comma with no number on one side
+        raise NumberError(field, f"expected whole numbers separated by commas, such as {example}; "
+                                 f"got {shown(raw, echo)}, a comma with no number before or after it")
     if not all(WHOLE.fullmatch(part) for part in parts):
         raise NumberError(field, f"expected whole numbers separated by commas, such as {example}; "
                                  f"got {shown(raw, echo)}")
@@ -94,10 +100,11 @@ def unit_counts(text, field: str, high: int, most: int, example: str, *, layers:
 
 
 def decimal(text, field: str, *, low: float | None = None, high: float | None = None,
-            above: bool = False, example: str = "0.1", echo: int = ECHO) -> float:
-    """The finite decimal typed in ``text`` (ASCII digits: 0.1, .5, 1e-3, -2), at least
-    ``low`` (greater than it when ``above``) and at most ``high``. Else NumberError
-    naming ``field``; nan, inf and 1e400 (too large to hold) are refused as not finite."""
+            above: bool = False, example: str = "0.1", echo: int = ECHO, underscores: bool = True) -> float:
+    """The finite decimal typed in ``text`` (ASCII digits: 0.1, .5, 1e-3, -2, and 1_000
+    unless ``underscores`` is False, as in a file), at least ``low`` (greater than it when
+    ``above``) and at most ``high``. Else NumberError naming ``field`` (and ``example``,
+    unless it is ""); nan, inf and 1e400 (too large to hold) are refused as not finite."""
     if low == 0 and above and high is None:
         kind = "positive number"
     elif low is not None:
@@ -105,12 +112,16 @@ def decimal(text, field: str, *, low: float | None = None, high: float | None = 
             else f"number from {low:g} to {high:g}" + (f" (not {low:g})" if above else "")
     else:
         kind = "number" if high is None else f"number of at most {high:g}"
-    expected = f"a {kind} such as {example}"
+    expected = f"a {kind}" + (f" such as {example}" if example else "")
     raw = text if isinstance(text, str) else str(text)
     typed = raw.strip()
     if NOT_FINITE.fullmatch(typed):
         raise NumberError(field, f"expected a finite {kind}, got {shown(raw, echo)}")
-    if not DECIMAL.fullmatch(typed):
+    if not (DECIMAL if underscores else PLAIN_DECIMAL).fullmatch(typed):
+        if any(c.isdigit() and c not in "0123456789" for c in typed):  # '٣', '１', '²'
+            expected += " written in the digits 0 to 9"
+        elif DECIMAL.fullmatch(typed):
+            expected += " written without _ between its digits"
         raise NumberError(field, f"expected {expected}, got {shown(raw, echo)}")
     value = float(typed)
     if not math.isfinite(value):

@@ -42,8 +42,20 @@ def _naming_the_flag(exc: ConfigError, args, output_units: int) -> ConfigError:
     return ConfigError(message)
 
 
-def row_index(row: int, m: int) -> int:
-    """The column of ``--row`` (counted from 1, as the app counts rows) in a table of ``m`` rows."""
+def row_index(row: int | None, m: int) -> int:
+    """The column of ``--row`` (counted from 1, as the app counts rows; None when not given:
+    row 1) in a table of ``m`` rows. A message repeats the row as it was typed (1_0)."""
+    row = 1 if row is None else row
     if not 1 <= row <= m:
-        raise ConfigError(f"--row: expected a row from 1 to {m}, got {row}")
+        raise ConfigError(f"--row: expected a row from 1 to {m}, got {getattr(row, 'typed', row)}")
     return row - 1
+
+
+def no_row_for_mnist(recipe: Recipe, args, instead: str) -> None:
+    """Refuse --row given with an MNIST preset, which has no table rows (it was silently
+    ignored); ``instead`` says what that preset takes."""
+    if recipe.is_mnist and args.row is not None:
+        from bpviz.presets import TOY_PRESETS
+
+        raise ConfigError(f"--row: {recipe.name} is an MNIST preset, with no table rows; {instead}; "
+                          f"--row is for the toy presets ({', '.join(TOY_PRESETS)})")

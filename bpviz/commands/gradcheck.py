@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpviz.commands import row_index, with_network_flags
+from bpviz.commands import no_row_for_mnist, row_index, with_network_flags
 from bpviz.errors import ConfigError
 from bpviz.fileio import UnreadableFile, read_limited, shown_path
 from bpviz.nn.gradcheck import check_gradients
@@ -14,6 +14,8 @@ from bpviz.presets import get_preset
 
 #: The largest --user-file read (a Python file of updates is a few kB).
 USER_FILE_LIMIT = 1 << 20
+#: The MNIST images checked when --examples is not given.
+EXAMPLES = 8
 #: Above this many parameters, the check samples each array (seeded) and prints a line per array.
 FULL_CHECK = 400
 
@@ -29,14 +31,28 @@ def _example(recipe, args):
     (one for a user's file, whose update takes one example)."""
     data = recipe.data()
     if recipe.is_mnist:
-        n = min(1 if args.user_file else args.examples, data.m)
+        n = min(1 if args.user_file else args.examples or EXAMPLES, data.m)
         return data.X[:, :n], data.Y[:, :n], f"the first {n} training images"
     i = row_index(args.row, data.m)
-    return data.X[:, [i]], data.Y[:, [i]], f"row {args.row} of {recipe.dataset}"
+    return data.X[:, [i]], data.Y[:, [i]], f"row {i + 1} of {recipe.dataset}"
+
+
+def _check_flags(recipe, args) -> None:
+    """Flags that the preset (or --user-file) would silently ignore are refused, by name."""
+    no_row_for_mnist(recipe, args, "the MNIST presets take --examples N (the first N training images)")
+    if args.examples is None:
+        return
+    if not recipe.is_mnist:
+        raise ConfigError(f"--examples: {recipe.name} is a toy preset, checked on one row of its table; "
+                          f"use --row N (--examples is for the MNIST presets)")
+    if args.user_file:
+        raise ConfigError("--examples: --user-file checks one training image (an update takes one example); "
+                          "leave out --examples")
 
 
 def run_gradcheck(args) -> int:
     recipe = _recipe(args)
+    _check_flags(recipe, args)
     net = recipe.network()
     X, Y, where = _example(recipe, args)
     sizes = "-".join(map(str, net.layer_sizes))

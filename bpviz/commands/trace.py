@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from bpviz.commands import row_index
+from bpviz.commands import no_row_for_mnist, row_index
 from bpviz.errors import ConfigError
 from bpviz.nn.trace import steps_text, trace, trace_layers
 from bpviz.presets import get_preset
@@ -19,6 +19,7 @@ def run_trace(args) -> int:
     net = recipe.network()
     row = None  # an MNIST preset is traced by shapes, on no row
     if recipe.is_mnist:
+        no_row_for_mnist(recipe, args, "it is traced by its shapes, on no row")
         if args.mode == "units":
             raise ConfigError(
                 f"--preset: {recipe.name} is {'-'.join(map(str, net.layer_sizes))}, too big to "
@@ -27,8 +28,8 @@ def run_trace(args) -> int:
         steps = trace_layers(net, m="m")
     else:
         data = recipe.data()
-        row = args.row
-        i = row_index(row, data.m)
+        i = row_index(args.row, data.m)
+        row = i + 1
         x, y = data.X[:, i], data.Y[:, i]
         steps = trace(net, x, y, recipe.lr) if args.mode == "units" else trace_layers(net, 1, x, y, recipe.lr)
     if args.format == "json":

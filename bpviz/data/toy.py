@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 
 from bpviz.errors import DataError, shown
 from bpviz.fileio import UnreadableFile, read_limited
+from bpviz.numbers import NOT_FINITE, NumberError, decimal
 
 #: The step view draws at most this many units in a layer, inputs included.
 MAX_FEATURES = 8
@@ -96,7 +96,7 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         for row in reader:
             if len(row) > MAX_COLUMNS:
-                raise DataError(f"{path}: row {reader.line_num} has {len(row):,} cells; expected at most "
+                raise DataError(f"{path}: line {reader.line_num} has {len(row):,} cells; expected at most "
                                 f"{MAX_COLUMNS:,} columns")
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, row))
@@ -135,11 +135,19 @@ def _separator(cells) -> str:
 
 
 def _is_number(cell: str) -> bool:
+    """Whether a cell reads as a number (or nan, inf) by the data rows' rule."""
     try:
-        float(cell)
-    except ValueError:
-        return False
+        _number(cell, "")
+    except NumberError:
+        return NOT_FINITE.fullmatch(cell.strip()) is not None
     return True
+
+
+def _number(cell: str, field: str) -> float:
+    """The cell's finite number, read by the parser the command line and the forms share:
+    ASCII digits only, no _ between them (float() also takes '٣', '１', '1_000', '1 ' and
+    nan); NumberError, naming ``field``, when it is not one."""
+    return decimal(cell, field, example="", underscores=False)
 
 
 def csv_header(path: str | os.PathLike) -> list[str]:
@@ -153,7 +161,7 @@ def load_csv(path: str | os.PathLike, features=None, target: str | None = None) 
 
     ``features`` (names) default to every column but the target; ``target`` defaults to
     the last column. Every cell must be a number. Raises :class:`DataError` naming the
-    file, and the row and column where it applies.
+    file, and the line and column where it applies.
     """
     path = Path(path)
     rows = _rows(path)
@@ -187,20 +195,15 @@ def _parse_cells(path: Path, header, rows, wanted) -> list[list[float]]:
     for line, row in rows:
         if len(row) != len(header):
             hint = f" (it seems separated by {_separator(row)}: the separator must be a comma)" if _separator(row) else ""
-            raise DataError(f"{path}: row {line} has {len(row)} cells; expected {len(header)} like the header{hint}")
+            raise DataError(f"{path}: line {line} has {len(row)} cells; expected {len(header)} like the header{hint}")
         parsed = []
         for i in index:
             cell = row[i].strip()
             if cell == "" or cell.lower() in ("na", "nan", "null", "none"):
-                raise DataError(f"{path}: row {line}, column {header[i]!r} is missing a value")
+                raise DataError(f"{path}: line {line}, column {header[i]!r} is missing a value")
             try:
-                number = float(cell)
-            except ValueError:
-                raise DataError(
-                    f"{path}: row {line}, column {header[i]!r}: expected a number, got {shown(cell)}"
-                ) from None
-            if not math.isfinite(number):
-                raise DataError(f"{path}: row {line}, column {header[i]!r}: expected a finite number, got {shown(cell)}")
-            parsed.append(number)
+                parsed.append(_number(cell, header[i]))
+            except NumberError as exc:
+                raise DataError(f"{path}: line {line}, column {header[i]!r}: {exc.detail}") from None
         values.append(parsed)
     return values

@@ -8,6 +8,7 @@ it paints).
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
-from bpviz.fileio import atomic_write_bytes
+from bpviz.fileio import WriteRefused, atomic_write_bytes
 from bpviz.gui import style
 
 FORMATS = ("png", "svg")
@@ -27,16 +28,37 @@ FORMATS = ("png", "svg")
 PNG_SCALE = 2.0
 
 
-class ExportError(OSError):
-    """A picture that cannot be made or written; the message names the file."""
+class ExportError(WriteRefused):
+    """A picture that cannot be made or written, refused before anything was written;
+    ``strerror`` says why (``fileio.write_problem`` names the file)."""
+
+
+def ending_problem(path, kinds=FORMATS) -> str:
+    """What is wrong with ``path`` as the name of a file of one of ``kinds`` ("png", ...),
+    decided by how its name ends ("" when nothing). A name that is only the extension
+    (".png") is refused: its file would be hidden in the file manager, and most likely the
+    name before it was left out."""
+    text = os.fsdecode(os.fspath(path))
+    name = os.path.basename(text)
+    endings = " or ".join(f".{kind}" for kind in kinds)
+    if name in ("", ".", "..") or os.path.isdir(text):
+        return f"is a folder; expected a file name ending in {endings}"
+    base, dot, ending = name.rpartition(".")
+    if not dot or ending.lower() not in kinds:
+        got = f"it ends in .{ending}" if dot and ending else "it has no extension"
+        return f"expected a file name ending in {endings}; {got}"
+    if not base:
+        return (f"has only an extension; expected a name before it, such as lesson.{ending.lower()} "
+                f"(a file named only {name} would be hidden)")
+    return ""
 
 
 def format_of(path) -> str:
-    """"png" or "svg" from ``path``'s suffix."""
-    kind = Path(path).suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise ExportError(f"{path}: expected a file name ending in .png or .svg")
-    return kind
+    """"png" or "svg", by how ``path``'s name ends (ExportError when it is neither)."""
+    problem = ending_problem(path)
+    if problem:
+        raise ExportError(problem)
+    return os.fsdecode(os.fspath(path)).rpartition(".")[2].lower()
 
 
 def export_view(view: QWidget, path) -> Path:

@@ -4,6 +4,7 @@ PNG frames with a progress dialog. The drawing itself is in ``export`` and
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -83,7 +84,7 @@ class Exports(QObject):
                 self.export_view(name, path)  # the suffix typed decides
                 return
             suffix = kind or ("svg" if used.startswith("SVG") else "png")
-            self.export_view(name, path if path.lower().endswith(("." + suffix)) else f"{path}.{suffix}")
+            self.export_view(name, with_suffix(path, "." + suffix))
 
     def ask_export_current(self) -> None:
         self.ask_export_view("graph" if self.window.pages.currentWidget() is self.window.step_page else "plots")
@@ -92,9 +93,9 @@ class Exports(QObject):
         """Start exporting ``spec`` with a progress dialog (Cancel stops it); None, with a
         message, when the spec does not fit the trace or an export is under way."""
         steps = self.window.step_page.controller.steps
-        problem = "an export is under way" if self.animation is not None else spec.problem(len(steps))
+        problem = f"{spec.path}: an export is under way" if self.animation is not None else spec.problem(len(steps))
         if problem:
-            self.window.show_error("Could not export the animation", f"{spec.path}: {problem}")
+            self.window.show_error("Could not export the animation", problem)
             return None
         job = AnimationExport(spec, steps, self.window.step_page.network_shown(), self)
         self.progress = QProgressDialog(f"Drawing steps {spec.first + 1} to {spec.last + 1}…", "Cancel",
@@ -148,5 +149,12 @@ class Exports(QObject):
             self.window, "Export animation" if gif else "Export frames (numbered from this name)",
             "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
         if path:
-            suffix = ".gif" if gif else ".png"
-            self.export_animation(replace(spec, path=path if path.lower().endswith(suffix) else path + suffix))
+            self.export_animation(replace(spec, path=with_suffix(path, ".gif" if gif else ".png")))
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    """``path`` ending in ``suffix``, added when it is missing; but a folder ("/", "lessons/")
+    stays as chosen, to be refused by that name (never "/.png")."""
+    if path.lower().endswith(suffix) or os.path.basename(path) in ("", ".", "..") or os.path.isdir(path):
+        return path
+    return path + suffix

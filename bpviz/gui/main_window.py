@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QMainWindow, QMessageBox, QStackedWidget, QStyle, QTabBar, QToolBar,
+    QMainWindow, QMessageBox, QSizePolicy, QStackedWidget, QStyle, QTabBar, QToolBar,
     QWidget,
 )
 
@@ -349,7 +349,13 @@ class MainWindow(QMainWindow):
             action.setEnabled(button.isEnabled())
 
     def _on_page_changed(self, index: int) -> None:
-        """Each page's keys work only on that page (F on the training page is a letter)."""
+        """Each page's keys work only on that page (F on the training page is a letter).
+        Only the page shown sets the window's least size: a stack holds its window to the
+        widest of its pages, and a page not shown kept the window wider than a 1024×768
+        screen."""
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
         for action in (self.focus_action, self.run_user_action, self.export_animation_action):
             action.setEnabled(stepping)

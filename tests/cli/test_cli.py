@@ -24,3 +24,13 @@ def test_an_unknown_option_is_one_clear_line_and_exit_2():
     assert result.returncode == 2
     assert "unrecognized arguments: --no-such-flag" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_sub_commands_error_starts_with_its_own_name():
+    """An option a sub-command does not take is refused by that sub-command ("bpviz trace:
+    error: ..."; it was "bpviz: error: ..."); the app's own stay "bpviz: error: ..."."""
+    for command in ("train", "trace", "gradcheck"):
+        result = _bpviz(command, "--no-such-flag")
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"bpviz {command}: error: unrecognized arguments: --no-such-flag"
+    assert _bpviz("--no-such-flag").stderr.strip() == "bpviz: error: unrecognized arguments: --no-such-flag"

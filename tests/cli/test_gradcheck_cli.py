@@ -93,6 +93,19 @@ def test_row_counts_from_1_as_in_the_app(capsys):
     (["--row", "0"], "--row: expected a row from 1 to 4, got 0"),
     (["--row", "5"], "--row: expected a row from 1 to 4, got 5"),
     (["--sample", "0"], "argument --sample: renamed --row, which counts from 1 as the app does (--sample 0 is --row 1)"),
+    # An empty place between commas is no hidden layer only by accident: only '' or 'none' say none.
+    (["--hidden", ","], "argument --hidden: expected whole numbers separated by commas, such as 196 or "
+                        "392,196,98 (or none); got ',', a comma with no number before or after it"),
+    (["--hidden", " , "], "got ',', a comma with no number before or after it"),
+    (["--hidden", "3,,2"], "got '3,,2', a comma with no number before or after it"),
+    # --row on an MNIST preset was silently ignored (--row -10000 passed).
+    (["--preset", "mnist10", "--row", "-10000"], "--row: mnist10 is an MNIST preset, with no table rows; "
+                                                 "the MNIST presets take --examples N"),
+    (["--preset", "tutorial", "--row", "1"], "--row: tutorial is an MNIST preset"),
+    (["--examples", "3"], "--examples: notebook-regression is a toy preset, checked on one row of its table; "
+                          "use --row N"),
+    # The row as it was typed, not as it was read (1_0 said "got 10").
+    (["--row", "1_0"], "--row: expected a row from 1 to 4, got 1_0"),
 ])
 def test_bad_gradcheck_arguments_are_one_line_naming_them(args, words, capsys):
     try:
@@ -101,4 +114,4 @@ def test_bad_gradcheck_arguments_are_one_line_naming_them(args, words, capsys):
         code = exited.code
     assert code == 2
     err = capsys.readouterr().err.strip()
-    assert words in err and len(err.splitlines()) == 1
+    assert err.startswith("bpviz gradcheck: error: ") and words in err and len(err.splitlines()) == 1, err

@@ -72,6 +72,10 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
     (["--sample", "two"], "argument --sample: renamed --row"),
     (["--preset", "nope"], "--preset: invalid choice: 'nope'"),
     (["--format", "xml"], "--format: invalid choice: 'xml'"),
+    (["--hidden", "3"], "unrecognized arguments: --hidden 3"),  # was "bpviz: error: ..."
+    (["--preset", "tutorial", "--mode", "layers", "--row", "2"], "--row: tutorial is an MNIST preset, with no "
+                                                                 "table rows; it is traced by its shapes"),
+    (["--row", "1_0"], "--row: expected a row from 1 to 4, got 1_0"),
 ])
 def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
     try:
@@ -80,7 +84,7 @@ def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
         code = exited.code
     assert code == 2
     err = capsys.readouterr().err.strip()
-    assert words in err and len(err.splitlines()) == 1
+    assert err.startswith("bpviz trace: error: ") and words in err and len(err.splitlines()) == 1, err
 
 
 def test_train_on_a_per_sample_preset_writes_one_history_entry_per_epoch(tmp_path):

@@ -32,16 +32,24 @@ def test_a_csv_with_chosen_features_and_target(tmp_path):
 @pytest.mark.parametrize(
     "content, kwargs, words",
     [
-        ("a,b,y\n1,x,2\n", {}, "row 2, column 'b': expected a number, got 'x'"),
-        ("a,b,y\n1,2,3\n4,,6\n", {}, "row 3, column 'b' is missing a value"),
-        ("a,b,y\n1,NaN,3\n", {}, "row 2, column 'b' is missing a value"),
+        ("a,b,y\n1,x,2\n", {}, "line 2, column 'b': expected a number, got 'x'"),
+        ("a,b,y\n1,2,3\n4,,6\n", {}, "line 3, column 'b' is missing a value"),
+        ("a,b,y\n1,NaN,3\n", {}, "line 2, column 'b' is missing a value"),
+        # float() takes these; the command line's and the forms' parser does not.
+        ("a,b,y\n1,2,3\n1,٣,3\n", {}, "line 3, column 'b': expected a number written in the digits 0 to 9, got '٣'"),
+        ("a,b,y\n１,2,3\n", {}, "line 2, column 'a': expected a number written in the digits 0 to 9, got '１'"),
+        ("a,b,y\n1,2,1_000\n", {}, "line 2, column 'y': expected a number written without _ between its digits, "
+                                    "got '1_000'"),
+        ("a,b,y\n1,0x10,3\n", {}, "line 2, column 'b': expected a number, got '0x10'"),
+        ("a,b,y\n1, 1 2,3\n", {}, "line 2, column 'b': expected a number, got '1 2'"),
+        ("a,b,y\n1,1e400,3\n", {}, "line 2, column 'b': expected a finite number, got '1e400', too large to hold"),
         ("a,b,y\n1,inf,3\n", {}, "expected a finite number, got 'inf'"),
         ("", {}, "the file is empty"),
         ("\n\n", {}, "the file is empty"),
         ("a,b,y\n", {}, "only a header row"),
         (",".join(f"c{i}" for i in range(10)) + "\n" + ",".join(["1"] * 10) + "\n", {},
          "9 feature columns; the step view shows at most 8 inputs"),
-        ("a,b,y\n1,2\n", {}, "row 2 has 2 cells; expected 3"),
+        ("a,b,y\n1,2\n", {}, "line 2 has 2 cells; expected 3"),
         ("a,b,y\n1,2,3\n", {"target": "z"}, "target column 'z' not found"),
         ("a,b,y\n1,2,3\n", {"features": ["q"]}, "feature column 'q' not found"),
         ("a,a,y\n1,2,3\n", {}, "a distinct, non-empty name per column"),
@@ -53,7 +61,7 @@ def test_bad_csv_files_name_the_file_and_the_place(tmp_path, content, kwargs, wo
     path.write_text(content)
     with pytest.raises(DataError) as caught:
         load_csv(path, **kwargs)
-    assert str(path) in str(caught.value) and words in str(caught.value)
+    assert str(caught.value).startswith(f"{path}: ") and words in str(caught.value), str(caught.value)
 
 
 def test_a_missing_or_binary_csv(tmp_path):
@@ -69,3 +77,12 @@ def test_tables_are_read_only():
     with pytest.raises(ValueError):
         NOTEBOOK_REGRESSION.features[0, 0] = 1
     assert isinstance(NOTEBOOK_REGRESSION.target, np.ndarray)
+
+
+def test_csv_numbers_are_read_as_the_forms_read_them(tmp_path):
+    """Every way to write a number that a CSV file takes, as the command line and the
+    forms take it: signs, decimals, exponents, spaces around the cell."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("a,b,y\n-1.5, +2 ,.5\n1e3,2.,-3E-2\n")
+    X, Y = load_csv(path).columns()
+    assert X.tolist() == [[-1.5, 1000.0], [2.0, 2.0]] and Y.tolist() == [[0.5, -0.03]]

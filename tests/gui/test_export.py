@@ -378,3 +378,133 @@ def test_a_frame_is_the_size_asked_for_even_the_smallest(main_window):
         assert renderer.equation.geometry().bottom() == 239 and renderer.graph.height() > 0
     finally:
         renderer.deleteLater()
+
+
+# --- every file an export would write is checked before a frame is drawn ---------------------
+@pytest.fixture
+def drawn(monkeypatch):
+    """The frames drawn by exports in this test."""
+    from bpviz.gui.stepper import animation
+
+    frames = []
+    original = animation.FrameRenderer.frame
+    monkeypatch.setattr(animation.FrameRenderer, "frame",
+                        lambda self, steps, index: frames.append(index) or original(self, steps, index))
+    return frames
+
+
+def test_a_frame_name_too_long_is_refused_by_name_through_the_menu(qtbot, main_window, out, monkeypatch, drawn):
+    """Numbered PNG frames from a 248-character name: lesson-001.png would be 256 bytes,
+    more than the file system takes (it was a traceback, OSError: File name too long)."""
+    target = out / ("n" * 248 + ".png")
+    _export_through_menu(qtbot, main_window, monkeypatch, target, "640 × 360 (small)", "Numbered PNG frames")
+    text = main_window.message.text()
+    assert "-001.png" in text and "choose a shorter name" in text, text
+    assert drawn == [] and list(out.iterdir()) == []
+
+
+def test_an_unwritable_target_is_refused_before_a_frame_is_drawn(window, out, drawn):
+    """A FIFO, a link to /dev/stdout or a 300-character name as the GIF, or a FIFO among the
+    numbered frames: refused, naming the file and why, before any frame is drawn (they
+    were refused only when written, after every frame had been drawn)."""
+    import os
+
+    os.mkfifo(out / "pipe.gif")
+    os.symlink("/dev/stdout", out / "stdout.gif")
+    os.mkfifo(out / "frames-002.png")
+    cases = [(AnimationSpec(0, 3, 640, 360, 2, "gif", str(out / "pipe.gif")), "pipe.gif", "FIFO"),
+             (AnimationSpec(0, 3, 640, 360, 2, "gif", str(out / "stdout.gif")), "stdout.gif", "not a regular file"),
+             (AnimationSpec(0, 3, 640, 360, 2, "gif", str(out / ("g" * 300 + ".gif"))), "gggg", "choose a shorter name"),
+             (AnimationSpec(0, 3, 640, 360, 2, "png", str(out / "frames.png")), "frames-002.png", "FIFO")]
+    for spec, name, why in cases:
+        assert window.exports.export_animation(spec) is None, name
+        text = window.message.text()
+        assert name in text and "could not write" in text and why in text, text
+        window.message.close()
+    assert drawn == []
+    assert sorted(p.name for p in out.iterdir()) == ["frames-002.png", "pipe.gif", "stdout.gif"]
+
+
+def _deep_network(qtbot, window) -> int:
+    """Three hidden layers of 8 units on the step page, through its form; the steps."""
+    hidden = window.step_page.controls.hidden
+    type_into(qtbot, hidden, "8,8,8")
+    qtbot.keyClick(hidden, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.step_page.controller.steps) > 300)
+    return len(window.step_page.controller.steps)
+
+
+def test_a_gif_too_big_for_memory_is_refused_before_drawing(qtbot, main_window, out, monkeypatch, drawn):
+    """A GIF's frames are held until it is written (~3 bytes a pixel): every step of a
+    deep network at 3840×2160 would need gigabytes. The dialog says so and what to choose
+    instead, and the export is refused before drawing; PNG frames, written one by one,
+    are not limited."""
+    from dataclasses import replace
+
+    from bpviz.gui.stepper.animation import GIF_MEMORY_BUDGET
+
+    window = main_window
+    count = _deep_network(qtbot, window)
+    choose_file(monkeypatch, out / "all.gif", save=True)
+    seen = {}
+
+    def fill(dialog):
+        type_into(qtbot, dialog.first, "1")
+        type_into(qtbot, dialog.last, str(count))
+        dialog.size_choice.setCurrentIndex(dialog.size_choice.findText("1920 × 1080 (full HD)"))
+        seen["gif"] = (dialog.summary.text(), ok_button(dialog).isEnabled())
+        dialog.kind.setCurrentIndex(dialog.kind.findText("Numbered PNG frames"))
+        seen["png"] = (dialog.summary.text(), ok_button(dialog).isEnabled())
+        dialog.reject()
+
+    with answer_dialog(qtbot, fill):
+        click_menu(qtbot, window, "File", "Export animation of steps…")
+    text, enabled = seen["gif"]
+    assert not enabled and f"{count} steps at 1920×1080" in text and "PNG frames" in text, text
+    assert "a smaller size" in text and "choose at most" in text
+    assert seen["png"][1] and "frames" in seen["png"][0]
+
+    spec = AnimationSpec(0, count - 1, 3840, 2160, 2, "gif", str(out / "all.gif"))
+    assert count * 3840 * 2160 * 3 > GIF_MEMORY_BUDGET
+    assert window.exports.export_animation(spec) is None
+    text = window.message.text()
+    assert "all.gif" in text and f"{count} steps at 3840×2160" in text and "GB" in text and "PNG frames" in text
+    assert drawn == [] and list(out.iterdir()) == []
+    assert replace(spec, kind="png", path=str(out / "all.png")).problem(count) == ""
+
+
+@pytest.mark.parametrize("chosen, expected", [
+    (".png", "has only an extension; expected a name before it"),
+    ("/", "is a folder; expected a file name ending in .png or .svg"),
+    ("graph.jpg", "expected a file name ending in .png or .svg; it ends in .jpg"),
+    ("graph", "expected a file name ending in .png or .svg; it has no extension"),
+])
+def test_an_export_name_is_judged_by_how_it_ends(window, out, chosen, expected):
+    """Path(".png") has no suffix (its name is ".png"): the name's ending decides, and the
+    message says what is wrong (".png" and "/" were "expected a file name ending in .png
+    or .svg")."""
+    path = chosen if chosen == "/" else str(out / chosen)
+    assert not window.exports.export_view("graph", path)
+    text = window.message.text()
+    assert text.startswith(path if chosen == "/" else str(out)) and expected in text, text
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("chosen, kind, expected", [
+    ("/", "png", "/: could not write: is a folder; expected a file name ending in .png"),
+    (".png", "png", ".png: could not write: has only an extension"),
+    (".gif", "gif", ".gif: has only an extension"),
+])
+def test_a_folder_or_a_bare_extension_chosen_in_the_file_chooser_is_refused_as_chosen(
+        qtbot, main_window, out, monkeypatch, drawn, chosen, kind, expected):
+    """"/" chosen for a PNG is refused as "/", a folder (it became "/.png"); ".png" and
+    ".gif" are refused as names without a name."""
+    path = chosen if chosen == "/" else str(out / chosen)
+    choose_file(monkeypatch, path, save=True)
+    if kind == "gif":
+        _export_through_menu(qtbot, main_window, monkeypatch, path, "640 × 360 (small)", "Animated GIF", 1, 3)
+    else:
+        click_menu(qtbot, main_window, "File", "Export view", "Graph as PNG…")
+    text = main_window.message.text()
+    assert expected in text, text
+    assert drawn == [] and list(out.iterdir()) == []

@@ -337,7 +337,7 @@ DROPPED = [
     Row("csv header all numbers", written("numbers.csv", "0.5,2,1\n"), csv_header, ("no header",)),
     Row("csv separated by ;", written("semi.csv", "a;b;y\n1;2;3\n"), load_csv, ("';'", "comma")),
     Row("csv separated by tabs", written("tabs.csv", "a\tb\ty\n1\t2\t3\n"), load_csv, ("tabs", "comma")),
-    Row("csv rows separated by ;", written("rows.csv", "a,b,y\n1;2;3\n"), load_csv, ("row 2", "';'", "comma")),
+    Row("csv rows separated by ;", written("rows.csv", "a,b,y\n1;2;3\n"), load_csv, ("line 2", "';'", "comma")),
     Row("lesson duplicate feature names", lesson("twice.json", at("step", "table", "features", ["cgpa", "cgpa"])),
         load_lesson, ("step.table.features", "distinct")),
     Row("lesson a feature named as the target", lesson("target.json", at("step", "table", "features", ["cgpa", "placed"])),

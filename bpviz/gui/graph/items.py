@@ -74,6 +74,21 @@ def draw_text_fit(painter: QPainter, text: str, font: QFont, rect: QRectF, color
     painter.restore()
 
 
+#: A feature's name beside its input is drawn at no less than this part of its size: a
+#: longer name is elided in the middle ("average_mo…_thousands": both ends stay, and they
+#: tell apart columns that share a beginning or an end), whole in the unit's tooltip.
+#: (Shrunk to fit, a 50-character name was a dotted line.)
+NAME_MIN_SCALE = 0.8
+
+
+def elided(text: str, metrics, width: float) -> str:
+    """``text`` as it fits ``width`` pixels of ``metrics``' font drawn at NAME_MIN_SCALE or
+    more: whole when it does, else elided in the middle with "…"."""
+    if metrics.horizontalAdvance(text) * NAME_MIN_SCALE <= width:
+        return text
+    return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width / NAME_MIN_SCALE))
+
+
 def _rect(box: tuple[float, float, float, float]) -> QRectF:
     left, top, right, bottom = box
     return QRectF(left, top, right - left, bottom - top)
@@ -81,7 +96,8 @@ def _rect(box: tuple[float, float, float, float]) -> QRectF:
 
 class NodeItem(QGraphicsItem):
     """A unit: a circle with its symbol and output a inside, z above, and below it dz and
-    da once known; an input shows its feature's name on its left."""
+    da once known; an input shows its feature's name on its left (elided when long; the
+    tooltip has it whole)."""
 
     def __init__(self, node_id: str, title: str, subtitle: str = "", latex: str = ""):
         super().__init__()
@@ -155,8 +171,10 @@ class NodeItem(QGraphicsItem):
             line = QRectF(box.left(), box.top() + 4 + i * 25, box.width(), 25)
             draw_math(painter, f"{key} = " + tex(self.values[key]), 14, line, style.BACKWARD)
         if self.subtitle:
-            draw_text_fit(painter, self.subtitle, _font(13), _rect(NAME_BOX), style.MUTED,
-                          Qt.AlignmentFlag.AlignRight)
+            box = _rect(NAME_BOX)
+            painter.setFont(_font(13))
+            draw_text_fit(painter, elided(self.subtitle, painter.fontMetrics(), box.width()), _font(13), box,
+                          style.MUTED, Qt.AlignmentFlag.AlignRight)
 
 
 class LossItem(NodeItem):

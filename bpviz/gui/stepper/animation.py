@@ -20,8 +20,8 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from bpviz.fileio import atomic_write_bytes, write_problem
-from bpviz.gui.export import image_png, render_image
+from bpviz.fileio import atomic_write_bytes, shown_path, size_text, write_problem, write_target
+from bpviz.gui.export import ending_problem, image_png, render_image
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.equation import EquationPanel
 
@@ -31,6 +31,14 @@ MAX_FPS = 30
 #: A small frame's equation may shrink this far to leave the graph its share (a 640×360
 #: frame is a 1280×720 one at half the size).
 MIN_FRAME_SCALE = 0.4
+#: A GIF's frames are all held in memory until the file is written: about 3 bytes a pixel
+#: at the peak (measured: the frames in the shared palette and Pillow's copies of them as
+#: it encodes, as much as the RGB frames would take) ...
+GIF_BYTES_PER_PIXEL = 3
+#: ... and a GIF whose frames would need more than this is refused before a frame is drawn
+#: (552 steps at 3840×2160 would need 12.8 GB). PNG frames are written one by one as they
+#: are drawn, never held: they have no such limit.
+GIF_MEMORY_BUDGET = 3 << 29  # 1.5 GB
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,15 @@ class AnimationSpec:
         return self.last - self.first + 1
 
     def problem(self, steps: int) -> str:
-        """What is wrong with this spec for a trace of ``steps`` steps ("" when nothing)."""
+        """What is wrong with this spec for a trace of ``steps`` steps, as a message that
+        names the file ("" when nothing). Everything is checked before a frame is drawn:
+        the choices, the memory a GIF would need, and every file the export would write."""
+        wrong = self._choice_problem(steps) or ending_problem(self.path, (self.kind,)) or self.memory_problem()
+        if wrong:
+            return f"{shown_path(self.path)}: {wrong}"
+        return self._target_problem()
+
+    def _choice_problem(self, steps: int) -> str:
         if steps == 0:
             return "there are no steps to export"
         if not 0 <= self.first <= self.last < steps:
@@ -64,13 +80,41 @@ class AnimationSpec:
             return f"frames per second: expected more than 0 and at most {MAX_FPS}; got {self.fps:g}"
         if self.kind not in KINDS:
             return f"format: expected gif or png; got {self.kind!r}"
-        if not Path(self.path).parent.is_dir():
-            return f"{Path(self.path).parent}: no such folder"
-        if self.kind == "png":
-            taken = [p.name for p in (self.frame_path(i) for i in range(self.count)) if p.exists()]
-            if taken:
-                return (f"{len(taken)} of the frames would replace files already there ({taken[0]} …); "
-                        "choose another name or folder")
+        return ""
+
+    def memory_problem(self) -> str:
+        """Why a GIF of these steps at this size would need too much memory ("" when it
+        would not, and always for PNG frames, which are never held)."""
+        if self.kind != "gif":
+            return ""
+        frame = self.width * self.height * GIF_BYTES_PER_PIXEL
+        if self.count * frame <= GIF_MEMORY_BUDGET:
+            return ""
+        most = GIF_MEMORY_BUDGET // frame
+        return (f"a GIF of {self.count} steps at {self.width}×{self.height} would hold about "
+                f"{size_text(self.count * frame)} of frames in memory, more than the {size_text(GIF_MEMORY_BUDGET)} "
+                f"allowed; choose at most {most} steps at this size, a smaller size, or numbered PNG frames "
+                f"(written one by one, never held)")
+
+    def _target_problem(self) -> str:
+        """Why a file the export would write cannot be written, naming it ("" when all can):
+        a missing folder, a device, a FIFO, a link to a stream, a name too long, a
+        read-only file, or (for PNG frames) a file already there."""
+        folder = os.path.dirname(os.path.join(os.getcwd(), os.fsdecode(os.fspath(self.path))))
+        if not os.path.isdir(folder):  # never raises
+            return f"{shown_path(self.path)}: its folder {shown_path(folder)} does not exist; choose an existing folder"
+        targets = [Path(self.path)] if self.kind == "gif" else [self.frame_path(i) for i in range(self.count)]
+        taken = []
+        for target in targets:
+            try:
+                write_target(target)
+            except OSError as exc:
+                return write_problem(target, exc)
+            if self.kind == "png" and os.path.lexists(target):  # never raises
+                taken.append(target.name)
+        if taken:
+            return (f"{shown_path(self.path)}: {len(taken)} of the frames would replace files already there "
+                    f"({shown_path(taken[0])} …); choose another name or folder")
         return ""
 
     def frame_path(self, i: int) -> Path:

@@ -39,6 +39,7 @@ class AnimationDialog(QDialog):
         self.kind = QComboBox()
         self.kind.addItems(FORMATS)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         steps_row, size_row = QHBoxLayout(), QHBoxLayout()
         for row, widgets in ((steps_row, (self.first, QLabel("to"), self.last)),
                              (size_row, (self.width_box, QLabel("×"), self.height_box, QLabel("pixels")))):
@@ -78,10 +79,14 @@ class AnimationDialog(QDialog):
         self.size_choice.setCurrentText(name)
         self.size_choice.blockSignals(False)
         count = self.last.value() - self.first.value() + 1
-        ok = count >= 1
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        self.summary.setText(f"{count} frames, {count / self.fps.value():.1f} s" if ok else
-                             "The first step must come before the last.")
+        too_big = self.spec("").memory_problem() if count >= 1 else ""
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(count >= 1 and not too_big)
+        if count < 1:
+            self.summary.setText("The first step must come before the last.")
+        elif too_big:
+            self.summary.setText(too_big[0].upper() + too_big[1:] + ".")
+        else:
+            self.summary.setText(f"{count} frames, {count / self.fps.value():.1f} s")
 
     def spec(self, path: str) -> AnimationSpec:
         return AnimationSpec(self.first.value() - 1, self.last.value() - 1, self.width_box.value(),

@@ -71,9 +71,11 @@ class DebugPanel(QWidget):
         style.colored_text(self.error, style.BACKWARD)
         self.error.hide()
         threshold_row = QHBoxLayout()
-        threshold_row.addWidget(QLabel("Pass when the relative error is at most"))
+        # Wrapped, it lets the column narrow (on one line it held the window at 1179 px).
+        threshold_title = QLabel("Pass when the relative error is at most")
+        threshold_title.setWordWrap(True)
+        threshold_row.addWidget(threshold_title, 1)
         threshold_row.addWidget(self.threshold_box)
-        threshold_row.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.run_button)

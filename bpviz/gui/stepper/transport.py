@@ -1,8 +1,12 @@
-"""The transport bar: restart, phase and step buttons, play/pause, and the speed slider."""
+"""The transport bar: restart, phase and step buttons, play/pause, and the speed slider.
+
+In a narrow window the speed gives way (the slider with its title first, then the
+s/step label; + and - still set it): the buttons and the position always show."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from bpviz.gui import style
@@ -80,9 +84,42 @@ class Transport(QWidget):
         self.speed_label.setMinimumWidth(round(70 * s))
         self.speed.setMinimumWidth(round(80 * s))  # it gives way first in a narrow window
         self.speed.setMaximumWidth(round(160 * s))
-        # Presenter mode keeps the buttons and the speed in words; + and - set the speed.
-        self.speed.setVisible(not self.big)
-        self.speed_title.setVisible(not self.big)
+        self._give_way(self.width())
+
+    # --- the speed gives way in a narrow window ------------------------------------------
+    def minimumSizeHint(self) -> QSize:
+        """The buttons and the position: the speed shows only where there is room for it."""
+        hint = super().minimumSizeHint()
+        shown = [w for w in self._speed_widgets() if not w.isHidden()]
+        return QSize(hint.width() - sum(self._room(w) for w in shown), hint.height())
+
+    def full_width(self) -> int:
+        """The width that shows everything: the buttons, the position and the speed."""
+        return self.minimumSizeHint().width() + sum(self._room(w) for w in self._speed_widgets())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._give_way(event.size().width())
+
+    def _speed_widgets(self) -> tuple[QWidget, ...]:
+        return (self.speed_title, self.speed, self.speed_label)
+
+    def _room(self, widget: QWidget) -> int:
+        """What ``widget`` takes in the row, the spacing before it included."""
+        least = max(widget.minimumWidth(), widget.minimumSizeHint().width())
+        return least + self.layout().spacing()
+
+    def _give_way(self, width: int) -> None:
+        """Show the speed's slider and title, and its s/step label, as far as ``width``
+        holds them. Presenter mode keeps the buttons and the speed in words; + and - set
+        the speed."""
+        least = self.minimumSizeHint().width()
+        label = least + self._room(self.speed_label)
+        slider = not self.big and width >= self.full_width()
+        for widget, shown in ((self.speed, slider), (self.speed_title, slider),
+                              (self.speed_label, slider or width >= label)):
+            if widget.isHidden() == shown:
+                widget.setVisible(shown)
 
     def _apply_icons(self) -> None:
         """The icons in the theme's ink (and play or pause as the controller is)."""

@@ -76,3 +76,42 @@ def test_a_label_names_its_weight_with_its_value_then_its_gradient_and_update(vi
 def test_every_toy_preset_shows_all_its_weight_labels(name):
     sizes = get_preset(name).network().layer_sizes
     assert graph_layout(tuple(sizes)).labels_fit
+
+
+def _name_ink(view, nid: str):
+    """The feature name's ink beside input ``nid``, drawn at the scene's own size: (its
+    height, its width) in pixels, and whether it stays inside the graph's scene."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from bpviz.gui import style
+    from bpviz.gui.graph.layout import NAME_BOX
+
+    node = view.nodes[nid]
+    left, top, right, bottom = NAME_BOX
+    box = QRectF(node.pos().x() + left, node.pos().y() + top, right - left, bottom - top)
+    image = QImage(round(box.width()), round(box.height()), QImage.Format.Format_RGB32)
+    image.fill(style.BACKGROUND)
+    painter = QPainter(image)
+    view.scene().render(painter, QRectF(0, 0, image.width(), image.height()), box)
+    painter.end()
+    array = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    ink = (np.abs(array[:, :image.width(), :3].astype(int) - array[0, 0, :3].astype(int)).max(axis=2) > 60)
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return (rows[-1] - rows[0] + 1, columns[-1] - columns[0] + 1), view.sceneRect().contains(box)
+
+
+def test_a_long_feature_name_is_elided_readably_and_whole_in_the_tooltip(view):
+    """A 50-character column name beside its input is drawn as tall as a short one, elided
+    in the middle with "…", inside the graph's scene; the unit's tooltip has it whole.
+    (Shrunk to fit, it was a dotted line 3 px tall.)"""
+    long = "average_monthly_household_income_before_tax_in_usd"
+    assert len(long) == 50
+    net = _network((2, 2, 1))
+    view.set_network(net.layer_sizes, net.params, [long, "age"], np.ones(2))
+    view.show_step([], -1, animate=False)
+    (long_height, long_width), inside = _name_ink(view, "n0.1")
+    (short_height, _), _ = _name_ink(view, "n0.2")
+    assert long_height >= 0.8 * short_height >= 8, (long_height, short_height)
+    assert long_width > 60 and inside
+    assert long in view.nodes["n0.1"].toolTip()
