@@ -245,8 +245,10 @@ class StepPage(QWidget):
                 self._user_equation = None  # a new scale or mode: the planned split again
             self._fitted = fitted
             self.equation.fit_to(height, self.ui_scale)
+            # The transport grows only while all of it fits (its speed slider too, outside
+            # presenter mode): a larger scale must not hide the slider.
             self.transport.set_scale(largest_fitting(self.ui_scale, 1.0, self.transport.set_scale,
-                                                     lambda: self.transport.minimumSizeHint().width() <= width))
+                                                     lambda: self.transport.full_width() <= width))
         self._place_equation()
 
     def _place_equation(self) -> None:
