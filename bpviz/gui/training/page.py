@@ -25,7 +25,7 @@ from bpviz.gui.training.history import RunHistory
 from bpviz.gui.training.plots import PlotsPanel
 from bpviz.gui.training.runbar import RunBar
 from bpviz.gui.training.weights import WeightImages
-from bpviz.gui.training.text import accuracy_text
+from bpviz.gui.training.text import accuracy_text, format_seconds, run_ending
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
@@ -48,12 +48,6 @@ def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
         return (f"its recipe says layers {'-'.join(map(str, sizes))} but its weights are "
                 f"{'-'.join(map(str, net.layer_sizes))}"), None
     return "", recipe
-
-
-def format_seconds(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, s = divmod(seconds, 60)
-    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
 
 
 class TrainPage(QWidget):
@@ -256,8 +250,7 @@ class TrainPage(QWidget):
         self.diagram.stop()
         self.eta.setText(f"{format_seconds(result.elapsed)} in all")
         kind = "error" if result.stopped == "diverged" else "ok" if result.stopped == "finished" else "info"
-        self._say(kind, f"Run #{history.number} {result.stopped}: {result.message or 'done'}."
-                  if result.stopped != "finished" else f"Run #{history.number} finished.")
+        self._say(kind, run_ending(history.number, result.stopped, result.message))
         self._show_model(result.net, result.recipe, result.report)
 
     def _on_failed(self, message: str) -> None:

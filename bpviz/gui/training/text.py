@@ -1,5 +1,5 @@
 """Text on the training page's views: the app's font at a point or pixel size, a wrapped
-label, and the one way a probability is written as a percentage."""
+label, and the one way a probability, a time and a run's end are written."""
 
 from __future__ import annotations
 
@@ -23,6 +23,23 @@ def accuracy_text(train: float | None, test: float | None) -> str:
     """"train accuracy 96.25 % · test accuracy 95.80 %", leaving out what is unknown."""
     return " · ".join(f"{name} accuracy {100 * value:.2f} %" for name, value in
                       (("train", train), ("test", test)) if value is not None)
+
+
+def format_seconds(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    minutes, s = divmod(seconds, 60)
+    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
+
+
+def run_ending(number: int, stopped: str, message: str) -> str:
+    """How run ``number`` ended ("finished", "stopped", "diverged"), said once: "Run #2
+    stopped after 2190 of 3000 updates.", not "Run #2 stopped: stopped after …"."""
+    message = message.rstrip(".")
+    if stopped == "finished" and not message:
+        return f"Run #{number} finished."
+    if message.startswith(stopped):  # the message says how already
+        return f"Run #{number} {message}."
+    return f"Run #{number} {stopped}: {message or 'done'}."
 
 
 def point_font(points: float, bold: bool = False) -> QFont:
