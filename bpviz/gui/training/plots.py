@@ -10,19 +10,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QGraphicsItem, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
     QWidget,
 )
 
 from bpviz.fileio import atomic_write_bytes
 from bpviz.gui import style
 from bpviz.gui.export import export_view
+from bpviz.gui.training.curves import RUN_COLORS, RunCurves
 from bpviz.gui.training.history import RunHistory, histories_csv
-
-#: Run colours: distinct from each other and from the app's forward blue and backward red.
-RUN_COLORS = ("#0f766e", "#7c3aed", "#b45309", "#be185d", "#4d7c0f", "#0e7490", "#4338ca",
-              "#57534e")
-
 
 def nice_ceiling(x: float) -> float:
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= x."""
@@ -30,55 +26,6 @@ def nice_ceiling(x: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(x))
     return next(step * power for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if step * power >= x * (1 - 1e-12))
-
-
-class RunCurves:
-    """A run's four curves: train cost (solid), test cost (dashed, dots) on the cost plot,
-    train accuracy (solid) and test accuracy (dashed, dots) on the accuracy plot."""
-
-    def __init__(self, history: RunHistory, color: str, cost_plot, accuracy_plot):
-        self.history, self.color = history, QColor(color)
-        solid = pg.mkPen(color, width=2.5)
-        dashed = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
-        dots = dict(symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None)
-        self.cost = cost_plot.plot(pen=solid)
-        self.cost.setDownsampling(auto=True, method="peak")
-        self.cost.setClipToView(True)
-        self.test_cost = cost_plot.plot(pen=dashed, **dots)
-        self.train_accuracy = accuracy_plot.plot(pen=solid)
-        self.test_accuracy = accuracy_plot.plot(pen=dashed, **dots)
-        self.items = (self.cost, self.test_cost, self.train_accuracy, self.test_accuracy)
-        self._evaluations = -1
-
-    def refresh(self) -> None:
-        h = self.history
-        self.cost.setData(h.iteration.values, h.cost.values)
-        x = h.eval_iteration.values
-        if x.size == self._evaluations:
-            return  # the accuracy plot is not touched, so it is not repainted either
-        self._evaluations = x.size
-        for item, column in ((self.test_cost, h.test_cost), (self.train_accuracy, h.train_accuracy),
-                             (self.test_accuracy, h.test_accuracy)):
-            y = column.values
-            keep = np.isfinite(y)
-            item.setData(x[keep], y[keep])
-
-    def freeze(self) -> None:
-        """A finished run's curves no longer change: draw them from a cached picture, so
-        the running one's updates do not redraw every point of every earlier run."""
-        for item in self.items:
-            for part in (item.curve, item.scatter):
-                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def set_visible(self, visible: bool) -> None:
-        for item in self.items:
-            item.setVisible(visible)
-
-    def remove(self, cost_plot, accuracy_plot) -> None:
-        for item in self.items[:2]:
-            cost_plot.removeItem(item)
-        for item in self.items[2:]:
-            accuracy_plot.removeItem(item)
 
 
 class PlotsPanel(QWidget):
@@ -154,15 +101,18 @@ class PlotsPanel(QWidget):
         self.legend.setLabelTextSize(f"{10 * s:.1f}pt")
         for _, label in self.legend.items:  # pyqtgraph stores the new look; the text needs redoing
             label.setText(label.text)
+        for i, curves in enumerate(self.runs):  # each run in its colour of the theme
+            curves.recolor()
+            self.run_list.item(i).setIcon(self._swatch(curves.color))
 
     # Runs --------------------------------------------------------------------------------
     def add_run(self, history: RunHistory) -> RunCurves:
-        used = {c.color.name() for c in self.runs}
-        color = next((c for c in RUN_COLORS if c not in used), RUN_COLORS[len(self.runs) % len(RUN_COLORS)])
-        curves = RunCurves(history, color, self.cost_plot, self.accuracy_plot)
+        used = {c.slot for c in self.runs}
+        slot = next((i for i in range(len(RUN_COLORS["light"])) if i not in used), len(self.runs))
+        curves = RunCurves(history, slot, self.cost_plot, self.accuracy_plot)
         self.runs.append(curves)
         self.legend.addItem(curves.cost, history.label)
-        item = QListWidgetItem(self._swatch(color), history.label)
+        item = QListWidgetItem(self._swatch(curves.color), history.label)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked)
         item.setToolTip("Untick to hide this run's curves")
@@ -274,9 +224,9 @@ class PlotsPanel(QWidget):
         self.remove_button.setEnabled(finished)
 
     @staticmethod
-    def _swatch(color: str) -> QIcon:
+    def _swatch(color: QColor) -> QIcon:
         pixmap = QPixmap(14, 14)
-        pixmap.fill(QColor(color))
+        pixmap.fill(color)
         return QIcon(pixmap)
 
     # Export ------------------------------------------------------------------------------
