@@ -70,6 +70,7 @@ class TrainPage(QWidget):
         self.model_recipe: Recipe | None = None
         self.last_report: Report | None = None
         self._runs = 0
+        self._auto_eval = False  # the run going had "Evaluate every" at auto
         self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
         self._eta_origin: tuple[float, int] | None = None  # (elapsed, done) at the first update
         self._build()
@@ -180,6 +181,8 @@ class TrainPage(QWidget):
             return False
         self.runner.stop()
         self._runs += 1
+        # "auto" stays auto in the model's recipe: the form resolves it for this length only.
+        self._auto_eval = self.form.eval_every.value() == 0
         self.history = RunHistory(self._runs, recipe, total=self.form.iterations_total)
         self.plots.add_run(self.history)
         self.progress.setRange(0, self.form.iterations_total)
@@ -251,7 +254,8 @@ class TrainPage(QWidget):
         self.eta.setText(f"{format_seconds(result.elapsed)} in all")
         kind = "error" if result.stopped == "diverged" else "ok" if result.stopped == "finished" else "info"
         self._say(kind, run_ending(history.number, result.stopped, result.message))
-        self._show_model(result.net, result.recipe, result.report)
+        recipe = result.recipe.replace(eval_every=0) if self._auto_eval else result.recipe
+        self._show_model(result.net, recipe, result.report)
 
     def _on_failed(self, message: str) -> None:
         if self.history is not None:
@@ -342,10 +346,16 @@ class TrainPage(QWidget):
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
+        before = self.form.shown()
         self.form.set_recipe(recipe)
+        changed = [title for title, text in self.form.shown().items() if before[title] != text]
         self.diagram.set_network(net, _batch_columns(recipe, data.m))
         self._show_model(net, recipe, result)
-        self._say("ok", f"Loaded {Path(path).name}: {net!r}")
+        # The run bar tells of the model now, not of the last run.
+        self.progress.reset()
+        self.eta.setText("")
+        self._say("ok", f"Loaded {Path(path).name}: {net!r}; the form now holds its recipe"
+                  + (f" (changed: {', '.join(changed)})." if changed else ", as it was."))
         return True
 
     def export(self, kind: str, path) -> bool:
