@@ -20,6 +20,10 @@ from bpviz.gui.export import export_view
 from bpviz.gui.training.curves import RUN_COLORS, RunCurves
 from bpviz.gui.training.history import RunHistory, histories_csv
 
+#: Empty plots show these ranges until data arrive: whole updates, a cost and a percentage.
+EMPTY_RANGES = (10, (0.0, 1.0), (0.0, 100.0))
+
+
 def nice_ceiling(x: float) -> float:
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= x."""
     if not math.isfinite(x) or x <= 0:
@@ -45,7 +49,8 @@ class PlotsPanel(QWidget):
         for plot in self.titles:
             # No grid: pyqtgraph draws it with the axes, over the whole plot, on every
             # repaint (4 ms of the GUI thread per update instead of 0.7).
-            plot.getAxis("left").enableAutoSIPrefix(False)  # a cost of 0.69, not 690 × 0.001
+            for axis in ("left", "bottom"):  # a cost of 0.69, not 690 × 0.001
+                plot.getAxis(axis).enableAutoSIPrefix(False)
             plot.setMenuEnabled(False)
         # The legend has a row of its own under the plots, so it never hides a curve (and
         # an exported picture still names every run).
@@ -76,6 +81,7 @@ class PlotsPanel(QWidget):
         layout.addWidget(self.run_list)
         layout.addLayout(row)
         self._update_buttons()
+        self._fit_ranges(force=True)
         style.follow(self, self._apply_look)
 
     def set_scale(self, scale: float) -> None:
@@ -144,13 +150,12 @@ class PlotsPanel(QWidget):
         pyqtgraph's auto-range would rebuild the axes and the grid on every update, which
         costs about 25 ms of the GUI thread each time while the worker wants both cores."""
         shown = [c.history for c in self.runs if c.cost.isVisible()]
-        if not shown:
-            return
-        x_max = max(max(h.total, h.done, 1) for h in shown)
-        costs = np.concatenate([np.concatenate([h.cost.values, h.test_cost.values]) for h in shown])
+        empty_x, empty_cost, empty_accuracy = EMPTY_RANGES  # until data arrive: sane axes
+        x_max = max((max(h.total, h.done, 1) for h in shown), default=empty_x)
+        costs = np.concatenate([h.cost.values for h in shown] + [h.test_cost.values for h in shown] + [np.empty(0)])
         costs = costs[np.isfinite(costs)]
-        accuracies = np.concatenate([np.concatenate([h.train_accuracy.values, h.test_accuracy.values])
-                                     for h in shown])
+        accuracies = np.concatenate([h.train_accuracy.values for h in shown]
+                                    + [h.test_accuracy.values for h in shown] + [np.empty(0)])
         accuracies = accuracies[np.isfinite(accuracies)]
         if self.log_scale.isChecked():
             positive = costs[costs > 0]
@@ -158,13 +163,18 @@ class PlotsPanel(QWidget):
             high = math.ceil(4 * math.log10(positive.max())) / 4 if positive.size else 0.0
             cost_range = (low, max(high, low + 0.25))
         else:
-            cost_range = (0.0, nice_ceiling(float(costs.max())) if costs.size else 1.0)
-        lowest = float(accuracies.min()) if accuracies.size else 50.0
-        accuracy_range = (min(50.0, 10 * math.floor(lowest / 10)), 100.0)
-        ranges = (x_max, cost_range, accuracy_range)
+            cost_range = (0.0, nice_ceiling(float(costs.max()))) if costs.size else empty_cost
+        if accuracies.size:
+            accuracy_range = (min(50.0, 10 * math.floor(float(accuracies.min()) / 10)), 100.0)
+        else:
+            accuracy_range = empty_accuracy
+        self._set_ranges((x_max, cost_range, accuracy_range), force)
+
+    def _set_ranges(self, ranges, force: bool) -> None:
         if ranges == self._ranges and not force:
             return
         self._ranges = ranges
+        x_max, cost_range, accuracy_range = ranges
         self.cost_plot.setRange(xRange=(0, x_max), yRange=cost_range, padding=0.02)
         self.accuracy_plot.setRange(yRange=accuracy_range, padding=0.02)
 
