@@ -19,6 +19,7 @@ from bpviz.gui.files import open_path, save_path
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
+from bpviz.gui.training.fit import ViewsFit
 from bpviz.gui.training.form import TrainForm
 from bpviz.gui.training.gallery import Gallery
 from bpviz.gui.training.history import RunHistory
@@ -74,6 +75,7 @@ class TrainPage(QWidget):
         self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
         self._eta_origin: tuple[float, int] | None = None  # (elapsed, done) at the first update
         self._build()
+        self.fit = ViewsFit(self)
         self._connect()
         self._on_state("idle")
 
@@ -106,9 +108,8 @@ class TrainPage(QWidget):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # As wide as the form with a scroll bar: the form is never cut at the side.
-        scroll.setMinimumWidth(left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                               + 2 * scroll.frameWidth())
+        self.side = scroll
+        self._hold_side_width()
         self.inside = QTabWidget()
         self.inside.addTab(self.weights, "Weights")
         self.inside.addTab(self.gallery, "Predictions")
@@ -124,9 +125,8 @@ class TrainPage(QWidget):
         right.addWidget(self.diagram)
         right.addWidget(lower)
         right.setStretchFactor(1, 1)
-        right.setSizes([170, 700])
         # The run bar heads the plots, not the form: presenter mode hides the form, not it.
-        main = QWidget()
+        main = self.main = QWidget()
         main_column = QVBoxLayout(main)
         main_column.setContentsMargins(0, 0, 0, 0)
         main_column.setSpacing(4)
@@ -138,7 +138,6 @@ class TrainPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 940])
         self.splitters = (splitter, right, lower)
-        self.side = scroll
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -148,12 +147,35 @@ class TrainPage(QWidget):
         views fill the screen."""
         self.side.setVisible(not on)
         self.run_bar.set_big(on)
+        self.layout().activate()
+        self.fit.fit()
 
     def set_ui_scale(self, scale: float) -> None:
         style.scale_text(self.side, scale)
-        self.run_bar.set_scale(scale)
-        self.plots.set_scale(scale)
-        self.diagram.set_scale(scale)
+        self._hold_side_width()
+        self.fit.set_ui_scale(scale)
+
+    def _hold_side_width(self) -> None:
+        """The form's column as wide as the form with a scroll bar, at its text size: the
+        form is never cut at the side."""
+        scroll = self.side
+        form = scroll.widget()
+        form.layout().activate()
+        scroll.setMinimumWidth(form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
+
+    def view_scale(self) -> float:
+        """The scale the run bar, the diagram and the plots are drawn at: the UI scale, or
+        less where that does not fit."""
+        return self.plots.scale
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit.fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit.fit()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
