@@ -18,10 +18,35 @@ from bpviz.gui.training.text import accuracy_text, pixel_font
 NO_MATRIX = "The confusion matrix appears when a run ends."
 
 
-def _blend(color: QColor, amount: float) -> QColor:
-    """``color`` laid over white with opacity ``amount`` (0-1), as an opaque colour."""
-    mix = lambda c: round(255 + (c - 255) * amount)  # noqa: E731
-    return QColor(mix(color.red()), mix(color.green()), mix(color.blue()))
+def _blend(color: QColor, amount: float, base: QColor) -> QColor:
+    """``color`` laid over ``base`` with opacity ``amount`` (0-1), as an opaque colour."""
+    mix = lambda c, b: round(b + (c - b) * amount)  # noqa: E731
+    return QColor(mix(color.red(), base.red()), mix(color.green(), base.green()), mix(color.blue(), base.blue()))
+
+
+def _luminance(color: QColor) -> float:
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+#: The cells' ink: whichever of the two reads better on the cell (the cells are shaded in
+#: both themes, so the theme's ink alone can vanish on a pale one).
+LIGHT_INK, DARK_INK = QColor("#ffffff"), QColor(style.THEMES["light"]["INK"])
+
+
+def ink_on(fill: QColor, quiet: bool = False) -> QColor:
+    """The text colour for a cell of ``fill``: the theme's muted grey for a quiet (empty)
+    cell where it reads at 4.5:1, else white or near-black, whichever contrasts more."""
+    if quiet and contrast(style.MUTED, fill) >= 4.5:
+        return style.MUTED
+    return max((LIGHT_INK, DARK_INK), key=lambda ink: contrast(ink, fill))
 
 
 class _Geometry(NamedTuple):
@@ -142,11 +167,11 @@ class ConfusionMatrix(QWidget):
             share = fraction if row == column else min(1.0, 2 * fraction)
             amount = 0.0 if count == 0 else 0.08 + 0.92 * math.sqrt(share)
             rect = self.cell_rect(row, column, at)
-            painter.fillRect(rect, _blend(style.UPDATE if row == column else style.WARNING, amount))
+            fill = _blend(style.UPDATE if row == column else style.WARNING, amount, style.SURFACE)
+            painter.fillRect(rect, fill)
             painter.setPen(QPen(style.LABEL_BORDER, 1))
             painter.drawRect(rect)
-            dark = row == column and amount > 0.55
-            painter.setPen(QColor("#ffffff") if dark else style.MUTED if count == 0 else style.INK)
+            painter.setPen(ink_on(fill, quiet=count == 0))
             painter.setFont(pixel_font(self, size, bold=count > 0))
             if cell < 110 or count == 0:
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))

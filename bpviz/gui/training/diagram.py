@@ -19,6 +19,8 @@ from bpviz.nn.trace import Step, trace_layers
 STEP_MS = 80  # one step of a pulse: the widget repaints only when the step changes
 FADE = 0.55  # an arrow's glow left after each later step
 PULSE_EVERY_S = 2.5  # at most one pulse this often, however fast the updates come
+#: The blocks' margin, and the caption's and the blocks' height at 100 %, in pixels.
+MARGIN, CAPTION, BLOCK = 8.0, 26.0, 118.0
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class ModelDiagram(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(90)
         self.blocks: list[Block] = []
         self.steps: list[Step] = []
         self.m_text = ""
@@ -63,12 +65,16 @@ class ModelDiagram(QWidget):
         self._stepper.timeout.connect(self._on_step)
 
     def sizeHint(self) -> QSize:
-        return QSize(900, 170)
+        return QSize(900, self.planned_height())
 
     def set_scale(self, scale: float) -> None:
         self.scale = scale
-        self.setMinimumHeight(int(150 * min(scale, 2.0)))
+        self.updateGeometry()
         self.update()
+
+    def planned_height(self) -> int:
+        """The height that shows the blocks' text at the scale: less makes it smaller."""
+        return round(2 * MARGIN + (CAPTION + BLOCK) * self.scale)
 
     def set_network(self, net: Network | None, m: int | None = None) -> None:
         self.stop()
@@ -119,10 +125,10 @@ class ModelDiagram(QWidget):
     # Painting ----------------------------------------------------------------------------
     def _rects(self) -> list[QRectF]:
         n = len(self.blocks)
-        margin, gap = 8.0, 28.0
-        caption = 34.0 * self.scale
+        margin, gap = MARGIN, 28.0
+        caption = CAPTION * self.caption_scale()
         width = (self.width() - 2 * margin - gap * (n - 1)) / max(n, 1)
-        height = min(self.height() - caption - 2 * margin, 118.0 * self.scale)
+        height = min(self.height() - caption - 2 * margin, BLOCK * self.scale)
         top = margin + (self.height() - caption - 2 * margin - height) / 2
         return [QRectF(margin + i * (width + gap), top, width, height) for i in range(n)]
 
@@ -136,7 +142,8 @@ class ModelDiagram(QWidget):
                              "The model's layers and matrix shapes appear here when a run starts.")
             return
         rects = self._rects()
-        self._size = self._fitting_size(rects[0].width() - 18, 12.0 * self.scale)
+        # As large as the scale asks, as wide as a block, and as high: 118 px hold 12 pt.
+        self._size = self._fitting_size(rects[0].width() - 18, 12.0 * min(self.scale, rects[0].height() / BLOCK))
         active = set(self.current.nodes) if self.current else set()
         for i in range(len(rects) - 1):
             self._arrow(painter, rects[i], rects[i + 1], "forward", self.glow.get(("forward", i), 0.0))
@@ -202,9 +209,13 @@ class ModelDiagram(QWidget):
         painter.setBrush(color)
         painter.drawPath(path)
 
+    def caption_scale(self) -> float:
+        """The caption's scale: the UI scale, or less when the diagram is lower than planned."""
+        return max(0.6, min(self.scale, self.height() / self.planned_height() * self.scale))
+
     def _caption(self, painter: QPainter) -> None:
-        s = self.scale
-        rect = QRectF(12, self.height() - 34 * s, self.width() - 24, 30 * s)
+        s = self.caption_scale()
+        rect = QRectF(12, self.height() - (CAPTION - 2) * s, self.width() - 24, (CAPTION - 4) * s)
         if self.current is None:
             painter.setPen(style.MUTED)
             text = "Blue: forward pass (solid). Red: backward pass (dashed)."

@@ -147,6 +147,7 @@ class TrainForm(QWidget):
         if name == "digits":
             line.addStretch(1)  # the two boxes and "all ten" side by side, not spread out
         form.addRow(title, line)
+        self.titles[name] = title
         if name in self.error_labels:
             # The message and the hint share one room (a form would drop a hidden row).
             room = QWidget()
@@ -157,6 +158,7 @@ class TrainForm(QWidget):
             form.addRow(room)
 
     def _layout(self) -> None:
+        self.titles = {"preset": "Preset"}  # each field's title, by its name
         form = QFormLayout()
         form.setVerticalSpacing(4)
         form.addRow("Preset", self.preset)
@@ -220,6 +222,15 @@ class TrainForm(QWidget):
 
     def recipe(self) -> Recipe | None:
         return self._recipe
+
+    def shown(self) -> dict[str, str]:
+        """What each field shows, by its title ("Evaluate every": "auto")."""
+        def text(widget) -> str:
+            if isinstance(widget, QCheckBox):
+                return str(widget.isChecked())
+            return widget.currentText() if isinstance(widget, QComboBox) else widget.text()
+        fields = {"preset": (self.preset,), **self.fields}
+        return {self.titles[name]: " ".join(map(text, widgets)) for name, widgets in fields.items()}
 
     def _on_preset(self, name: str) -> None:
         if not self._filling and name:

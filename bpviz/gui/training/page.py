@@ -19,13 +19,14 @@ from bpviz.gui.files import open_path, save_path
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
+from bpviz.gui.training.fit import ViewsFit
 from bpviz.gui.training.form import TrainForm
 from bpviz.gui.training.gallery import Gallery
 from bpviz.gui.training.history import RunHistory
 from bpviz.gui.training.plots import PlotsPanel
 from bpviz.gui.training.runbar import RunBar
 from bpviz.gui.training.weights import WeightImages
-from bpviz.gui.training.text import accuracy_text
+from bpviz.gui.training.text import accuracy_text, format_seconds, run_ending
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
@@ -50,12 +51,6 @@ def _recipe_of(net: Network, extra) -> tuple[str, Recipe | None]:
     return "", recipe
 
 
-def format_seconds(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, s = divmod(seconds, 60)
-    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
-
-
 class TrainPage(QWidget):
     #: The buttons' enabled states may have changed (the window's menu follows them).
     availabilityChanged = Signal()
@@ -76,9 +71,11 @@ class TrainPage(QWidget):
         self.model_recipe: Recipe | None = None
         self.last_report: Report | None = None
         self._runs = 0
+        self._auto_eval = False  # the run going had "Evaluate every" at auto
         self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
         self._eta_origin: tuple[float, int] | None = None  # (elapsed, done) at the first update
         self._build()
+        self.fit = ViewsFit(self)
         self._connect()
         self._on_state("idle")
 
@@ -111,9 +108,8 @@ class TrainPage(QWidget):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # As wide as the form with a scroll bar: the form is never cut at the side.
-        scroll.setMinimumWidth(left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                               + 2 * scroll.frameWidth())
+        self.side = scroll
+        self._hold_side_width()
         self.inside = QTabWidget()
         self.inside.addTab(self.weights, "Weights")
         self.inside.addTab(self.gallery, "Predictions")
@@ -129,9 +125,8 @@ class TrainPage(QWidget):
         right.addWidget(self.diagram)
         right.addWidget(lower)
         right.setStretchFactor(1, 1)
-        right.setSizes([170, 700])
         # The run bar heads the plots, not the form: presenter mode hides the form, not it.
-        main = QWidget()
+        main = self.main = QWidget()
         main_column = QVBoxLayout(main)
         main_column.setContentsMargins(0, 0, 0, 0)
         main_column.setSpacing(4)
@@ -143,7 +138,6 @@ class TrainPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 940])
         self.splitters = (splitter, right, lower)
-        self.side = scroll
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -153,12 +147,35 @@ class TrainPage(QWidget):
         views fill the screen."""
         self.side.setVisible(not on)
         self.run_bar.set_big(on)
+        self.layout().activate()
+        self.fit.fit()
 
     def set_ui_scale(self, scale: float) -> None:
         style.scale_text(self.side, scale)
-        self.run_bar.set_scale(scale)
-        self.plots.set_scale(scale)
-        self.diagram.set_scale(scale)
+        self._hold_side_width()
+        self.fit.set_ui_scale(scale)
+
+    def _hold_side_width(self) -> None:
+        """The form's column as wide as the form with a scroll bar, at its text size: the
+        form is never cut at the side."""
+        scroll = self.side
+        form = scroll.widget()
+        form.layout().activate()
+        scroll.setMinimumWidth(form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
+
+    def view_scale(self) -> float:
+        """The scale the run bar, the diagram and the plots are drawn at: the UI scale, or
+        less where that does not fit."""
+        return self.plots.scale
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit.fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit.fit()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
@@ -186,6 +203,8 @@ class TrainPage(QWidget):
             return False
         self.runner.stop()
         self._runs += 1
+        # "auto" stays auto in the model's recipe: the form resolves it for this length only.
+        self._auto_eval = self.form.eval_every.value() == 0
         self.history = RunHistory(self._runs, recipe, total=self.form.iterations_total)
         self.plots.add_run(self.history)
         self.progress.setRange(0, self.form.iterations_total)
@@ -256,9 +275,9 @@ class TrainPage(QWidget):
         self.diagram.stop()
         self.eta.setText(f"{format_seconds(result.elapsed)} in all")
         kind = "error" if result.stopped == "diverged" else "ok" if result.stopped == "finished" else "info"
-        self._say(kind, f"Run #{history.number} {result.stopped}: {result.message or 'done'}."
-                  if result.stopped != "finished" else f"Run #{history.number} finished.")
-        self._show_model(result.net, result.recipe, result.report)
+        self._say(kind, run_ending(history.number, result.stopped, result.message))
+        recipe = result.recipe.replace(eval_every=0) if self._auto_eval else result.recipe
+        self._show_model(result.net, recipe, result.report)
 
     def _on_failed(self, message: str) -> None:
         if self.history is not None:
@@ -349,10 +368,16 @@ class TrainPage(QWidget):
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
+        before = self.form.shown()
         self.form.set_recipe(recipe)
+        changed = [title for title, text in self.form.shown().items() if before[title] != text]
         self.diagram.set_network(net, _batch_columns(recipe, data.m))
         self._show_model(net, recipe, result)
-        self._say("ok", f"Loaded {Path(path).name}: {net!r}")
+        # The run bar tells of the model now, not of the last run.
+        self.progress.reset()
+        self.eta.setText("")
+        self._say("ok", f"Loaded {Path(path).name}: {net!r}; the form now holds its recipe"
+                  + (f" (changed: {', '.join(changed)})." if changed else ", as it was."))
         return True
 
     def export(self, kind: str, path) -> bool:

@@ -19,8 +19,14 @@ from bpviz.gui.training.text import label, pixel_font, point_font
 PIXELS = 28
 MAX_UNITS = 64
 DEFAULT_UNITS = "1-16"
-#: The weight images' diverging map. Not blue and red: those are forward and backward here.
-NEGATIVE, ZERO, POSITIVE = style.REUSED, QColor("#ffffff"), style.UPDATE
+#: The weight images' diverging map, the same in both themes (an image has its own white
+#: zero). Not blue and red: those are forward and backward here. The legend names the ends
+#: in the theme's purple and green (style.REUSED, style.UPDATE: these in the light theme,
+#: lighter in the dark), which read at 4.5:1 on the panel.
+NEGATIVE, ZERO, POSITIVE = (QColor(style.THEMES["light"]["REUSED"]), QColor("#ffffff"),
+                             QColor(style.THEMES["light"]["UPDATE"]))
+LEGEND = ("<b style='color:{negative}'>negative</b> · white 0 · <b style='color:{positive}'>positive</b>: "
+          "the 784 weights into a unit, at the pixels they multiply; each image scaled to its own largest |w|")
 NO_WEIGHTS = "Start a run or load a model to see the first layer's weights."
 
 
@@ -86,10 +92,9 @@ class WeightImages(QWidget):
         self.note.hide()
         bar = QLabel()
         bar.setPixmap(_colour_bar())
-        self.legend = label(
-            f"<b style='color:{NEGATIVE.name()}'>negative</b> · white 0 · "
-            f"<b style='color:{POSITIVE.name()}'>positive</b>: the 784 weights into a unit, "
-            "at the pixels they multiply; each image scaled to its own largest |w|")
+        self.legend = label()
+        style.follow(self.legend, lambda: self.legend.setText(
+            LEGEND.format(negative=style.REUSED.name(), positive=style.UPDATE.name())))
         self.hint = label(NO_WEIGHTS, points=14, color=style.MUTED)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view = pg.GraphicsLayoutWidget()
@@ -163,6 +168,7 @@ class WeightImages(QWidget):
         for unit in units:
             item = pg.ImageItem(axisOrder="row-major", lut=self._lut, border=pg.mkPen(style.LABEL_BORDER))
             title = pg.TextItem(f"unit {unit}", color=style.INK, anchor=(0.5, 1.0))
+            title.textItem.document().setDocumentMargin(0)  # the text alone fits the band above
             self.box.addItem(item)
             self.box.addItem(title, ignoreBounds=True)
             self.images[unit] = item

@@ -255,7 +255,7 @@ class TrainWorker(QObject):
         if final is None or final.stopped is None:
             done = 0 if final is None else final.iteration + 1
             total = count_iterations(recipe.train_config(), data.m)
-            stopped, message = "stopped", f"stopped after {done} of {total} iterations"
+            stopped, message = "stopped", f"stopped after {done} of {total} updates"
         else:
             stopped, message = final.stopped, final.message
         result = None

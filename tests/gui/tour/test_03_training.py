@@ -172,7 +172,7 @@ def test_pause_resume_and_stop_act_after_the_update_under_way(qtbot, main_window
     press(qtbot, main_window, "Ctrl+.")
     wait_until_idle(qtbot, page)
     assert page.history.status == "stopped" and page.history.done < 5000
-    assert f"stopped after {page.history.done} of 5000 iterations" in page.status.text()
+    assert page.status.text() == f"Run #1 stopped after {page.history.done} of 5000 updates."
     assert page.model is not None and page.save_button.isEnabled()
 
 

@@ -1,13 +1,14 @@
 """The training page reached as a new user reaches it in the real window (issue 16): the
 Draw tab's 28×28 preview shown whole at every size, Start, Pause and Stop kept big and
-clickable in presenter mode, and one test accuracy for a stopped run everywhere."""
+clickable in presenter mode, one test accuracy for a stopped run everywhere, and a loaded
+model told of in the run bar, its recipe in the form as it was saved."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
-from tests.gui.userpath import press
+from tests.gui.userpath import choose_file, click_menu, press
 
 
 def _on_training_page(qtbot, window):
@@ -99,7 +100,8 @@ def test_presenter_mode_keeps_start_pause_and_stop_big_and_clickable(qtbot, main
     assert page.pause_button.text() == "Pause"
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.history.status == "stopped", timeout=10_000)
-    assert page.history.done < 3000 and "stopped after" in page.status.text()
+    # Said once: not "Run #1 stopped: stopped after …".
+    assert page.history.done < 3000 and page.status.text() == f"Run #1 stopped after {page.history.done} of 3000 updates."
     press(qtbot, window, "Esc")
     assert not window.presenter.presenting and page.form.isVisible()
     assert page.start_button.height() == normal
@@ -124,3 +126,48 @@ def test_a_stopped_run_shows_the_same_test_accuracy_in_the_list_and_the_results(
     exports = page.export_button.menu().actions()  # under the form, one button for the three
     assert page.export_button.isEnabled() and [a.text() for a in exports] == \
         ["Plots as PNG…", "Plots as SVG…", "History as CSV…"] and all(a.isEnabled() for a in exports)
+
+
+def _run_to_the_end(qtbot, page, number: int) -> None:
+    """Click Start and wait for run ``number`` to end."""
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.runner.state == "idle" and page.history.number == number
+                    and page.history.status != "running", timeout=30_000)
+
+
+def test_a_loaded_model_is_told_of_in_the_run_bar_and_its_recipe_is_shown_as_saved(
+        qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    page = _on_training_page(qtbot, window)
+    _tiny_run(page.form, 20)
+    assert page.form.eval_every.text() == "auto"
+    _run_to_the_end(qtbot, page, 1)
+    auto = tmp_path / "m1.npz"
+    choose_file(monkeypatch, auto, save=True)
+    click_menu(qtbot, window, "Train", "Save model…")
+    page.form.eval_every.setValue(5)  # and one saved with its own cadence
+    _run_to_the_end(qtbot, page, 2)
+    every_5 = tmp_path / "m2.npz"
+    choose_file(monkeypatch, every_5, save=True)
+    click_menu(qtbot, window, "Train", "Save model…")
+    _tiny_run(page.form, 3000)  # a run stopped half way, which the run bar tells of
+    page.form.eval_every.setValue(0)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.history.number == 3 and page.history.done >= 5, timeout=30_000)
+    qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.runner.state == "idle" and page.history.status == "stopped", timeout=30_000)
+    assert "in all" in page.eta.text() and "/ 3000 updates" in page.progress.text()
+
+    choose_file(monkeypatch, auto, save=False)
+    click_menu(qtbot, window, "Train", "Load model…")
+    assert page.progress.text() == "" and page.eta.text() == ""  # nothing of the stopped run
+    status = page.status.text()
+    assert status.startswith("Loaded m1.npz: Network(784-128-1") and "the form now holds its recipe" in status
+    assert "(changed: Length)" in status  # 20 updates, not 3000; nothing else changed
+    assert page.form.eval_every.text() == "auto" and page.form.length.value() == 20  # auto, as it was trained
+    assert page.results.text().startswith("Final: train accuracy")
+
+    choose_file(monkeypatch, every_5, save=False)
+    click_menu(qtbot, window, "Train", "Load model…")
+    assert page.form.eval_every.value() == 5  # that model's own recipe, said so
+    assert page.status.text().endswith("the form now holds its recipe (changed: Evaluate every).")

@@ -71,7 +71,7 @@ def test_stop_in_the_middle_keeps_a_consistent_model_and_says_so(qtbot, runner):
     result = results[-1]
     assert result.stopped == "stopped"
     done = sum(len(u.records) for u in updates)
-    assert result.message == f"stopped after {done} of 400 iterations"
+    assert result.message == f"stopped after {done} of 400 updates"
     assert all(np.isfinite(v).all() for v in result.net.params.values())
 
 
