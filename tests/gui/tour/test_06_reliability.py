@@ -148,7 +148,7 @@ def test_stopping_a_run_at_any_moment_keeps_the_model_of_its_last_whole_update(q
     assert page.history.status == "stopped"
     assert all(np.isfinite(v).all() for v in page.model.params.values())
     done = page.history.done
-    assert f"stopped after {done} of 5000 iterations" in page.status.text()
+    assert f"stopped after {done} of 5000 updates" in page.status.text()
     path = tmp_path / "stopped.npz"
     choose_file(monkeypatch, path, save=True)
     click(qtbot, page.save_button)
