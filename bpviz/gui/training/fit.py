@@ -45,7 +45,7 @@ class ViewsFit:
             self._fitted = fitted
 
             def fits() -> bool:
-                return page.run_bar.wanted_width() <= width and self.plot_room(height) >= PLOT_MIN
+                return page.run_bar.wanted_width() <= width and self.plot_room(height, width) >= PLOT_MIN
 
             self.apply(largest_fitting(self.ui_scale, 1.0, self.apply, fits))
         self._place_diagram()
@@ -73,15 +73,20 @@ class ViewsFit:
         size = page.parentWidget().contentsRect().size()
         return size.height(), size.width() - margins.left() - margins.right() - beside
 
-    def plot_room(self, height: int) -> int:
-        """Each plot's data height if the page, ``height`` high, were laid out at the scale
-        set now: what the run bar, the diagram, the plots' titles and axes and the list of
-        runs leave."""
+    def plot_room(self, height: int, width: int | None = None) -> int:
+        """Each plot's data height if the page, ``height`` high and ``width`` wide beside the
+        form, were laid out at the scale set now: what the run bar, the diagram, the plots'
+        titles and axes, the list of runs and its buttons (one line or two) leave."""
         page = self.page
+        if page.isVisible() or width is None:
+            plots_width = page.plots.width()
+        else:  # the plots take three fifths of the width they share with the tabs
+            lower = page.splitters[2]
+            plots_width = round((width - lower.handleWidth()) * 3 / 5)
         margins = page.layout().contentsMargins()
         above = (page.run_bar.sizeHint().height() + page.main.layout().spacing()
                  + page.diagram.planned_height() + page.splitters[1].handleWidth())
-        room = (height - margins.top() - margins.bottom() - above - page.plots.chrome_height()) / 2
+        room = (height - margins.top() - margins.bottom() - above - page.plots.chrome_height(plots_width)) / 2
         return math.floor(room - 0.5)  # the layouts round: half a pixel may go either way
 
     def _place_diagram(self) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
@@ -21,6 +21,7 @@ from bpviz.gui import style
 from bpviz.gui.export import export_view
 from bpviz.gui.training.curves import RUN_COLORS, RunCurves
 from bpviz.gui.training.history import RunHistory, histories_csv
+from bpviz.gui.widgets.wrap import WrapRow
 
 #: Text sizes (points at 100 %) of the plots' titles, axis titles and tick labels.
 TITLE_POINTS, LABEL_POINTS, TICK_POINTS = 11.0, 10.0, 9.0
@@ -61,8 +62,11 @@ class PlotsPanel(QWidget):
         # The shared x axis' title, once, under both: the two plots keep the same height.
         self.x_title = pg.LabelItem("iteration (updates)")
         self.canvas.addItem(self.x_title, row=2, col=0)
-        self.titles = {self.cost_plot: ("Cost J (solid: training batch, dashed: test set)", "cost"),
-                       self.accuracy_plot: ("Accuracy (solid: training set, dashed: test set)", "accuracy (%)")}
+        # Each plot's title, the longest that fits the plot's width (all of it in the tooltip).
+        self.titles = {self.cost_plot: (("Cost J (solid: training batch, dashed: test set)",
+                                         "Cost J (solid: batch, dashed: test)", "Cost J"), "cost"),
+                       self.accuracy_plot: (("Accuracy (solid: training set, dashed: test set)",
+                                             "Accuracy (solid: train, dashed: test)", "Accuracy"), "accuracy (%)")}
         for plot in self.titles:
             # No grid: pyqtgraph draws it with the axes, over the whole plot, on every
             # repaint (4 ms of the GUI thread per update instead of 0.7).
@@ -77,6 +81,7 @@ class PlotsPanel(QWidget):
         for plot in (self.cost_plot, self.accuracy_plot):
             plot.disableAutoRange()  # see _fit_ranges
             plot.hideButtons()
+        self.canvas.installEventFilter(self)  # its titles fit its width
         self.run_list = QListWidget()
         self.run_list.setUniformItemSizes(True)
         self.run_list.itemChanged.connect(self._on_item_changed)
@@ -86,13 +91,8 @@ class PlotsPanel(QWidget):
         self.remove_button.clicked.connect(self._on_remove_selected)
         self.clear_button = QPushButton("Clear finished runs")
         self.clear_button.clicked.connect(self.clear_finished)
-        self.controls = QWidget()
-        row = QHBoxLayout(self.controls)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.log_scale)
-        row.addStretch(1)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.clear_button)
+        # One line under the list, or two in a narrow panel (the buttons under the box).
+        self.controls = WrapRow([self.log_scale], [self.remove_button, self.clear_button])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 1)
@@ -114,8 +114,10 @@ class PlotsPanel(QWidget):
         self.canvas.setBackground(style.SURFACE)
         tick_font = QFont(self.font())
         tick_font.setPointSizeF(TICK_POINTS * s)
-        for plot, (title, y_label) in self.titles.items():
-            plot.setTitle(title, color=style.INK.name(), size=f"{TITLE_POINTS * s:.1f}pt")
+        for plot, (titles, y_label) in self.titles.items():
+            plot.setTitle(titles[0], color=style.INK.name(), size=f"{TITLE_POINTS * s:.1f}pt")  # the theme's ink
+            self._set_title(plot, titles)
+            plot.titleLabel.setToolTip(titles[0])
             # pyqtgraph keeps a title 30 px high, which cuts a larger one: as high as its text.
             title_height = math.ceil(plot.titleLabel.item.boundingRect().height())
             plot.titleLabel.setMaximumHeight(title_height)
@@ -142,6 +144,35 @@ class PlotsPanel(QWidget):
         self._size_list()
         style.scale_text(self.controls, s)
 
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.canvas and event.type() == QEvent.Type.Resize:
+            self._fit_titles(event.size().width() - 2 * self.canvas.frameWidth())
+        return super().eventFilter(watched, event)
+
+    def _set_title(self, plot, titles: tuple[str, ...], width: int | None = None) -> None:
+        """Title ``plot`` with the longest of ``titles`` that fits the canvas' width (or
+        ``width``, the one it is getting) as drawn at the scale; the shortest if none does.
+        The canvas' width, not the plot's: a title holds its plot at least as wide as it, and
+        a canvas narrower than its plots shows only their left part."""
+        left, _, right, _ = self.canvas.ci.layout.getContentsMargins()
+        width = self.canvas.viewport().width() if width is None else width
+        room = width - left - right - 8
+        size = f"{TITLE_POINTS * self.scale:.1f}pt"
+        for title in titles:
+            if (plot.titleLabel.text, plot.titleLabel.opts.get("size")) != (title, size):
+                plot.setTitle(title, color=style.INK.name(), size=size)
+                # The layouts' cached least widths go with the old title: the canvas sets
+                # its plots' width just after this, on the resize that called it.
+                plot.layout.invalidate()
+                self.canvas.ci.layout.invalidate()
+            if plot.titleLabel.item.boundingRect().width() <= room:
+                return
+
+    def _fit_titles(self, width: int) -> None:
+        """On a resize to ``width``: each title the longest that fits."""
+        for plot, (titles, _) in self.titles.items():
+            self._set_title(plot, titles, width)
+
     @staticmethod
     def _axis_height(axis, tick_font: QFont) -> float:
         """A bottom axis' height for its tick labels in ``tick_font`` and its title: fixed,
@@ -167,16 +198,18 @@ class PlotsPanel(QWidget):
             self.run_list.item(i).setSizeHint(QSize(0, self.row_height))
         self.run_list.setFixedHeight(LIST_ROWS * self.row_height + 2 * self.run_list.frameWidth() + 2)
 
-    def chrome_height(self) -> float:
+    def chrome_height(self, width: int | None = None) -> float:
         """The panel's height less its two plots' data areas (where the curves are): titles,
-        axes, margins, the list of runs and the buttons, at the current scale."""
+        axes, margins, the list of runs and the buttons (one line or two at ``width``, the
+        panel's own by default), at the current scale."""
         grid = self.canvas.ci.layout
         _, top, _, bottom = grid.getContentsMargins()
         plots = sum(plot.layout.rowMinimumHeight(0) + _height(plot.getAxis("bottom")) + 2
                     for plot in self.titles) + _height(self.x_title)
         panel = self.layout()
         return (top + bottom + 2 * grid.verticalSpacing() + plots
-                + 2 * panel.spacing() + self.run_list.minimumHeight() + self.controls.sizeHint().height())
+                + 2 * panel.spacing() + self.run_list.minimumHeight()
+                + self.controls.heightForWidth(self.width() if width is None else width))
 
     def data_heights(self) -> tuple[float, float]:
         """The heights of the cost and the accuracy plots' data areas as drawn now."""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from bpviz.gui.settings import SCALES
 from bpviz.gui.training.fit import PLOT_MIN
 from bpviz.gui.training.plots import LABEL_POINTS, TITLE_POINTS
-from tests.gui.tour.helpers import choose, click_tab, training_page
+from tests.gui.tour.helpers import choose, click, click_tab, training_page
 from tests.gui.userpath import press, type_into
 
 SCREENS = {"projector": (1280, 800), "desktop": (1920, 1080)}
@@ -166,3 +166,45 @@ def test_empty_plots_show_sane_axes(qtbot, main_window):
     qtbot.mouseClick(plots.clear_button, Qt.MouseButton.LeftButton)
     assert plots.runs == []
     assert_empty()
+
+
+def test_a_narrow_window_puts_the_plots_buttons_on_a_second_line_whole_and_working(qtbot, main_window):
+    """The row "Log scale for the cost / Remove selected / Clear finished runs" held the
+    page at 410 px beside the tabs (the window at 1119 px, wider than a 1024×768 screen):
+    narrower, the buttons take a line of their own under the box, each whole and clickable,
+    and the curves keep their room; wide again, the row is one line."""
+    window = main_window
+    _on_screen(qtbot, window, "projector")
+    page = training_page(qtbot, window)
+    _stopped_run(qtbot, window, page)
+    plots = page.plots
+    controls = (plots.log_scale, plots.remove_button, plots.clear_button)
+
+    def rects():
+        return [QRect(w.mapTo(plots, w.rect().topLeft()), w.size()) for w in controls]
+
+    one_line = rects()
+    assert len({r.center().y() for r in one_line}) == 1, "one line in a 1280×800 window"
+    window.resize(window.minimumSizeHint().width(), 800)
+    qtbot.waitUntil(lambda: window.width() <= 1000)
+    _settle(qtbot)
+    box, remove, clear = rects()
+    assert remove.top() > box.bottom() and clear.top() > box.bottom(), "the buttons under the box"
+    assert not remove.intersects(clear)
+    for widget, rect in zip(controls, (box, remove, clear)):
+        assert plots.rect().contains(rect), f"{widget.text()!r} reaches past the plots at {rect}"
+        assert rect.width() >= widget.minimumSizeHint().width(), f"{widget.text()!r} is cut"
+    assert plots.run_list.geometry().bottom() < plots.controls.geometry().top()
+    for name, height in zip(("cost", "accuracy"), plots.data_heights()):
+        assert height >= PLOT_MIN, f"the {name} plot's curves have {height:.0f} px in a narrow window"
+    # The plots whole: a title as wide as the long one held them wider than the canvas,
+    # which showed their left part; a shorter title now, all of it in the tooltip.
+    assert plots.canvas.ci.size().width() <= plots.canvas.viewport().width() + 0.5
+    for plot in (plots.cost_plot, plots.accuracy_plot):
+        assert plot.titleLabel.text in plot.titleLabel.toolTip() != plot.titleLabel.text
+    click(qtbot, plots.clear_button)
+    assert plots.run_list.count() == 0
+    window.resize(1280, 800)
+    _settle(qtbot)
+    assert len({r.center().y() for r in rects()}) == 1, "one line again in a wide window"
+    assert plots.cost_plot.titleLabel.text == "Cost J (solid: training batch, dashed: test set)"
