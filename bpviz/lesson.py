@@ -24,12 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.mnist import training_counts
 from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, Table
 from bpviz.errors import BpvizError, shown
 from bpviz.fileio import UnreadableFile, atomic_write_bytes, read_limited
 from bpviz.nn import trace as tracing
-from bpviz.page_limits import MAX_EPOCH, check_step_page, check_step_recipe, check_training_form
+from bpviz.page_limits import MAX_EPOCH, available_images, check_step_page, check_step_recipe, check_training_form
 from bpviz.presets import Recipe
 
 FORMAT = "bpviz-lesson"
@@ -109,7 +108,7 @@ def load_lesson(path: str | os.PathLike, mnist_dir=None) -> Lesson:
     try:
         lesson = _lesson_from(document)
         check_step_page(lesson.step, where="step.")
-        check_training_form(lesson.train, _available(lesson.train, mnist_dir), where="train.recipe.")
+        check_training_form(lesson.train, available_images(lesson.train, mnist_dir), where="train.recipe.")
     except (_Bad, BpvizError) as exc:
         raise LessonFileError(path, str(exc)) from None
     return lesson
@@ -298,15 +297,3 @@ def _step_index_from(step: dict, version: int) -> int:
     if number < 0:
         raise _Bad(f"step.step: expected 0 (before the first step) or a step number from 1, got {shown(number)}")
     return number - 1
-
-
-def _available(recipe: Recipe, mnist_dir) -> int | None:
-    """The training images of the recipe's digits, or None when MNIST cannot be read (the
-    training page then says so itself)."""
-    if not recipe.is_mnist:
-        return None
-    try:
-        counts = training_counts(mnist_dir)
-    except BpvizError:
-        return None
-    return sum(counts) if recipe.digits is None else counts[recipe.digits[0]] + counts[recipe.digits[1]]

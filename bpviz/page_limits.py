@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bpviz.data.mnist import training_counts
 from bpviz.data.toy import MAX_FEATURES, MAX_ROWS, TABLES, Table
-from bpviz.errors import ConfigError, DataError, shown
+from bpviz.errors import BpvizError, ConfigError, DataError, shown
 from bpviz.nn import trace as tracing
 from bpviz.nn.train import LIMITS, MAX_SEED, count_iterations
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset, size_problem
@@ -94,6 +95,18 @@ def check_step_page(step: "StepLesson", where: str = "") -> None:
     if not -1 <= step.step < len(steps):
         raise DataError(f"{where}step: expected 0 (before the first step) to {len(steps)}, the steps of one "
                         f"update of {'-'.join(map(str, net.layer_sizes))}, got {step.step + 1}")
+
+
+def available_images(recipe: Recipe, mnist_dir=None) -> int | None:
+    """The training images of the recipe's digits, or None when MNIST cannot be read (the
+    training page then says so itself)."""
+    if not recipe.is_mnist:
+        return None
+    try:
+        counts = training_counts(mnist_dir)
+    except BpvizError:
+        return None
+    return sum(counts) if recipe.digits is None else counts[recipe.digits[0]] + counts[recipe.digits[1]]
 
 
 def check_training_form(recipe: Recipe, available: int | None = None, where: str = "") -> None:

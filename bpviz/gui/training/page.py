@@ -30,6 +30,7 @@ from bpviz.gui.training.text import accuracy_text, format_seconds, run_ending
 from bpviz.gui.training.worker import Report, RunResult, TrainRunner, Update, class_names, report
 from bpviz.nn.network import Network
 from bpviz.nn.serialize import load_model, save_model
+from bpviz.page_limits import available_images, check_training_form
 from bpviz.presets import Recipe
 
 
@@ -368,16 +369,27 @@ class TrainPage(QWidget):
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
-        before = self.form.shown()
-        self.form.set_recipe(recipe)
-        changed = [title for title, text in self.form.shown().items() if before[title] != text]
+        # The form takes the recipe only if it can show all of it: a model trained from the
+        # command line may have settings the form does not hold (a loss not its preset's, a
+        # seed past its field), and a form showing less would start another run than the
+        # model's. Such a model is still shown; the form keeps what it had.
+        try:
+            check_training_form(recipe, available_images(recipe, self.mnist_dir), where="recipe.")
+        except BpvizError as exc:
+            form_note = (f"; the form keeps its settings, as its recipe is not one the form can show "
+                         f"({exc}).")
+        else:
+            before = self.form.shown()
+            self.form.set_recipe(recipe)
+            changed = [title for title, text in self.form.shown().items() if before[title] != text]
+            form_note = ("; the form now holds its recipe"
+                         + (f" (changed: {', '.join(changed)})." if changed else ", as it was."))
         self.diagram.set_network(net, _batch_columns(recipe, data.m))
         self._show_model(net, recipe, result)
         # The run bar tells of the model now, not of the last run.
         self.progress.reset()
         self.eta.setText("")
-        self._say("ok", f"Loaded {Path(path).name}: {net!r}; the form now holds its recipe"
-                  + (f" (changed: {', '.join(changed)})." if changed else ", as it was."))
+        self._say("ok", f"Loaded {Path(path).name}: {net!r}{form_note}")
         return True
 
     def export(self, kind: str, path) -> bool:

@@ -458,6 +458,30 @@ def test_load_model_reads_either_back_with_its_recipe_and_evaluates_it(qtbot, ma
     assert "Loaded again.npz" in page.status.text()
 
 
+def test_load_model_shows_a_model_whose_recipe_the_form_cannot_hold_and_keeps_the_form(qtbot, main_window, tmp_path,
+                                                                                       monkeypatch):
+    """A model trained from the command line with a loss not its preset's: the form takes
+    its loss from the preset, so filling the form would show (and start) another recipe.
+    The model is shown and evaluated; the form keeps what it had, and the message says why."""
+    path = tmp_path / "mse.npz"
+    assert cli.main(["train", "--preset", "fast", "--train-size", "500", "--iterations", "10", "--hidden", "32",
+                     "--loss", "mse", "--save", str(path), "--quiet"]) == 0
+    page = training_page(qtbot, main_window)
+    before = page.form.shown()
+    choose_file(monkeypatch, path, save=False)
+    click_menu(qtbot, main_window, "Train", "Load model…")
+    assert page.model is not None and page.model.layer_sizes == [784, 32, 1]
+    assert page.confusion.counts.sum() == 1866 and page.results.text().startswith("Final: ")
+    assert page.form.shown() == before
+    status = page.status.text()
+    assert "Loaded mse.npz" in status and "the form keeps its settings" in status
+    assert "recipe.loss: expected" in status and "mse" in status
+    saved = tmp_path / "again.npz"  # saved again, the model keeps its own recipe
+    choose_file(monkeypatch, saved, save=True)
+    click(qtbot, page.save_button)
+    assert load_model(saved)[1]["recipe"]["loss"] == "mse"
+
+
 @pytest.mark.parametrize("item, menu_item, kind", [
     ("Plots as PNG…", "Export plots as PNG…", "png"), ("Plots as SVG…", "Export plots as SVG…", "svg"),
     ("History as CSV…", "Export history as CSV…", "csv")])
