@@ -167,6 +167,24 @@ def test_the_ui_scale_enlarges_the_equation_transport_run_bar_plots_diagram_and_
         assert _points(widget) == pytest.approx(1.5 * before[name]), name  # the side panels stop at 150 %
 
 
+@pytest.mark.parametrize("screen, most", [(("projector", (1280, 800)), (1.05, 1.2)),
+                                          (("desktop", (1920, 1080)), (1.9, 2.1))], ids=["projector", "desktop"])
+def test_the_training_views_grow_as_far_as_leaves_each_plot_120_px(qtbot, main_window, screen, most):
+    """"The training page's run bar, diagram and plots likewise grow only as far as leaves
+    each plot's curves 120 px: on a 1280×800 projector they stop at about 110 %, on
+    1920×1080 at 200 %." """
+    on_screen(qtbot, main_window, *screen)
+    page = training_page(qtbot, main_window)
+    for _ in range(8):
+        press(qtbot, main_window, "Ctrl+=")
+    assert main_window.presenter.scale == 300
+    settle(qtbot)
+    low, high = most
+    assert low <= page.view_scale() <= high
+    assert page.run_bar.scale == page.plots.scale == page.diagram.scale == page.view_scale()
+    assert min(page.plots.data_heights()) >= 120
+
+
 @pytest.mark.parametrize("presenting", [False, True], ids=["window", "presenter"])
 @pytest.mark.parametrize("screen", [("projector", (1280, 800)), ("desktop", (1920, 1080))], ids=lambda s: s[0])
 def test_the_equation_never_takes_more_than_45_percent_of_the_height(qtbot, main_window, presenting, screen):
