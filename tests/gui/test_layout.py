@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 from bpviz.gui.settings import SCALES
-from bpviz.gui.stepper.page import EQUATION_SHARE
+from bpviz.gui.stepper.equation import EQUATION_SHARE
 from tests.gui.conftest import on_screen
 from tests.gui.userpath import press
 

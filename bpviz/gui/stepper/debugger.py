@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from bpviz.gui import style
 from bpviz.nn.gradcheck import THRESHOLD, GradientCheck
 from bpviz.nn.handwritten import Comparison
+from bpviz.nn.notation import edge_id, node_id
 
 THRESHOLDS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
 PASS, FAIL = "✓", "✗"
@@ -172,3 +173,35 @@ class DebugPanel(QWidget):
         if self.comparison is not None:
             kind = "gradient its update implies" if self.comparison.kind == "update" else "gradient"
             self.table.horizontalHeaderItem(5).setToolTip(f"The {kind}")
+
+
+def element_of_check(key: str, index) -> str:
+    """The graph element of a parameter's check: "W2", (0, 1) is the edge of w[2]_12."""
+    l, (j, k) = int(key[1:]), index
+    return edge_id(l, j + 1, k + 1) if key[0] == "W" else node_id(l, j + 1)
+
+
+def check_text(step, checks, panel: "DebugPanel") -> str:
+    """For a weight's or bias's gradient step: its finite-difference check among ``checks``,
+    and what the user's code gave for it (``panel``'s comparison), as the equation shows them."""
+    if step is None or step.quantity[0] not in ("dw", "db"):
+        return ""
+    name, l, j, *k = step.quantity
+    key, index = (f"W{l}", (j - 1, k[0] - 1)) if name == "dw" else (f"b{l}", (j - 1, 0))
+    check = next((c for c in checks if c.key == key and c.index == index), None)
+    if check is None:
+        return ""
+    t = panel.threshold
+    ok = check.passes(t)
+    color = (style.UPDATE if ok else style.BACKWARD).name()
+    text = (f"Gradient check: finite difference {check.numeric:.6g}, relative error {check.error:.1e} "
+            f"<b style='color:{color}'>{'✓ passes' if ok else '✗ fails'}</b> (threshold {t:g})")
+    mine = panel.comparison.entry(key, index) if panel.comparison else None
+    if mine is not None:
+        agrees = mine.agrees(t)
+        color = (style.UPDATE if agrees else style.WARNING).name()
+        implied = " (implied by its update)" if panel.comparison.kind == "update" else ""
+        text += (f"<br><b style='color:{color}'>Your code{implied}: {step.symbol.text} = "
+                 f"{mine.theirs:.6g} {'✓ agrees' if agrees else '✗ disagrees'}</b>"
+                 + ("" if agrees else f" — backprop's chain above gives {mine.ours:.6g}"))
+    return text

@@ -8,7 +8,7 @@ import math
 
 from PySide6.QtGui import QFont, QGuiApplication
 
-from bpviz.gui.stepper.page import largest_fitting
+from bpviz.gui.stepper.equation import largest_fitting
 
 #: Each plot's data area (where its curves are) keeps at least this height, in pixels, at
 #: every UI scale, on every screen and in both modes: the curve's shape and five labelled

@@ -19,7 +19,7 @@ from bpviz.gui import style
 from bpviz.gui.export import logical_size
 from bpviz.gui.graph.items import ArrowItem
 from bpviz.gui.main_window import MainWindow
-from bpviz.gui.stepper.page import EQUATION_SHARE
+from bpviz.gui.stepper.equation import EQUATION_SHARE
 from bpviz.nn.notation import result
 from tests.gui.conftest import on_screen
 from tests.gui.test_theme import _in_window, contrast, text_contrast
