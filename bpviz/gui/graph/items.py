@@ -10,12 +10,12 @@ import math
 from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from bpviz.gui import style
 from bpviz.gui.graph.layout import (
-    GRADIENT_BOX, NAME_BOX, NODE_RADIUS, Z_BOX, label_rect,
+    CHAIN_RING, GRADIENT_BOX, GRADIENT_LINE, NAME_BOX, NODE_RADIUS, Z_BOX, label_rect,
 )
 from bpviz.gui.widgets import mathtex
 from bpviz.nn.notation import result
@@ -40,9 +40,9 @@ def tex(value) -> str:
 
 
 def draw_math(painter: QPainter, latex: str, size: float, rect: QRectF, color: QColor,
-              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> None:
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> float:
     """Typeset ``latex`` centred vertically in ``rect`` (horizontally as ``align`` says),
-    shrunk to fit its width."""
+    shrunk to fit its width; returns the size it was drawn at (``size`` times the shrink)."""
     box = mathtex.layout(latex, size)
     scale = min(1.0, rect.width() / box.width) if box.width else 1.0
     width = box.width * scale
@@ -57,11 +57,13 @@ def draw_math(painter: QPainter, latex: str, size: float, rect: QRectF, color: Q
     painter.scale(scale, scale)
     mathtex.paint(painter, box, 0, box.ascent - box.height / 2, color)
     painter.restore()
+    return QFontInfo(_font(size)).pixelSize() * scale
 
 
 def draw_text_fit(painter: QPainter, text: str, font: QFont, rect: QRectF, color: QColor,
-                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> None:
-    """Plain text in ``rect``, centred vertically, shrunk (never cut) to fit its width."""
+                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> float:
+    """Plain text in ``rect``, centred vertically, shrunk (never cut) to fit its width;
+    returns the font's pixel size as drawn (after the shrink)."""
     painter.setFont(font)
     painter.setPen(color)
     width = painter.fontMetrics().horizontalAdvance(text)
@@ -72,6 +74,7 @@ def draw_text_fit(painter: QPainter, text: str, font: QFont, rect: QRectF, color
     painter.drawText(QRectF(-rect.width() / 2 / scale, -rect.height() / 2, rect.width() / scale, rect.height()),
                      align | Qt.AlignmentFlag.AlignVCenter, text)
     painter.restore()
+    return QFontInfo(font).pixelSize() * scale
 
 
 #: A feature's name beside its input is drawn at no less than this part of its size: a
@@ -94,10 +97,19 @@ def _rect(box: tuple[float, float, float, float]) -> QRectF:
     return QRectF(left, top, right - left, bottom - top)
 
 
+#: The lines under a unit, each in a slot of its own (a line never moves when another
+#: appears): da = ∂J/∂a, then g′ = ∂a/∂z (the activation's slope), then dz = da·g′.
+GRADIENT_KEYS = ("da", "g'", "dz")
+#: How each value is written on the graph (LaTeX).
+VALUE_NAMES = {"da": "da", "g'": "g'", "dz": "dz", "z": "z"}
+
+
 class NodeItem(QGraphicsItem):
-    """A unit: a circle with its symbol and output a inside, z above, and below it dz and
-    da once known; an input shows its feature's name on its left (elided when long; the
-    tooltip has it whole)."""
+    """A unit: a circle with its symbol and output a inside, z above, and below it da, g′
+    and dz once known; an input shows its feature's name on its left (elided when long; the
+    tooltip has it whole). On a backward step's chain-rule path it wears a red ring, and
+    the value that is its factor of the chain (g′ of a unit, a of the unit a weight
+    multiplies, da of an output) is framed."""
 
     def __init__(self, node_id: str, title: str, subtitle: str = "", latex: str = ""):
         super().__init__()
@@ -109,13 +121,20 @@ class NodeItem(QGraphicsItem):
         self.reused = False
         self.pinned = False
         self.flagged = False  # the user's code disagrees on this unit's bias
+        self.chain = False  # on the current backward step's chain-rule path
+        self.factors: dict[str, str] = {}  # value key ("a", "g'", "da", "dz") -> "forward" | "backward"
+        self.hovered_link = False  # its factor is hovered in the equation
+        #: The pixel size (in scene units) each text was last drawn at: "value" (a or x
+        #: inside the circle), "z", and each gradient key. The view's scale times these is
+        #: what a person reads.
+        self.drawn: dict[str, float] = {}
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         # Drawn once per change, then blitted: animation frames only move the arrows.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
-        r = NODE_RADIUS + 8
+        r = CHAIN_RING + 8
         return QRectF(-r, -r, 2 * r, 2 * r).united(_rect(Z_BOX)).united(_rect(GRADIENT_BOX)) \
             .united(_rect(NAME_BOX))
 
@@ -131,6 +150,18 @@ class NodeItem(QGraphicsItem):
             self.values, self.role, self.color, self.reused = dict(values), role, color, reused
             self.update()
 
+    def set_chain(self, on: bool, factors: dict[str, str] | None = None) -> None:
+        """On (or off) the chain-rule path, with the keys of the values that are factors."""
+        factors = dict(factors or {})
+        if (on, factors) != (self.chain, self.factors):
+            self.chain, self.factors = on, factors
+            self.update()
+
+    def set_hovered_link(self, on: bool) -> None:
+        if on != self.hovered_link:
+            self.hovered_link = on
+            self.update()
+
     def set_flagged(self, flagged: bool) -> None:
         if flagged != self.flagged:
             self.flagged = flagged
@@ -138,16 +169,30 @@ class NodeItem(QGraphicsItem):
 
     def tooltip_text(self) -> str:
         lines = [f"{self.title}" + (f" ({self.subtitle})" if self.subtitle else "")]
-        for key in ("x", "z", "a", "da", "dz"):
+        for key in ("x", "z", "a", "da", "g'", "dz"):
             if key in self.values:
-                lines.append(f"{key} = {fmt(self.values[key])}")
+                name = "g′ = ∂a/∂z" if key == "g'" else key
+                lines.append(f"{name} = {fmt(self.values[key])}")
+        if self.chain:
+            lines.append("On the chain rule's path of this step")
         return "\n".join(lines)
+
+    def _frame(self, painter: QPainter, rect: QRectF, arrow: str) -> None:
+        """The frame of a value that is a factor of the chain: pale fill, its arrow's colour."""
+        color = style.FORWARD if arrow == "forward" else style.BACKWARD
+        painter.setPen(QPen(color, 3.0 if self.hovered_link else 1.8))
+        painter.setBrush(QBrush(style.tint(color, 0.82)))
+        painter.drawRoundedRect(rect, 6, 6)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         r = NODE_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fill = style.NODE_READ if self.role == "read" else style.NODE_FILL
         width = 5.0 if self.role == "current" else 2.2
+        if self.chain:  # on the chain rule's path: a red ring outside the others
+            painter.setPen(QPen(style.BACKWARD, 5.0 if self.hovered_link else 3.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), CHAIN_RING, CHAIN_RING)
         painter.setPen(QPen(self.color if self.role else style.INK, width))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), r, r)
@@ -160,16 +205,25 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 4, r + 4)
         draw_math(painter, self.latex, 14, QRectF(-r + 8, -r + 5, 2 * r - 16, 26), style.INK)
-        main = self.values.get("a", self.values.get("x"))
-        if main is not None:
-            draw_text_fit(painter, fmt(main), _font(18, bold=True), QRectF(-r + 3, -6, 2 * r - 6, 30), style.INK)
+        main_key = "a" if "a" in self.values else "x" if "x" in self.values else None
+        if main_key is not None:
+            box = QRectF(-r + 3, -6, 2 * r - 6, 30)
+            arrow = self.factors.get("a") or self.factors.get("x")
+            if arrow:
+                self._frame(painter, box.adjusted(2, 0, -2, 0), arrow)
+            self.drawn["value"] = draw_text_fit(painter, fmt(self.values[main_key]), _font(18, bold=True), box,
+                                                style.INK)
         if "z" in self.values:
-            draw_math(painter, "z = " + tex(self.values["z"]), 14, _rect(Z_BOX), style.FORWARD)
-        below = [key for key in ("da", "dz") if key in self.values]
+            self.drawn["z"] = draw_math(painter, "z = " + tex(self.values["z"]), 14, _rect(Z_BOX), style.FORWARD)
         box = _rect(GRADIENT_BOX)
-        for i, key in enumerate(below):
-            line = QRectF(box.left(), box.top() + 4 + i * 25, box.width(), 25)
-            draw_math(painter, f"{key} = " + tex(self.values[key]), 14, line, style.BACKWARD)
+        for slot, key in enumerate(GRADIENT_KEYS):
+            if key not in self.values:
+                continue
+            line = QRectF(box.left(), box.top() + 4 + slot * GRADIENT_LINE, box.width(), GRADIENT_LINE)
+            if key in self.factors:
+                self._frame(painter, line.adjusted(0, 1, 0, -1), self.factors[key])
+            self.drawn[key] = draw_math(painter, f"{VALUE_NAMES[key]} = " + tex(self.values[key]), 14, line,
+                                        style.BACKWARD)
         if self.subtitle:
             box = _rect(NAME_BOX)
             painter.setFont(_font(13))
@@ -216,12 +270,16 @@ class EdgeItem(QGraphicsItem):
         self.label_always = True  # False when labels would cover each other: then the current step's only
         self.check: bool | None = None  # the gradient check of dw: passes, fails, or not run
         self.flagged = False  # the user's code disagrees on this weight
+        self.chain = False  # its weight is a factor of the current backward step's chain
+        self.hovered_link = False  # its factor is hovered in the equation
+        self.spot = label_at  # where its label sits now: moved aside from lit elements
+        self.label_hidden = False  # no spot clear of the lit elements: the label steps aside
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
         self.label = EdgeLabel(self)
 
-    def label_box(self) -> QRectF:
-        anchor = self.line.pointAt(self.label_at)
+    def label_box(self, at: float | None = None) -> QRectF:
+        anchor = self.line.pointAt(self.spot if at is None else at)
         r = label_rect(anchor.x(), anchor.y())
         return QRectF(r.left, r.top, r.right - r.left, r.bottom - r.top)
 
@@ -241,9 +299,37 @@ class EdgeItem(QGraphicsItem):
             self.weight, self.scale, self.values = weight, scale, dict(values)
             self.role, self.color = role, color  # live: follows a theme change
             self.update()
-            # Hidden labels cost nothing to the frames of a dense graph's animation.
-            self.label.setVisible(weight is not None and (self.label_always or role == "current"))
+            self._show_label()
+
+    def _show_label(self) -> None:
+        # Hidden labels cost nothing to the frames of a dense graph's animation.
+        wanted = self.label_always or self.role == "current" or self.chain
+        self.label.setVisible(self.weight is not None and wanted and not self.label_hidden)
+        self.label.prepareGeometryChange()
+        self.label.update()
+
+    def wants_label(self) -> bool:
+        """Whether this weight's label is shown at this step, room permitting."""
+        return self.weight is not None and (self.label_always or self.role == "current" or self.chain)
+
+    def set_chain(self, on: bool) -> None:
+        if on != self.chain:
+            self.chain = on
+            self.update()
+            self._show_label()
+
+    def set_hovered_link(self, on: bool) -> None:
+        if on != self.hovered_link:
+            self.hovered_link = on
+            self.update()
             self.label.update()
+
+    def place_label(self, at: float, hidden: bool = False) -> None:
+        """Put the label at ``at`` along the edge, or hide it (no spot clear of lit elements)."""
+        if (at, hidden) != (self.spot, self.label_hidden):
+            self.label.prepareGeometryChange()
+            self.spot, self.label_hidden = at, hidden
+            self._show_label()
 
     def set_marks(self, check: bool | None, flagged: bool) -> None:
         if (check, flagged) != (self.check, self.flagged):
@@ -279,6 +365,9 @@ class EdgeItem(QGraphicsItem):
         color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
             color = style.tint(self.color, 0.6)
+        elif self.chain:  # on the chain rule's path: a pale red band under its arrow
+            color = style.tint(style.BACKWARD, 0.45 if self.hovered_link else 0.7)
+            width += 4
         if self.flagged:  # an orange band under the weight the user's code gets wrong
             band = QColor(style.WARNING)
             band.setAlpha(150)
@@ -296,6 +385,7 @@ class EdgeLabel(QGraphicsItem):
     def __init__(self, edge: EdgeItem):
         super().__init__()
         self.edge = edge
+        self.drawn = math.inf  # the smallest pixel size (scene units) of its lines, as last drawn
         self.setZValue(1.5)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -313,13 +403,20 @@ class EdgeLabel(QGraphicsItem):
         height = line_height * len(lines) + 2
         box = QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
         current = edge.role == "current"
-        border = style.WARNING if edge.flagged else edge.color if current else style.LABEL_BORDER
+        sizes = []
+        border = (style.WARNING if edge.flagged else edge.color if current else style.BACKWARD if edge.chain
+                  else style.LABEL_BORDER)
         painter.setPen(QPen(border, 2.6 if edge.flagged else 1.6 if current else 1.0))
         painter.setBrush(QBrush(style.LABEL_FILL))
         painter.drawRoundedRect(box, 5, 5)
         for i, (latex, color) in enumerate(lines):
-            draw_math(painter, latex, 13.5, QRectF(box.left() + 5, box.top() + 1 + i * line_height,
-                                                   box.width() - 10, line_height), color)
+            line = QRectF(box.left() + 5, box.top() + 1 + i * line_height, box.width() - 10, line_height)
+            if i == 0 and edge.chain:  # the weight is the factor: framed as a unit's factor is
+                painter.setPen(QPen(style.BACKWARD, 3.0 if edge.hovered_link else 1.8))
+                painter.setBrush(QBrush(style.tint(style.BACKWARD, 0.82)))
+                painter.drawRoundedRect(line.adjusted(-3, 1, 3, 0), 4, 4)
+            sizes.append(draw_math(painter, latex, 13.5, line, color))
+        self.drawn = min(sizes, default=math.inf)
 
 
 class ArrowItem(QGraphicsItem):

@@ -18,9 +18,12 @@ UNIT_GAP = 205.0
 NODE_RADIUS = 40.0
 #: Beside an input unit, on its left: the feature's name (left, top, right, bottom).
 NAME_BOX = (-NODE_RADIUS - 118, -13.0, -NODE_RADIUS - 6, 13.0)
-#: Above a unit, z; below it, da and dz.
+#: Above a unit, z; below it, da, ∂a/∂z (g′) and dz, GRADIENT_LINE high each.
 Z_BOX = (-66.0, -NODE_RADIUS - 32, 66.0, -NODE_RADIUS + 2)
-GRADIENT_BOX = (-66.0, NODE_RADIUS - 2, 66.0, NODE_RADIUS + 52)
+GRADIENT_LINE = 25.0
+GRADIENT_BOX = (-66.0, NODE_RADIUS - 2, 66.0, NODE_RADIUS + 2 + 3 * GRADIENT_LINE)
+#: A unit on the chain rule's path wears a ring this far out (past the reused one's).
+CHAIN_RING = NODE_RADIUS + 10
 #: The largest label a weight gets: two lines, "w[l]jk = value" and "dw = value".
 LABEL_WIDTH, LABEL_HEIGHT = 128.0, 50.0
 #: Where along an edge a label may sit (0 at the input end), most preferred first.
@@ -76,10 +79,10 @@ def node_positions(layer_sizes: list[int], gap: float = LAYER_GAP) -> dict[str, 
 
 
 def node_parts(nid: str, x: float, y: float) -> list:
-    """The room a unit takes: its circle (with a little air), and its texts: the feature's
+    """The room a unit takes: its circle (with its rings), and its texts: the feature's
     name for an input, z above and the gradients below for a computed unit."""
     boxes = [NAME_BOX] if nid.startswith("n0.") else [] if nid == LOSS_NODE else [Z_BOX, GRADIENT_BOX]
-    return [Circle(x, y, NODE_RADIUS + 5)] + [Rect(x + a, y + b, x + c, y + d) for a, b, c, d in boxes]
+    return [Circle(x, y, CHAIN_RING + 2)] + [Rect(x + a, y + b, x + c, y + d) for a, b, c, d in boxes]
 
 
 def label_rect(x: float, y: float) -> Rect:
@@ -187,3 +190,75 @@ def _edges(sizes: list[int], positions):
         for j in range(1, sizes[l] + 1):
             for k in range(1, sizes[l - 1] + 1):
                 yield (edge_id(l, j, k), *edge_ends(positions[node_id(l - 1, k)], positions[node_id(l, j)]))
+
+
+def free_spots(layer_sizes: tuple[int, ...], positions) -> dict[str, list[tuple[float, Rect]]]:
+    """Each weight's label spots (fraction along its edge, rectangle) that cover no unit
+    nor its texts, most preferred first."""
+    fixed = [part for nid, xy in positions.items() for part in node_parts(nid, *xy)]
+    spots = {}
+    for eid, (x0, y0), (x1, y1) in _edges(list(layer_sizes), positions):
+        rects = [(t, label_rect(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)) for t in LABEL_SPOTS]
+        spots[eid] = [(t, r) for t, r in rects if not any(p.overlap(r) for p in fixed)]
+    return spots
+
+
+def segment_hits(rect: Rect, p: tuple[float, float], q: tuple[float, float], margin: float = 6.0) -> bool:
+    """Whether the segment p-q passes within ``margin`` of ``rect`` (Liang-Barsky clipping)."""
+    left, top, right, bottom = rect.left - margin, rect.top - margin, rect.right + margin, rect.bottom + margin
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for edge_p, edge_q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if edge_p == 0:
+            if edge_q < 0:
+                return False
+            continue
+        t = edge_q / edge_p
+        if edge_p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def place_labels(spots: dict[str, list[tuple[float, Rect]]], base: dict[str, float], wanted: list[str],
+                 lit: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> dict[str, float | None]:
+    """Where each ``wanted`` label goes at a step whose lit edges are ``lit`` (edge id ->
+    its visible segment): a label covers no lit edge but its own, no other label and no
+    unit (``spots`` holds only spots clear of the units). ``wanted`` comes most important
+    first (the lit edges' own labels); a label keeps its ``base`` spot when that is clear,
+    else takes the most preferred clear one, else None: it steps aside (hidden) for this step.
+    """
+    def clear(eid: str, rect: Rect, placed: list[Rect]) -> bool:
+        return (not any(segment_hits(rect, *segment) for other, segment in lit.items() if other != eid)
+                and not any(rect.overlap(other) for other in placed))
+
+    where: dict[str, float | None] = {}
+    placed: list[Rect] = []
+    first = [eid for eid in wanted if eid in lit]
+    rest = [eid for eid in wanted if eid not in lit]
+    # The lit labels first, each where it is clear; then the others keep their spots where
+    # they can (a settled picture), and only those that cannot move.
+    for eid in first:
+        choice = next(((t, r) for t, r in sorted(spots.get(eid, ()), key=lambda s: s[0] != base.get(eid))
+                       if clear(eid, r, placed)), None)
+        where[eid] = choice[0] if choice else None
+        if choice:
+            placed.append(choice[1])
+    movers = []
+    for eid in rest:
+        home = next((r for t, r in spots.get(eid, ()) if t == base.get(eid)), None)
+        if home is not None and clear(eid, home, placed):
+            where[eid] = base[eid]
+            placed.append(home)
+        else:
+            movers.append(eid)
+    for eid in movers:
+        choice = next(((t, r) for t, r in spots.get(eid, ()) if clear(eid, r, placed)), None)
+        where[eid] = choice[0] if choice else None
+        if choice:
+            placed.append(choice[1])
+    return where

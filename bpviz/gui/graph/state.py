@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bpviz.nn.notation import LOSS_NODE, edge_id, node_id
@@ -17,6 +18,36 @@ class ViewState:
     reused_nodes: set[str] = field(default_factory=set)
     phase: str = ""
     direction: str | None = None
+    #: A backward step's chain rule: every element on its paths from J (in that order),
+    #: the units on them with the keys of their values that are factors ("g'", "a", "da",
+    #: ...: key -> "forward" | "backward"), and the weights' edges and loss edges on them.
+    chain: tuple[str, ...] = ()
+    chain_nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    chain_edges: tuple[str, ...] = ()
+
+
+_PARTIAL = re.compile(r"^∂([A-Za-z]+)(?:\[(\d+)\]_(\d+))?/∂([A-Za-z]+)\[(\d+)\]_(\d+)$")
+
+
+def factor_place(factor) -> tuple[str, str | None]:
+    """(node id, value key) where a chain factor's value shows on the graph: ∂J/∂a[L]_j is
+    the output's da, ∂J/∂z[L]_j its dz (a softmax output), ∂a/∂z a unit's g′, ∂z/∂w the a
+    (or x) of the unit the weight multiplies; a weight's ∂z/∂a = w is its own edge's label
+    (node None), and ∂z/∂b = 1 has no value to frame (key None)."""
+    match = _PARTIAL.match(factor.symbol.text.replace(" ", ""))
+    if match is None:
+        return factor.element, None
+    top, _, _, bottom, l, j = match.groups()
+    l, j = int(l), int(j)
+    if top == "J":
+        return node_id(l, j), "dz" if bottom == "z" else "da"
+    if top == "a" and bottom == "z":
+        return node_id(l, j), "g'"
+    if top == "z" and bottom == "w":
+        return factor.element, "x" if factor.element.startswith("n0.") else "a"
+    if top == "z" and bottom == "a":
+        return None, None  # the weight: its edge
+    return factor.element, None
 
 
 def element_of(quantity: tuple) -> tuple[str, str] | None:
@@ -40,6 +71,10 @@ def view_state(steps, index: int) -> ViewState:
     if index < 0 or not steps:
         return state
     for step in steps[: index + 1]:
+        if step.quantity[0] == "dz" and step.paths:  # a hidden unit's g′: the last factor of its dz
+            node, key = factor_place(step.paths[0][-1])
+            if key == "g'" and node:
+                state.nodes.setdefault(node, {})["g'"] = step.paths[0][-1].value
         where = element_of(step.quantity)
         if where is None:
             continue
@@ -60,4 +95,15 @@ def view_state(steps, index: int) -> ViewState:
         if source and source[0] == "node":
             state.reused_nodes.add(source[1])
     state.phase, state.direction = step.phase, step.arrow
+    if step.phase == "backward" and step.chain:
+        state.chain = tuple(step.chain)
+        state.chain_edges = tuple(e for e in step.chain if e.startswith(("w", "J.")))
+        for element in step.chain:
+            if element.startswith("n"):
+                state.chain_nodes.setdefault(element, {})
+        for path in step.paths:
+            for factor in path:
+                node, key = factor_place(factor)
+                if node and key:
+                    state.chain_nodes.setdefault(node, {})[key] = factor.arrow
     return state

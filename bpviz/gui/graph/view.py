@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, EdgeLabel, LossItem, NodeItem
-from bpviz.gui.graph.layout import edge_ends, graph_layout
-from bpviz.gui.graph.state import view_state
+from bpviz.gui.graph.layout import edge_ends, free_spots, graph_layout, place_labels
+from bpviz.gui.graph.state import element_of, view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
 
@@ -22,6 +22,9 @@ class GraphView(QGraphicsView):
 
     elementClicked = Signal(str)  # a node or edge id
     elementDoubleClicked = Signal(str)
+    #: The chain element under the mouse, or being walked ("" when none): the equation
+    #: lights its factor.
+    linkedElement = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -30,6 +33,7 @@ class GraphView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setMinimumSize(420, 300)
+        self.setMouseTracking(True)  # hovering a chain element lights its factor in the equation
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
         self.arrows: list[ArrowItem] = []
@@ -43,6 +47,15 @@ class GraphView(QGraphicsView):
         self.pulse.setDuration(450)
         self.pulse.setEasingCurve(QEasingCurve.Type.InOutQuad)
         self.pulse.valueChanged.connect(self._on_pulse)
+        # A backward step's chain walked from J to its target, one factor at a time.
+        self.walk = QVariantAnimation(self)
+        self.walk.valueChanged.connect(self._on_walk)
+        self.walk.finished.connect(self._end_walk)
+        self._state = None
+        self._walked = -1
+        self._hovered = ""
+        self._spots: dict = {}
+        self._base: dict = {}
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
@@ -60,6 +73,10 @@ class GraphView(QGraphicsView):
         self.nodes, self.edges, self.arrows = {}, {}, []
         plan = graph_layout(tuple(int(n) for n in layer_sizes))
         self._positions = plan.positions
+        self._spots = free_spots(tuple(int(n) for n in layer_sizes), plan.positions)
+        self._base = dict(plan.label_at)
+        self._state, self._walked, self._hovered = None, -1, ""
+        self.walk.stop()
         self._params = {k: v.copy() for k, v in params.items()}
         L = len(layer_sizes) - 1
         for l, n in enumerate(layer_sizes):
@@ -104,9 +121,13 @@ class GraphView(QGraphicsView):
         self._inputs = [float(v) for v in inputs]
 
     # --- rendering a step -----------------------------------------------------------
-    def show_step(self, steps, index: int, animate: bool = True) -> None:
-        """Show step ``index``: every value produced so far, its highlights and arrows."""
+    def show_step(self, steps, index: int, animate: bool = True, walk_ms: int = 0) -> None:
+        """Show step ``index``: every value produced so far, its highlights and arrows. A
+        backward step lights its whole chain-rule path from J; with ``walk_ms`` (playing)
+        it first walks the path, one factor every ``walk_ms``, then shows the result."""
         state = view_state(steps, index)
+        self.walk.stop()
+        self._state = state
         color = style.phase_color(state.phase)
         for nid, item in self.nodes.items():
             values = dict(state.nodes.get(nid, {}))
@@ -121,8 +142,88 @@ class GraphView(QGraphicsView):
             weight = self._weight(eid)
             role = "current" if eid in state.current_edges else ""
             item.set_state(weight, scale, state.edges.get(eid, {}), role, color)
+        if walk_ms > 0 and animate and len(state.chain) > 1:
+            self._walked = -1
+            self._clear_arrows()
+            self._hide_result(steps[index])
+            self._light_chain(0)
+            self.walk.setStartValue(0)
+            self.walk.setEndValue(len(state.chain))
+            self.walk.setDuration(walk_ms * len(state.chain))
+            self.walk.start()
+        else:
+            self._light_chain(len(state.chain))
+            self._show_arrows(state, animate)
+
+    def walking(self) -> bool:
+        return self.walk.state() == QVariantAnimation.State.Running
+
+    def _hide_result(self, step) -> None:
+        """While the chain is walked, the step's own new value waits for the walk's end."""
+        where = element_of(step.quantity)
+        if where and where[0] == "node":
+            item = self.nodes.get(where[1])
+            key = {"da": "da", "dz": "dz", "g'": "g'", "db": "db"}.get(step.quantity[0])
+            if item is not None and key in item.values:
+                values = {k: v for k, v in item.values.items() if k != key}
+                item.set_state(values, item.role, item.color, item.reused)
+        elif where:
+            edge = self.edges.get(where[1])
+            if edge is not None and "dw" in edge.values:
+                edge.set_state(edge.weight, edge.scale, {k: v for k, v in edge.values.items() if k != "dw"},
+                               edge.role, edge.color)
+
+    def _on_walk(self, value) -> None:
+        reached = min(int(value), len(self._state.chain) - 1) if self._state and self._state.chain else -1
+        if reached != self._walked:
+            self._walked = reached
+            self._light_chain(reached + 1)
+            self.linkedElement.emit(self._state.chain[reached] if reached >= 0 else "")
+
+    def _end_walk(self) -> None:
+        """The walk done: the result appears, the whole path stays lit."""
+        state = self._state
+        if state is None:
+            return
+        for nid, item in self.nodes.items():
+            values = dict(state.nodes.get(nid, {}))
+            if nid.startswith("n0.") and self._inputs:
+                values["x"] = self._inputs[int(nid.split(".")[1]) - 1]
+            item.set_state(values, item.role, item.color, item.reused)
+        for eid, item in self.edges.items():
+            item.set_state(item.weight, item.scale, state.edges.get(eid, {}), item.role, item.color)
+        self._light_chain(len(state.chain))
+        self._show_arrows(state, True)
+        self.linkedElement.emit(self._hovered)
+
+    def _light_chain(self, count: int) -> None:
+        """Light the first ``count`` elements of the chain (all: the whole path), place the
+        labels clear of what is lit, and draw the arrows of what is lit so far."""
+        state = self._state
+        lit = set(state.chain[:count]) if state else set()
+        for nid, item in self.nodes.items():
+            on = nid in lit and nid in state.chain_nodes
+            item.set_chain(on, state.chain_nodes.get(nid) if on else None)
             item.setToolTip(item.tooltip_text())
-        self._show_arrows(state, animate)
+        for eid, item in self.edges.items():
+            item.set_chain(eid in lit)
+            item.setToolTip(item.tooltip_text())
+        self._place_labels()
+        if self.walking():
+            self._show_chain_arrows(state.chain[:count])
+
+    def _place_labels(self) -> None:
+        """Every label shown clear of the lit edges (the step's own and its chain's): a
+        label that would cover one moves along its edge, or steps aside for this step."""
+        lit = {eid: (item.line.p1().toTuple(), item.line.p2().toTuple()) for eid, item in self.edges.items()
+               if item.chain or item.role == "current"}
+        weights = [eid for eid, item in self.edges.items() if eid.startswith("w")]
+        wanted = sorted((eid for eid in weights if self.edges[eid].wants_label()),
+                        key=lambda eid: (eid not in lit, weights.index(eid)))
+        where = place_labels(self._spots, self._base, wanted, lit)
+        for eid in weights:
+            at = where.get(eid, self._base.get(eid, 0.5))
+            self.edges[eid].place_label(self._base.get(eid, 0.5) if at is None else at, hidden=at is None)
 
     def set_marks(self, checks: dict[str, bool], flagged: set[str]) -> None:
         """Gradient-check marks beside each edge's dw (True passes), and the weights
@@ -138,30 +239,54 @@ class GraphView(QGraphicsView):
         l, j, k = (int(part) for part in eid[1:].split("."))
         return float(self._params[f"W{l}"][j - 1, k - 1])
 
-    def _show_arrows(self, state, animate: bool) -> None:
+    def _clear_arrows(self) -> None:
         for arrow in self.arrows:
             self.scene().removeItem(arrow)
         self.arrows = []
+
+    def _arrow(self, eid: str, direction: str) -> None:
+        edge = self.edges.get(eid)
+        if edge is None:
+            return
+        tail, head = edge.line.p1(), edge.line.p2()
+        if direction == "backward":
+            tail, head = head, tail
+        arrow = ArrowItem(tail, head, direction)
+        self.scene().addItem(arrow)
+        self.arrows.append(arrow)
+
+    def _show_arrows(self, state, animate: bool) -> None:
+        """The step's arrows: along its own edges, and for a backward step along every edge
+        of its chain, from J back to the quantity computed."""
+        self._clear_arrows()
         if state.direction not in ("forward", "backward"):
             return
-        for eid in state.current_edges:
-            edge = self.edges.get(eid)
-            if edge is None:
-                continue
-            tail, head = edge.line.p1(), edge.line.p2()
-            if state.direction == "backward":
-                tail, head = head, tail
-            arrow = ArrowItem(tail, head, state.direction)
-            self.scene().addItem(arrow)
-            self.arrows.append(arrow)
+        edges = list(state.chain_edges) if state.direction == "backward" else []
+        edges += [eid for eid in state.current_edges if eid not in edges]
+        for eid in edges:
+            self._arrow(eid, state.direction)
         self.pulse.stop()
         if animate and self.arrows:
             self.pulse.start()
         else:
             self._on_pulse(1.0)
 
+    def _show_chain_arrows(self, elements) -> None:
+        """During a walk: arrows on the path's edges walked so far, the newest pulsing."""
+        edges = [e for e in elements if e in self.edges]
+        if len(edges) == len(self.arrows):
+            return
+        self._clear_arrows()
+        for eid in edges:
+            self._arrow(eid, "backward")
+        for arrow in self.arrows[:-1]:
+            arrow.set_progress(1.0)
+        self.pulse.stop()
+        self.pulse.start()
+
     def _on_pulse(self, value) -> None:
-        for arrow in self.arrows:
+        moving = self.arrows[-1:] if self.walking() else self.arrows
+        for arrow in moving:
             arrow.set_progress(float(value))
 
     def set_pulse_duration(self, ms: int) -> None:
@@ -193,6 +318,33 @@ class GraphView(QGraphicsView):
             item = item.edge
         if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
             self.elementClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, EdgeLabel):
+            item = item.edge
+        element = item.node_id if isinstance(item, NodeItem) else item.edge_id if isinstance(item, EdgeItem) else ""
+        if self._state is None or element not in self._state.chain:
+            element = ""
+        if element != self._hovered:
+            self._hovered = element
+            self.set_linked(element)
+            self.linkedElement.emit(element)
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        if self._hovered:
+            self._hovered = ""
+            self.set_linked("")
+            self.linkedElement.emit("")
+
+    def set_linked(self, element: str) -> None:
+        """Emphasise ``element`` (a factor hovered in the equation, or under the mouse)."""
+        for nid, item in self.nodes.items():
+            item.set_hovered_link(nid == element)
+        for eid, item in self.edges.items():
+            item.set_hovered_link(eid == element)
 
     def mouseDoubleClickEvent(self, event) -> None:
         item = self.itemAt(event.position().toPoint())

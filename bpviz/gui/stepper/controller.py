@@ -127,6 +127,17 @@ class StepController(QObject):
 
     def _on_tick(self) -> None:
         self.step_forward()
+        # A backward step first walks its chain from J: the next step waits for the walk.
+        self._timer.setInterval(int(self.seconds_per_step() * 1000) + self.walk_ms() * len(self._chain()))
+
+    def _chain(self) -> tuple:
+        step = self.step
+        return step.chain if step is not None and step.phase == "backward" and len(step.chain) > 1 else ()
+
+    def walk_ms(self) -> int:
+        """While playing, a backward step walks its chain one factor every this many ms:
+        200 at the usual speed, 150-250 as the speed goes."""
+        return int(min(250, max(150, 250 * self.seconds_per_step())))
 
     def set_speed(self, speed: int) -> None:
         speed = max(0, min(speed, len(SPEEDS) - 1))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QPainter, QPen
 from PySide6.QtWidgets import (
     QBoxLayout, QFrame, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget,
 )
@@ -101,50 +101,157 @@ def factor_latex(factor, last: bool) -> str:
     return factor.symbol.latex + r"\,(" + result(factor.value).latex + ")" + ("" if last else r" \cdot ")
 
 
+#: A chain shows at most this many paths, one per row; more are summed in a last row.
+CHAIN_ROWS = 4
+
+
+def _product(path) -> float:
+    value = 1.0
+    for factor in path:
+        value = value * factor.value
+    return value
+
+
+def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
+    """The rows a step's chain shows: each a path (its factors, J first), and how many
+    more paths the last row sums up (0 when every path has its row)."""
+    if step is None or step.phase != "backward":
+        return [], 0
+    paths = list(step.paths) or ([step.factors] if step.factors else [])
+    count = max(step.path_count, len(paths))
+    if not paths:
+        return [], count
+    if len(paths) <= CHAIN_ROWS:
+        return paths, 0
+    return paths[:CHAIN_ROWS - 1], count - (CHAIN_ROWS - 1)
+
+
+def row_pieces(path, first: bool, with_value: bool) -> list[tuple[str, object]]:
+    """A row's pieces as (LaTeX, the factor it shows or None): "+ " before every row but
+    the first, the factors joined by dots, then "= " and the path's product."""
+    pieces: list[tuple[str, object]] = [] if first else [("+ ", None)]
+    last = len(path) - 1
+    pieces += [(factor_latex(f, i == last), f) for i, f in enumerate(path)]
+    if with_value:
+        pieces.append((r" = " + result(_product(path)).latex, None))
+    return pieces
+
+
+def more_latex(more: int, step: Step | None) -> str:
+    if not more:
+        return ""
+    if step is not None and not step.paths:
+        return rf"\text{{a sum over {more} paths (too many to list): the graph lights every one}}"
+    return rf"+ \text{{{more} more paths}}"
+
+
 class ChainView(QWidget):
-    """The chain of factors on one line, each in its arrow's colour. Too narrow a line
-    shrinks the whole chain evenly, never one factor more than another."""
+    """The chain rule of a backward step: one row per path from J (a sum of products when
+    a unit feeds several), each factor in its arrow's colour with its value, each row
+    with its product. Too narrow a row shrinks the whole chain evenly, never one factor
+    more than another. Hovering a factor says which graph element it belongs to."""
+
+    factorHovered = Signal(str)  # the element of the factor under the mouse, or ""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.factors: tuple = ()
+        self.step: Step | None = None
+        self.rows: list[tuple] = []
+        self.more = 0
         self.points = 15.0  # the factors' size (not .size: that is QWidget's)
+        self.linked = ""  # the element whose factors are emphasised
+        self._hovered = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
 
-    def set_factors(self, factors, size: float) -> None:
-        self.factors, self.points = tuple(factors), size
+    @property
+    def factors(self) -> tuple:
+        """Every factor shown, row after row."""
+        return tuple(f for row in self.rows for f in row)
+
+    def set_step(self, step: Step | None, size: float) -> None:
+        self.step, self.points = step, size
+        self.rows, self.more = chain_rows(step)
         self.updateGeometry()
         self.update()
 
-    def _boxes(self):
-        last = len(self.factors) - 1
-        return [typeset(factor_latex(f, i == last), self.points) for i, f in enumerate(self.factors)]
+    def set_linked(self, element: str) -> None:
+        if element != self.linked:
+            self.linked = element
+            self.update()
 
-    def _scale(self, boxes) -> float:
-        width = sum(b.width for b in boxes)
-        height = max((b.height for b in boxes), default=0)
+    def _layout(self):
+        """[(row pieces with their boxes)], the extra row's box or None."""
+        several = len(self.rows) > 1 or self.more
+        rows = []
+        for i, row in enumerate(self.rows):
+            rows.append([(typeset(latex, self.points), factor)
+                         for latex, factor in row_pieces(row, i == 0, bool(several))])
+        extra = more_latex(self.more, self.step)
+        return rows, (typeset(extra, self.points) if extra else None)
+
+    def _scale(self, rows, extra) -> float:
+        widths = [sum(b.width for b, _ in row) for row in rows] + ([extra.width] if extra else [])
+        width = max(widths, default=0)
+        height = self._rows_height(rows, extra)
         if not width:
             return 1.0
         return min(1.0, (self.width() - 8) / width, (self.height() - 4) / max(height, 1))
 
-    def sizeHint(self) -> QSize:
-        boxes = self._boxes()
-        return QSize(int(sum(b.width for b in boxes)) + 8, int(max((b.height for b in boxes), default=0)) + 8)
+    @staticmethod
+    def _row_height(row) -> float:
+        return max((b.height for b, _ in row), default=0)
 
-    def factor_at(self, x: float) -> int | None:
-        """Which factor is drawn at ``x`` (widget pixels), if any."""
-        boxes = self._boxes()
-        scale, left = self._scale(boxes), 4.0
-        for i, box in enumerate(boxes):
-            if left <= x < left + box.width * scale:
+    def _rows_height(self, rows, extra) -> float:
+        return sum(self._row_height(row) for row in rows) + (extra.height if extra else 0)
+
+    def sizeHint(self) -> QSize:
+        rows, extra = self._layout()
+        widths = [sum(b.width for b, _ in row) for row in rows] + ([extra.width] if extra else [])
+        return QSize(int(max(widths, default=0)) + 8, int(self._rows_height(rows, extra)) + 8)
+
+    def _placed(self):
+        """Each factor's rectangle in widget pixels, with the factor."""
+        rows, extra = self._layout()
+        scale = self._scale(rows, extra)
+        total = self._rows_height(rows, extra) * scale
+        y = self.height() / 2 - total / 2
+        placed = []
+        for row in rows:
+            x, height = 4.0, self._row_height(row) * scale
+            for box, factor in row:
+                if factor is not None:
+                    placed.append((QRectF(x, y, box.width * scale, height), factor))
+                x += box.width * scale
+            y += height
+        return placed
+
+    def factor_at(self, x: float, y: float | None = None) -> int | None:
+        """Which factor (counted over all rows) is drawn at (``x``, ``y``), if any."""
+        for i, (rect, _) in enumerate(self._placed()):
+            if rect.left() <= x < rect.right() and (y is None or rect.top() <= y < rect.bottom()):
                 return i
-            left += box.width * scale
         return None
+
+    def mouseMoveEvent(self, event) -> None:
+        i = self.factor_at(event.position().x(), event.position().y())
+        element = self.factors[i].element if i is not None else ""
+        if element != self._hovered:
+            self._hovered = element
+            self.set_linked(element)
+            self.factorHovered.emit(element)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self._hovered:
+            self._hovered = ""
+            self.set_linked("")
+            self.factorHovered.emit("")
+        super().leaveEvent(event)
 
     def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip:
-            i = self.factor_at(event.position().x() if hasattr(event, "position") else event.pos().x())
+            i = self.factor_at(event.pos().x(), event.pos().y())
             if i is None:
                 QToolTip.hideText()
             else:
@@ -154,22 +261,35 @@ class ChainView(QWidget):
         return super().event(event)
 
     def paintEvent(self, event) -> None:
-        boxes = self._boxes()
-        if not boxes:
+        rows, extra = self._layout()
+        if not rows and extra is None:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scale = self._scale(boxes)
+        scale = self._scale(rows, extra)
+        total = self._rows_height(rows, extra)
         painter.translate(4, self.height() / 2)
         painter.scale(scale, scale)
-        height = max(b.height for b in boxes)
-        ascent = max(b.ascent for b in boxes)
-        x = 0.0
-        for factor, box in zip(self.factors, boxes):
-            color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
-            paint(painter, box, x, ascent - height / 2, color)
-            x += box.width
+        y = -total / 2
+        for row in rows:
+            height = self._row_height(row)
+            ascent = max(b.ascent for b, _ in row)
+            x = 0.0
+            for box, factor in row:
+                if factor is None:
+                    color = style.INK
+                else:
+                    color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
+                    if self.linked and factor.element == self.linked:  # lit with its graph element
+                        painter.setPen(QPen(color, 2.0))
+                        painter.setBrush(QBrush(style.tint(color, 0.82)))
+                        painter.drawRoundedRect(QRectF(x - 2, y, box.width + 4, height), 5, 5)
+                paint(painter, box, x, y + ascent, color)
+                x += box.width
+            y += height
+        if extra is not None:
+            paint(painter, extra, 0, y + extra.ascent, style.MUTED)
         painter.end()
 
 
@@ -186,7 +306,7 @@ class EquationPanel(QFrame):
         self.symbols = MathLabel(size=size)
         self.numbers = MathLabel(size=size)
         self.result = MathLabel(size=size * RESULT_SIZE)
-        self.chain_title = QLabel("The chain rule for this weight:")
+        self.chain_title = QLabel("The chain rule, from J:")
         self.chain = ChainView()
         self.note, self.check, self.details = QLabel(), QLabel(), QLabel()
         for label in (self.note, self.check, self.details):
@@ -269,19 +389,20 @@ class EquationPanel(QFrame):
         arrow = {True: r" \leftarrow ", False: " = "}
         lines = {shape_of(s.symbol.latex + arrow[s.phase == "update"] + f)
                  for s in self.steps for f in (s.formula.latex, s.numbers.latex)}
-        chains = {tuple(shape_of(factor_latex(f, i == len(s.factors) - 1)) for i, f in enumerate(s.factors))
-                  for s in self.steps}
+        chains = {self._chain_shape(s) for s in self.steps}
         # A line's slot fits the trace's tallest line, up to TALL_LINE times a plain one:
         # the rare taller formula (a fraction of indexed symbols) shrinks into it instead.
         plain = typeset(SAMPLE_LINE, size).height
         line_h = min(TALL_LINE * plain, max([plain] + [typeset(t, size).height for t in lines]))
         result_h = typeset(SAMPLE_LINE, size * RESULT_SIZE).height
-        chain_h = max([typeset(SAMPLE_FRACTION, chain_size).height]
-                      + [typeset(t, chain_size).height for chain in chains for t in chain])
+        def rows_height(chain) -> float:
+            return sum(max(typeset(t, chain_size).height for t in row) for row in chain if row)
+
+        chain_h = max([typeset(SAMPLE_FRACTION, chain_size).height] + [rows_height(chain) for chain in chains])
         self._heights = (round(line_h) + 6, round(result_h) + 6, round(chain_h) + 8)
         self._wants = (
             max([typeset(SAMPLE_LINE, size).width] + [typeset(t, size).width for t in lines]) + 16,
-            max([0.0] + [sum(typeset(t, chain_size).width for t in chain) for chain in chains]) + 16,
+            max([0.0] + [sum(typeset(t, chain_size).width for t in row) for chain in chains for row in chain]) + 16,
         )
         # The notes the trace holds (a 4-layer network's reuse lists are long), by shape.
         self._notes = ({shape_of(s.note) for s in self.steps if s.note},
@@ -291,6 +412,16 @@ class EquationPanel(QFrame):
             label.setMinimumHeight(round(height * 0.6))  # a window too small squeezes them evenly
             label.setMaximumHeight(height)
         self._arrange()
+
+    @staticmethod
+    def _chain_shape(step) -> tuple:
+        """The shapes of a step's chain rows (numbers as TYPICAL_NUMBER): what its room needs."""
+        rows, more = chain_rows(step)
+        several = len(rows) > 1 or bool(more)
+        shapes = tuple(tuple(shape_of(latex) for latex, _ in row_pieces(row, i == 0, several))
+                       for i, row in enumerate(rows))
+        extra = more_latex(more, step)
+        return shapes + (((shape_of(extra),),) if extra else ())
 
     def is_side_by_side(self) -> bool:
         return self.columns.direction() == QBoxLayout.Direction.LeftToRight
@@ -397,7 +528,10 @@ class EquationPanel(QFrame):
         self.details.setText(details_html(step))
 
     def _set_factors(self, step: Step | None) -> None:
-        factors = step.factors if step is not None else ()
-        self.chain_title.setVisible(bool(factors))
-        self.chain.setVisible(bool(factors))
-        self.chain.set_factors(factors, self.math_size * CHAIN_SIZE)
+        self.chain.set_step(step, self.math_size * CHAIN_SIZE)
+        shown = bool(self.chain.rows or self.chain.more)
+        if shown:
+            several = len(self.chain.rows) > 1 or self.chain.more
+            self.chain_title.setText("The chain rule, from J" + (": a sum over paths" if several else "") + ":")
+        self.chain_title.setVisible(shown)
+        self.chain.setVisible(shown)

@@ -93,6 +93,9 @@ class StepPage(QWidget):
         self.timeline.stepClicked.connect(c.set_index)
         self.graph.elementClicked.connect(self._on_element_clicked)
         self.graph.elementDoubleClicked.connect(self._on_element_double_clicked)
+        # A chain factor and its graph element light together, whichever is hovered (or walked).
+        self.graph.linkedElement.connect(self.equation.chain.set_linked)
+        self.equation.chain.factorHovered.connect(self.graph.set_linked)
         self.debug.thresholdChanged.connect(lambda _: self._apply_marks())
         self.debug.openRequested.connect(self._on_open_user_file)
         self.debug.runRequested.connect(self.run_user_file)
@@ -284,7 +287,8 @@ class StepPage(QWidget):
         self.arrangement.on_show()
 
     def _on_index_changed(self, index: int) -> None:
-        self.graph.show_step(self.controller.steps, index)
+        c = self.controller
+        self.graph.show_step(c.steps, index, walk_ms=c.walk_ms() if c.playing else 0)
         self.equation.set_step(self.controller.step)
         self.equation.set_check(check_text(self.controller.step, self.checks, self.debug))
         self.timeline.set_current(index)

@@ -102,6 +102,11 @@ class _Parser:
                 return _frac(self.group(size * 0.85), self.group(size * 0.85), size)
             if name in ("left", "right"):
                 return None  # the delimiter itself follows; handled by sequence()
+            if name == "text" and self.peek() == "{":  # \text{words}: upright, spaces kept
+                end = self.s.find("}", self.i)
+                end = len(self.s) if end < 0 else end
+                words, self.i = self.s[self.i + 1:end], end + 1
+                return _text_box(words, size, False)
             if name == "mathbb":  # \mathbb{1}, the indicator: drawn as an upright 1
                 return self.group(size)
             if name == ",":
