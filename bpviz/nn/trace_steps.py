@@ -128,7 +128,7 @@ def loss_step(tr, cache, J: float) -> None:
     for j in range(1, net.layer_sizes[L] + 1):
         a, y = sym("a", L, j), sym("y", None, j)
         av, yv = number(A[j - 1]), number(Y[j - 1])
-        if net.loss.name == "mse":
+        if net.loss.name in ("mse", "quadratic"):
             terms.append(F(rf"({a.latex} - {y.latex})^2", f"({a.text} - {y.text})²"))
             numbers.append(F(rf"({av.latex} - {yv.latex})^2", f"({av.text} - {yv.text})²"))
         elif net.loss.name == "bce":
@@ -139,12 +139,22 @@ def loss_step(tr, cache, J: float) -> None:
         else:
             terms.append(F(rf"-{y.latex}\log {a.latex}", f"-{y.text}·log {a.text}"))
             numbers.append(F(rf"-{yv.latex}\log {av.latex}", f"-{yv.text}·log {av.text}"))
+    formula, numbers = join(terms, " + ", " + "), join(numbers, " + ", " + ")
+    if net.loss.name == "quadratic":  # J = ½ Σ_k (a_k - y_k)², the ½ written out
+        formula, numbers = _half(formula, len(terms)), _half(numbers, len(terms))
     prefix = tr.mean_prefix()
-    tr.add("loss", ("J",), sym("J"), prefix + join(terms, " + ", " + "), prefix + join(numbers, " + ", " + "),
+    tr.add("loss", ("J",), sym("J"), prefix + formula, prefix + numbers,
            J, reads=[(("a", L, j), sym("a", L, j)) for j in range(1, net.layer_sizes[L] + 1)],
            nodes=[node_id(L, j) for j in range(1, net.layer_sizes[L] + 1)] + [LOSS_NODE],
            edges=[loss_edge_id(j) for j in range(1, net.layer_sizes[L] + 1)],
            shapes=op_shapes("J", L, net.layer_sizes, tr.m))
+
+
+def _half(sum_: Formula, n: int) -> Formula:
+    """½ times a sum of n squares: ½(a - y)² for one, ½[(a1 - y1)² + (a2 - y2)²] for more."""
+    if n == 1:
+        return F(r"\frac{1}{2}", "½") + sum_
+    return F(r"\frac{1}{2}\left[", "½[") + sum_ + F(r"\right]", "]")
 
 
 _FUSED_NOTE = {
@@ -154,6 +164,8 @@ _FUSED_NOTE = {
 
 
 def _loss_derivative(name, a, y, av, yv):
+    if name == "quadratic":  # the ½ of ½(a - y)² cancels the 2 of the square
+        return F(rf"{a.latex} - {y.latex}", f"{a.text} - {y.text}"), F(rf"{av.latex} - {yv.latex}", f"{av.text} - {yv.text}")
     if name == "mse":
         return F(rf"2({a.latex} - {y.latex})", f"2({a.text} - {y.text})"), F(rf"2({av.latex} - {yv.latex})", f"2·({av.text} - {yv.text})")
     if name == "bce":
