@@ -121,6 +121,8 @@ def test_a_2_2_2_update_worked_by_hand():
     assert set(new) == set(updated)
     for quantity, number in updated.items():
         assert new[quantity] == pytest.approx(number, rel=2e-6), quantity
+    da11 = next(s for s in steps if s.quantity == ("da", 1, 1))
+    assert da11.terms == pytest.approx([-0.0646962, 0.100631], rel=2e-5)
 
 
 def test_the_trace_writes_the_half_and_the_derivative_without_a_2():
