@@ -244,6 +244,7 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help=f"the network and data (default: notebook-regression; unit mode "
                             f"takes {', '.join(TOY_PRESETS)})")
+    _add_network_flags(trace, "3,2", "1 unit for a toy table or two digits, 10 for all ten")
     _add_row_flag(trace, "which row of the table to trace, counted from 1 as the app does (default 1)")
     trace.add_argument("--mode", choices=("units", "layers"), default="units",
                        help="units: every unit and weight (default); layers: one step per matrix")

@@ -1,21 +1,29 @@
 """``bpviz trace``: every chain-rule step of one update, as text lines or JSON.
 
 Steps and rows count from 1, as the app shows them; in JSON each step also keeps its
-``index`` (from 0) in the list.
+``index`` (from 0) in the list. A backward step reached from J along several paths gets a
+second text line: the sum over its paths, with each product's value.
 """
 
 from __future__ import annotations
 
 import json
 
-from bpviz.commands import no_row_for_mnist, row_index
+from bpviz.commands import _naming_the_flag, no_row_for_mnist, row_index, with_network_flags
 from bpviz.errors import ConfigError
-from bpviz.nn.trace import steps_text, trace, trace_layers
+from bpviz.nn.trace import check_small, steps_text, trace, trace_layers
 from bpviz.presets import get_preset
 
 
+def _recipe(args):
+    """The preset with --hidden or --layers, --activation, --loss and --init applied."""
+    overrides = {key: value for key, value in (("activation", args.activation), ("loss", args.loss),
+                                               ("init", args.init)) if value is not None}
+    return with_network_flags(get_preset(args.preset), args, **overrides)
+
+
 def run_trace(args) -> int:
-    recipe = get_preset(args.preset)
+    recipe = _recipe(args)
     net = recipe.network()
     row = None  # an MNIST preset is traced by shapes, on no row
     if recipe.is_mnist:
@@ -27,6 +35,11 @@ def run_trace(args) -> int:
             )
         steps = trace_layers(net, m="m")
     else:
+        if args.mode == "units":
+            try:
+                check_small(net)
+            except ConfigError as exc:  # named by the flag that made it so big
+                raise _naming_the_flag(exc, args, recipe.output_units) from None
         data = recipe.data()
         i = row_index(args.row, data.m)
         row = i + 1

@@ -1,7 +1,8 @@
 """Losses J(A, Y), averaged over the m columns, and their derivative dJ/dA per example.
 
 ``dA`` is the derivative of one example's loss, without the 1/m: the 1/m of the mean
-cost enters once, in dW and db (the tutorial's convention). None has a hidden 1/2.
+cost enters once, in dW and db (the tutorial's convention). ``mse`` is the notebook's
+(a - y)², with no hidden 1/2; ``quadratic`` is the textbook's ½(a - y)², its ½ written out.
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ def mse_dA(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return 2 * (A - Y)
 
 
+def quadratic_cost(A: np.ndarray, Y: np.ndarray) -> float:
+    """C = (1/m) Σ_examples ½ Σ_outputs (a - y)², the textbook's quadratic cost."""
+    m = A.shape[1]
+    diff = A - Y
+    return float((diff * diff).sum() / (2 * m))
+
+
+def quadratic_dA(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """dC/da = a - y: the ½ cancels the square's 2."""
+    return A - Y
+
+
 @dataclass(frozen=True)
 class Loss:
     """A named loss: ``cost(A, Y)`` (mean over columns) and ``dA(A, Y)`` (per example).
@@ -80,5 +93,7 @@ LOSSES: dict[str, Loss] = {
              r"J = -\frac{1}{m}\sum_i \sum_k y_{ki} \log a_{ki}",
              fused_with="softmax", probabilities=True),
         Loss("mse", mse_cost, mse_dA, r"J = \frac{1}{m}\sum_i \sum_k (a_{ki} - y_{ki})^2"),
+        Loss("quadratic", quadratic_cost, quadratic_dA,
+             r"J = \frac{1}{m}\sum_i \frac{1}{2}\sum_k (a_{ki} - y_{ki})^2"),
     )
 }

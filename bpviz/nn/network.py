@@ -19,7 +19,7 @@ from bpviz.nn.parallel import by_rows
 
 DTYPES = ("float32", "float64")
 #: The output a single hidden-only activation name gets, by loss (see Network).
-DEFAULT_OUTPUT = {"bce": "sigmoid", "cross_entropy": "softmax", "mse": "linear"}
+DEFAULT_OUTPUT = {"bce": "sigmoid", "cross_entropy": "softmax", "mse": "linear", "quadratic": "linear"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Network:
     """A fully connected network. ``params`` holds "W1", "b1", ... as numpy arrays.
 
     ``activations`` is one name or a list with one name per layer (the last is the
-    output). ``loss`` is "bce", "cross_entropy" or "mse". ``init`` is "tutorial",
+    output). ``loss`` is "bce", "cross_entropy", "mse" or "quadratic". ``init`` is "tutorial",
     "constant:0.1", "xavier" or "he". Everything is computed in ``dtype``.
     """
 

@@ -5,7 +5,12 @@ its formula in symbols and with numbers, its value, what it reads and which grap
 elements it touches, so that a view can render ``steps[i]`` without knowing any maths.
 The values are the network's own: taken from ``Network.forward`` / ``backward`` (so the
 gradients assembled from the steps are backward's, bit for bit) and from one SGD step.
+Each backward step also carries the chain rule on the graph: its paths from J, their
+elements and, for a hidden da, the value of each term (see :class:`Step`).
 ``trace_layers`` gives the vectorised view: one step per matrix operation.
+
+This module is the front; the records (``trace_records``), the paths (``trace_paths``)
+and the step builders (``trace_steps``, ``trace_layers``) never import it back.
 """
 
 from __future__ import annotations
@@ -15,107 +20,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bpviz.errors import ConfigError
-from bpviz.nn import notation as nt
 from bpviz.nn import trace_steps as build
 from bpviz.nn.network import Network
 from bpviz.nn.notation import Formula, edge_id, loss_edge_id, node_id, number, partial, sym
 from bpviz.nn.optimizers import SGD
+from bpviz.nn.trace_layers import layer_steps
+from bpviz.nn.trace_paths import MAX_PATHS, ChainRule, paths_text
+from bpviz.nn.trace_records import PHASES, Factor, Reuse, Step, frozen
 
-PHASES = ("forward", "loss", "backward", "update")
 MAX_LAYERS = 4
 MAX_UNITS = 8
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One factor of a weight's chain rule, with its value and the arrow it came from:
-    "forward" for a value of the forward pass, "backward" for a derivative."""
-
-    symbol: Formula
-    value: float | np.ndarray
-    arrow: str
-    element: str  # the node or edge id it belongs to
-
-
-@dataclass(frozen=True)
-class Reuse:
-    """A value this step reads from the cache, and the step that produced it: ``step`` is
-    that step's index (from 0), ``number`` the step as people count them (from 1)."""
-
-    symbol: str
-    step: int
-
-    @property
-    def number(self) -> int:
-        return self.step + 1
-
-
-@dataclass(frozen=True)
-class Step:
-    """One computation. ``formula`` is in symbols, ``numbers`` the same with the values
-    put in; ``value`` is the result (a float, or one value per example of a batch).
-    ``quantity`` names it for lookups: ("z", l, j), ("dw", l, j, k), ("J",), ...
-    ``index`` is its place in the trace (from 0); ``number`` is what people read (from 1).
-    """
-
-    index: int
-    phase: str
-    quantity: tuple
-    symbol: Formula
-    formula: Formula
-    numbers: Formula
-    value: float | np.ndarray
-    reads: tuple[str, ...] = ()
-    nodes: tuple[str, ...] = ()
-    edges: tuple[str, ...] = ()
-    reuses: tuple[Reuse, ...] = ()
-    shapes: str = ""
-    factors: tuple[Factor, ...] = ()
-    note: str = ""
-    before: float | None = None  # update steps: the parameter's value before the update
-
-    @property
-    def number(self) -> int:
-        """The step as people count them: 1 for the first."""
-        return self.index + 1
-
-    @property
-    def arrow(self) -> str | None:
-        """The direction a view animates: "forward" (blue) or "backward" (red)."""
-        return {"forward": "forward", "loss": "forward", "backward": "backward",
-                "update": None}[self.phase]
-
-    @property
-    def result(self) -> Formula:
-        return self.symbol + Formula(" = ", " = ") + nt.result(self.value)
-
-    def to_dict(self) -> dict:
-        """Plain data for JSON: formulas as {"latex", "text"}, arrays as lists. A step is
-        both ``index`` (from 0) and ``number`` (from 1), and so is each step it reuses."""
-        def plain(value):
-            return value.tolist() if isinstance(value, np.ndarray) else value
-
-        def formula(f):
-            return {"latex": f.latex, "text": f.text}
-
-        return {
-            "index": self.index, "number": self.number, "phase": self.phase, "quantity": list(self.quantity),
-            "symbol": formula(self.symbol), "formula": formula(self.formula),
-            "numbers": formula(self.numbers), "value": plain(self.value),
-            "reads": list(self.reads), "nodes": list(self.nodes), "edges": list(self.edges),
-            "reuses": [{"symbol": r.symbol, "step_index": r.step, "step_number": r.number}
-                       for r in self.reuses],
-            "shapes": self.shapes, "note": self.note, "before": self.before,
-            "factors": [{"symbol": formula(f.symbol), "value": plain(f.value), "arrow": f.arrow,
-                         "element": f.element} for f in self.factors],
-        }
-
-    def text(self) -> str:
-        """One line: the symbol, the formula with the numbers put in, and its value."""
-        arrow = "←" if self.phase == "update" else "="
-        if self.value is None:
-            return f"{self.symbol.text} {arrow} {self.formula.text}   {self.shapes}"
-        return f"{self.symbol.text} {arrow} {self.numbers.text} = {nt.result(self.value).text}"
 
 
 def check_small(net: Network) -> None:
@@ -126,23 +40,12 @@ def check_small(net: Network) -> None:
         )
 
 
-def _frozen(value):
-    """A float for one example; a read-only array for a batch (or a layer's matrix)."""
-    if value is None:
-        return None
-    array = np.array(value, dtype=np.float64)
-    if array.size == 1:
-        return float(array.reshape(-1)[0])
-    array = array.reshape(-1) if array.ndim == 1 or 1 in array.shape[:1] else array
-    array.setflags(write=False)
-    return array
-
-
 @dataclass
 class _Tracer:
     net: Network
     X: np.ndarray
     Y: np.ndarray
+    chains: ChainRule
     steps: list[Step] = field(default_factory=list)
     made: dict[tuple, int] = field(default_factory=dict)  # quantity -> step index
 
@@ -151,13 +54,16 @@ class _Tracer:
         return self.X.shape[1]
 
     def add(self, phase, quantity, symbol, formula, numbers, value, reads=(), nodes=(),
-            edges=(), shapes="", factors=(), note="", before=None) -> Step:
+            edges=(), shapes="", factors=(), note="", before=None, terms=()) -> Step:
+        """Append a step; a backward step gets its paths from J and their chain."""
         reuses = ()
         if phase in ("backward", "update"):
             reuses = tuple(Reuse(r.text, self.made[q]) for q, r in reads if q in self.made)
-        step = Step(len(self.steps), phase, quantity, symbol, formula, numbers, _frozen(value),
+        chain_rule = self.chains.for_step(quantity) if phase == "backward" else {}
+        step = Step(len(self.steps), phase, quantity, symbol, formula, numbers, frozen(value),
                     tuple(r.text for _, r in reads), tuple(nodes), tuple(edges), reuses,
-                    shapes, tuple(factors), note, before)
+                    shapes, tuple(factors), note, before, terms=tuple(frozen(t) for t in terms),
+                    **chain_rule)
         self.steps.append(step)
         self.made[quantity] = step.index
         return step
@@ -183,7 +89,7 @@ def trace(net: Network, x, y, lr: float) -> list[Step]:
     grads = probe.backward(cache, Y, intermediates)
     updated = {key: value.copy() for key, value in probe.params.items()}
     SGD(lr).step(updated, grads)
-    tracer = _Tracer(probe, X, Y)
+    tracer = _Tracer(probe, X, Y, ChainRule(probe, cache, intermediates))
     build.forward_steps(tracer, cache)
     build.loss_step(tracer, cache, probe.cost(A, Y))
     build.backward_steps(tracer, cache, intermediates, grads)
@@ -198,8 +104,6 @@ def trace_layers(net: Network, m: int | str = "m", x=None, y=None, lr: float | N
     Without data, steps carry shapes only (``value`` None) for ``m`` examples; with
     ``x``, ``y`` (and ``lr``) they carry the matrices the network computes.
     """
-    from bpviz.nn.trace_layers import layer_steps
-
     return layer_steps(net, m, x, y, lr)
 
 
@@ -215,10 +119,18 @@ def gradients_from_steps(steps: list[Step], net: Network) -> dict[str, np.ndarra
 
 
 def steps_text(steps: list[Step]) -> str:
-    """The trace as text, one line per step, numbered from 1 as the app numbers them."""
-    return "\n".join(f"{s.number:3d} {s.phase:<8} {s.text()}" for s in steps)
+    """The trace as text, one line per step, numbered from 1 as the app numbers them. A
+    backward step with several paths from J gets a second, indented line: the sum over
+    its paths with each product's value (see :func:`bpviz.nn.trace_paths.paths_text`)."""
+    lines = []
+    for s in steps:
+        lines.append(f"{s.number:3d} {s.phase:<8} {s.text()}")
+        extra = paths_text(s)
+        if extra:
+            lines.append(" " * 13 + extra)
+    return "\n".join(lines)
 
 
-__all__ = ["Factor", "Formula", "PHASES", "Reuse", "Step", "gradients_from_steps", "partial",
-           "steps_text", "sym", "trace", "trace_layers", "number", "node_id", "edge_id",
-           "loss_edge_id"]
+__all__ = ["Factor", "Formula", "MAX_LAYERS", "MAX_PATHS", "MAX_UNITS", "PHASES", "Reuse", "Step",
+           "gradients_from_steps", "partial", "paths_text", "steps_text", "sym", "trace",
+           "trace_layers", "number", "node_id", "edge_id", "loss_edge_id"]

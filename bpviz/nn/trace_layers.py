@@ -6,6 +6,7 @@ import numpy as np
 
 from bpviz.nn.notation import LOSS_NODE, Formula, layer_edge_id, layer_id
 from bpviz.nn.optimizers import SGD
+from bpviz.nn.trace_records import Step, frozen
 from bpviz.nn.trace_steps import op_shapes
 
 F = Formula
@@ -17,8 +18,7 @@ def _M(name: str, l: int | None = None) -> Formula:
 
 
 def layer_steps(net, m, x, y, lr):
-    from bpviz.nn.trace import Step, _frozen
-
+    """The steps of ``bpviz.nn.trace.trace_layers``."""
     values = {}
     if x is not None:
         probe = net.__class__(net.layer_sizes, net.activations, net.loss.name, dtype="float64",
@@ -41,7 +41,7 @@ def layer_steps(net, m, x, y, lr):
 
     def add(phase, quantity, symbol, formula, value_key, shapes, nodes, edges=()):
         steps.append(Step(len(steps), phase, quantity, symbol, formula, formula,
-                          _frozen(values.get(value_key)), nodes=tuple(nodes), edges=tuple(edges),
+                          frozen(values.get(value_key)), nodes=tuple(nodes), edges=tuple(edges),
                           shapes=shapes))
 
     for l in range(1, L + 1):

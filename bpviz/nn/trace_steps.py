@@ -11,6 +11,7 @@ import numpy as np
 from bpviz.nn.notation import (
     LOSS_NODE, Formula, edge_id, join, loss_edge_id, node_id, number, partial, shape_text, sym,
 )
+from bpviz.nn.trace_paths import g_prime
 
 F = Formula
 DOT = F(r" \cdot ", "·")
@@ -54,17 +55,16 @@ def _activation_formula(name: str, l: int, j: int, z, zs_layer) -> tuple[Formula
 
 def _derivative(name: str, l: int, j: int, a) -> tuple[Formula, Formula, np.ndarray]:
     """g'(z^[l]_j) from the output a: symbols, numbers and value."""
-    aj, av = sym("a", l, j), number(a)
+    aj, av, value = sym("a", l, j), number(a), g_prime(name, a)
     if name in ("sigmoid", "softmax"):
         return (F(rf"{aj.latex}(1 - {aj.latex})", f"{aj.text}(1 - {aj.text})"),
-                F(rf"{av.latex}(1 - {av.latex})", f"{av.text}·(1 - {av.text})"), a * (1 - a))
+                F(rf"{av.latex}(1 - {av.latex})", f"{av.text}·(1 - {av.text})"), value)
     if name == "tanh":
-        return F(rf"1 - ({aj.latex})^2", f"1 - {aj.text}²"), F(rf"1 - {av.latex}^2", f"1 - {av.text}²"), 1 - a * a
+        return F(rf"1 - ({aj.latex})^2", f"1 - {aj.text}²"), F(rf"1 - {av.latex}^2", f"1 - {av.text}²"), value
     if name == "relu":
-        value = (np.asarray(a) > 0).astype(float)
         return (F(rf"\mathbb{{1}}[{sym('z', l, j).latex} > 0]", f"1 if {sym('z', l, j).text} > 0 else 0"),
                 number(value), value)
-    return F("1", "1"), F("1", "1"), np.ones_like(np.asarray(a, dtype=float))
+    return F("1", "1"), F("1", "1"), value
 
 
 def _derivative_reads(name: str, l: int, j: int) -> list:
@@ -128,7 +128,7 @@ def loss_step(tr, cache, J: float) -> None:
     for j in range(1, net.layer_sizes[L] + 1):
         a, y = sym("a", L, j), sym("y", None, j)
         av, yv = number(A[j - 1]), number(Y[j - 1])
-        if net.loss.name == "mse":
+        if net.loss.name in ("mse", "quadratic"):
             terms.append(F(rf"({a.latex} - {y.latex})^2", f"({a.text} - {y.text})²"))
             numbers.append(F(rf"({av.latex} - {yv.latex})^2", f"({av.text} - {yv.text})²"))
         elif net.loss.name == "bce":
@@ -139,12 +139,22 @@ def loss_step(tr, cache, J: float) -> None:
         else:
             terms.append(F(rf"-{y.latex}\log {a.latex}", f"-{y.text}·log {a.text}"))
             numbers.append(F(rf"-{yv.latex}\log {av.latex}", f"-{yv.text}·log {av.text}"))
+    formula, numbers = join(terms, " + ", " + "), join(numbers, " + ", " + ")
+    if net.loss.name == "quadratic":  # J = ½ Σ_k (a_k - y_k)², the ½ written out
+        formula, numbers = _half(formula, len(terms)), _half(numbers, len(terms))
     prefix = tr.mean_prefix()
-    tr.add("loss", ("J",), sym("J"), prefix + join(terms, " + ", " + "), prefix + join(numbers, " + ", " + "),
+    tr.add("loss", ("J",), sym("J"), prefix + formula, prefix + numbers,
            J, reads=[(("a", L, j), sym("a", L, j)) for j in range(1, net.layer_sizes[L] + 1)],
            nodes=[node_id(L, j) for j in range(1, net.layer_sizes[L] + 1)] + [LOSS_NODE],
            edges=[loss_edge_id(j) for j in range(1, net.layer_sizes[L] + 1)],
            shapes=op_shapes("J", L, net.layer_sizes, tr.m))
+
+
+def _half(sum_: Formula, n: int) -> Formula:
+    """½ times a sum of n squares: ½(a - y)² for one, ½[(a1 - y1)² + (a2 - y2)²] for more."""
+    if n == 1:
+        return F(r"\frac{1}{2}", "½") + sum_
+    return F(r"\frac{1}{2}\left[", "½[") + sum_ + F(r"\right]", "]")
 
 
 _FUSED_NOTE = {
@@ -154,6 +164,8 @@ _FUSED_NOTE = {
 
 
 def _loss_derivative(name, a, y, av, yv):
+    if name == "quadratic":  # the ½ of ½(a - y)² cancels the 2 of the square
+        return F(rf"{a.latex} - {y.latex}", f"{a.text} - {y.text}"), F(rf"{av.latex} - {yv.latex}", f"{av.text} - {yv.text}")
     if name == "mse":
         return F(rf"2({a.latex} - {y.latex})", f"2({a.text} - {y.text})"), F(rf"2({av.latex} - {yv.latex})", f"2·({av.text} - {yv.text})")
     if name == "bce":
@@ -203,38 +215,6 @@ def _output_steps(tr, cache, inter) -> None:
                reads=reads, nodes=[node_id(L, j)], shapes=op_shapes("dZ", L, sizes, m), note=note)
 
 
-def _chain(tr, cache, inter, l, j, k) -> list:
-    """∂J/∂w^[l]_jk as a product of factors, along the path to J when it is unique."""
-    from bpviz.nn.trace import Factor
-
-    net, L, sizes = tr.net, tr.net.L, tr.net.layer_sizes
-    path_unique = all(sizes[i] == 1 for i in range(l + 1, L + 1))
-    top = l if not path_unique else L
-    unit = {i: 1 for i in range(l + 1, L + 1)}
-    unit[l] = j
-    u = unit[top]
-    factors = []
-    if top == L and net.activations[-1] == "softmax":
-        factors.append(Factor(partial(sym("J"), sym("z", L, u)), inter[f"dZ{L}"][u - 1], "backward", loss_edge_id(u)))
-    else:
-        element = loss_edge_id(u) if top == L else node_id(top, u)
-        factors.append(Factor(partial(sym("J"), sym("a", top, u)), inter[f"dA{top}"][u - 1], "backward", element))
-        factors.append(Factor(partial(sym("a", top, u), sym("z", top, u)),
-                              _derivative(net.activations[top - 1], top, u, cache.A[top][u - 1])[2],
-                              "backward", node_id(top, u)))
-    for i in range(top, l, -1):
-        hi, lo = unit[i], unit[i - 1]
-        factors.append(Factor(partial(sym("z", i, hi), sym("a", i - 1, lo)), net.params[f"W{i}"][hi - 1, lo - 1],
-                              "backward", edge_id(i, hi, lo)))
-        factors.append(Factor(partial(sym("a", i - 1, lo), sym("z", i - 1, lo)),
-                              _derivative(net.activations[i - 2], i - 1, lo, cache.A[i - 1][lo - 1])[2],
-                              "backward", node_id(i - 1, lo)))
-    factors.append(Factor(partial(sym("z", l, j), sym("w", l, j, k)), cache.A[l - 1][k - 1], "forward",
-                          node_id(l - 1, k)))
-    return [Factor(f.symbol, np.array(f.value, dtype=float).reshape(-1)[0] if np.size(f.value) == 1 else f.value,
-                   f.arrow, f.element) for f in factors]
-
-
 def backward_steps(tr, cache, inter, grads) -> None:
     net, L, sizes, m = tr.net, tr.net.L, tr.net.layer_sizes, tr.m
     _output_steps(tr, cache, inter)
@@ -248,7 +228,7 @@ def backward_steps(tr, cache, inter, grads) -> None:
                        mean + number(inter[f"dZ{l}"][j - 1]) + DOT + number(cache.A[l - 1][k - 1]),
                        grads[f"dW{l}"][j - 1, k - 1], reads=[(("dz", l, j), dz), (("a", l - 1, k), a)],
                        nodes=[node_id(l, j), node_id(l - 1, k)], edges=[edge_id(l, j, k)],
-                       shapes=op_shapes("dW", l, sizes, m), factors=_chain(tr, cache, inter, l, j, k))
+                       shapes=op_shapes("dW", l, sizes, m), factors=tr.chains.weight_factors(l, j, k))
             tr.add("backward", ("db", l, j), sym("db", l, j), mean + dz, mean + number(inter[f"dZ{l}"][j - 1]),
                    grads[f"db{l}"][j - 1, 0], reads=[(("dz", l, j), dz)], nodes=[node_id(l, j)],
                    shapes=op_shapes("db", l, sizes, m))
@@ -261,7 +241,8 @@ def backward_steps(tr, cache, inter, grads) -> None:
                    join([number(net.params[f"W{l}"][j - 1, k - 1]) + DOT + number(inter[f"dZ{l}"][j - 1]) for j in units], " + ", " + "),
                    inter[f"dA{l - 1}"][k - 1], reads=[(("dz", l, j), sym("dz", l, j)) for j in units],
                    nodes=[node_id(l, j) for j in units] + [node_id(l - 1, k)],
-                   edges=[edge_id(l, j, k) for j in units], shapes=op_shapes("dA", l, sizes, m))
+                   edges=[edge_id(l, j, k) for j in units], shapes=op_shapes("dA", l, sizes, m),
+                   terms=[net.params[f"W{l}"][j - 1, k - 1] * inter[f"dZ{l}"][j - 1] for j in units])
         for k in range(1, sizes[l - 1] + 1):
             g_formula, g_numbers, _ = _derivative(net.activations[l - 2], l - 1, k, cache.A[l - 1][k - 1])
             da = sym("da", l - 1, k)

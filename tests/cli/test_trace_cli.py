@@ -72,7 +72,12 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
     (["--sample", "two"], "argument --sample: renamed --row"),
     (["--preset", "nope"], "--preset: invalid choice: 'nope'"),
     (["--format", "xml"], "--format: invalid choice: 'xml'"),
-    (["--hidden", "3"], "unrecognized arguments: --hidden 3"),  # was "bpviz: error: ..."
+    (["--lr", "3"], "unrecognized arguments: --lr 3"),  # was "bpviz: error: ..."
+    (["--hidden", "9"], "--hidden: the step-through trace takes up to 4 layers of up to 8 units, got 2-9-1"),
+    (["--layers", "3,3,3,3,1"], "--layers: the step-through trace takes up to 4 layers of up to 8 units, "
+                                "got 2-3-3-3-3-1"),
+    (["--layers", "3,2"], "--layers: the output layer for the notebook-regression table's one target has 1 unit"),
+    (["--loss", "half"], "argument --loss: invalid choice: 'half'"),
     (["--preset", "tutorial", "--mode", "layers", "--row", "2"], "--row: tutorial is an MNIST preset, with no "
                                                                  "table rows; it is traced by its shapes"),
     (["--row", "1_0"], "--row: expected a row from 1 to 4, got 1_0"),
@@ -85,6 +90,59 @@ def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("bpviz trace: error: ") and words in err and len(err.splitlines()) == 1, err
+
+
+def test_the_quadratic_loss_shows_its_half_and_a_derivative_without_a_2():
+    # The notebook's row 1 (x = (8, 8), y = 4, a = 0.32): half the mse trace's 13.542 and -7.36.
+    result = _bpviz("trace", "--loss", "quadratic")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split(None, 2)[2] for line in result.stdout.splitlines()]
+    assert lines[6] == "J = ½(0.32 - 4)² = 6.7712"
+    assert lines[7] == "da[2]_1 = 0.32 - 4 = -3.68"
+    assert "w[1]_11 ← 0.1 - 0.001·(-2.944) = 0.10294" in lines
+
+
+def test_a_hidden_unit_with_several_paths_to_j_gets_their_sum_on_a_second_line():
+    result = _bpviz("trace", "--hidden", "3,2", "--activation", "tanh", "--init", "xavier")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    numbered = [line for line in lines if not line.startswith(" " * 13)]
+    assert len(numbered) == 12 + 1 + 33 + 20  # 2-3-2-1: forward, loss, backward, update steps
+    seconds = [(before, after) for before, after in zip(lines, lines[1:]) if after.startswith(" " * 13)]
+    # Every step of layer 1 (da, dz, dw, db) is reached from J through a[2]_1 and a[2]_2.
+    assert len(seconds) == 3 + 3 + 6 + 3
+    for before, after in seconds:
+        assert before.split()[2].endswith(("[1]_1", "[1]_2", "[1]_3", "[1]_11", "[1]_12", "[1]_21", "[1]_22",
+                                           "[1]_31", "[1]_32"))
+        assert after.strip().startswith("2 paths from J: ") and " via a[2]_1 + " in after
+        assert after.rsplit(" = ", 1)[1] == before.rsplit(" = ", 1)[1]  # the sum is the step's value
+
+
+def test_json_steps_carry_their_paths_chain_and_terms():
+    report = json.loads(_bpviz("trace", "--hidden", "3,2", "--loss", "quadratic", "--format", "json").stdout)
+    steps = {tuple(s["quantity"]): s for s in report["steps"]}
+    dz = steps[("dz", 1, 2)]
+    assert dz["path_count"] == 2 and len(dz["paths"]) == 2
+    assert [[f["element"] for f in p] for p in dz["paths"]] == [
+        ["J.1", "n3.1", "w3.1.1", "n2.1", "w2.1.2", "n1.2"], ["J.1", "n3.1", "w3.1.2", "n2.2", "w2.2.2", "n1.2"]]
+    assert dz["chain"] == ["J", "J.1", "n3.1", "w3.1.1", "w3.1.2", "n2.1", "n2.2", "w2.1.2", "w2.2.2", "n1.2"]
+    assert len(steps[("da", 1, 3)]["terms"]) == 2 and steps[("dz", 1, 3)]["terms"] == []
+    assert all(s["paths"] == [] and s["chain"] == [] for s in report["steps"] if s["phase"] != "backward")
+
+
+def test_train_takes_the_quadratic_loss(tmp_path):
+    """½(a - y)² has half the gradient of (a - y)²: at twice the learning rate it takes the
+    notebook's very steps, each epoch's loss half the mse run's."""
+    runs = {}
+    for loss, lr in (("mse", "0.001"), ("quadratic", "0.002")):
+        out = tmp_path / f"{loss}.json"
+        result = _bpviz("train", "--preset", "notebook-regression", "--loss", loss, "--lr", lr,
+                        "--json", str(out), "--quiet")
+        assert result.returncode == 0, result.stderr
+        runs[loss] = json.loads(out.read_text())
+    assert runs["quadratic"]["config"]["loss"] == "quadratic" and runs["quadratic"]["config"]["output"] == "linear"
+    half = [h["cost"] / 2 for h in runs["mse"]["history"]]
+    assert [h["cost"] for h in runs["quadratic"]["history"]] == pytest.approx(half, rel=1e-12)
 
 
 def test_train_on_a_per_sample_preset_writes_one_history_entry_per_epoch(tmp_path):
