@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
@@ -29,6 +31,38 @@ def _font(size: float, bold: bool = False, italic: bool = False) -> QFont:
     font.setBold(bold)
     font.setItalic(italic)
     return font
+
+
+#: Numbers drawn on the graph are short (the tooltips and the equation give five
+#: significant digits): four significant digits and at most four decimals, and a value
+#: below 0.001 or from 10,000 as "1.2e-4", so that at most 7 characters (with the sign)
+#: read large in a unit's circle and a weight's label on a projector.
+GRAPH_DIGITS = 4
+
+
+def short(value) -> str:
+    """A value as the graph draws it (see GRAPH_DIGITS)."""
+    if value is None:
+        return ""
+    if np.ndim(value) > 0 and np.size(value) > 1:
+        return fmt(value)
+    v = float(np.ravel(value)[0])
+    if not math.isfinite(v):
+        return fmt(v)
+    size = abs(v)
+    if size != 0 and (size < 1e-3 or size >= 1e4):
+        mantissa, exponent = f"{v:.1e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        text = f"{v:.{GRAPH_DIGITS}g}"
+        if "e" in text or len(text.split(".")[-1]) > GRAPH_DIGITS and "." in text:
+            text = f"{v:.{GRAPH_DIGITS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def short_tex(value) -> str:
+    text = short(value)
+    return text if not text.startswith("[") else tex(value)
 
 
 def fmt(value) -> str:
@@ -61,18 +95,27 @@ def draw_math(painter: QPainter, latex: str, size: float, rect: QRectF, color: Q
 
 
 def draw_text_fit(painter: QPainter, text: str, font: QFont, rect: QRectF, color: QColor,
-                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter) -> float:
+                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignHCenter, halo: QColor | None = None) -> float:
     """Plain text in ``rect``, centred vertically, shrunk (never cut) to fit its width;
-    returns the font's pixel size as drawn (after the shrink)."""
+    returns the font's pixel size as drawn (after the shrink). With ``halo``, the text has
+    an outline of that colour, so it reads where it crosses a line."""
     painter.setFont(font)
     painter.setPen(color)
-    width = painter.fontMetrics().horizontalAdvance(text)
+    metrics = painter.fontMetrics()
+    width = metrics.horizontalAdvance(text)
     scale = min(1.0, rect.width() / width) if width else 1.0
     painter.save()
     painter.translate(rect.center())
     painter.scale(scale, scale)
-    painter.drawText(QRectF(-rect.width() / 2 / scale, -rect.height() / 2, rect.width() / scale, rect.height()),
-                     align | Qt.AlignmentFlag.AlignVCenter, text)
+    if halo is None:
+        painter.drawText(QRectF(-rect.width() / 2 / scale, -rect.height() / 2, rect.width() / scale, rect.height()),
+                         align | Qt.AlignmentFlag.AlignVCenter, text)
+    else:  # centred only: the path is placed by hand
+        path = QPainterPath()
+        path.addText(-width / 2, (metrics.ascent() - metrics.descent()) / 2, font, text)
+        painter.strokePath(path, QPen(halo, 4.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                      Qt.PenJoinStyle.RoundJoin))
+        painter.fillPath(path, color)
     painter.restore()
     return QFontInfo(font).pixelSize() * scale
 
@@ -95,6 +138,10 @@ def elided(text: str, metrics, width: float) -> str:
 def _rect(box: tuple[float, float, float, float]) -> QRectF:
     left, top, right, bottom = box
     return QRectF(left, top, right - left, bottom - top)
+
+
+#: A unit's value (a, or x for an input) is drawn this big (points at the scene's scale).
+VALUE_POINTS = 20
 
 
 #: The lines under a unit, each in a slot of its own (a line never moves when another
@@ -207,14 +254,16 @@ class NodeItem(QGraphicsItem):
         draw_math(painter, self.latex, 14, QRectF(-r + 8, -r + 5, 2 * r - 16, 26), style.INK)
         main_key = "a" if "a" in self.values else "x" if "x" in self.values else None
         if main_key is not None:
-            box = QRectF(-r + 3, -6, 2 * r - 6, 30)
+            # As wide as the circle and a little past its rim (outlined in the fill where it
+            # crosses it): a 4-digit value reads large on a projector.
+            box = QRectF(-r - 6, -6, 2 * r + 12, 30)
             arrow = self.factors.get("a") or self.factors.get("x")
             if arrow:
-                self._frame(painter, box.adjusted(2, 0, -2, 0), arrow)
-            self.drawn["value"] = draw_text_fit(painter, fmt(self.values[main_key]), _font(18, bold=True), box,
-                                                style.INK)
+                self._frame(painter, box.adjusted(4, 0, -4, 0), arrow)
+            self.drawn["value"] = draw_text_fit(painter, short(self.values[main_key]), _font(VALUE_POINTS, bold=True),
+                                                box, style.INK, halo=fill)
         if "z" in self.values:
-            self.drawn["z"] = draw_math(painter, "z = " + tex(self.values["z"]), 14, _rect(Z_BOX), style.FORWARD)
+            self.drawn["z"] = draw_math(painter, "z = " + short_tex(self.values["z"]), 14, _rect(Z_BOX), style.FORWARD)
         box = _rect(GRADIENT_BOX)
         for slot, key in enumerate(GRADIENT_KEYS):
             if key not in self.values:
@@ -222,7 +271,7 @@ class NodeItem(QGraphicsItem):
             line = QRectF(box.left(), box.top() + 4 + slot * GRADIENT_LINE, box.width(), GRADIENT_LINE)
             if key in self.factors:
                 self._frame(painter, line.adjusted(0, 1, 0, -1), self.factors[key])
-            self.drawn[key] = draw_math(painter, f"{VALUE_NAMES[key]} = " + tex(self.values[key]), 14, line,
+            self.drawn[key] = draw_math(painter, f"{VALUE_NAMES[key]} = " + short_tex(self.values[key]), 14, line,
                                         style.BACKWARD)
         if self.subtitle:
             box = _rect(NAME_BOX)
@@ -243,7 +292,7 @@ class LossItem(NodeItem):
         painter.drawRoundedRect(QRectF(-r, -r, 2 * r, 2 * r), 10, 10)
         draw_math(painter, "J", 15, QRectF(-r, -r + 6, 2 * r, 26), style.INK)
         if "J" in self.values:
-            draw_text_fit(painter, fmt(self.values["J"]), _font(16, bold=True), QRectF(-r + 4, -4, 2 * r - 8, 30),
+            draw_text_fit(painter, short(self.values["J"]), _font(VALUE_POINTS - 2, bold=True), QRectF(-r + 4, -4, 2 * r - 8, 30),
                           style.INK)
 
     def tooltip_text(self) -> str:
@@ -349,13 +398,22 @@ class EdgeItem(QGraphicsItem):
     def label_lines(self) -> list[tuple[str, QColor]]:
         """The label's lines as LaTeX, each with its colour."""
         if "new" in self.values:
-            lines = [(self.latex + r" \leftarrow " + tex(self.values["new"]), style.UPDATE)]
+            # Short like every number here, unless that reads as the old weight: a small
+            # update must not look like none (0.1 ← 0.10001 then shows five digits).
+            new = self.values["new"]
+            text = short_tex(new) if short(new) != short(self.weight) else tex(new)
+            lines = [(self.latex + r" \leftarrow " + text, style.UPDATE)]
         else:
-            lines = [(self.latex + " = " + tex(self.weight), style.INK)]
+            lines = [(self.latex + " = " + short_tex(self.weight), style.INK)]
         if "dw" in self.values:
-            mark = "" if self.check is None else r"\, ✓" if self.check else r"\, ✗"
-            lines.append(("dw = " + tex(self.values["dw"]) + mark, style.BACKWARD))
+            lines.append(("dw = " + short_tex(self.values["dw"]), style.BACKWARD))
         return lines
+
+    def check_mark(self) -> str:
+        """"✓" or "✗" beside dw (the finite-difference check passes or fails), else ""."""
+        if "dw" not in self.values or self.check is None:
+            return ""
+        return "✓" if self.check else "✗"
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -392,7 +450,7 @@ class EdgeLabel(QGraphicsItem):
         self.setVisible(False)  # until its edge has a weight to show
 
     def boundingRect(self) -> QRectF:
-        return self.edge.label_box().adjusted(-2, -2, 2, 2)
+        return self.edge.label_box().adjusted(-2, -2, 9, 6)  # the check's badge sits on a corner
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         edge = self.edge
@@ -417,6 +475,16 @@ class EdgeLabel(QGraphicsItem):
                 painter.drawRoundedRect(line.adjusted(-3, 1, 3, 0), 4, 4)
             sizes.append(draw_math(painter, latex, 13.5, line, color))
         self.drawn = min(sizes, default=math.inf)
+        mark = edge.check_mark()
+        if mark:  # a badge on the box's corner, so that it takes nothing from the numbers' room
+            color = style.UPDATE if mark == "✓" else style.BACKWARD
+            centre = QPointF(box.right() - 2, box.bottom() - 4)
+            painter.setPen(QPen(style.LABEL_FILL, 1.5))
+            painter.setBrush(QBrush(color))
+            painter.drawEllipse(centre, 8.5, 8.5)
+            painter.setPen(style.SURFACE)
+            painter.setFont(_font(9, bold=True))
+            painter.drawText(QRectF(centre.x() - 8.5, centre.y() - 8.5, 17, 17), Qt.AlignmentFlag.AlignCenter, mark)
 
 
 class ArrowItem(QGraphicsItem):

@@ -25,7 +25,7 @@ GRADIENT_BOX = (-66.0, NODE_RADIUS - 2, 66.0, NODE_RADIUS + 2 + 3 * GRADIENT_LIN
 #: A unit on the chain rule's path wears a ring this far out (past the reused one's).
 CHAIN_RING = NODE_RADIUS + 10
 #: The largest label a weight gets: two lines, "w[l]jk = value" and "dw = value".
-LABEL_WIDTH, LABEL_HEIGHT = 128.0, 50.0
+LABEL_WIDTH, LABEL_HEIGHT = 140.0, 50.0
 #: Where along an edge a label may sit (0 at the input end), most preferred first.
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.18, 0.82)
 
@@ -156,7 +156,7 @@ def scene_bounds(positions: dict[str, tuple[float, float]], labels: list[Rect], 
 
 
 #: Layer gaps tried, narrowest first, until every label fits.
-GAPS = (LAYER_GAP, 340.0, 380.0, 420.0, 480.0)
+GAPS = (LAYER_GAP, 340.0, 380.0, 420.0, 480.0, 540.0, 600.0)
 #: Above this many weights, labels are shown for the current step only, whatever the room.
 DENSE_EDGES = 40
 

@@ -213,10 +213,11 @@ class GraphView(QGraphicsView):
             self._show_chain_arrows(state.chain[:count])
 
     def _place_labels(self) -> None:
-        """Every label shown clear of the lit edges (the step's own and its chain's): a
-        label that would cover one moves along its edge, or steps aside for this step."""
+        """Every label shown clear of the lit edges (a backward step's chain, its own edge
+        among them): a label that would cover one moves along its edge, or steps aside for
+        this step. (A forward step's arrows run under the labels, as they always have.)"""
         lit = {eid: (item.line.p1().toTuple(), item.line.p2().toTuple()) for eid, item in self.edges.items()
-               if item.chain or item.role == "current"}
+               if item.chain}
         weights = [eid for eid, item in self.edges.items() if eid.startswith("w")]
         wanted = sorted((eid for eid in weights if self.edges[eid].wants_label()),
                         key=lambda eid: (eid not in lit, weights.index(eid)))

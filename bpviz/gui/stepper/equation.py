@@ -369,12 +369,14 @@ class EquationPanel(QFrame):
         self._measure()
         self.set_step(self.step)
 
-    def fit_to(self, height: int, wanted: float, least: float = MIN_FIT_SCALE) -> float:
+    def fit_to(self, height: int, wanted: float, least: float = MIN_FIT_SCALE, leaves=None) -> float:
         """Set the largest scale from ``wanted`` down to ``least`` (in tenths) at which the
-        planned height is at most EQUATION_SHARE of ``height`` (a page's, a frame's); the
-        scale set. The plan follows the panel's width: give it its width first."""
+        planned height is at most EQUATION_SHARE of ``height`` (a page's, a frame's) and
+        ``leaves(planned height)`` holds (the graph keeps what it needs); the scale set.
+        The plan follows the panel's width: give it its width first."""
         scale = largest_fitting(wanted, least, self.set_scale,
-                                lambda: self.planned_height() <= EQUATION_SHARE * height)
+                                lambda: self.planned_height() <= EQUATION_SHARE * height
+                                and (leaves is None or leaves(self.planned_height())))
         self.set_scale(scale)
         return scale
 

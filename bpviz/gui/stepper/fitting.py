@@ -18,6 +18,9 @@ from bpviz.gui.stepper.equation import EQUATION_SHARE, largest_fitting
 
 #: The form's column is at most this wide at 100 % (it grows with the side panels' text).
 SIDE_WIDTH = 330
+#: The graph's least drawing scale the equation panel gives way for (down to its own least
+#: scale): at 0.95 a unit's value reads 18 px and a weight's label 14 px.
+GRAPH_LEGIBLE = 0.95
 
 
 def boxed(title: str, widget: QWidget) -> QGroupBox:
@@ -159,17 +162,34 @@ class PageLayout:
         the transport no wider than the graph."""
         page = self.page
         height, width = page.height(), page.center.width()
-        fitted = (self.ui_scale, self.presenting, self.focus, height // 10, width // 10, page.equation.width() // 10)
+        scene = page.graph.sceneRect()
+        fitted = (self.ui_scale, self.presenting, self.focus, height // 10, width // 10, page.equation.width() // 10,
+                  round(scene.width()), round(scene.height()))
         if fitted != self._fitted:
             if self._fitted is None or self._fitted[:3] != fitted[:3]:
                 self._user_equation = None  # a new scale or mode: the planned split again
             self._fitted = fitted
-            page.equation.fit_to(height, self.ui_scale)
+            page.equation.fit_to(height, self.ui_scale, leaves=self._graph_legible)
             # The transport grows only while all of it fits (its speed slider too, outside
             # presenter mode): a larger scale must not hide the slider.
             page.transport.set_scale(largest_fitting(self.ui_scale, 1.0, page.transport.set_scale,
                                                      lambda: page.transport.full_width() <= width))
         self._place_equation()
+
+    def _graph_legible(self, equation_height: int) -> bool:
+        """Whether the graph, beside an equation panel ``equation_height`` high, is drawn at
+        GRAPH_LEGIBLE or more (or as large as its width allows anyway): its values and
+        labels then read on a projector (18 and 14 px). The equation gives way, down to
+        its least scale, before the graph does."""
+        page = self.page
+        scene = page.graph.sceneRect()
+        if scene.isEmpty():
+            return True
+        top = page.center.widget(0)
+        room_h = (page.center.height() - page.center.handleWidth() - equation_height
+                  - page.transport.sizeHint().height() - top.layout().spacing() - 4)
+        room_w = page.center.width() - 4
+        return room_h / scene.height() >= min(room_w / scene.width(), GRAPH_LEGIBLE)
 
     def _place_equation(self) -> None:
         """The equation panel gets its planned height (or the height the user dragged it

@@ -160,6 +160,7 @@ class StepPage(QWidget):
         self._show_row()
         self.graph.set_network(*self.network_shown())
         self.controller.set_steps(session.trace())
+        self.arrangement.fit()  # a new graph may need the equation to give way
         self._refresh_plots()
         self._refresh_checks()
         return True

@@ -13,6 +13,7 @@ from bpviz.gui.graph.items import ArrowItem
 from bpviz.gui.graph.layout import NODE_RADIUS
 from bpviz.gui.graph.state import factor_place
 from bpviz.gui.graph.view import GraphView
+from bpviz.gui.stepper.session import ToySession
 from bpviz.nn.network import Network
 from bpviz.nn.trace import trace
 from bpviz.presets import TOY_PRESETS, get_preset
@@ -32,11 +33,8 @@ def _net(sizes, seed=3):
 def _networks():
     cases = []
     for name in TOY_PRESETS:
-        recipe = get_preset(name)
-        table = recipe.table()
-        net = recipe.network()
-        X, Y = table.columns()
-        cases.append((name, net, X[:, 0], Y[:, 0]))
+        session = ToySession(get_preset(name))
+        cases.append((name, session.net, session.x(), session.y()))
     for sizes in EXTRA:
         net = _net(sizes)
         rng = np.random.default_rng(0)
@@ -120,7 +118,8 @@ def test_step_21_of_notebook_regression_lights_the_path_back_from_j(qtbot, main_
     graph = page.graph
     lit = {e for e, item in {**graph.nodes, **graph.edges}.items() if item.chain}
     assert lit == {"J.1", "n2.1", "w2.1.2", "n1.2", "w1.2.1", "n0.1"}
-    assert {f.element for f in page.equation.factor_labels} == lit
+    # Every factor has its place; the weight itself is lit too, as the step's own edge.
+    assert {f.element for f in page.equation.factor_labels} | {"w1.2.1"} == lit
     assert graph.nodes["n2.1"].factors == {"da": "backward", "g'": "backward"}
     assert graph.nodes["n1.2"].factors == {"g'": "backward"} and "g'" in graph.nodes["n1.2"].values
     assert graph.nodes["n0.1"].factors == {"x": "forward"}
@@ -136,7 +135,7 @@ def test_labels_never_cover_a_lit_element(view, name, net, x, y):
     _shown(view, net, x)
     for index in range(-1, len(steps)):
         view.show_step(steps, index, animate=False)
-        lit_edges = {eid: _segment(e) for eid, e in view.edges.items() if e.chain or e.role == "current"}
+        lit_edges = {eid: _segment(e) for eid, e in view.edges.items() if e.chain}
         labels = [(eid, e.label.mapRectToScene(e.label_box())) for eid, e in view.edges.items()
                   if e.label.isVisible()]
         for eid, rect in labels:

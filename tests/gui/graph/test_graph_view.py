@@ -69,7 +69,7 @@ def test_a_label_names_its_weight_with_its_value_then_its_gradient_and_update(vi
     edge.set_state(weight, 1.0, {"dw": -5.888}, "current", edge.color)
     assert [latex for latex, _ in edge.label_lines()][1] == "dw = -5.888"
     edge.set_state(weight, 1.0, {"dw": -5.888, "new": 0.10589}, "", edge.color)
-    assert edge.label_lines()[0][0] == r"w^{[1]}_{12} \leftarrow 0.10589"
+    assert edge.label_lines()[0][0] == r"w^{[1]}_{12} \leftarrow 0.1059"
 
 
 @pytest.mark.parametrize("name", TOY_PRESETS)

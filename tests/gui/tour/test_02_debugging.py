@@ -78,8 +78,9 @@ def test_each_edges_dw_carries_its_mark(qtbot, main_window):
     """"each edge's dw carries its mark" """
     page = main_window.step_page
     step_to(qtbot, main_window, 18)  # dw[1]_11
-    lines = page.graph.edges["w1.1.1"].label_lines()
-    assert lines[1][0].startswith("dw = -5.888") and lines[1][0].endswith("✓")
+    edge = page.graph.edges["w1.1.1"]
+    assert edge.label_lines()[1][0].startswith("dw = -5.888")
+    assert edge.check_mark() == "✓"  # a green badge on the label's corner
 
 
 def test_a_gradient_steps_equation_panel_says_how_the_check_went(qtbot, main_window):
