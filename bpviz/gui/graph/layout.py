@@ -16,14 +16,15 @@ from bpviz.nn.notation import LOSS_NODE, edge_id, node_id
 LAYER_GAP = 300.0
 UNIT_GAP = 205.0
 NODE_RADIUS = 40.0
-#: Beside an input unit, on its left: the feature's name (left, top, right, bottom).
-NAME_BOX = (-NODE_RADIUS - 118, -13.0, -NODE_RADIUS - 6, 13.0)
+#: A unit on the chain rule's path wears a ring this far out (past the reused one's).
+CHAIN_RING = NODE_RADIUS + 10
+#: Beside an input unit, on its left, clear of its rings: the feature's name (left, top,
+#: right, bottom).
+NAME_BOX = (-CHAIN_RING - 116, -13.0, -CHAIN_RING - 4, 13.0)
 #: Above a unit, z; below it, da, ∂a/∂z (g′) and dz, GRADIENT_LINE high each.
 Z_BOX = (-66.0, -NODE_RADIUS - 32, 66.0, -NODE_RADIUS + 2)
 GRADIENT_LINE = 25.0
 GRADIENT_BOX = (-66.0, NODE_RADIUS - 2, 66.0, NODE_RADIUS + 2 + 3 * GRADIENT_LINE)
-#: A unit on the chain rule's path wears a ring this far out (past the reused one's).
-CHAIN_RING = NODE_RADIUS + 10
 #: The largest label a weight gets: two lines, "w[l]jk = value" and "dw = value".
 LABEL_WIDTH, LABEL_HEIGHT = 140.0, 50.0
 #: Where along an edge a label may sit (0 at the input end), most preferred first.
