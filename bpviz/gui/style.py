@@ -31,6 +31,18 @@ THEMES: dict[str, dict[str, str]] = {
         "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e", "FIELD_EDGE": "#838c98",
     },
 }
+#: The paths of a chain rule that sums over several, each in its own shade of the backward
+#: red (the first is BACKWARD itself); each keeps 3:1 on its theme's background.
+PATH_SHADES = {"light": ("#c8321e", "#a3195b", "#d9480f", "#7c2d12"),
+               "dark": ("#ff7a66", "#f783ac", "#ffa94d", "#e8590c")}
+
+
+def path_shade(index: int) -> QColor:
+    """The shade of the ``index``-th path of a chain (they repeat past four)."""
+    shades = PATH_SHADES[theme.name if theme.name in PATH_SHADES else "light"]
+    return QColor(shades[index % len(shades)])
+
+
 #: The choices offered in View > Theme; "system" follows the desktop's light or dark.
 THEME_CHOICES = ("system", "light", "dark")
 

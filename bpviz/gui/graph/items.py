@@ -169,6 +169,7 @@ class NodeItem(QGraphicsItem):
         self.pinned = False
         self.flagged = False  # the user's code disagrees on this unit's bias
         self.chain = False  # on the current backward step's chain-rule path
+        self.chain_color: QColor | None = None  # its path's own shade (one of several), or the red
         self.factors: dict[str, str] = {}  # value key ("a", "g'", "da", "dz") -> "forward" | "backward"
         self.hovered_link = False  # its factor is hovered in the equation
         #: The pixel size (in scene units) each text was last drawn at: "value" (a or x
@@ -197,11 +198,12 @@ class NodeItem(QGraphicsItem):
             self.values, self.role, self.color, self.reused = dict(values), role, color, reused
             self.update()
 
-    def set_chain(self, on: bool, factors: dict[str, str] | None = None) -> None:
-        """On (or off) the chain-rule path, with the keys of the values that are factors."""
+    def set_chain(self, on: bool, factors: dict[str, str] | None = None, color: QColor | None = None) -> None:
+        """On (or off) the chain-rule path, with the keys of the values that are factors,
+        in ``color`` (its path's shade) or the backward red."""
         factors = dict(factors or {})
-        if (on, factors) != (self.chain, self.factors):
-            self.chain, self.factors = on, factors
+        if (on, factors, color) != (self.chain, self.factors, self.chain_color):
+            self.chain, self.factors, self.chain_color = on, factors, color
             self.update()
 
     def set_hovered_link(self, on: bool) -> None:
@@ -237,7 +239,7 @@ class NodeItem(QGraphicsItem):
         fill = style.NODE_READ if self.role == "read" else style.NODE_FILL
         width = 5.0 if self.role == "current" else 2.2
         if self.chain:  # on the chain rule's path: a red ring outside the others
-            painter.setPen(QPen(style.BACKWARD, 5.0 if self.hovered_link else 3.0))
+            painter.setPen(QPen(self.chain_color or style.BACKWARD, 5.0 if self.hovered_link else 3.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), CHAIN_RING, CHAIN_RING)
         painter.setPen(QPen(self.color if self.role else style.INK, width))
@@ -320,6 +322,7 @@ class EdgeItem(QGraphicsItem):
         self.check: bool | None = None  # the gradient check of dw: passes, fails, or not run
         self.flagged = False  # the user's code disagrees on this weight
         self.chain = False  # its weight is a factor of the current backward step's chain
+        self.chain_color: QColor | None = None  # its path's own shade, or the red
         self.hovered_link = False  # its factor is hovered in the equation
         self.spot = label_at  # where its label sits now: moved aside from lit elements
         self.label_hidden = False  # no spot clear of the lit elements: the label steps aside
@@ -361,9 +364,9 @@ class EdgeItem(QGraphicsItem):
         """Whether this weight's label is shown at this step, room permitting."""
         return self.weight is not None and (self.label_always or self.role == "current" or self.chain)
 
-    def set_chain(self, on: bool) -> None:
-        if on != self.chain:
-            self.chain = on
+    def set_chain(self, on: bool, color: QColor | None = None) -> None:
+        if (on, color) != (self.chain, self.chain_color):
+            self.chain, self.chain_color = on, color
             self.update()
             self._show_label()
 
@@ -424,7 +427,7 @@ class EdgeItem(QGraphicsItem):
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
             color = style.tint(self.color, 0.6)
         elif self.chain:  # on the chain rule's path: a pale red band under its arrow
-            color = style.tint(style.BACKWARD, 0.45 if self.hovered_link else 0.7)
+            color = style.tint(self.chain_color or style.BACKWARD, 0.45 if self.hovered_link else 0.7)
             width += 4
         if self.flagged:  # an orange band under the weight the user's code gets wrong
             band = QColor(style.WARNING)
@@ -462,8 +465,8 @@ class EdgeLabel(QGraphicsItem):
         box = QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
         current = edge.role == "current"
         sizes = []
-        border = (style.WARNING if edge.flagged else edge.color if current else style.BACKWARD if edge.chain
-                  else style.LABEL_BORDER)
+        border = (style.WARNING if edge.flagged else edge.color if current
+                  else (edge.chain_color or style.BACKWARD) if edge.chain else style.LABEL_BORDER)
         painter.setPen(QPen(border, 2.6 if edge.flagged else 1.6 if current else 1.0))
         painter.setBrush(QBrush(style.LABEL_FILL))
         painter.drawRoundedRect(box, 5, 5)
@@ -491,10 +494,11 @@ class ArrowItem(QGraphicsItem):
     """The current step's arrow along one edge: blue and solid forward, red and dashed
     backward, with a pulse that travels from tail to head as ``progress`` goes 0 → 1."""
 
-    def __init__(self, tail: QPointF, head: QPointF, direction: str):
+    def __init__(self, tail: QPointF, head: QPointF, direction: str, color: QColor | None = None):
         super().__init__()
         self.line = QLineF(tail, head)
         self.direction = direction
+        self.color = color  # a path's own shade, else the direction's colour
         self.progress = 0.0
         self.setZValue(1)
 
@@ -508,7 +512,7 @@ class ArrowItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         backward = self.direction == "backward"
-        color = style.BACKWARD if backward else style.FORWARD
+        color = self.color or (style.BACKWARD if backward else style.FORWARD)
         pen = QPen(color, 3.2)
         if backward:
             pen.setStyle(Qt.PenStyle.DashLine)

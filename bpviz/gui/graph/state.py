@@ -24,6 +24,12 @@ class ViewState:
     chain: tuple[str, ...] = ()
     chain_nodes: dict[str, dict[str, str]] = field(default_factory=dict)
     chain_edges: tuple[str, ...] = ()
+    #: Each listed path's elements from J to the quantity (the step's own element last);
+    #: an element on one path only has that path's shade (its index), shared ones none.
+    chain_paths: tuple[tuple[str, ...], ...] = ()
+    shades: dict[str, int] = field(default_factory=dict)
+    #: The order a walk lights the chain in: path after path, each from J, each element once.
+    walk: tuple[str, ...] = ()
 
 
 _PARTIAL = re.compile(r"^∂([A-Za-z]+)(?:\[(\d+)\]_(\d+))?/∂([A-Za-z]+)\[(\d+)\]_(\d+)$")
@@ -106,4 +112,15 @@ def view_state(steps, index: int) -> ViewState:
                 node, key = factor_place(factor)
                 if node and key:
                     state.chain_nodes.setdefault(node, {})[key] = factor.arrow
+        own = [e for e in step.chain if all(e != f.element for path in step.paths for f in path)]
+        paths = tuple(tuple(dict.fromkeys([LOSS_NODE, *(f.element for f in path), *own])) for path in step.paths)
+        state.chain_paths = paths
+        if len(paths) > 1:
+            count: dict[str, list[int]] = {}
+            for i, elements in enumerate(paths):
+                for element in elements:
+                    count.setdefault(element, []).append(i)
+            state.shades = {element: found[0] for element, found in count.items() if len(found) == 1}
+        order = [e for elements in paths for e in elements] or list(step.chain)
+        state.walk = tuple(dict.fromkeys(order + list(step.chain)))
     return state

@@ -142,17 +142,17 @@ class GraphView(QGraphicsView):
             weight = self._weight(eid)
             role = "current" if eid in state.current_edges else ""
             item.set_state(weight, scale, state.edges.get(eid, {}), role, color)
-        if walk_ms > 0 and animate and len(state.chain) > 1:
+        if walk_ms > 0 and animate and len(state.walk) > 1:
             self._walked = -1
             self._clear_arrows()
             self._hide_result(steps[index])
             self._light_chain(0)
             self.walk.setStartValue(0)
-            self.walk.setEndValue(len(state.chain))
-            self.walk.setDuration(walk_ms * len(state.chain))
+            self.walk.setEndValue(len(state.walk))
+            self.walk.setDuration(walk_ms * len(state.walk))
             self.walk.start()
         else:
-            self._light_chain(len(state.chain))
+            self._light_chain(len(state.walk))
             self._show_arrows(state, animate)
 
     def walking(self) -> bool:
@@ -174,11 +174,11 @@ class GraphView(QGraphicsView):
                                edge.role, edge.color)
 
     def _on_walk(self, value) -> None:
-        reached = min(int(value), len(self._state.chain) - 1) if self._state and self._state.chain else -1
+        reached = min(int(value), len(self._state.walk) - 1) if self._state and self._state.walk else -1
         if reached != self._walked:
             self._walked = reached
             self._light_chain(reached + 1)
-            self.linkedElement.emit(self._state.chain[reached] if reached >= 0 else "")
+            self.linkedElement.emit(self._state.walk[reached] if reached >= 0 else "")
 
     def _end_walk(self) -> None:
         """The walk done: the result appears, the whole path stays lit."""
@@ -192,7 +192,7 @@ class GraphView(QGraphicsView):
             item.set_state(values, item.role, item.color, item.reused)
         for eid, item in self.edges.items():
             item.set_state(item.weight, item.scale, state.edges.get(eid, {}), item.role, item.color)
-        self._light_chain(len(state.chain))
+        self._light_chain(len(state.walk))
         self._show_arrows(state, True)
         self.linkedElement.emit(self._hovered)
 
@@ -200,17 +200,23 @@ class GraphView(QGraphicsView):
         """Light the first ``count`` elements of the chain (all: the whole path), place the
         labels clear of what is lit, and draw the arrows of what is lit so far."""
         state = self._state
-        lit = set(state.chain[:count]) if state else set()
+        walked = state.walk[:count] if state else ()
+        lit = set(walked)
         for nid, item in self.nodes.items():
             on = nid in lit and nid in state.chain_nodes
-            item.set_chain(on, state.chain_nodes.get(nid) if on else None)
+            item.set_chain(on, state.chain_nodes.get(nid) if on else None, self._shade(nid))
             item.setToolTip(item.tooltip_text())
         for eid, item in self.edges.items():
-            item.set_chain(eid in lit)
+            item.set_chain(eid in lit, self._shade(eid))
             item.setToolTip(item.tooltip_text())
         self._place_labels()
         if self.walking():
-            self._show_chain_arrows(state.chain[:count])
+            self._show_chain_arrows(walked)
+
+    def _shade(self, element: str):
+        """An element on one path only of several: that path's shade; else None (the red)."""
+        index = self._state.shades.get(element) if self._state else None
+        return None if index is None else style.path_shade(index)
 
     def _place_labels(self) -> None:
         """Every label shown clear of the lit edges (a backward step's chain, its own edge
@@ -252,7 +258,7 @@ class GraphView(QGraphicsView):
         tail, head = edge.line.p1(), edge.line.p2()
         if direction == "backward":
             tail, head = head, tail
-        arrow = ArrowItem(tail, head, direction)
+        arrow = ArrowItem(tail, head, direction, self._shade(eid) if direction == "backward" else None)
         self.scene().addItem(arrow)
         self.arrows.append(arrow)
 
@@ -340,12 +346,14 @@ class GraphView(QGraphicsView):
             self.set_linked("")
             self.linkedElement.emit("")
 
-    def set_linked(self, element: str) -> None:
-        """Emphasise ``element`` (a factor hovered in the equation, or under the mouse)."""
+    def set_linked(self, elements) -> None:
+        """Emphasise ``elements``: an element id (a factor hovered in the equation, or under
+        the mouse), or several (a whole path, its product hovered); "" for none."""
+        chosen = {elements} if isinstance(elements, str) else set(elements)
         for nid, item in self.nodes.items():
-            item.set_hovered_link(nid == element)
+            item.set_hovered_link(nid in chosen)
         for eid, item in self.edges.items():
-            item.set_hovered_link(eid == element)
+            item.set_hovered_link(eid in chosen)
 
     def mouseDoubleClickEvent(self, event) -> None:
         item = self.itemAt(event.position().toPoint())

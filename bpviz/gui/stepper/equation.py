@@ -151,7 +151,9 @@ class ChainView(QWidget):
     with its product. Too narrow a row shrinks the whole chain evenly, never one factor
     more than another. Hovering a factor says which graph element it belongs to."""
 
-    factorHovered = Signal(str)  # the element of the factor under the mouse, or ""
+    #: What is under the mouse: a factor's graph element (str), a whole path's elements (a
+    #: tuple: its "+" or its product hovered), or "" for nothing.
+    factorHovered = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -159,7 +161,7 @@ class ChainView(QWidget):
         self.rows: list[tuple] = []
         self.more = 0
         self.points = 15.0  # the factors' size (not .size: that is QWidget's)
-        self.linked = ""  # the element whose factors are emphasised
+        self.linked = ""  # the element (or a path's elements) whose factors are emphasised
         self._hovered = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
@@ -175,10 +177,18 @@ class ChainView(QWidget):
         self.updateGeometry()
         self.update()
 
-    def set_linked(self, element: str) -> None:
-        if element != self.linked:
-            self.linked = element
+    def set_linked(self, elements) -> None:
+        """Emphasise the factors of ``elements``: one element id, or a path's (a tuple)."""
+        if elements != self.linked:
+            self.linked = elements
             self.update()
+
+    def _is_linked(self, factor) -> bool:
+        if not self.linked:
+            return False
+        if isinstance(self.linked, str):
+            return factor.element == self.linked
+        return factor.element in self.linked
 
     def _layout(self):
         """[(row pieces with their boxes)], the extra row's box or None."""
@@ -210,21 +220,23 @@ class ChainView(QWidget):
         widths = [sum(b.width for b, _ in row) for row in rows] + ([extra.width] if extra else [])
         return QSize(int(max(widths, default=0)) + 8, int(self._rows_height(rows, extra)) + 8)
 
-    def _placed(self):
-        """Each factor's rectangle in widget pixels, with the factor."""
+    def _placed(self, rows_too: bool = False):
+        """Each factor's rectangle in widget pixels, with the factor (and with ``rows_too``,
+        each row's rectangle with its path)."""
         rows, extra = self._layout()
         scale = self._scale(rows, extra)
         total = self._rows_height(rows, extra) * scale
         y = self.height() / 2 - total / 2
-        placed = []
-        for row in rows:
+        placed, lines = [], []
+        for row, path in zip(rows, self.rows):
             x, height = 4.0, self._row_height(row) * scale
             for box, factor in row:
                 if factor is not None:
                     placed.append((QRectF(x, y, box.width * scale, height), factor))
                 x += box.width * scale
+            lines.append((QRectF(4.0, y, x - 4.0, height), path))
             y += height
-        return placed
+        return (placed, lines) if rows_too else placed
 
     def factor_at(self, x: float, y: float | None = None) -> int | None:
         """Which factor (counted over all rows) is drawn at (``x``, ``y``), if any."""
@@ -234,8 +246,13 @@ class ChainView(QWidget):
         return None
 
     def mouseMoveEvent(self, event) -> None:
-        i = self.factor_at(event.position().x(), event.position().y())
+        x, y = event.position().x(), event.position().y()
+        i = self.factor_at(x, y)
         element = self.factors[i].element if i is not None else ""
+        if not element and len(self.rows) > 1:  # a row's "+" or product: its whole path
+            _, lines = self._placed(rows_too=True)
+            path = next((p for rect, p in lines if rect.contains(x, y)), None)
+            element = tuple(f.element for f in path) if path else ""
         if element != self._hovered:
             self._hovered = element
             self.set_linked(element)
@@ -281,7 +298,7 @@ class ChainView(QWidget):
                     color = style.INK
                 else:
                     color = style.FORWARD if factor.arrow == "forward" else style.BACKWARD
-                    if self.linked and factor.element == self.linked:  # lit with its graph element
+                    if self._is_linked(factor):  # lit with its graph element
                         painter.setPen(QPen(color, 2.0))
                         painter.setBrush(QBrush(style.tint(color, 0.82)))
                         painter.drawRoundedRect(QRectF(x - 2, y, box.width + 4, height), 5, 5)

@@ -224,3 +224,45 @@ def test_playing_walks_a_backward_steps_chain_then_shows_the_result(qtbot, main_
     press(qtbot, window, "Right")
     press(qtbot, window, "Left")  # a key shows the whole path at once
     assert not graph.walking() and all(graph.edges[e].chain for e in ("J.1", "w2.1.2", "w1.2.1"))
+
+
+def test_a_fan_out_lights_each_path_in_its_own_shade_and_the_equation_sums_them(qtbot, view):
+    """A hidden weight of a 2-2-2 network reaches J by two paths: the equation shows one
+    row per path with its product (the two sum to dw), the graph gives each path's own
+    elements their own shade, and hovering a row's product lights its whole path."""
+    from bpviz.gui import style
+    from bpviz.gui.stepper.equation import EquationPanel
+
+    net = _net((2, 2, 2))
+    x, y = np.array([0.05, 0.10]), np.array([0.01, 0.99])
+    steps = trace(net, x, y, 0.5)
+    _shown(view, net, x)
+    step = next(s for s in steps if s.quantity == ("dw", 1, 1, 2))
+    assert step.path_count == 2
+    view.show_step(steps, step.index, animate=False)
+    through = [{f.element for f in path} for path in step.paths]
+    only = [through[0] - through[1], through[1] - through[0]]
+    assert only[0] and only[1]
+    colors = [{(view.nodes.get(e) or view.edges[e]).chain_color.name() for e in elements} for elements in only]
+    assert colors[0] == {style.path_shade(0).name()} and colors[1] == {style.path_shade(1).name()}
+    shared = through[0] & through[1]
+    assert all((view.nodes.get(e) or view.edges[e]).chain_color is None for e in shared)
+    panel = EquationPanel()
+    qtbot.addWidget(panel)
+    panel.setGeometry(view.geometry().translated(0, view.frameGeometry().height() + 20))  # not under the graph
+    panel.resize(1200, 400)
+    panel.show()
+    panel.set_trace(steps)
+    panel.set_step(step)
+    qtbot.waitExposed(panel)
+    settle(qtbot)
+    chain = panel.chain
+    assert len(chain.rows) == 2 and "sum over paths" in panel.chain_title.text()
+    products = [float(np.prod([f.value for f in row])) for row in chain.rows]
+    assert sum(products) == pytest.approx(step.value, rel=1e-9)
+    chain.factorHovered.connect(view.set_linked)
+    _, lines = chain._placed(rows_too=True)
+    rect, path = lines[1]
+    qtbot.mouseMove(chain, QPointF(rect.right() - 4, rect.center().y()).toPoint())  # on its product
+    qtbot.waitUntil(lambda: all((view.nodes.get(f.element) or view.edges[f.element]).hovered_link
+                                for f in path if f.element in {**view.nodes, **view.edges}))
