@@ -210,14 +210,20 @@ def test_playing_walks_a_backward_steps_chain_then_shows_the_result(qtbot, main_
     step_to(qtbot, window, 20)
     c, graph = page.controller, page.graph
     assert 150 <= c.walk_ms() <= 250
-    press(qtbot, window, "Space")  # play: step 21 comes after this step's time
-    qtbot.waitUntil(lambda: c.index == 20, timeout=5000)
-    assert graph.walking()
     edge = graph.edges["w1.2.1"]
-    assert "dw" not in edge.values  # the result waits for the walk
-    first = {e for e, item in {**graph.nodes, **graph.edges}.items() if item.chain}
-    assert len(first) < 6
-    qtbot.waitUntil(lambda: not graph.walking(), timeout=5000)
+    seen = {}
+
+    def as_it_begins(index):  # just after the page has shown the step (it connected first)
+        if index == 20 and not seen:
+            lit = {e for e, item in {**graph.nodes, **graph.edges}.items() if item.chain}
+            seen.update(walking=graph.walking(), lit=lit, result="dw" in edge.values)
+
+    c.indexChanged.connect(as_it_begins)
+    press(qtbot, window, "Space")  # play: step 21 comes after this step's time
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen["walking"] and not seen["result"]  # the result waits for the walk
+    assert len(seen["lit"]) < 6
+    qtbot.waitUntil(lambda: not graph.walking(), timeout=10000)
     assert "dw" in edge.values and len({e for e, i in {**graph.nodes, **graph.edges}.items() if i.chain}) == 6
     press(qtbot, window, "Space")  # pause
     step_to(qtbot, window, 21)
