@@ -80,7 +80,7 @@ def test_unknown_preset_lists_the_known_ones():
 
 @pytest.mark.parametrize("changes, message", [
     (dict(lr="0.1"), "lr: expected a finite number greater than 0, got '0.1'"),
-    (dict(loss=["bce"]), "loss: expected one of bce, cross_entropy, mse, got ['bce']"),
+    (dict(loss=["bce"]), "loss: expected one of bce, cross_entropy, mse, quadratic, got ['bce']"),
     (dict(init=5), "init: expected one of tutorial, constant:<value>, xavier, he (text), got 5"),
     (dict(init="constant:nan"), "init: expected constant:<number> such as constant:0.1, a finite number"),
     (dict(layers=[196.0, 1]), "layers: expected whole numbers of at least 1 unit, got 196.0"),

@@ -82,14 +82,17 @@ class Step:
     - ``paths``: every path from J to the step's quantity, each a tuple of :class:`Factor`
       ordered from J (first) to the quantity (last), one local derivative per factor. A
       fan-out gives one path per route: dz[1]_1 of a 2-2-2 network has two, through
-      z[2]_1 and z[2]_2. Paths are ordered by the units they pass from the quantity
-      upwards (the terms of da[l-1]_k = Σ_j w[l]_jk·dz[l]_j in order, each j's paths
-      contiguous). Summing, over the paths, the product of their factors' values gives
-      the gradient of one example's loss: for da, g', dz steps that is ``value`` (per
-      example for a batch); for dw and db steps ``value`` is its mean over the examples
-      (for one example, the sum itself). Equal up to rounding: the network sums in
-      another order, and sigmoid + BCE writes a - y where the path multiplies
-      ∂J/∂a · ∂a/∂z. A g' step (∂a[L]_j/∂z[L]_j) is one local derivative: one path of one
+      z[2]_1 and z[2]_2. Paths are sorted by the units they pass, read from the quantity
+      up: first by the unit of the layer just above, then by the next layer's, and so
+      on to the output (so the paths of each term of da[l-1]_k = Σ_j w[l]_jk·dz[l]_j
+      are contiguous, in the terms' order). Summing, over the paths, the product of
+      their factors' values gives the gradient of one example's loss: for da, g', dz
+      steps that is ``value`` (per example for a batch); for dw and db steps ``value``
+      is its mean over the examples (for one example, the sum itself). Equal up to
+      rounding, as the network sums in another order; and sigmoid + BCE writes dz as
+      a - y where its path multiplies ∂J/∂a · ∂a/∂z, which disagree only once the
+      sigmoid saturates (a rounds to 1 or 0, so ∂a/∂z = 0 while BCE's clipped ∂J/∂a is
+      huge). A g' step (∂a[L]_j/∂z[L]_j) is one local derivative: one path of one
       factor. A softmax output with cross-entropy is one factor ∂J/∂z[L]_j on the loss
       edge J.j (the fused form); with another loss each output k gives a path
       ∂J/∂a[L]_k · ∂a[L]_k/∂z[L]_j (softmax couples the outputs). When a step has more
@@ -104,6 +107,8 @@ class Step:
     - ``terms``: for a hidden da step, da[l-1]_k = Σ_j w[l]_jk·dz[l]_j, the value of each
       term w[l]_jk·dz[l]_j, j = 1..n_l in the formula's order (per example for a
       batch); they sum to ``value``. Empty for every other step.
+
+    These four are filled by ``trace`` (unit by unit); ``trace_layers`` leaves them empty.
 
     ``factors`` is the chain a weight's view shows, as before paths existed: for dw steps
     only, the whole path when there is one (then equal to ``paths[0]``), else the short

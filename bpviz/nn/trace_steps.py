@@ -22,18 +22,18 @@ def op_shapes(kind: str, l: int, sizes, m: int | str) -> str:
     walks through them: e.g. (196,784)·(784,m)+(196,1) → (196,m)."""
     n, p = sizes[l], sizes[l - 1] if l > 0 else None
     s = shape_text
-    return {
-        "Z": f"{s((n, p))}·{s((p, m))}+{s((n, 1))} → {s((n, m))}",
-        "A": f"g{s((n, m))} → {s((n, m))}",
-        "J": f"{s((n, m))}, {s((n, m))} → scalar",
-        "dA_L": f"{s((n, m))}, {s((n, m))} → {s((n, m))}",
-        "dZ": f"{s((n, m))}⊙{s((n, m))} → {s((n, m))}",
-        "dW": f"{s((n, m))}·{s((m, p))} → {s((n, p))}",
-        "db": f"Σ_columns {s((n, m))} → {s((n, 1))}",
-        "dA": f"{s((p, n))}·{s((n, m))} → {s((p, m))}",
-        "W": f"{s((n, p))} − α·{s((n, p))} → {s((n, p))}",
-        "b": f"{s((n, 1))} − α·{s((n, 1))} → {s((n, 1))}",
-    }[kind]
+    return {  # lambdas: a trace asks for thousands, and formats only the one it wants
+        "Z": lambda: f"{s((n, p))}·{s((p, m))}+{s((n, 1))} → {s((n, m))}",
+        "A": lambda: f"g{s((n, m))} → {s((n, m))}",
+        "J": lambda: f"{s((n, m))}, {s((n, m))} → scalar",
+        "dA_L": lambda: f"{s((n, m))}, {s((n, m))} → {s((n, m))}",
+        "dZ": lambda: f"{s((n, m))}⊙{s((n, m))} → {s((n, m))}",
+        "dW": lambda: f"{s((n, m))}·{s((m, p))} → {s((n, p))}",
+        "db": lambda: f"Σ_columns {s((n, m))} → {s((n, 1))}",
+        "dA": lambda: f"{s((p, n))}·{s((n, m))} → {s((p, m))}",
+        "W": lambda: f"{s((n, p))} − α·{s((n, p))} → {s((n, p))}",
+        "b": lambda: f"{s((n, 1))} − α·{s((n, 1))} → {s((n, 1))}",
+    }[kind]()
 
 
 def _activation_formula(name: str, l: int, j: int, z, zs_layer) -> tuple[Formula, Formula]:
