@@ -1,12 +1,13 @@
 """The graph's legend: every arrow, ring, fill and edge mark of the graph explained in a
-corner of it, never over it, readable in the dark theme and at any UI scale. (L and View > Graph
-legend: tests/gui/tour/test_05_classroom.py.)"""
+corner of it, never over it, readable in the dark theme and at any UI scale; the F1 sheet
+carries the same legend. (L and View > Graph legend: tests/gui/tour/test_05_classroom.py.)"""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QScrollArea
 
 from bpviz.gui import style
 from bpviz.presets import TOY_PRESETS
@@ -108,3 +109,28 @@ def test_the_dark_legend_reads_its_words_at_4_5_to_1_and_its_glyphs_at_3_to_1(qt
         strongest = max(contrast(QColor(image.pixel(x, y)), ground)
                         for y in range(cell.top(), cell.bottom()) for x in range(cell.left(), cell.right()))
         assert strongest >= 3.0, entry.kind
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_f1_sheet_carries_the_legend_after_the_keys(qtbot, window, theme):
+    if theme == "dark":
+        click_menu(qtbot, window, "View", "Theme", "Dark")
+    press(qtbot, window, "F1")
+    sheet = window._sheet
+    qtbot.waitExposed(sheet)
+    text = sheet.text.text()
+    section = text.index("On the graph")
+    assert section > text.index("Wheel / drag")  # after the keys
+    for phrase in VOCABULARY:
+        assert phrase.replace("<", "&lt;") in text[section:], phrase
+    assert text[section:].count("<img") == len(window.step_page.graph.legend.rows())
+    # It fits a 1280×800 projector, and its legend is reached by scrolling.
+    assert sheet.frameGeometry().height() <= 800 and sheet.frameGeometry().width() <= 1280
+    scroll = sheet.findChild(QScrollArea)
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    assert scroll.widget().height() - scroll.verticalScrollBar().value() <= scroll.viewport().height() + 1
+    # The glyphs are drawn in the sheet's theme: another theme, other pictures.
+    before = text[section:]
+    click_menu(qtbot, window, "View", "Theme", "Light" if theme == "dark" else "Dark")
+    assert sheet.text.text()[section:] != before
+    sheet.close()
