@@ -174,12 +174,12 @@ _GLYPHS = {
     "computed": _computed,
     "read": _read,
     "reused": lambda p, w, h: _ring(p, _unit(p, w, h), 7.8, style.REUSED, 1.4, dashed=True),
-    "chain": lambda p, w, h: _ring(p, _unit(p, w, h), 7.8, style.BACKWARD, 2.0),
+    "chain": lambda p, w, h: _ring(p, _unit(p, w, h), 8.1, style.BACKWARD, 1.7),  # solid, further out than the bias ring
     "band": _band,
     "positive": lambda p, w, h: _edge(p, w, h / 2, style.EDGE_POSITIVE, 2.4),
     "negative": lambda p, w, h: _edge(p, w, h / 2, style.EDGE_NEGATIVE, 2.4),
     "width": _width,
-    "bias": lambda p, w, h: _ring(p, _unit(p, w, h), 7.2, style.WARNING, 2.4),
+    "bias": lambda p, w, h: _ring(p, _unit(p, w, h), 6.9, style.WARNING, 2.8),  # thick, close to the unit
     "weight": _weight,
     "check": lambda p, w, h: _text(p, w, h, "✓ ✗", style.BACKWARD),
 }
@@ -200,8 +200,8 @@ def glyph_image(kind: str, height: int, pixel_ratio: float = 2.0) -> QImage:
 # The widget --------------------------------------------------------------------------------
 class GraphLegend(QWidget):
     """A strip along one side of a graph view with the legend's box in its corner. The view
-    asks ``place`` where it goes and keeps the rest of its area for the graph; ``changed``
-    says that the strip must be placed again (shown, hidden, another scale)."""
+    asks ``choose`` which side it takes (the viewport keeps the rest), then ``set_strip``
+    places it; ``changed`` says that it must be placed again (shown, hidden, another scale)."""
 
     changed = Signal()
 
@@ -257,8 +257,8 @@ class GraphLegend(QWidget):
     def choose(self, area: QSize, scene: QSizeF) -> QMargins:
         """Choose the layout and the side (bottom or right) whose strip of ``area`` (the
         view's) leaves a graph of ``scene``'s size the largest; return the viewport margins
-        that leave the graph the rest. None when the legend is off, or would leave the graph
-        less than LEAST_ROOM either way (then it steps aside)."""
+        that leave the graph the rest. No margins when the legend is off, or when it would
+        leave the graph less than LEAST_ROOM either way (then it steps aside)."""
         best = None
         if self.shown and not scene.isEmpty():
             for count in COLUMNS:

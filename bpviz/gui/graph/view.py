@@ -178,7 +178,8 @@ class GraphView(QGraphicsView):
         self._place_legend()
         rect = self.scene().sceneRect()
         if not rect.isEmpty():
-            drawn = [item.sceneBoundingRect() for item in (*self.nodes.values(), *(e.label for e in self.edges.values()))]
+            drawn = [item.sceneBoundingRect() for item in self.nodes.values()]
+            drawn += [edge.label.sceneBoundingRect() for edge in self.edges.values()]
             target = self.legend.clear_of(rect, drawn)
             self.setSceneRect(target if target != rect else QRectF())  # else Qt centres the scene's own
             self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
