@@ -88,7 +88,7 @@ class ShortcutSheet(QDialog):
         blocks = []
         for title, rows in self.groups:
             body = "".join(f"<tr><td align='right' style='padding:2px 10px 2px 0'><b>{escape(keys)}</b></td>"
-                           f"<td style='padding:2px 0'>{escape(text)}</td></tr>" for keys, text in rows)
+                           f"<td style='padding:2px 0; white-space:nowrap'>{escape(text)}</td></tr>" for keys, text in rows)
             blocks.append((len(rows) + 2, f"<h3>{escape(title)}</h3><table>{body}</table>"))
         half, count, left = sum(n for n, _ in blocks) / 2, 0, []
         while blocks and count + blocks[0][0] <= half + 2:
