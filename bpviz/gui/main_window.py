@@ -90,6 +90,11 @@ class MainWindow(QMainWindow):
         self.focus_action.setShortcut(QKeySequence("F"))
         self.focus_action.setToolTip("Hide the side panels so the graph and the equation fill the window (F)")
         self.focus_action.toggled.connect(self.step_page.set_focus_mode)
+        self.legend_action = QAction("&Graph legend", self)
+        self.legend_action.setCheckable(True)
+        self.legend_action.setShortcut(QKeySequence("L"))
+        self.legend_action.setToolTip("What the graph's arrows, rings, fills and edges mean, in a corner of it (L)")
+        self.legend_action.toggled.connect(self._on_legend_toggled)
         stack = self.step_page.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -198,6 +203,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(self.page_actions)
         view_menu.addSeparator()
         view_menu.addAction(self.focus_action)
+        view_menu.addAction(self.legend_action)
         view_menu.addAction(self.presenter_action)
         view_menu.addAction(self.leave_presenter_action)
         view_menu.addSeparator()
@@ -213,7 +219,7 @@ class MainWindow(QMainWindow):
         menus.setCornerWidget(self.page_tabs, Qt.Corner.TopRightCorner)
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
-        self.addActions([self.quit_action, self.open_lesson_action, self.save_lesson_action, self.focus_action, self.undo_action, self.redo_action,
+        self.addActions([self.quit_action, self.open_lesson_action, self.save_lesson_action, self.focus_action, self.legend_action, self.undo_action, self.redo_action,
                          self.run_user_action, *self.page_actions, self.start_action,
                          self.pause_action, self.stop_action, self.presenter_action,
                          self.leave_presenter_action, self.bigger_action, self.smaller_action,
@@ -277,6 +283,8 @@ class MainWindow(QMainWindow):
         if s.geometry is None or not self.restoreGeometry(s.geometry):
             self._fit_to_screen()
         self.set_theme(s.theme, save=False)
+        self.legend_action.setChecked(s.legend)
+        self.step_page.graph.legend.set_shown(s.legend)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._follow_system)  # bound: goes with the window
         self.step_page.controller.set_speed(s.speed)
         self.step_page.controller.speedChanged.connect(self._on_speed_changed)
@@ -318,6 +326,11 @@ class MainWindow(QMainWindow):
         if self.theme_choice == "system":
             style.apply_theme(style.resolve("system"))
 
+    def _on_legend_toggled(self, on: bool) -> None:
+        self.step_page.graph.legend.set_shown(on)
+        if self.settings.legend != on:  # restoring it writes nothing
+            self.settings.legend = on
+
     def _on_speed_changed(self, speed: int) -> None:
         self.settings.speed = speed
 
@@ -357,7 +370,7 @@ class MainWindow(QMainWindow):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
-        for action in (self.focus_action, self.run_user_action, self.export_animation_action):
+        for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)

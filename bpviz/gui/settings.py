@@ -1,5 +1,6 @@
 """What the app remembers between sessions (QSettings, an INI file in the user's config
-folder): the window's geometry, the last presets, the theme, the UI scale and the speed.
+folder): the window's geometry, the last presets, the theme, the UI scale, the speed and
+whether the graph's legend is shown.
 
 A value that is missing, or was edited into something this bpviz does not know, reads as
 its default: a settings file never stops the app from opening.
@@ -56,6 +57,16 @@ class Settings:
     @scale.setter
     def scale(self, value: int) -> None:
         self.store.setValue("view/scale", int(value))
+
+    @property
+    def legend(self) -> bool:
+        """The graph's legend: shown unless turned off (a first launch explains the picture)."""
+        value = self.store.value("view/legend", True)
+        return value not in (False, "false")
+
+    @legend.setter
+    def legend(self, value: bool) -> None:
+        self.store.setValue("view/legend", bool(value))
 
     @property
     def speed(self) -> int:

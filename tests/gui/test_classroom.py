@@ -89,6 +89,28 @@ def test_the_shortcut_sheet_lists_every_key_of_the_window(qtbot, make_main_windo
     sheet.reject()
 
 
+def test_no_two_actions_or_step_page_keys_share_a_key(qtbot, make_main_window):
+    """A key does one thing: the window's actions, its menus' and the step page's own keys
+    (Space, arrows, +, -, ...) never share one, or Qt would run neither."""
+    from collections import Counter
+
+    from PySide6.QtGui import QKeySequence
+
+    window = make_main_window()
+
+    def menu_actions(menu):
+        for action in menu.actions():
+            yield from menu_actions(action.menu()) if action.menu() is not None else (action,)
+
+    actions = set(window.actions())
+    for top in window.menuBar().actions():
+        actions.update(menu_actions(top.menu()))
+    keys = [s.toString() for action in actions for s in action.shortcuts() if not s.isEmpty()]
+    keys += [QKeySequence(key).toString() for key in KEYS]
+    assert len(keys) >= 30 and "L" in keys and "F" in keys
+    assert [key for key, count in Counter(keys).items() if count > 1] == []
+
+
 def test_every_menu_action_can_be_reached_from_the_keyboard(qtbot, make_main_window):
     """Each menu has a mnemonic (Alt+letter), and so does each of its actions."""
     window = make_main_window()

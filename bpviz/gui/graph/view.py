@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, EdgeLabel, LossItem, NodeItem
 from bpviz.gui.graph.layout import edge_ends, free_spots, graph_layout, place_labels
+from bpviz.gui.graph.legend import GraphLegend
 from bpviz.gui.graph.state import element_of, view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
@@ -56,6 +57,9 @@ class GraphView(QGraphicsView):
         self._hovered = ""
         self._spots: dict = {}
         self._base: dict = {}
+        # Off until the page shows it; then fit() gives it a strip and the graph the rest.
+        self.legend = GraphLegend(self)
+        self.legend.changed.connect(lambda: self._place_legend() if self._user_zoomed else self.fit())
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
@@ -301,8 +305,24 @@ class GraphView(QGraphicsView):
 
     # --- view -----------------------------------------------------------------------
     def fit(self) -> None:
-        if not self.scene().sceneRect().isEmpty():
-            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        """The whole graph in the viewport, which leaves the legend its strip (and on that
+        side all that a unit or a label may draw: their boxes reach past the scene's edge)."""
+        self._place_legend()
+        rect = self.scene().sceneRect()
+        if not rect.isEmpty():
+            drawn = [item.sceneBoundingRect() for item in self.nodes.values()]
+            drawn += [edge.label.sceneBoundingRect() for edge in self.edges.values()]
+            target = self.legend.clear_of(rect, drawn)
+            self.setSceneRect(target if target != rect else QRectF())  # else Qt centres the scene's own
+            self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def _place_legend(self) -> None:
+        """The legend's strip on the side that costs the graph least, chosen on the whole
+        area (a scroll bar that comes and goes cannot flip it); the viewport gets the rest."""
+        margins = self.legend.choose(self.contentsRect().size(), self.scene().sceneRect().size())
+        if margins != self.viewportMargins():
+            self.setViewportMargins(margins)
+        self.legend.set_strip(self.viewport().geometry().marginsAdded(margins))
 
     def reset_zoom(self) -> None:
         self._user_zoomed = False
@@ -310,8 +330,7 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if not self._user_zoomed:
-            self.fit()
+        self._place_legend() if self._user_zoomed else self.fit()
 
     def wheelEvent(self, event) -> None:
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15

@@ -127,6 +127,7 @@ class PageLayout:
         self.ui_scale = scale
         for panel in page.side_panels:
             style.scale_text(panel, scale)
+        page.graph.legend.set_scale(scale)
         page.side_panels[0].setMaximumWidth(round(SIDE_WIDTH * min(scale, style.SIDE_TEXT_MAX)))
         self._hold_form_width(page.side_panels[0])
         self._hold_plot_heights()

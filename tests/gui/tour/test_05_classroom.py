@@ -1,6 +1,6 @@
 """README, "In class: presenter mode, themes, export": F5 and Esc, the UI scale, the
-shortcut sheet, View > Theme, File > Export view and Ctrl+E, the animation of steps, and
-the settings a second window finds."""
+shortcut sheet, the graph legend (L), View > Theme, File > Export view and Ctrl+E, the
+animation of steps, and the settings a second window finds."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ from tests.gui.userpath import (
     answer_dialog,
     choose_file,
     click_menu,
+    menu_action,
     ok_button,
     plain,
     press,
@@ -248,6 +249,58 @@ def test_every_menu_and_action_has_an_alt_mnemonic(qtbot, main_window):
         assert not missing, f"{plain(title)}: {missing}"
         top.menu().close()
         window_back(qtbot, main_window)
+
+
+# Graph legend -----------------------------------------------------------------------------
+def test_l_or_view_graph_legend_shows_or_hides_the_key_a_first_launch_shows_it_and_it_is_remembered(qtbot, main_window):
+    """"**L** or **View > Graph legend** shows or hides it. A first launch shows it, and
+    bpviz remembers your choice" """
+    graph = main_window.step_page.graph
+    legend, action = graph.legend, menu_action(main_window, "View", "Graph legend")
+    assert action.shortcut().toString() == "L" and "&" in action.text()
+    assert action.isChecked() and legend.isVisible()
+    zoom = graph.transform().m11()
+    press(qtbot, main_window, "L", widget=graph)
+    settle(qtbot)
+    assert not legend.isVisible() and not action.isChecked()
+    assert graph.transform().m11() > 1.05 * zoom  # the graph takes its room back
+    click_menu(qtbot, main_window, "View", "Graph legend")
+    settle(qtbot)
+    assert legend.isVisible() and action.isChecked() and math.isclose(graph.transform().m11(), zoom)
+    window_back(qtbot, main_window)
+    press(qtbot, main_window, "L", widget=graph)
+    main_window.close()
+    again = _new_window(qtbot)
+    assert not again.step_page.graph.legend.isVisible()
+    assert not menu_action(again, "View", "Graph legend").isChecked()
+
+
+def test_focus_and_presenter_mode_keep_the_legend_as_you_chose(qtbot, main_window):
+    """"bpviz remembers your choice, in focus and presenter mode too." """
+    graph = main_window.step_page.graph
+    press(qtbot, main_window, "F", widget=graph)
+    assert main_window.step_page.focus_mode() and graph.legend.isVisible()
+    press(qtbot, main_window, "L", widget=graph)
+    assert not graph.legend.isVisible()
+    _present(qtbot, main_window)
+    assert not graph.legend.isVisible()
+    press(qtbot, main_window, "L", widget=graph)
+    assert graph.legend.isVisible()
+    _present(qtbot, main_window, False)
+    press(qtbot, main_window, "F", widget=graph)
+    assert not main_window.step_page.focus_mode() and graph.legend.isVisible()
+
+
+def test_on_the_training_page_view_graph_legend_is_off_and_l_changes_nothing(qtbot, main_window):
+    """The legend belongs to the step page's graph: the training page has its own diagram."""
+    legend = main_window.step_page.graph.legend
+    training_page(qtbot, main_window)
+    action = menu_action(main_window, "View", "Graph legend")
+    assert not action.isEnabled()
+    press(qtbot, main_window, "L", widget=main_window.train_page)
+    assert action.isChecked() and legend.shown
+    press(qtbot, main_window, "Ctrl+1")
+    assert legend.isVisible()
 
 
 # Themes -----------------------------------------------------------------------------------
@@ -467,14 +520,15 @@ def _new_window(qtbot) -> MainWindow:
 
 
 def test_settings_are_remembered_in_a_second_window(qtbot, main_window):
-    """"bpviz remembers the window's size and place, the last presets, the theme, the scale
-    and the speed in the user's settings (an INI file by Qt's QSettings)." """
+    """"bpviz remembers the window's size and place, the last presets, the theme, the scale,
+    the speed and the legend in the user's settings (an INI file by Qt's QSettings)." """
     window = main_window
     window.setGeometry(120, 90, 1300, 760)  # as a person drags and resizes it
     click_menu(qtbot, window, "View", "Theme", "Dark")
     press(qtbot, window, "Ctrl+=")
     press(qtbot, window, "Ctrl+=")
     press(qtbot, window, "+", widget=window.step_page.graph)
+    press(qtbot, window, "L", widget=window.step_page.graph)
     choose(qtbot, window.step_page.controls.preset, "two-layer")
     choose(qtbot, training_page(qtbot, window).form.preset, "fast")
     speed, geometry = window.step_page.controller.speed, window.geometry()
@@ -488,6 +542,7 @@ def test_settings_are_remembered_in_a_second_window(qtbot, main_window):
     assert again.step_page.controller.speed == speed
     assert again.step_page.controls.preset.currentText() == "two-layer"
     assert again.train_page.form.preset.currentText() == "fast"
+    assert not again.legend_action.isChecked() and not again.step_page.graph.legend.isVisible()
 
 
 def test_a_setting_it_cannot_use_reads_as_the_default(qtbot, private_settings):
@@ -495,10 +550,11 @@ def test_a_setting_it_cannot_use_reads_as_the_default(qtbot, private_settings):
     path = Path(QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "bpviz", "bpviz").fileName())
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as ini:  # edited by hand
-        ini.write("[view]\ntheme=purple\nscale=huge\n[step]\nspeed=99\npreset=no-such\n"
+        ini.write("[view]\ntheme=purple\nscale=huge\nlegend=maybe\n[step]\nspeed=99\npreset=no-such\n"
                   "[train]\npreset=3\n[window]\ngeometry=xyz\n")
     window = _new_window(qtbot)
     assert window.theme_actions["system"].isChecked() and window.presenter.scale == 100
+    assert window.legend_action.isChecked() and window.step_page.graph.legend.isVisible()
     assert window.step_page.controls.preset.currentText() == "notebook-regression"
     assert window.train_page.form.preset.currentText() == "tutorial"
     assert window.step_page.controller.speed == 3
