@@ -61,10 +61,12 @@ def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
     if table.name == recipe.dataset and recipe.n_inputs != len(table.feature_names):
         raise DataError(f"{where}table: expected the {recipe.n_inputs} features the {recipe.dataset} recipe "
                         f"takes, got {len(table.feature_names)}")
-    if recipe.loss == "bce" and not np.isin(table.target, (0.0, 1.0)).all():
-        raise DataError(f"{where}recipe.loss: the bce loss needs a target of 0 or 1; the {table.target_name} "
-                        f"column holds {table.target.min():g} to {table.target.max():g}; expected 0 or 1, "
-                        f"or the mse loss for values")
+    if recipe.loss == "bce":
+        for name, column in zip(table.target_names, table.targets.T):
+            if not np.isin(column, (0.0, 1.0)).all():
+                raise DataError(f"{where}recipe.loss: the bce loss needs a target of 0 or 1; the {name} "
+                                f"column holds {column.min():g} to {column.max():g}; expected 0 or 1, "
+                                f"or the mse loss for values")
 
 
 def check_step_page(step: "StepLesson", where: str = "") -> None:

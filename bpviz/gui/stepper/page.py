@@ -170,8 +170,8 @@ class StepPage(QWidget):
     def _state_of(session: ToySession, step: int):
         from bpviz.lesson import StepLesson
 
-        table = Table(session.table.name, session.table.feature_names, session.table.target_name,
-                      session.X.T.copy(), session.Y[0].copy())
+        table = Table(session.table.name, session.table.feature_names, session.table.target_names,
+                      session.X.T.copy(), session.Y.T.copy())
         return StepLesson(session.recipe, table, {k: v.copy() for k, v in session.net.params.items()},
                           session.sample, session.epoch, tuple(session.epoch_losses), step)
 

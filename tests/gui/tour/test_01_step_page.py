@@ -367,7 +367,7 @@ def test_the_form_loads_your_own_csv_table_through_its_button_and_the_columns_di
     with answer_dialog(qtbot, fill):
         click(qtbot, page.controls.csv_button)
     assert page.session.table.feature_names == ("rooms", "garden")
-    assert page.session.table.target_name == "price" and page.session.m == 4
+    assert page.session.table.target_names == ("price",) and page.session.m == 4
     assert page.graph.nodes["n0.1"].subtitle == "rooms" and page.graph.nodes["n0.2"].subtitle == "garden"
 
 
