@@ -1,7 +1,8 @@
 """Lesson files: where a teacher left the app, as JSON, to open in class exactly there.
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
-(edits included), the weights, the row, the epoch and the step; for the training page its
+(edits included; ``"target"`` names its one target column, ``"targets"`` its 2 to 4), the
+weights, the row, the epoch and the step; for the training page its
 recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
 every value's kind and the limits of the pages that will take it (bpviz.page_limits) and raises :class:`LessonFileError` naming the
 file, the field and what was expected: a lesson that loads is one the pages can show.
@@ -202,9 +203,12 @@ def _lesson_from(document) -> Lesson:
                   _recipe_from(_get(train, "recipe", dict, "train."), "train.recipe"))
 
 
-def _recipe_from(values: dict, where: str) -> Recipe:
+def _recipe_from(values: dict, where: str, outputs: int | None = None) -> Recipe:
+    """The recipe at ``where``; ``outputs``: the target columns of the table a toy recipe
+    plays, which its output layer must match (the step page's recipe)."""
+    toy = isinstance(values, dict) and values.get("dataset", "mnist") != "mnist"
     try:
-        return Recipe.from_dict(values, strict=True)
+        return Recipe.from_dict(values, strict=True, outputs=outputs if toy else None)
     except BpvizError as exc:
         text = str(exc)
         field, colon, rest = text.partition(": ")
@@ -267,9 +271,9 @@ def _names(t: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _step_from(step: dict, version: int) -> StepLesson:
-    recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe")
     t = _get(step, "table", dict, "step.")
-    features, targets = _names(t)
+    features, targets = _names(t)  # first: the recipe's output layer has a unit per target
+    recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe", outputs=len(targets))
     n = len(features)
     rows = _matrix(_get(t, "rows", list, "step.table."), "step.table.rows", columns=n + len(targets))
     table = Table(_get(t, "name", str, "step.table."), features, targets, rows[:, :n], rows[:, n:])
