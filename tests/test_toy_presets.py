@@ -108,3 +108,25 @@ def test_the_two_outputs_preset_equals_a_plain_implementation():
     got = [r.epoch_cost for r in records if r.epoch_cost is not None]
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     assert got[-1] < got[0] / 10
+
+
+def test_a_toy_recipe_takes_the_output_layer_of_the_table_it_plays():
+    """A recipe playing a CSV table of K targets (outputs=K) has K output units; its own
+    table's count holds otherwise, and an MNIST recipe's follows its digits."""
+    from bpviz.errors import ConfigError
+
+    regression = get_preset("notebook-regression")
+    assert regression.replace(layers=(2, 3), outputs=3).layers == (2, 3)
+    with pytest.raises(ConfigError, match=r"layers: the output layer for the notebook-regression table's one "
+                                          r"target has 1 unit, got 3"):
+        regression.replace(layers=(2, 3))
+    with pytest.raises(ConfigError, match=r"layers: the output layer for a table's 3 target columns has 3 units, "
+                                          r"got 2"):
+        regression.replace(layers=(2, 2), outputs=3)
+    with pytest.raises(ConfigError, match=r"layers: expected a table of 1 to 4 target columns, got 5"):
+        regression.replace(layers=(2, 5), outputs=5)
+    with pytest.raises(ConfigError, match=r"layers: the output layer of an MNIST recipe follows its digits"):
+        get_preset("tutorial").replace(lr=0.5, outputs=2)
+    assert get_preset("two-outputs").output_units == 2
+    with pytest.raises(ConfigError, match=r"the two-outputs table's 2 targets has 2 units, got 1"):
+        get_preset("two-outputs").replace(layers=(2, 1))
