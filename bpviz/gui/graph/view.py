@@ -79,8 +79,11 @@ class GraphView(QGraphicsView):
         self._positions = plan.positions
         self._spots = free_spots(tuple(int(n) for n in layer_sizes), plan.positions)
         self._base = dict(plan.label_at)
+        interrupted = self.walking()
         self._state, self._walked, self._hovered = None, -1, ""
         self.walk.stop()
+        if interrupted:  # the factor the walk had reached is no longer lit in the equation
+            self.linkedElement.emit("")
         self._params = {k: v.copy() for k, v in params.items()}
         L = len(layer_sizes) - 1
         for l, n in enumerate(layer_sizes):
@@ -130,6 +133,7 @@ class GraphView(QGraphicsView):
         backward step lights its whole chain-rule path from J; with ``walk_ms`` (playing)
         it first walks the path, one factor every ``walk_ms``, then shows the result."""
         state = view_state(steps, index)
+        interrupted = self.walking()
         self.walk.stop()
         self._state = state
         color = style.phase_color(state.phase)
@@ -158,6 +162,8 @@ class GraphView(QGraphicsView):
         else:
             self._light_chain(len(state.walk))
             self._show_arrows(state, animate)
+            if interrupted:  # the equation lit the factor walked: now only what is hovered
+                self.linkedElement.emit(self._hovered if self._hovered in state.chain else "")
 
     def walking(self) -> bool:
         return self.walk.state() == QVariantAnimation.State.Running
