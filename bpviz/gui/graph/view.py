@@ -128,7 +128,7 @@ class GraphView(QGraphicsView):
         self._inputs = [float(v) for v in inputs]
 
     # --- rendering a step -----------------------------------------------------------
-    def show_step(self, steps, index: int, animate: bool = True, walk_ms: int = 0) -> None:
+    def show_step(self, steps, index: int, animate: bool = True, walk_ms: float = 0) -> None:
         """Show step ``index``: every value produced so far, its highlights and arrows. A
         backward step lights its whole chain-rule path from J; with ``walk_ms`` (playing)
         it first walks the path, one factor every ``walk_ms``, then shows the result."""
@@ -157,7 +157,7 @@ class GraphView(QGraphicsView):
             self._light_chain(0)
             self.walk.setStartValue(0)
             self.walk.setEndValue(len(state.walk))
-            self.walk.setDuration(walk_ms * len(state.walk))
+            self.walk.setDuration(int(walk_ms * len(state.walk)))
             self.walk.start()
         else:
             self._light_chain(len(state.walk))

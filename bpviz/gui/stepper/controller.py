@@ -9,6 +9,9 @@ from bpviz.nn.trace import PHASES, Step
 #: Speeds as seconds per step, slowest first; the slider picks one.
 SPEEDS = (2.4, 1.6, 1.1, 0.8, 0.55, 0.4, 0.28, 0.18)
 DEFAULT_SPEED = 3
+#: A backward step's walk takes at most the time of this many factors: a longer path (at
+#: the page's limit, da[1]_1 reaches J through some 100 elements) is walked faster.
+WALK_MOST = 12
 
 
 class StepController(QObject):
@@ -128,7 +131,7 @@ class StepController(QObject):
     def _on_tick(self) -> None:
         self.step_forward()
         # A backward step first walks its chain from J: the next step waits for the walk.
-        self._timer.setInterval(int(self.seconds_per_step() * 1000) + self.walk_ms() * len(self._chain()))
+        self._timer.setInterval(int(self.seconds_per_step() * 1000 + self.step_walk_ms() * len(self._chain())))
 
     def _chain(self) -> tuple:
         step = self.step
@@ -138,6 +141,11 @@ class StepController(QObject):
         """While playing, a backward step walks its chain one factor every this many ms:
         200 at the usual speed, 150-250 as the speed goes."""
         return int(min(250, max(150, 250 * self.seconds_per_step())))
+
+    def step_walk_ms(self) -> float:
+        """The pace of this step's walk: ``walk_ms``, faster on a path longer than
+        WALK_MOST elements, so that no walk takes longer than WALK_MOST factors would."""
+        return self.walk_ms() * min(1.0, WALK_MOST / max(1, len(self._chain())))
 
     def set_speed(self, speed: int) -> None:
         speed = max(0, min(speed, len(SPEEDS) - 1))

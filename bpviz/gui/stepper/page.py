@@ -285,7 +285,7 @@ class StepPage(QWidget):
 
     def _on_index_changed(self, index: int) -> None:
         c = self.controller
-        self.graph.show_step(c.steps, index, walk_ms=c.walk_ms() if c.playing else 0)
+        self.graph.show_step(c.steps, index, walk_ms=c.step_walk_ms() if c.playing else 0)
         self.equation.set_step(self.controller.step)
         self.equation.set_check(check_text(self.controller.step, self.checks, self.debug))
         self.timeline.set_current(index)
