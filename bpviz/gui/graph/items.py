@@ -49,7 +49,7 @@ def short(value) -> str:
     v = float(np.ravel(value)[0])
     if not math.isfinite(v):
         return fmt(v)
-    size = abs(v)
+    size = abs(float(f"{v:.{GRAPH_DIGITS}g}"))  # as rounded: 9999.96 is 1.0e4, not 9999.96
     if size != 0 and (size < 1e-3 or size >= 1e4):
         mantissa, exponent = f"{v:.1e}".split("e")
         text = f"{mantissa}e{int(exponent)}"
