@@ -231,9 +231,11 @@ class GraphView(QGraphicsView):
     def _place_labels(self) -> None:
         """Every label shown clear of the lit edges (a backward step's chain, its own edge
         among them): a label that would cover one moves along its edge, or steps aside for
-        this step. (A forward step's arrows run under the labels, as they always have.)"""
+        this step. (A forward step's arrows run under the labels, as they always have.) The
+        whole path counts from the start of a walk, so that no label jumps half-way."""
+        path = set(self._state.chain) if self._state else set()
         lit = {eid: (item.line.p1().toTuple(), item.line.p2().toTuple()) for eid, item in self.edges.items()
-               if item.chain}
+               if item.chain or eid in path}
         weights = [eid for eid, item in self.edges.items() if eid.startswith("w")]
         wanted = sorted((eid for eid in weights if self.edges[eid].wants_label()),
                         key=lambda eid: (eid not in lit, weights.index(eid)))

@@ -80,3 +80,29 @@ def test_a_long_path_is_walked_in_the_time_of_a_short_one(qtbot, main_window):
     assert c._timer.interval() <= (c.seconds_per_step() + 12 * 0.25) * 1000
     press(qtbot, window, "Space", widget=graph)
     assert all((graph.nodes.get(e) or graph.edges[e]).chain for e in longest.chain if e != "J")
+
+
+def test_labels_stay_put_while_a_path_is_walked(qtbot, main_window):
+    """A label steps aside from the path when the step begins, not half-way through its
+    walk: step 27 of two-outputs (dw[1]_12, two paths) walked with no label jumping."""
+    window = main_window
+    on_screen(qtbot, window, "desktop", (1920, 1080))
+    page = window.step_page
+    choose(qtbot, page.controls.preset, "two-outputs")
+    step_to(qtbot, window, 26)
+    c, graph = page.controller, page.graph
+    seen = []
+
+    def where(_element):
+        if c.index == 26:
+            seen.append({e: (item.label.pos().toTuple(), item.label.isVisible())
+                         for e, item in graph.edges.items() if e.startswith("w")})
+
+    graph.linkedElement.connect(where)
+    press(qtbot, window, "Space", widget=graph)
+    qtbot.waitUntil(lambda: c.index == 26 and graph.walking(), timeout=10000)
+    qtbot.waitUntil(lambda: not graph.walking(), timeout=10000)
+    press(qtbot, window, "Space", widget=graph)
+    assert len(seen) > 5
+    jumped = {e for a, b in zip(seen, seen[1:]) for e in a if a[e] != b[e]}
+    assert not jumped, f"labels moved during the walk: {sorted(jumped)}"
