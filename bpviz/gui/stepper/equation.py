@@ -142,7 +142,8 @@ def more_latex(more: int, step: Step | None) -> str:
         return ""
     if step is not None and not step.paths:
         return rf"\text{{a sum over {more} paths (too many to list): the graph lights every one}}"
-    return rf"+ \text{{{more} more paths}}"
+    rest = sum(_product(path) for path in step.paths[CHAIN_ROWS - 1:])  # the rows shown add up
+    return rf"+ \text{{{more} more paths}} = " + result(rest).latex
 
 
 class ChainView(QWidget):
