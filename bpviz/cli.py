@@ -193,7 +193,9 @@ def _add_network_flags(parser, example_hidden: str, output: str) -> None:
                         help=f"for scripts: every layer after the input, the output included (e.g. "
                              f"{example_hidden},1); use --hidden or --layers, not both")
     parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="the hidden layers' activation")
-    parser.add_argument("--loss", choices=list(LOSSES))
+    parser.add_argument("--loss", choices=list(LOSSES),
+                        help="mse (Σ(a-y)²) or quadratic (½Σ(a-y)², the textbooks') for values; bce for 0/1 "
+                             "targets; cross_entropy for classes (a softmax output)")
     parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier or he")
 
 
@@ -244,7 +246,7 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help=f"the network and data (default: notebook-regression; unit mode "
                             f"takes {', '.join(TOY_PRESETS)})")
-    _add_network_flags(trace, "3,2", "1 unit for a toy table or two digits, 10 for all ten")
+    _add_network_flags(trace, "3,2", "a unit per target column of a toy table, 1 for two digits, 10 for all ten")
     _add_row_flag(trace, "which row of the table to trace, counted from 1 as the app does (default 1)")
     trace.add_argument("--mode", choices=("units", "layers"), default="units",
                        help="units: every unit and weight (default); layers: one step per matrix")
@@ -266,7 +268,7 @@ def _add_gradcheck_parser(commands) -> None:
     )
     check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help="the network and data (default: notebook-regression)")
-    _add_network_flags(check, "2", "1 unit for a toy table or two digits, 10 for all ten")
+    _add_network_flags(check, "2", "a unit per target column of a toy table, 1 for two digits, 10 for all ten")
     check.add_argument("--seed", type=_count(max_seed, low=0), metavar="N")
     _add_row_flag(check, "toy presets: which row of the table, counted from 1 as the app does (default 1)")
     check.add_argument("--examples", type=_count(limits["batch_size"]), metavar="N",

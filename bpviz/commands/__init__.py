@@ -15,7 +15,8 @@ def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
     """``recipe.replace(**overrides)`` with the layers --hidden or --layers ask for.
 
     --hidden names the hidden layers only: the output layer's size follows from the task
-    (1 for two digits or a toy table, 10 for all ten digits). A problem with the layers
+    (a unit per target column of a toy table, 1 for two digits, 10 for all ten digits).
+    A problem with the layers
     names the flag that was typed.
     """
     task = dataclasses.replace(recipe, digits=overrides["digits"]) if "digits" in overrides else recipe
