@@ -1,7 +1,8 @@
 """Lesson files: where a teacher left the app, as JSON, to open in class exactly there.
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
-(edits included), the weights, the row, the epoch and the step; for the training page its
+(edits included; ``"target"`` names its one target column, ``"targets"`` its 2 to 4), the
+weights, the row, the epoch and the step; for the training page its
 recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
 every value's kind and the limits of the pages that will take it (bpviz.page_limits) and raises :class:`LessonFileError` naming the
 file, the field and what was expected: a lesson that loads is one the pages can show.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, Table
+from bpviz.data.toy import MAX_FEATURES, MAX_NAME, MAX_ROWS, MAX_TARGETS, Table
 from bpviz.errors import BpvizError, shown
 from bpviz.fileio import UnreadableFile, atomic_write_bytes, read_limited
 from bpviz.nn import trace as tracing
@@ -81,9 +82,7 @@ def lesson_json(lesson: Lesson) -> bytes:
         "page": lesson.page,
         "step": {
             "recipe": s.recipe.to_dict(),
-            "table": {"name": s.table.name, "features": list(s.table.feature_names),
-                      "target": s.table.target_name, "rows": np.column_stack(
-                          [s.table.features, s.table.target]).tolist()},
+            "table": _table_json(s.table),
             "params": {key: np.asarray(value).tolist() for key, value in s.params.items()},
             "row": s.sample + 1, "epoch": s.epoch, "epoch_losses": list(s.epoch_losses),
             "step": s.step + 1,
@@ -91,6 +90,15 @@ def lesson_json(lesson: Lesson) -> bytes:
         "train": {"recipe": lesson.train.to_dict()},
     }
     return json.dumps(document, indent=1).encode()
+
+
+def _table_json(table: Table) -> dict:
+    """The table as the file holds it: names, then rows of the features and the targets.
+    One target is ``"target": name`` (as every version-2 file has it); several are
+    ``"targets": [names]``."""
+    names = {"target": table.target_names[0]} if table.n_targets == 1 else {"targets": list(table.target_names)}
+    return {"name": table.name, "features": list(table.feature_names), **names,
+            "rows": np.column_stack([table.features, table.targets]).tolist()}
 
 
 def save_lesson(path: str | os.PathLike, lesson: Lesson) -> Path:
@@ -195,9 +203,12 @@ def _lesson_from(document) -> Lesson:
                   _recipe_from(_get(train, "recipe", dict, "train."), "train.recipe"))
 
 
-def _recipe_from(values: dict, where: str) -> Recipe:
+def _recipe_from(values: dict, where: str, outputs: int | None = None) -> Recipe:
+    """The recipe at ``where``; ``outputs``: the target columns of the table a toy recipe
+    plays, which its output layer must match (the step page's recipe)."""
+    toy = isinstance(values, dict) and values.get("dataset", "mnist") != "mnist"
     try:
-        return Recipe.from_dict(values, strict=True)
+        return Recipe.from_dict(values, strict=True, outputs=outputs if toy else None)
     except BpvizError as exc:
         text = str(exc)
         field, colon, rest = text.partition(": ")
@@ -232,28 +243,40 @@ def _finite(number) -> bool:
         return False
 
 
-def _names(t: dict) -> tuple[tuple[str, ...], str]:
-    """The table's feature names and target name: distinct, non-empty text."""
+def _names(t: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The table's feature names and target names (``"target"``: one name, or
+    ``"targets"``: 1 to MAX_TARGETS names): distinct, non-empty text."""
     features = _get(t, "features", list, "step.table.")
-    target = _get(t, "target", str, "step.table.")
-    for name in [*features, target]:
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
-            raise _Bad(f"step.table.features: expected names of 1 to {MAX_NAME} characters, got {shown(name)}")
-    if len(set(features)) != len(features) or target in features:
-        raise _Bad(f"step.table.features: expected a distinct name per column (the target "
-                   f"{shown(target)} included), got {shown(features, 120)}")
+    if isinstance(t, dict) and "targets" in t:
+        if "target" in t:
+            raise _Bad("step.table: expected \"target\" (one name) or \"targets\" (a list of names), not both")
+        targets = _get(t, "targets", list, "step.table.")
+        if not 1 <= len(targets) <= MAX_TARGETS:
+            raise _Bad(f"step.table.targets: expected 1 to {MAX_TARGETS} target names (one per output unit), "
+                       f"as the step page takes, got {len(targets)}")
+    else:
+        targets = [_get(t, "target", str, "step.table.")]
+    for field, names in (("features", features), ("targets" if "targets" in t else "target", targets)):
+        for name in names:
+            if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+                raise _Bad(f"step.table.{field}: expected names of 1 to {MAX_NAME} characters, got {shown(name)}")
+    if len(set(features)) != len(features) or len(set(targets)) != len(targets) or set(targets) & set(features):
+        raise _Bad(f"step.table.features: expected a distinct name per column (the target"
+                   f"{'s' if len(targets) > 1 else ''} {', '.join(map(shown, targets))} included), got "
+                   f"{shown(features, 120)}")
     if not 1 <= len(features) <= MAX_FEATURES:
         raise _Bad(f"step.table.features: expected 1 to {MAX_FEATURES} inputs, as the step page takes, "
                    f"got {len(features)}")
-    return tuple(features), target
+    return tuple(features), tuple(targets)
 
 
 def _step_from(step: dict, version: int) -> StepLesson:
-    recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe")
     t = _get(step, "table", dict, "step.")
-    features, target = _names(t)
-    rows = _matrix(_get(t, "rows", list, "step.table."), "step.table.rows", columns=len(features) + 1)
-    table = Table(_get(t, "name", str, "step.table."), features, target, rows[:, :-1], rows[:, -1])
+    features, targets = _names(t)  # first: the recipe's output layer has a unit per target
+    recipe = _recipe_from(_get(step, "recipe", dict, "step."), "step.recipe", outputs=len(targets))
+    n = len(features)
+    rows = _matrix(_get(t, "rows", list, "step.table."), "step.table.rows", columns=n + len(targets))
+    table = Table(_get(t, "name", str, "step.table."), features, targets, rows[:, :n], rows[:, n:])
     check_step_recipe(recipe, table, "step.")  # the page's sizes bound the weights read next
     sizes = [len(features), *recipe.layers]
     raw = _get(step, "params", dict, "step.")

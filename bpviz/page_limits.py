@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bpviz.data.mnist import training_counts
-from bpviz.data.toy import MAX_FEATURES, MAX_ROWS, TABLES, Table
+from bpviz.data.toy import MAX_FEATURES, MAX_ROWS, MAX_TARGETS, TABLES, Table
 from bpviz.errors import BpvizError, ConfigError, DataError, shown
 from bpviz.nn import trace as tracing
+from bpviz.nn.losses import LOSSES
 from bpviz.nn.train import LIMITS, MAX_SEED, count_iterations
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset, size_problem
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 #: What the step page's form shows and sets (gui/stepper/controls.py): a recipe beyond these
 #: would be shown as something else, and changed by the next edit.
-STEP_LOSSES = ("mse", "bce")
+#: The losses the step page offers, those the library has: values (mse, and quadratic,
+#: ½ Σ (a - y)²), 0/1 targets (bce, a sigmoid per output), classes (cross_entropy, a softmax).
+STEP_LOSSES = tuple(name for name in ("mse", "quadratic", "bce", "cross_entropy") if name in LOSSES)
 STEP_INITS = ("constant:0.1", "tutorial")
 STEP_MAX_SEED = 1_000_000
 #: The step page counts epochs; beyond this a typo is likelier than a class's patience.
@@ -31,14 +34,22 @@ MAX_EPOCH = 10**9
 TRAIN_MAX_SEED = MAX_SEED
 TRAIN_MAX_LENGTH = LIMITS["iterations"]
 TRAIN_MAX_EVAL_EVERY = LIMITS["iterations"]
-FORM_FIELDS = ("digits", "layers", "activation", "optimizer", "lr", "iterations", "epochs",
+FORM_FIELDS = ("digits", "layers", "activation", "loss", "optimizer", "lr", "iterations", "epochs",
                "batch_size", "dtype", "seed", "train_size", "eval_every")
+
+
+def train_losses(all_ten: bool) -> tuple[str, ...]:
+    """The losses the training form offers for a task, those the library has: the loss of
+    its probabilities (bce for two digits' sigmoid, cross_entropy for all ten's softmax),
+    then the losses of values on the same output (mse, and quadratic, ½ Σ (a - y)²)."""
+    return tuple(name for name in ("cross_entropy" if all_ten else "bce", "mse", "quadratic") if name in LOSSES)
 
 def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
     """``recipe`` and ``table`` as the step page can play and its form can show them, else
     ConfigError or DataError naming the field (after ``where``): a toy table of 1 to 8
-    inputs and up to MAX_ROWS rows, up to 4 layers of up to 8 units, the form's losses,
-    inits and seeds, plain SGD, and targets of 0 or 1 for bce."""
+    inputs, 1 to 4 targets and up to MAX_ROWS rows, up to 4 layers of up to 8 units whose
+    output layer has a unit per target, the form's losses, inits and seeds, plain SGD,
+    targets of 0 or 1 for bce and one-hot rows for cross_entropy."""
     if recipe.dataset not in TABLES:
         raise ConfigError(f"{where}recipe.dataset: expected one of {', '.join(TABLES)} (the step page plays "
                           f"a small table), got {shown(recipe.dataset)}")
@@ -58,13 +69,51 @@ def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
     if not 1 <= len(table) <= MAX_ROWS or not 1 <= len(table.feature_names) <= MAX_FEATURES:
         raise DataError(f"{where}table: expected 1 to {MAX_ROWS:,} rows of 1 to {MAX_FEATURES} inputs, as the "
                         f"step page takes, got {len(table):,} rows of {len(table.feature_names)}")
-    if table.name == recipe.dataset and recipe.n_inputs != len(table.feature_names):
-        raise DataError(f"{where}table: expected the {recipe.n_inputs} features the {recipe.dataset} recipe "
-                        f"takes, got {len(table.feature_names)}")
-    if recipe.loss == "bce" and not np.isin(table.target, (0.0, 1.0)).all():
-        raise DataError(f"{where}recipe.loss: the bce loss needs a target of 0 or 1; the {table.target_name} "
-                        f"column holds {table.target.min():g} to {table.target.max():g}; expected 0 or 1, "
-                        f"or the mse loss for values")
+    if not 1 <= table.n_targets <= MAX_TARGETS:
+        raise DataError(f"{where}table: expected 1 to {MAX_TARGETS} target columns (one per output unit), as the "
+                        f"step page draws, got {table.n_targets} ({_names(table.target_names)})")
+    if table.name == recipe.dataset and (recipe.n_inputs, recipe.output_units) != (
+            len(table.feature_names), table.n_targets):
+        raise DataError(f"{where}table: expected the {recipe.n_inputs} features and {recipe.output_units} "
+                        f"target{'s' if recipe.output_units > 1 else ''} the {recipe.dataset} recipe takes, got "
+                        f"{len(table.feature_names)} and {table.n_targets}")
+    if recipe.layers[-1] != table.n_targets:
+        raise ConfigError(f"{where}recipe.layers: the output layer has {recipe.layers[-1]} unit"
+                          f"{'s' if recipe.layers[-1] > 1 else ''}; expected {table.n_targets}, one per target "
+                          f"column of the table ({_names(table.target_names)})")
+    check_step_loss(recipe.loss, table, where)
+
+
+def _names(names) -> str:
+    text = ", ".join(names)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def check_step_loss(loss: str, table: Table, where: str = "") -> None:
+    """The table's targets as ``loss`` needs them, else DataError naming recipe.loss and
+    the column or row: 0 or 1 for bce; for cross_entropy (a softmax over the classes) 2 to
+    4 columns, one per class, with one 1 and the rest 0 in every row (one-hot)."""
+    if loss == "bce":
+        for name, column in zip(table.target_names, table.targets.T):
+            if not np.isin(column, (0.0, 1.0)).all():
+                raise DataError(f"{where}recipe.loss: the bce loss needs a target of 0 or 1; the {name} "
+                                f"column holds {column.min():g} to {column.max():g}; expected 0 or 1, "
+                                f"or the mse loss for values")
+    if loss != "cross_entropy":
+        return
+    if table.n_targets < 2:
+        raise DataError(f"{where}recipe.loss: cross_entropy (a softmax over the classes) needs 2 to {MAX_TARGETS} "
+                        f"target columns, one per class, each row a 1 in its class's column and 0 in the others; "
+                        f"the table has one target column ({table.target_names[0]}); expected bce for one 0/1 "
+                        f"target, mse for values, or a table with a column per class")
+    one_hot = np.isin(table.targets, (0.0, 1.0)).all(axis=1) & (table.targets.sum(axis=1) == 1)
+    if not one_hot.all():
+        row = int(np.flatnonzero(~one_hot)[0])
+        values = ", ".join(f"{v:g}" for v in table.targets[row])
+        raise DataError(f"{where}recipe.loss: cross_entropy (a softmax over the classes) needs one-hot targets, "
+                        f"in every row a 1 in one class column and 0 in the others; row {row + 1} holds {values} "
+                        f"in {_names(table.target_names)}; expected exactly one 1 per row, or the bce loss "
+                        f"(a sigmoid per column) or mse")
 
 
 def check_step_page(step: "StepLesson", where: str = "") -> None:
@@ -111,10 +160,10 @@ def available_images(recipe: Recipe, mnist_dir=None) -> int | None:
 
 def check_training_form(recipe: Recipe, available: int | None = None, where: str = "") -> None:
     """``recipe`` as the training page's form can show it and start it, else ConfigError
-    naming the field (after ``where``): MNIST, one of the form's presets (its loss, init,
+    naming the field (after ``where``): MNIST, one of the form's presets (its init,
     shuffle and output come from it), a hidden layer, the form's ranges; and, given the
     ``available`` training images of its digits, a training-set size, batch size and
-    evaluation cadence that fit."""
+    evaluation cadence that fit. Its loss is a field: one of ``train_losses`` for its task."""
     if not recipe.is_mnist:
         raise ConfigError(f"{where}dataset: expected mnist (the training page trains on MNIST), got "
                           f"{shown(recipe.dataset)}")
@@ -130,8 +179,13 @@ def check_training_form(recipe: Recipe, available: int | None = None, where: str
         if value is not None and value > high:
             raise ConfigError(f"{where}{field}: expected at most {high:,}, as the training page takes, "
                               f"got {shown(value)}")
+    losses = train_losses(recipe.digits is None)
+    if recipe.loss not in losses:
+        task = "all ten digits (a softmax output)" if recipe.digits is None else "two digits (a sigmoid output)"
+        raise ConfigError(f"{where}loss: expected {', '.join(losses[:-1])} or {losses[-1]} for {task}, as the "
+                          f"training page takes, got {shown(recipe.loss)}")
     form = get_preset(recipe.name).replace(**{field: getattr(recipe, field) for field in FORM_FIELDS})
-    for field in ("loss", "init", "shuffle", "output"):
+    for field in ("init", "shuffle", "output"):
         if getattr(form, field) != getattr(recipe, field):
             raise ConfigError(f"{where}{field}: expected {shown(getattr(form, field))}, as the training page "
                               f"takes it from the preset {recipe.name}, got {shown(getattr(recipe, field))}")

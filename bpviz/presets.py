@@ -16,7 +16,7 @@ import numpy as np
 from bpviz.data.mnist import (
     binary_subset, check_digit_images, check_digits, labels_row, load_mnist, one_hot, to_columns,
 )
-from bpviz.data.toy import TABLES, get_table
+from bpviz.data.toy import MAX_TARGETS, TABLES, get_table
 from bpviz.errors import ConfigError, shown
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from bpviz.nn.inits import parse_init
@@ -29,6 +29,9 @@ from bpviz.nn.train import LIMITS, MAX_SEED, TrainConfig, TrainData, check_count
 #: than a wish, and the memory would run out.
 MAX_UNITS = 4096
 MAX_LAYERS = 12
+#: A toy table's output layer when the recipe names none: linear for values (mse, and the
+#: quadratic loss ½ Σ (a - y)²), softmax for classes (cross_entropy), else sigmoid.
+TOY_OUTPUTS = {"mse": "linear", "quadratic": "linear", "cross_entropy": "softmax"}
 #: The most weights a recipe may have: 400 MB in float64, before the training's own arrays.
 MAX_WEIGHTS = 50_000_000
 #: The longest name or description a recipe may carry (they are shown, not parsed).
@@ -46,7 +49,7 @@ class Recipe:
 
     name: str = "custom"
     description: str = ""
-    dataset: str = "mnist"  # or a toy table: notebook-regression, notebook-classification
+    dataset: str = "mnist"  # or a toy table: notebook-regression, notebook-classification, two-outputs
     digits: tuple[int, int] | None = (5, 8)  # MNIST only
     train_size: int | None = None  # the first N training examples (after the digit subset)
     layers: tuple[int, ...] = (196, 1)
@@ -73,9 +76,9 @@ class Recipe:
         """One example per update, in row order: the notebook's SGD."""
         return self.batch_size == 1 and not self.shuffle
 
-    def replace(self, **overrides) -> "Recipe":
+    def replace(self, *, outputs: int | None = None, **overrides) -> "Recipe":
         """A copy with ``overrides`` applied and checked. None is a value here: digits=None
-        means all ten, batch_size=None full batch."""
+        means all ten, batch_size=None full batch. ``outputs``: as for ``validated``."""
         changes = dict(overrides)
         if "digits" in overrides and not self.is_mnist:
             raise ConfigError(f"digits: the {self.name} preset trains on its {self.dataset} table, not on MNIST")
@@ -85,7 +88,7 @@ class Recipe:
             ten = overrides["digits"] is None
             if "layers" not in changes:
                 changes["layers"] = (*self.layers[:-1], 10 if ten else 1)
-            if "loss" not in changes and self.loss != "mse":
+            if "loss" not in changes and self.loss not in ("mse", "quadratic"):  # a loss of values stays
                 changes["loss"] = "cross_entropy" if ten else "bce"
         if changes.get("iterations") is not None:
             changes.setdefault("epochs", None)
@@ -93,17 +96,25 @@ class Recipe:
             changes["iterations"] = None
         if isinstance(changes.get("layers"), list):
             changes["layers"] = tuple(changes["layers"])
-        return dataclasses.replace(self, **changes).validated()
+        return dataclasses.replace(self, **changes).validated(outputs)
 
     @property
     def output_units(self) -> int:
-        return 10 if self.is_mnist and self.digits is None else 1
+        """The output layer's size the task asks for: 10 for all ten digits, 1 for two, and
+        for a toy table one unit per target column."""
+        if self.is_mnist:
+            return 10 if self.digits is None else 1
+        return get_table(self.dataset).n_targets
 
     @property
     def n_inputs(self) -> int:
         return 784 if self.is_mnist else len(get_table(self.dataset).feature_names)
 
-    def validated(self) -> "Recipe":
+    def validated(self, outputs: int | None = None) -> "Recipe":
+        """This recipe, checked; else ConfigError naming the field. ``outputs``: for a toy
+        recipe that plays another table than its dataset's (a CSV table on the step page),
+        that table's target columns (1 to MAX_TARGETS), which the output layer must match;
+        None: its own table's."""
         self._check_kinds()
         if self.is_mnist and self.digits is not None:
             check_digits(self.digits)
@@ -112,18 +123,31 @@ class Recipe:
         if weights > MAX_WEIGHTS:
             raise ConfigError(f"layers: {'-'.join(map(str, sizes))} has {weights:,} weights; "
                               f"expected at most {MAX_WEIGHTS:,} (the memory would run out)")
-        task = ("all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)") \
-            if self.is_mnist else f"the {self.dataset} table's one target"
-        if sizes[-1] != self.output_units:
+        units, task = self._output_task(outputs)
+        if sizes[-1] != units:
             raise ConfigError(
-                f"layers: the output layer for {task} has {self.output_units} unit"
-                f"{'s' if self.output_units > 1 else ''}, got {sizes[-1]} (layers {self.layers_text})"
+                f"layers: the output layer for {task} has {units} unit"
+                f"{'s' if units > 1 else ''}, got {sizes[-1]} (layers {self.layers_text})"
             )
         parse_init(self.init)
         self.train_config()  # iterations or epochs, and the counts together
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
         check_network(sizes, activations, self.loss, self.dtype)
         return self
+
+    def _output_task(self, outputs: int | None) -> tuple[int, str]:
+        """The output layer's size and the task that asks for it, as a message says it."""
+        if self.is_mnist:
+            if outputs is not None:
+                raise ConfigError(f"layers: the output layer of an MNIST recipe follows its digits, not a table's "
+                                  f"targets (got {shown(outputs)} targets)")
+            return self.output_units, "all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)"
+        if outputs is None:
+            k = self.output_units
+            return k, f"the {self.dataset} table's " + ("one target" if k == 1 else f"{k} targets")
+        if not _whole(outputs) or not 1 <= outputs <= MAX_TARGETS:
+            raise ConfigError(f"layers: expected a table of 1 to {MAX_TARGETS} target columns, got {shown(outputs)}")
+        return outputs, "a table's one target" if outputs == 1 else f"a table's {outputs} target columns"
 
     def _check_kinds(self) -> None:
         """Every field of the kind it must be, before any is used: text where text belongs,
@@ -179,7 +203,7 @@ class Recipe:
         if self.output is not None:
             return self.output
         if not self.is_mnist:
-            return "linear" if self.loss == "mse" else "sigmoid"
+            return TOY_OUTPUTS.get(self.loss, "sigmoid")
         return "softmax" if self.digits is None else "sigmoid"
 
     def network(self, n_inputs: int | None = None) -> Network:
@@ -215,9 +239,10 @@ class Recipe:
                          to_columns(test_x, self.dtype), target(test_y))
 
     @classmethod
-    def from_dict(cls, values: dict, *, strict: bool = False) -> "Recipe":
+    def from_dict(cls, values: dict, *, strict: bool = False, outputs: int | None = None) -> "Recipe":
         """The checked recipe ``to_dict`` wrote (JSON lists back to tuples). Keys that are
-        not recipe fields are left out, or with ``strict`` refused."""
+        not recipe fields are left out, or with ``strict`` refused. ``outputs``: as for
+        ``validated``."""
         if not isinstance(values, dict):
             raise ConfigError(f"recipe: expected a JSON object of settings, got {shown(values)}")
         fields = {f.name for f in dataclasses.fields(cls)}
@@ -232,7 +257,7 @@ class Recipe:
         for key in ("digits", "layers"):
             if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
-        return cls(**values).validated()
+        return cls(**values).validated(outputs)
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -328,6 +353,15 @@ PRESETS: dict[str, Recipe] = {
             dataset="notebook-classification", layers=(2, 1), activation="sigmoid",
             output="sigmoid", loss="bce", init="constant:0.1", lr=0.0001,
             epochs=50, **_PER_SAMPLE,
+        ),
+        # Two outputs: the notebook's 2-2-1 with a second target, a unit and a loss edge each.
+        Recipe(
+            "two-outputs",
+            "Two outputs: cgpa, resume_score -> lpa, offers; 2-2-2 linear, Σ_k (y_k - ŷ_k)², "
+            "weights 0.1, per-sample SGD, lr 0.001, 5 epochs",
+            dataset="two-outputs", layers=(2, 2), activation="linear",
+            output="linear", loss="mse", init="constant:0.1", lr=0.001,
+            epochs=5, **_PER_SAMPLE,
         ),
         # The tutorial's small models, as toy graphs on the notebook's tables.
         Recipe(

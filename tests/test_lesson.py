@@ -142,3 +142,68 @@ def test_a_missing_file_a_folder_and_binary_bytes_are_named(tmp_path):
 def test_bpviz_with_a_file_opens_the_app_on_that_lesson():
     args = build_parser().parse_args(_split_default_command(["lesson.json"]))
     assert (args.command, args.lesson) == ("gui", "lesson.json")
+
+
+def _two_outputs_lesson() -> Lesson:
+    recipe = get_preset("two-outputs")
+    params = {k: v + 0.01 for k, v in recipe.network().params.items()}
+    return Lesson("step", StepLesson(recipe, get_table("two-outputs"), params, sample=1, step=4),
+                  get_preset("tutorial"))
+
+
+def test_a_lesson_of_two_targets_names_them_and_opens_with_them(tmp_path):
+    document = json.loads(lesson_json(_two_outputs_lesson()))
+    table = document["step"]["table"]
+    assert table["targets"] == ["lpa", "offers"] and "target" not in table
+    assert table["rows"][0] == [8, 8, 4, 1] and document["version"] == 2
+    back = load_lesson(_write(tmp_path, document)).step
+    assert back.table.target_names == ("lpa", "offers") and back.table.targets.tolist()[3] == [7, 3]
+    assert back.recipe.layers == (2, 2) and back.params["W2"].shape == (2, 2)
+
+
+def test_one_target_is_written_as_every_version_2_file_has_it():
+    table = _document()["step"]["table"]
+    assert table["target"] == "lpa" and "targets" not in table
+
+
+def test_a_csv_table_of_three_targets_opens_with_its_recipe_fitted_to_it(tmp_path):
+    """A recipe of the notebook-regression preset playing a CSV table of three targets: its
+    output layer has three units, which its own table (one target) would refuse."""
+    document = _document()
+    step = document["step"]
+    step["table"] = {"name": "sleep", "features": ["hours", "sleep"], "targets": ["a", "b", "c"],
+                     "rows": [[1, 2, 0.5, 1, 2], [3, 4, 1, 0, 2]]}
+    step["recipe"]["layers"] = [2, 3]
+    step["params"]["W2"] = [[0.1, 0.1]] * 3
+    step["params"]["b2"] = [[0.0]] * 3
+    step["row"] = 2
+    back = load_lesson(_write(tmp_path, document)).step
+    assert back.table.n_targets == 3 and back.recipe.layers == (2, 3) and back.sample == 1
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.update(targets=["lpa"]), 'step.table: expected "target" (one name) or "targets" (a list of names), '
+                                          'not both'),
+    (lambda t: (t.pop("target"), t.update(targets=["a", "b", "c", "d", "e"])),
+     "step.table.targets: expected 1 to 4 target names (one per output unit), as the step page takes, got 5"),
+    (lambda t: (t.pop("target"), t.update(targets=["lpa", 3])), "step.table.targets: expected names of 1 to 100 "
+                                                                "characters, got 3"),
+    (lambda t: (t.pop("target"), t.update(targets=["cgpa"])), "step.table.features: expected a distinct name per "
+                                                               "column (the target 'cgpa' included)"),
+    (lambda t: (t.pop("target"), t.update(targets=["lpa"]), t["rows"][1].append(1)),
+     "step.table.rows: expected 3 columns in every row, got [7.0, 9.0, 5.0, 1] in row 2"),
+])
+def test_badly_edited_targets_are_refused_by_name(tmp_path, change, message):
+    document = _document()
+    change(document["step"]["table"])
+    with pytest.raises(LessonFileError) as caught:
+        load_lesson(_write(tmp_path, document))
+    assert message in str(caught.value), str(caught.value)
+
+
+def test_an_output_layer_that_does_not_match_the_targets_is_named(tmp_path):
+    document = json.loads(lesson_json(_two_outputs_lesson()))
+    document["step"]["recipe"]["layers"] = [2, 1]
+    with pytest.raises(LessonFileError) as caught:
+        load_lesson(_write(tmp_path, document))
+    assert "step.recipe.layers: the output layer for a table's 2 target columns has 2 units, got 1" in str(caught.value)

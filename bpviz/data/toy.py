@@ -1,8 +1,8 @@
 """Small tables for the step-through view: the notebook's two, and users' own CSV files.
 
-A :class:`Table` holds named feature columns and one target column, row by row as in the
-file; ``columns()`` gives them in the network's layout (features as rows, examples as
-columns).
+A :class:`Table` holds named feature columns and 1 to 4 target columns (one per output
+unit), row by row as in the file; ``columns()`` gives them in the network's layout
+(features and targets as rows, examples as columns).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ MAX_FEATURES = 8
 MAX_ROWS = 10_000
 #: A CSV file bpviz reads: 10,000 rows of a few columns fit in well under this.
 MAX_CSV_BYTES = 16 << 20
+#: The most target columns (output units) a table may have: the step view draws them all.
+MAX_TARGETS = 4
 #: The most columns a CSV file may have (the features are chosen among them).
 MAX_COLUMNS = 1_000
 #: The longest column name: names are drawn beside the graph's input units.
@@ -34,39 +36,67 @@ _EXPECTED = "a CSV table (.csv): a header row, then rows of numbers, separated b
 
 @dataclass(frozen=True)
 class Table:
-    """Feature columns (rows, n_features) and a target (rows,), with their names."""
+    """Feature columns (rows, n_features) and K target columns (rows, K), with their
+    names, row by row. K >= 1: one target per output unit (one-hot class columns for a
+    softmax). The arrays are kept as float64 copies that cannot be written to."""
 
     name: str
     feature_names: tuple[str, ...]
-    target_name: str
+    target_names: tuple[str, ...]
     features: np.ndarray
-    target: np.ndarray
+    targets: np.ndarray
+
+    def __post_init__(self):
+        for field in ("feature_names", "target_names"):
+            object.__setattr__(self, field, tuple(getattr(self, field)))
+        for field in ("features", "targets"):
+            array = np.array(getattr(self, field), dtype=np.float64)
+            array.setflags(write=False)
+            object.__setattr__(self, field, array)
+        rows = self.features.shape[0] if self.features.ndim == 2 else -1
+        for field, names in (("features", self.feature_names), ("targets", self.target_names)):
+            array = getattr(self, field)
+            if array.ndim != 2 or array.shape != (rows, len(names)):
+                raise DataError(f"table.{field}: expected an array of {max(rows, 0)} rows of {len(names)} "
+                                f"columns (one per name: {', '.join(names)}), got shape {array.shape}")
+
+    @property
+    def n_targets(self) -> int:
+        """K: the target columns, and the output units that predict them."""
+        return len(self.target_names)
 
     def columns(self, dtype="float64") -> tuple[np.ndarray, np.ndarray]:
-        """X (n_features, m) and Y (1, m): examples as columns."""
+        """X (n_features, m) and Y (K, m): examples as columns."""
         return (np.array(self.features.T, dtype=dtype, order="C"),
-                np.array(self.target.reshape(1, -1), dtype=dtype))
+                np.array(self.targets.T, dtype=dtype, order="C"))
 
     def __len__(self) -> int:
-        return len(self.target)
+        return self.features.shape[0]
 
 
-def _table(name, header, rows) -> Table:
-    array = np.array(rows, dtype=np.float64)
-    array.setflags(write=False)
-    return Table(name, tuple(header[:-1]), header[-1], array[:, :-1], array[:, -1])
+def _table(name, features, targets, rows) -> Table:
+    """A table of ``rows`` whose first columns are the ``features`` and the last the ``targets``."""
+    array = np.array(rows, dtype=np.float64).reshape(len(rows), len(features) + len(targets))
+    n = len(features)
+    return Table(name, tuple(features), tuple(targets), array[:, :n], array[:, n:])
 
 
 #: The notebook's tables: cgpa and resume_score, then the target.
 NOTEBOOK_REGRESSION = _table(
-    "notebook-regression", ["cgpa", "resume_score", "lpa"],
+    "notebook-regression", ["cgpa", "resume_score"], ["lpa"],
     [[8, 8, 4], [7, 9, 5], [6, 10, 6], [5, 12, 7]],
 )
 NOTEBOOK_CLASSIFICATION = _table(
-    "notebook-classification", ["cgpa", "resume_score", "placed"],
+    "notebook-classification", ["cgpa", "resume_score"], ["placed"],
     [[8, 8, 1], [7, 9, 1], [6, 10, 0], [5, 5, 0]],
 )
-TABLES = {t.name: t for t in (NOTEBOOK_REGRESSION, NOTEBOOK_CLASSIFICATION)}
+#: Two outputs for class: the notebook's regression table with a second target, the
+#: number of job offers (small whole numbers, so that a 2-2-2 step can be checked by hand).
+TWO_OUTPUTS = _table(
+    "two-outputs", ["cgpa", "resume_score"], ["lpa", "offers"],
+    [[8, 8, 4, 1], [7, 9, 5, 2], [6, 10, 6, 2], [5, 12, 7, 3]],
+)
+TABLES = {t.name: t for t in (NOTEBOOK_REGRESSION, NOTEBOOK_CLASSIFICATION, TWO_OUTPUTS)}
 
 
 def get_table(name: str) -> Table:
@@ -156,37 +186,60 @@ def csv_header(path: str | os.PathLike) -> list[str]:
     return _header(path, _rows(path))
 
 
-def load_csv(path: str | os.PathLike, features=None, target: str | None = None) -> Table:
+def load_csv(path: str | os.PathLike, features=None, targets=None, *, target: str | None = None) -> Table:
     """A table from a CSV file with a header row.
 
-    ``features`` (names) default to every column but the target; ``target`` defaults to
-    the last column. Every cell must be a number. Raises :class:`DataError` naming the
-    file, and the line and column where it applies.
+    ``targets`` (1 to MAX_TARGETS names, or one name) default to the last column;
+    ``features`` (names) to every other column. ``target`` is the older keyword for one
+    target. Every cell must be a number. Raises :class:`DataError` naming the file, and the
+    line and column where it applies.
     """
     path = Path(path)
     rows = _rows(path)
     header = _header(path, rows)
     if len(rows) < 2:
         raise DataError(f"{path}: only a header row; expected at least one data row")
-    target = header[-1] if target is None else target
-    if target not in header:
-        raise DataError(f"{path}: target column {shown(target)} not found; columns are {', '.join(header)}")
-    chosen = [h for h in header if h != target] if features is None else list(features)
+    if targets is None:
+        targets = [header[-1]] if target is None else [target]
+    elif isinstance(targets, str):
+        targets = [targets]
+    targets = list(targets)
+    _check_targets(path, header, targets)
+    chosen = [h for h in header if h not in targets] if features is None else list(features)
+    _check_features(path, header, chosen, targets)
+    values = _parse_cells(path, header, rows[1:], [*chosen, *targets])
+    return _table(path.stem, chosen, targets, values)
+
+
+def _check_targets(path: Path, header, targets) -> None:
+    for name in targets:
+        if name not in header:
+            raise DataError(f"{path}: target column {shown(name)} not found; columns are {', '.join(header)}")
+    if len(set(targets)) != len(targets):
+        raise DataError(f"{path}: a target column is chosen twice ({', '.join(targets)}); expected each once")
+    if not 1 <= len(targets) <= MAX_TARGETS:
+        raise DataError(f"{path}: {len(targets)} target columns ({', '.join(targets)}); the step view shows 1 to "
+                        f"{MAX_TARGETS} outputs, one per target column: choose up to {MAX_TARGETS} of them")
+
+
+def _check_features(path: Path, header, chosen, targets) -> None:
     for name in chosen:
-        if name not in header or name == target:
-            raise DataError(f"{path}: feature column {shown(name)} not found among {', '.join(h for h in header if h != target)}")
+        if name in targets:
+            raise DataError(f"{path}: column {shown(name)} is chosen both as a feature and as a target; "
+                            f"expected each column in one role")
+        if name not in header:
+            raise DataError(f"{path}: feature column {shown(name)} not found among "
+                            f"{', '.join(h for h in header if h not in targets)}")
     if len(set(chosen)) != len(chosen):
         raise DataError(f"{path}: a feature column is chosen twice ({', '.join(chosen)}); expected each once")
     if not chosen:
-        raise DataError(f"{path}: no feature columns; expected at least one besides the target {target!r}")
+        raise DataError(f"{path}: no feature columns; expected at least one besides the target"
+                        f"{'s' if len(targets) > 1 else ''} {', '.join(map(repr, targets))}")
     if len(chosen) > MAX_FEATURES:
         raise DataError(
             f"{path}: {len(chosen)} feature columns; the step view shows at most {MAX_FEATURES} "
             f"inputs: choose up to {MAX_FEATURES} of them"
         )
-    values = _parse_cells(path, header, rows[1:], [*chosen, target])
-    name = path.stem
-    return _table(name, [*chosen, target], values)
 
 
 def _parse_cells(path: Path, header, rows, wanted) -> list[list[float]]:

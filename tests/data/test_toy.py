@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpviz.data.toy import NOTEBOOK_CLASSIFICATION, NOTEBOOK_REGRESSION, load_csv
+from bpviz.data.toy import NOTEBOOK_CLASSIFICATION, NOTEBOOK_REGRESSION, Table, load_csv
 from bpviz.errors import DataError
 
 
@@ -13,7 +13,7 @@ def test_the_notebook_tables():
     X, Y = NOTEBOOK_REGRESSION.columns()
     assert X.tolist() == [[8, 7, 6, 5], [8, 9, 10, 12]] and Y.tolist() == [[4, 5, 6, 7]]
     assert NOTEBOOK_REGRESSION.feature_names == ("cgpa", "resume_score")
-    assert NOTEBOOK_REGRESSION.target_name == "lpa"
+    assert NOTEBOOK_REGRESSION.target_names == ("lpa",)
     X, Y = NOTEBOOK_CLASSIFICATION.columns()
     assert X[:, 3].tolist() == [5, 5] and Y.tolist() == [[1, 1, 0, 0]]
 
@@ -22,7 +22,7 @@ def test_a_csv_with_chosen_features_and_target(tmp_path):
     path = tmp_path / "houses.csv"
     path.write_text("rooms,age,garden,price\n3,10,1,200\n4,5,0,260\n2,30,1,150\n")
     table = load_csv(path)
-    assert table.feature_names == ("rooms", "age", "garden") and table.target_name == "price"
+    assert table.feature_names == ("rooms", "age", "garden") and table.target_names == ("price",)
     chosen = load_csv(path, features=["age", "rooms"], target="garden")
     X, Y = chosen.columns()
     assert X.tolist() == [[10, 5, 30], [3, 4, 2]] and Y.tolist() == [[1, 0, 1]]
@@ -76,7 +76,7 @@ def test_a_missing_or_binary_csv(tmp_path):
 def test_tables_are_read_only():
     with pytest.raises(ValueError):
         NOTEBOOK_REGRESSION.features[0, 0] = 1
-    assert isinstance(NOTEBOOK_REGRESSION.target, np.ndarray)
+    assert isinstance(NOTEBOOK_REGRESSION.targets, np.ndarray)
 
 
 def test_csv_numbers_are_read_as_the_forms_read_them(tmp_path):
@@ -86,3 +86,44 @@ def test_csv_numbers_are_read_as_the_forms_read_them(tmp_path):
     path.write_text("a,b,y\n-1.5, +2 ,.5\n1e3,2.,-3E-2\n")
     X, Y = load_csv(path).columns()
     assert X.tolist() == [[-1.5, 1000.0], [2.0, 2.0]] and Y.tolist() == [[0.5, -0.03]]
+
+
+def test_a_csv_with_several_target_columns(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("x1,x2,y1,y2\n1,2,0.5,1\n3,4,0.25,0\n")
+    table = load_csv(path, targets=["y1", "y2"])
+    assert table.feature_names == ("x1", "x2") and table.target_names == ("y1", "y2")
+    assert table.n_targets == 2 and table.targets.shape == (2, 2)
+    X, Y = table.columns()
+    assert X.tolist() == [[1, 3], [2, 4]] and Y.tolist() == [[0.5, 0.25], [1, 0]]
+    # The older keyword still chooses one target.
+    assert load_csv(path, target="y1").target_names == ("y1",)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"targets": []}, "0 target columns (); the step view shows 1 to 4 outputs"),
+        ({"targets": ["c1", "c2", "c3", "c4", "c5"]}, "5 target columns (c1, c2, c3, c4, c5); the step view "
+                                                      "shows 1 to 4 outputs, one per target column"),
+        ({"targets": ["c1", "c1"]}, "a target column is chosen twice"),
+        ({"targets": ["c5"], "features": ["c1", "c5"]}, "column 'c5' is chosen both as a feature and as a target"),
+        ({"targets": ["c1", "c2"], "features": []}, "no feature columns; expected at least one besides the "
+                                                    "targets 'c1', 'c2'"),
+    ],
+)
+def test_bad_target_choices_are_named(tmp_path, kwargs, words):
+    path = tmp_path / "six.csv"
+    path.write_text("c1,c2,c3,c4,c5,c6\n1,2,3,4,5,6\n")
+    with pytest.raises(DataError) as caught:
+        load_csv(path, **kwargs)
+    assert words in str(caught.value), str(caught.value)
+
+
+def test_a_table_checks_its_shapes():
+    table = Table("one", ("x",), ("y1", "y2"), [[1.0]], [[0.0, 1.0]])
+    assert table.columns()[1].shape == (2, 1) and len(table) == 1
+    with pytest.raises(ValueError):
+        table.targets[0, 0] = 5  # a copy that cannot be written to
+    with pytest.raises(DataError, match=r"table.targets: expected an array of 1 rows of 2 columns .*got shape \(1,\)"):
+        Table("one", ("x",), ("y1", "y2"), [[1.0]], [0.0])

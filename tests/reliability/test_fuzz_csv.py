@@ -34,10 +34,10 @@ def _open(data: bytes, **choice):
             continue
         table = result
         assert 1 <= len(table.feature_names) <= MAX_FEATURES and 1 <= len(table) <= MAX_ROWS
-        names = [*table.feature_names, table.target_name]
+        names = [*table.feature_names, *table.target_names]
         assert len(set(names)) == len(names) and all(names)
         assert table.features.shape == (len(table), len(table.feature_names))
-        assert np.isfinite(table.features).all() and np.isfinite(table.target).all()
+        assert np.isfinite(table.features).all() and np.isfinite(table.targets).all()
 
 
 @FUZZ

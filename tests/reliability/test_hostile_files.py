@@ -415,7 +415,27 @@ def rows(n):
     return at("step", "table", "rows", [[8, 8, 1], [7, 9, 0]] * (n // 2))
 
 
+def targets(names, rows, loss=None):
+    """A table of several targets (and an output layer of a unit each), with ``loss``."""
+    def change(document):
+        step = document["step"]
+        table = step["table"]
+        table.pop("target")
+        table.update(name="classes", targets=names, rows=rows)  # a CSV table, not the preset's
+        step["recipe"]["layers"] = [2, len(names)]
+        step["params"]["W2"] = [[0.1, 0.1]] * len(names)
+        step["params"]["b2"] = [[0.0]] * len(names)
+        if loss is not None:
+            step["recipe"].update(loss=loss, output="softmax")
+    return change
+
+
 PAGE_LIMITS = [
+    Row("step page: 5 targets", lesson("five.json", targets(list("abcde"), [[8, 8, 1, 0, 0, 0, 0]] * 4)),
+        load_lesson, ("step.table.targets", "1 to 4 target names")),
+    Row("step page: classes that are not one-hot", lesson("classes.json", targets(
+        ["a", "b"], [[8, 8, 1, 0], [7, 9, 1, 1]], loss="cross_entropy")), load_lesson,
+        ("step.recipe.loss", "one-hot", "row 2 holds 1, 1 in a, b")),
     Row("step page: 9 inputs", lesson("wide.json", inputs(9)), load_lesson, ("step.table.features", "8 inputs")),
     Row("step page: a hidden layer of 9 units", lesson("units.json", units(9)), load_lesson,
         ("step.recipe.layers", "8 units")),
@@ -434,8 +454,10 @@ PAGE_LIMITS = [
         load_lesson, ("train.recipe.seed", "2,147,483,647")),
     Row("training page: more images than MNIST has", lesson("size.json", at("train", "recipe", "train_size", 20_000)),
         load_lesson, ("train.recipe.train_size", "11,272")),
-    Row("training page: a loss its preset does not have", lesson("mse.json", at("train", "recipe", "loss", "mse")),
-        load_lesson, ("train.recipe.loss", "preset tutorial")),
+    Row("training page: a loss its task does not take", lesson("ce.json", at("train", "recipe", "loss", "cross_entropy")),
+        load_lesson, ("train.recipe.loss", "for two digits (a sigmoid output)")),
+    Row("training page: an init its preset does not have", lesson("init.json", at("train", "recipe", "init", "he")),
+        load_lesson, ("train.recipe.init", "preset tutorial")),
 ]
 
 TABLES = {"unbounded": UNBOUNDED, "types": TYPES, "maths": MATHS, "dropped": DROPPED,

@@ -12,11 +12,29 @@ from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.nn.trace import MAX_LAYERS, MAX_UNITS
 from bpviz.numbers import positive, unit_counts
-from bpviz.page_limits import STEP_INITS, STEP_LOSSES, STEP_MAX_SEED
+from bpviz.data.toy import Table, get_table
+from bpviz.page_limits import STEP_INITS, STEP_LOSSES, STEP_MAX_SEED, check_step_loss
 from bpviz.presets import PRESETS, TOY_PRESETS, Recipe
 
 INITS = dict(zip(("constant 0.1", "random (seeded)"), STEP_INITS))  # the inits the step page takes
 CUSTOM = "custom"  # the preset combo shows this once a field differs from the preset
+#: The output layer a loss takes (mse and quadratic: linear after hidden layers, else the
+#: Activation field's choice).
+OUTPUTS = {"bce": "sigmoid", "cross_entropy": "softmax"}
+LOSS_TIPS = {
+    "mse": "mse: values, Σ_k (a_k - y_k)² (linear outputs)",
+    "quadratic": "quadratic: values, ½ Σ_k (a_k - y_k)² (linear outputs)",
+    "bce": "bce: 0/1 targets, a sigmoid output per target column",
+    "cross_entropy": "cross_entropy: classes, a softmax over 2 to 4 one-hot class columns",
+}
+
+
+def form_message(text: str) -> str:
+    """A page-limit message as the form says it: "recipe.loss: ..." is "Loss: ..." here."""
+    for prefix in ("recipe.", "table."):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text[:1].upper() + text[1:]
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -50,6 +68,7 @@ class ControlsPanel(QGroupBox):
         self.activation.addItems(["linear", "sigmoid", "tanh", "relu"])
         self.loss = QComboBox()
         self.loss.addItems(list(STEP_LOSSES))
+        self.loss.setToolTip("\n".join(LOSS_TIPS[name] for name in STEP_LOSSES))
         self.lr = QLineEdit()
         self.init = QComboBox()
         self.init.addItems(list(INITS))
@@ -91,6 +110,7 @@ class ControlsPanel(QGroupBox):
         layout.addWidget(self.error)
         self.fields = {"hidden": self.hidden, "lr": self.lr}
         style.hold_height(self.fields.values())  # a red border must not resize a field (and move the others)
+        self.table = get_table(recipe.dataset)  # the table shown: the output layer has a unit per target
         self.set_recipe(recipe, rows=4)
         self.preset.currentTextChanged.connect(self._on_preset)
         for widget in (self.hidden, self.lr):
@@ -107,10 +127,14 @@ class ControlsPanel(QGroupBox):
         if event.type() == event.Type.FontChange:  # the UI scale: the fields' new natural height
             style.hold_height(self.fields.values())
 
-    def set_recipe(self, recipe: Recipe, rows: int | None = None, own_table: bool = True) -> None:
+    def set_recipe(self, recipe: Recipe, rows: int | None = None, own_table: bool = True,
+                   table: Table | None = None) -> None:
         """Show ``recipe`` in the fields (without emitting); ``own_table`` False: it plays
-        another table than its preset's (a CSV), so the preset reads custom."""
+        another table than its preset's (a CSV), so the preset reads custom. ``table``: the
+        table it plays, whose targets the next edit's output layer and loss must fit."""
         self.recipe = recipe
+        if table is not None:
+            self.table = table
         widgets = (self.preset, self.hidden, self.activation, self.loss, self.lr, self.init, self.seed)
         for widget in widgets:
             widget.blockSignals(True)
@@ -154,16 +178,16 @@ class ControlsPanel(QGroupBox):
             return
         loss = self.loss.currentText()
         activation = self.activation.currentText()
-        output = activation if not hidden else ("linear" if loss == "mse" else "sigmoid")
-        if loss == "bce" and output != "sigmoid":
-            output = "sigmoid"
+        output = OUTPUTS.get(loss, activation if not hidden else "linear")
+        k = self.table.n_targets  # the output layer follows from the table: a unit per target column
         try:
+            check_step_loss(loss, self.table)  # cross_entropy on one column, said as the page says it
             recipe = self.recipe.replace(
-                layers=(*hidden, 1), activation=activation if hidden else "linear", loss=loss, lr=lr,
-                init=INITS[self.init.currentText()], seed=self.seed.value(), output=output,
+                layers=(*hidden, k), activation=activation if hidden else "linear", loss=loss, lr=lr,
+                init=INITS[self.init.currentText()], seed=self.seed.value(), output=output, outputs=k,
             )
         except BpvizError as exc:
-            self.show_error(None, str(exc))
+            self.show_error(None, form_message(str(exc)))
             return
         self.seed.setEnabled(recipe.init != "constant:0.1")
         self.show_error(None, "")

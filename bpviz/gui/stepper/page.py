@@ -18,14 +18,14 @@ from bpviz.gui import style
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.controller import StepController
 from bpviz.gui.stepper.columns_dialog import ColumnsDialog
-from bpviz.gui.stepper.controls import ControlsPanel
+from bpviz.gui.stepper.controls import ControlsPanel, form_message
 from bpviz.gui.stepper.debugger import DebugPanel, check_text, element_of_check
 from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
 from bpviz.gui.stepper.epochs import EpochRunner
 from bpviz.gui.stepper.fitting import PageLayout, boxed
 from bpviz.gui.stepper.equation import EquationPanel
-from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel
-from bpviz.gui.stepper.session import ToySession
+from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel, shows_boundary
+from bpviz.gui.stepper.session import ToySession, recipe_for
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
 from bpviz.gui.stepper.values_dialog import ValuesCommand, ValuesDialog
@@ -41,14 +41,6 @@ KEYS = {
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
     "PgDown": "next_phase", "+": "faster", "=": "faster", "-": "slower",
 }
-
-
-def form_message(text: str) -> str:
-    """A page-limit message as the form says it: "recipe.loss: ..." is "Loss: ..." here."""
-    for prefix in ("recipe.", "table."):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    return text[:1].upper() + text[1:]
 
 
 class StepPage(QWidget):
@@ -145,6 +137,8 @@ class StepPage(QWidget):
         next to the form, when they do not fit together. The undo history goes, unless
         ``keep_undo`` (an undoable command makes the change)."""
         try:
+            if table is not None:  # the output layer follows from the table: a unit per target column
+                recipe = recipe_for(recipe, table)
             session = ToySession(recipe, table)
             # Every limit of this page, and numbers that stay finite, before anything changes:
             # what the page shows is always a state a lesson can reopen.
@@ -156,7 +150,8 @@ class StepPage(QWidget):
         self.session = session
         if not keep_undo:
             self.undo_stack.clear()
-        self.controls.set_recipe(recipe, rows=session.m, own_table=table is None or table.name == recipe.dataset)
+        self.controls.set_recipe(recipe, rows=session.m, own_table=table is None or table.name == recipe.dataset,
+                                 table=session.table)
         self._show_row()
         self.graph.set_network(*self.network_shown())
         self.controller.set_steps(session.trace())
@@ -173,8 +168,8 @@ class StepPage(QWidget):
     def _state_of(session: ToySession, step: int):
         from bpviz.lesson import StepLesson
 
-        table = Table(session.table.name, session.table.feature_names, session.table.target_name,
-                      session.X.T.copy(), session.Y[0].copy())
+        table = Table(session.table.name, session.table.feature_names, session.table.target_names,
+                      session.X.T.copy(), session.Y.T.copy())
         return StepLesson(session.recipe, table, {k: v.copy() for k, v in session.net.params.items()},
                           session.sample, session.epoch, tuple(session.epoch_losses), step)
 
@@ -265,13 +260,14 @@ class StepPage(QWidget):
             return
         dialog = ColumnsDialog(header, self)
         if dialog.exec() == ColumnsDialog.DialogCode.Accepted:
-            self.load_csv(path, dialog.chosen_features(), dialog.chosen_target())
+            self.load_csv(path, dialog.chosen_features(), dialog.chosen_targets())
 
-    def load_csv(self, path: str, features=None, target: str | None = None) -> bool:
-        """Train on a CSV table (``features`` and ``target`` by name; default: all but the
-        last column, and the last). A bad file is explained next to the form."""
+    def load_csv(self, path: str, features=None, targets=None) -> bool:
+        """Train on a CSV table (``features`` and 1 to 4 ``targets`` by name; default: all
+        but the last column, and the last); the output layer gets a unit per target. A bad
+        file or choice is explained next to the form, and changes nothing."""
         try:
-            table = load_csv(path, features, target)
+            table = load_csv(path, features, targets)
         except BpvizError as exc:
             self.controls.show_error(None, str(exc))
             return False
@@ -305,9 +301,9 @@ class StepPage(QWidget):
     def _refresh_plots(self) -> None:
         session = self.session
         self.loss_panel.set_losses(session.epoch_losses)
-        two_inputs = session.X.shape[0] == 2 and session.recipe.loss == "bce"
-        self.boundary_box.setVisible(two_inputs)
-        if two_inputs:
+        shown = shows_boundary(session)
+        self.boundary_box.setVisible(shown)
+        if shown:
             self.boundary.draw(session)
 
     # --- gradient debugger ----------------------------------------------------------

@@ -1,5 +1,6 @@
 """The step page's two small plots: the loss per epoch and, for a classifier of two
-inputs, the decision boundary over the table."""
+inputs (one sigmoid output, or a softmax over 2 to 4 classes), the decision boundary over
+the table."""
 
 from __future__ import annotations
 
@@ -13,6 +14,26 @@ from bpviz.gui import style
 #: up reads as a line climbing through powers of ten instead of one dot above the rest.
 LOG_SPAN = 1e3
 BOUNDARY_COLORS = [(200, 60, 40), (245, 245, 245), (40, 100, 200)]
+#: A softmax's classes, in the order of the target columns: the first two as above.
+CLASS_COLORS = [(200, 60, 40), (40, 100, 200), (40, 150, 70), (150, 80, 180)]
+
+
+def shows_boundary(session) -> bool:
+    """Whether the boundary means something: two inputs, and one sigmoid output (bce) or a
+    softmax over classes (cross_entropy). Values (mse) and several sigmoids have none to draw."""
+    two_inputs = session.X.shape[0] == 2
+    one_sigmoid = session.recipe.loss == "bce" and session.Y.shape[0] == 1
+    return two_inputs and (one_sigmoid or session.recipe.loss == "cross_entropy")
+
+
+def class_colors(probabilities: np.ndarray) -> np.ndarray:
+    """RGB (..., 3) for softmax outputs (K, ...): the likeliest class's colour, paler as the
+    network is less sure (white where every class is as likely)."""
+    k = probabilities.shape[0]
+    best = probabilities.argmax(axis=0)
+    sure = np.clip((probabilities.max(axis=0) - 1 / k) / (1 - 1 / k), 0, 1)[..., None]
+    colors = np.array(CLASS_COLORS[:k], dtype=float)[best]
+    return (BOUNDARY_COLORS[1] + (colors - BOUNDARY_COLORS[1]) * sure).astype(np.uint8)
 
 
 def themed(plot: pg.PlotWidget) -> None:
@@ -87,11 +108,15 @@ class BoundaryPlot(pg.PlotWidget):
         xs = np.linspace(x0.min() - pad0, x0.max() + pad0, 80)
         ys = np.linspace(x1.min() - pad1, x1.max() + pad1, 80)
         grid = session.predict_grid(xs, ys)
-        lut = pg.ColorMap([0.0, 0.5, 1.0], BOUNDARY_COLORS).getLookupTable(nPts=256)
-        self.image.setImage(grid.T, levels=(0, 1), lut=lut)
+        if grid.shape[0] == 1:  # one sigmoid: its output from red (0) to blue (1)
+            lut = pg.ColorMap([0.0, 0.5, 1.0], BOUNDARY_COLORS).getLookupTable(nPts=256)
+            self.image.setImage(grid[0].T, levels=(0, 1), lut=lut)
+            classes = (session.Y[0] > 0.5).astype(int)
+        else:  # a softmax: each class's region in its colour
+            self.image.setImage(class_colors(grid).transpose(1, 0, 2), levels=(0, 255), lut=None)
+            classes = session.Y.argmax(axis=0)
         self.image.setRect(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
-        brushes = [pg.mkBrush(40, 100, 200) if y > 0.5 else pg.mkBrush(200, 60, 40) for y in session.Y[0]]
-        self.points.setData(x0, x1, brush=brushes)
+        self.points.setData(x0, x1, brush=[pg.mkBrush(*CLASS_COLORS[c]) for c in classes])
         names = session.table.feature_names
         self.setLabel("bottom", names[0])
         self.setLabel("left", names[1])

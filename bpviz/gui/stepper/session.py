@@ -11,7 +11,19 @@ import numpy as np
 from bpviz.data.toy import Table, get_table
 from bpviz.nn import TrainConfig, TrainData, train
 from bpviz.nn.trace import Step, trace
+from bpviz.page_limits import check_step_loss
 from bpviz.presets import Recipe
+
+
+def recipe_for(recipe: Recipe, table: Table) -> Recipe:
+    """``recipe`` with an output layer of one unit per target column of ``table``, its
+    hidden layers as they are: the output layer follows from the table. A loss that cannot
+    take the table's targets (cross_entropy on one column) is a DataError naming recipe.loss."""
+    k = table.n_targets
+    if recipe.layers[-1] == k:
+        return recipe
+    check_step_loss(recipe.loss, table)
+    return recipe.replace(layers=(*recipe.layers[:-1], k), outputs=k)
 
 
 class ToySession:
@@ -111,10 +123,11 @@ class ToySession:
                 f"was finite; step through it to see the gradients grow.")
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        """The network's output over a grid of the two inputs (for the decision boundary)."""
+        """The network's outputs over a grid of the two inputs (for the decision boundary):
+        (K, len(ys), len(xs)), one plane per output unit."""
         gx, gy = np.meshgrid(xs, ys)
         A, _ = self.net.forward(np.vstack([gx.ravel(), gy.ravel()]))
-        return A[0].reshape(gx.shape)
+        return A.reshape(-1, *gx.shape)
 
 
 class EpochRun:

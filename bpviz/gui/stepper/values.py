@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpviz.data.toy import Table
-from bpviz.errors import BpvizError, DataError, shown
+from bpviz.errors import BpvizError, shown
 from bpviz.lesson import StepLesson
 from bpviz.numbers import WHOLE, NumberError, decimal, whole
 from bpviz.page_limits import check_step_page, check_step_recipe
@@ -63,7 +63,7 @@ def step_state(values: NetworkValues, like: StepLesson) -> StepLesson:
     ("layers: ...", "recipe.loss: ...") when the page cannot take it."""
     recipe = like.recipe.replace(name="custom", description="Typed in Edit > Network values",
                                  layers=tuple(values.sizes[1:]), activation=values.hidden,
-                                 output=values.output, loss=values.loss, lr=values.lr)
+                                 output=values.output, loss=values.loss, lr=values.lr, outputs=values.sizes[-1])
     features, targets = column_names(like.table, values.sizes)
     table = one_row_table(features, targets, values.x, values.y)
     params = {key: np.array(value, dtype=np.float64) for key, value in values.params.items()}
@@ -78,7 +78,8 @@ def column_names(table: Table, sizes) -> tuple[tuple[str, ...], tuple[str, ...]]
     n_in, n_out = sizes[0], sizes[-1]
     features = tuple(table.feature_names) if len(table.feature_names) == n_in else \
         tuple(f"x{i}" for i in range(1, n_in + 1))
-    targets = (table.target_name,) if n_out == 1 else tuple(f"y{k}" for k in range(1, n_out + 1))
+    targets = tuple(table.target_names) if table.n_targets == n_out else \
+        ("y",) if n_out == 1 else tuple(f"y{k}" for k in range(1, n_out + 1))
     if set(targets) & set(features):
         features = tuple(f"x{i}" for i in range(1, n_in + 1))
         targets = ("y",) if n_out == 1 else targets
@@ -88,11 +89,8 @@ def column_names(table: Table, sizes) -> tuple[tuple[str, ...], tuple[str, ...]]
 def one_row_table(features, targets, x, y) -> Table:
     """The table of one row: the inputs ``x`` named ``features``, the targets ``y`` named
     ``targets`` (one per output unit)."""
-    if len(targets) != 1:
-        raise DataError(f"layers: expected 1 output unit (the step page's tables have one target column), "
-                        f"got {len(targets)}")
-    return Table(TYPED, tuple(features), targets[0], np.array(x, dtype=np.float64).reshape(1, -1),
-                 np.array(y, dtype=np.float64).reshape(1))
+    return Table(TYPED, tuple(features), tuple(targets), np.array(x, dtype=np.float64).reshape(1, -1),
+                 np.array(y, dtype=np.float64).reshape(1, -1))
 
 
 def parse_sizes(text: str, field: str = "Layer sizes") -> tuple[int, ...]:

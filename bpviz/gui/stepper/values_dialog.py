@@ -149,6 +149,8 @@ class ValuesDialog(QDialog):
                                                        lambda j, k: f"y_{j}: the target of output {j}")))
         for block in blocks:
             self.flow.addWidget(block)
+            if self.isVisible():
+                block.show()  # now, so that Tab reaches it at once (a layout shows it later)
         self.hidden.setEnabled(L > 1)
         chain = [*self.fields.values(), *(cell for grid in self.grids.values() for cell in grid.all_cells()),
                  *self.buttons.buttons()]
@@ -179,7 +181,13 @@ class ValuesDialog(QDialog):
         board = self.flow.heightForWidth(width - chrome)
         rest = self.layout().sizeHint().height() - self.area.sizeHint().height()
         height = min(rest + board + 8, int(area.height() * 0.92))
-        self.resize(max(width, self.width() if self.isVisible() else 0), max(height, self.height() if self.isVisible() else 0))
+        if not self.isVisible():
+            self.resize(width, height)  # where it opens, Qt keeps it on the screen
+            return
+        self.resize(max(width, self.width()), max(height, self.height()))  # it grows, and stays on the screen
+        frame = self.frameGeometry()
+        self.move(max(area.left(), frame.left() + min(0, area.right() - frame.right())),
+                  max(area.top(), frame.top() + min(0, area.bottom() - frame.bottom())))
 
     # --- editing ----------------------------------------------------------------------
     def _on_sizes_edited(self, text: str) -> None:
@@ -188,8 +196,8 @@ class ValuesDialog(QDialog):
         try:
             sizes = parse_sizes(text)
             check_sizes(sizes, self.like)
-        except BpvizError as exc:
-            self.size_problem = _labelled(str(exc))
+        except BpvizError as exc:  # "recipe.layers: ..." or "table: ..." (its targets) is the sizes' problem
+            self.size_problem = "Layer sizes: " + str(exc).partition(": ")[2]
         else:
             self.size_problem = ""
             if sizes != self.sizes:

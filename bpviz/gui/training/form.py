@@ -1,5 +1,5 @@
-"""The training form: preset, digits, network, optimizer, length, batch, dtype, seed and
-training-set size. Each field is checked as it is edited; every wrong field's message shows
+"""The training form: preset, digits, network, loss, optimizer, length, batch, dtype, seed
+and training-set size. Each field is checked as it is edited; every wrong field's message shows
 under it, in room kept for it, so that no field ever moves."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
 from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
-from bpviz.page_limits import TRAIN_MAX_EVAL_EVERY, TRAIN_MAX_LENGTH, TRAIN_MAX_SEED
+from bpviz.page_limits import TRAIN_MAX_EVAL_EVERY, TRAIN_MAX_LENGTH, TRAIN_MAX_SEED, train_losses
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset
 
 #: With "auto", the test set is evaluated about this many times per run.
@@ -31,7 +31,7 @@ FIELD_OF = {
     "digits": "digits", "iterations": "length", "epochs": "length", "iterations/epochs": "length",
     "batch-size": "batch", "batch size": "batch", "train-size": "train_size",
     "training-set size": "train_size", "eval-every": "eval_every", "activation": "activation",
-    "optimizer": "optimizer", "dtype": "dtype", "loss": "hidden",
+    "optimizer": "optimizer", "dtype": "dtype", "loss": "loss",
 }
 #: The fields a value can be wrong in; each keeps room under it for its message.
 CHECKED = ("digits", "hidden", "lr", "batch", "train_size", "eval_every")
@@ -39,7 +39,7 @@ CHECKED = ("digits", "hidden", "lr", "batch", "train_size", "eval_every")
 #: preset's stand in and the other fields are still checked.
 SETTINGS_OF = {"hidden": ("layers",), "lr": ("lr",), "batch": ("batch_size",),
                "train_size": ("train_size",), "eval_every": ("eval_every",),
-               "activation": ("activation",), "optimizer": ("optimizer",), "dtype": ("dtype",),
+               "activation": ("activation",), "loss": ("loss",), "optimizer": ("optimizer",), "dtype": ("dtype",),
                "length": ("iterations", "epochs")}
 #: The form's narrowest: every message fits the room under its field.
 MIN_WIDTH = 320
@@ -77,6 +77,10 @@ class TrainForm(QWidget):
         self.hidden.setPlaceholderText("e.g. 196 or 392,196,98")
         self.activation = QComboBox()
         self.activation.addItems(HIDDEN_ACTIVATIONS)
+        self.loss = QComboBox()  # its items follow the task: see _show_losses
+        self.loss.setToolTip("bce (two digits) or cross_entropy (all ten): the loss of the output's "
+                             "probabilities; mse and quadratic (½ Σ (a - y)²): the squared distance to the "
+                             "0/1 targets, on the same output")
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.lr = QLineEdit()
@@ -108,7 +112,8 @@ class TrainForm(QWidget):
         self.general_error.hide()
         self.fields = {
             "digits": (self.first, self.second, self.all_digits), "hidden": (self.hidden,),
-            "activation": (self.activation,), "optimizer": (self.optimizer,), "lr": (self.lr,),
+            "activation": (self.activation,), "loss": (self.loss,), "optimizer": (self.optimizer,),
+            "lr": (self.lr,),
             "length": (self.length, self.length_unit), "batch": (self.batch,),
             "dtype": (self.dtype,), "seed": (self.seed,), "train_size": (self.train_size,),
             "eval_every": (self.eval_every,),
@@ -167,6 +172,7 @@ class TrainForm(QWidget):
         self._row(form, "Digits", "digits", self.first, vs, self.second, self.all_digits)
         self._row(form, "Hidden layers", "hidden", self.hidden)
         self._row(form, "Activation", "activation", self.activation)
+        self._row(form, "Loss", "loss", self.loss)
         self._row(form, "Optimizer", "optimizer", self.optimizer)
         self._row(form, "Learning rate", "lr", self.lr)
         self._row(form, "Length", "length", self.length, self.length_unit)
@@ -187,7 +193,7 @@ class TrainForm(QWidget):
             widget.valueChanged.connect(self._on_edited)
         for widget in (self.hidden, self.lr):
             widget.textChanged.connect(self._on_edited)
-        for widget in (self.activation, self.optimizer, self.length_unit, self.dtype):
+        for widget in (self.activation, self.loss, self.optimizer, self.length_unit, self.dtype):
             widget.currentTextChanged.connect(self._on_edited)
         for widget in (self.batch, self.train_size):
             widget.editTextChanged.connect(self._on_edited)
@@ -207,6 +213,7 @@ class TrainForm(QWidget):
             self.second.setValue(second)
             self.hidden.setText(",".join(map(str, recipe.layers[:-1])))
             self.activation.setCurrentText(recipe.activation)
+            self._show_losses(recipe.digits is None, recipe.loss)
             self.optimizer.setCurrentText(recipe.optimizer)
             self.lr.setText(f"{recipe.lr:g}")
             self.length_unit.setCurrentText("iterations" if recipe.iterations else "epochs")
@@ -222,6 +229,20 @@ class TrainForm(QWidget):
 
     def recipe(self) -> Recipe | None:
         return self._recipe
+
+    def _show_losses(self, all_ten: bool, loss: str) -> None:
+        """The losses of the task in the Loss field, ``loss`` chosen; the loss of the other
+        task's probabilities becomes this one's (bce for two digits, cross_entropy for ten)."""
+        losses = train_losses(all_ten)
+        if loss in ("bce", "cross_entropy"):
+            loss = losses[0]
+        if [self.loss.itemText(i) for i in range(self.loss.count())] != list(losses) or \
+                self.loss.currentText() != loss:
+            self.loss.blockSignals(True)
+            self.loss.clear()
+            self.loss.addItems(list(losses))
+            self.loss.setCurrentText(loss)
+            self.loss.blockSignals(False)
 
     def shown(self) -> dict[str, str]:
         """What each field shows, by its title ("Evaluate every": "auto")."""
@@ -241,6 +262,7 @@ class TrainForm(QWidget):
             return
         self.first.setEnabled(not self.all_digits.isChecked())
         self.second.setEnabled(not self.all_digits.isChecked())
+        self._show_losses(self.all_digits.isChecked(), self.loss.currentText())
         self.errors = {}
         self._recipe = self._check()
         self._show_errors()
@@ -268,7 +290,7 @@ class TrainForm(QWidget):
                 self.errors[name] = str(exc)
         output = 10 if digits is None else 1
         settings = dict(
-            digits=digits, activation=self.activation.currentText(),
+            digits=digits, activation=self.activation.currentText(), loss=self.loss.currentText(),
             optimizer=self.optimizer.currentText(), dtype=self.dtype.currentText(),
             seed=self.seed.value(), eval_every=self.eval_every.value(),
             **{self.length_unit.currentText(): self.length.value()},

@@ -205,15 +205,14 @@ def test_the_columns_dialog_picks_inputs_and_target(qtbot, page, tmp_path):
                     + ",".join(["2"] * 10 + ["1"]) + "\n")
     dialog = ColumnsDialog(csv_header(path))
     qtbot.addWidget(dialog)
-    assert dialog.chosen_target() == "label"
+    assert dialog.chosen_targets() == ["label"]
     assert dialog.chosen_features() == [f"c{i}" for i in range(8)]  # the first 8 by default
     dialog.features.item(9).setCheckState(_Qt.CheckState.Checked)
     assert "at most 8 inputs" in dialog.message.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     for i in range(2, 10):
         dialog.features.item(i).setCheckState(_Qt.CheckState.Unchecked)
-    dialog.target.setCurrentText("c5")
-    assert "c5" not in dialog.chosen_features()
-    assert page.load_csv(str(path), ["c0", "c1"], "label")
+    assert dialog.message.text() == "" and dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    assert page.load_csv(str(path), ["c0", "c1"], ["label"])
     assert page.session.table.feature_names == ("c0", "c1")
     assert page.session.m == 2 and page.session.net.layer_sizes[0] == 2

@@ -153,8 +153,7 @@ def test_typing_a_2_2_1_example_plays_it_with_the_articles_numbers(qtbot, window
     assert [page.graph.nodes[f"n0.{j}"].values.get("x") for j in (1, 2)] == [0.05, 0.10]
 
 
-@pytest.mark.skipif("quadratic" not in STEP_LOSSES, reason="needs the quadratic loss (branch i17-core) and "
-                                                           "several outputs (branch i17-outputs)")
+@pytest.mark.skipif("quadratic" not in STEP_LOSSES, reason="needs the library's quadratic loss (branch i17-core)")
 def test_typing_mazurs_2_2_2_example_gives_the_articles_numbers(qtbot, window):
     """The article whole: 2-2-2, sigmoid, quadratic loss, lr 0.5; total error 0.298371109,
     and after one update w5 = 0.35891648 (and w1 = 0.149780716)."""

@@ -367,7 +367,7 @@ def test_the_form_loads_your_own_csv_table_through_its_button_and_the_columns_di
     with answer_dialog(qtbot, fill):
         click(qtbot, page.controls.csv_button)
     assert page.session.table.feature_names == ("rooms", "garden")
-    assert page.session.table.target_name == "price" and page.session.m == 4
+    assert page.session.table.target_names == ("price",) and page.session.m == 4
     assert page.graph.nodes["n0.1"].subtitle == "rooms" and page.graph.nodes["n0.2"].subtitle == "garden"
 
 
@@ -386,6 +386,100 @@ def test_a_mistake_is_explained_under_the_forms_buttons_and_no_field_moves(qtbot
     assert _rect(controls.error).top() >= _rect(controls.run_button).bottom()
     assert [_rect(w) for w in fields] == before
     assert page.session.recipe.lr == 0.001  # the session is kept
+
+
+README_CLASSES = "x1,x2,red,blue,green\n0,1,1,0,0\n2,1,0,1,0\n3,3,0,0,1\n"
+
+
+def _tick(qtbot, names, text: str) -> None:
+    item = names.findItems(text, Qt.MatchFlag.MatchExactly)[0]
+    rect = names.visualItemRect(item)
+    qtbot.mouseClick(names.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.topLeft() + type(rect.topLeft())(10, rect.height() // 2))
+
+
+def test_several_outputs_one_unit_per_ticked_target_column_each_with_its_loss_edge(
+        qtbot, main_window, tmp_path, monkeypatch):
+    """"A table has 1 to 4 target columns, and the output layer one unit per target, each
+    with its loss edge into J. **Load CSV table…** lists the file's columns twice: tick the
+    inputs (1 to 8) and the targets (1 to 4; by default the last column)" """
+    page = main_window.step_page
+    path = tmp_path / "classes.csv"
+    path.write_text(README_CLASSES)
+    choose_file(monkeypatch, path, save=False)
+
+    def fill(dialog):
+        assert dialog.chosen_targets() == ["green"]
+        for name in ("red", "blue"):
+            _tick(qtbot, dialog.features, name)
+            _tick(qtbot, dialog.targets, name)
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, fill):
+        click(qtbot, page.controls.csv_button)
+    assert page.session.table.target_names == ("red", "blue", "green")
+    assert page.session.net.layer_sizes == [2, 2, 3]
+    assert sorted(k for k in page.graph.edges if k.startswith("J.")) == ["J.1", "J.2", "J.3"]
+
+
+def test_a_choice_the_page_cannot_take_is_said_in_the_dialog_and_ok_waits(qtbot, main_window, tmp_path,
+                                                                          monkeypatch):
+    """"a choice the page cannot take is said in the dialog, and OK waits for a good one." """
+    page = main_window.step_page
+    path = tmp_path / "classes.csv"
+    path.write_text(README_CLASSES)
+    choose_file(monkeypatch, path, save=False)
+    seen = []
+
+    def fill(dialog):
+        _tick(qtbot, dialog.targets, "blue")  # blue: an input and a target
+        seen.append((dialog.message.text(), ok_button(dialog).isEnabled()))
+        _tick(qtbot, dialog.features, "blue")
+        seen.append((dialog.message.text(), ok_button(dialog).isEnabled()))
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, fill):
+        click(qtbot, page.controls.csv_button)
+    assert seen == [("The column blue is ticked both as an input and as a target; expected each column in one "
+                     "list: untick it in the other.", False), ("", True)]
+    assert page.session.table.target_names == ("blue", "green")
+
+
+def test_the_loss_says_what_the_targets_are_and_a_softmax_takes_one_hot_class_columns(
+        qtbot, main_window, tmp_path):
+    """"`cross_entropy` for classes, a softmax over 2 to 4 one-hot class columns [...] A
+    single column of class numbers (0, 1, 2) is one target of values, not classes [...] A
+    loss the targets cannot take is refused naming the column or the row. The decision
+    boundary shows for two inputs with one sigmoid output, or a softmax" """
+    page = main_window.step_page
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("x1,x2,class\n0,1,0\n2,1,1\n3,3,2\n")
+    assert page.load_csv(str(numbers))
+    choose(qtbot, page.controls.loss, "cross_entropy")
+    assert page.controls.error.text().startswith("Loss: cross_entropy (a softmax over the classes) needs 2 to 4 "
+                                                 "target columns, one per class")
+    assert "the table has one target column (class)" in page.controls.error.text()
+    choose(qtbot, page.controls.loss, "bce")
+    assert "the class column holds 0 to 2; expected 0 or 1" in page.controls.error.text()
+    classes = tmp_path / "classes.csv"
+    classes.write_text(README_CLASSES)
+    assert page.load_csv(str(classes), ["x1", "x2"], ["red", "blue", "green"])
+    assert not page.boundary_box.isVisible()  # mse: values, no boundary
+    choose(qtbot, page.controls.loss, "cross_entropy")
+    assert page.controls.error.text() == "" and page.session.net.activations[-1] == "softmax"
+    assert page.boundary_box.isVisible()
+
+
+def test_the_two_outputs_preset_is_a_step_small_enough_to_check_by_hand(qtbot, main_window):
+    """"The preset `two-outputs` is the notebook's table with a second target (cgpa,
+    resume_score -> lpa, offers) on a 2-2-2 network, every weight 0.1" """
+    page = main_window.step_page
+    choose(qtbot, page.controls.preset, "two-outputs")
+    assert page.session.net.layer_sizes == [2, 2, 2]
+    assert all((v == 0.1).all() for k, v in page.session.net.params.items() if k[0] == "W")
+    step_to(qtbot, main_window, 9)  # the loss: (0.32 - 4)² + (0.32 - 1)²
+    assert page.controller.step.symbol.text == "J"
+    assert float(page.controller.step.value) == pytest.approx(14.0048)
 
 
 def test_forward_arrows_are_blue_and_backward_arrows_red(qtbot, main_window):

@@ -111,6 +111,23 @@ def test_change_any_field(qtbot, main_window):
     assert recipe.digits is None and recipe.layers[-1] == 10 and recipe.output_activation == "softmax"
 
 
+def test_the_loss_field_follows_the_task(qtbot, main_window):
+    """"the loss (`bce` for two digits, `cross_entropy` for all ten, or `mse` or
+    `quadratic`, ½ Σ (a − y)²: the squared distance to the 0/1 targets, on the same output)" """
+    form = training_page(qtbot, main_window).form
+    choose(qtbot, form.preset, "tutorial")
+    assert form.loss.currentText() == "bce" and form.recipe().loss == "bce"
+    choose(qtbot, form.loss, "mse")
+    assert form.recipe().loss == "mse" and form.recipe().output_activation == "sigmoid"
+    qtbot.mouseClick(form.all_digits, Qt.MouseButton.LeftButton, pos=QPoint(6, form.all_digits.height() // 2))
+    recipe = form.recipe()  # all ten: the squared distance stays, on a softmax of ten
+    assert (recipe.loss, recipe.layers[-1], recipe.output_activation) == ("mse", 10, "softmax")
+    assert [form.loss.itemText(i) for i in range(form.loss.count())][0] == "cross_entropy"
+    choose(qtbot, form.loss, "cross_entropy")
+    qtbot.mouseClick(form.all_digits, Qt.MouseButton.LeftButton, pos=QPoint(6, form.all_digits.height() // 2))
+    assert form.loss.currentText() == "bce" and form.recipe().loss == "bce"  # two digits again: a sigmoid
+
+
 def test_a_combination_that_cannot_work_is_explained_under_the_field(qtbot, main_window):
     """"A wrong field, or a combination that cannot work (more images than MNIST has of those
     digits, a batch bigger than the training set), is explained under the field." """
@@ -460,12 +477,12 @@ def test_load_model_reads_either_back_with_its_recipe_and_evaluates_it(qtbot, ma
 
 def test_load_model_shows_a_model_whose_recipe_the_form_cannot_hold_and_keeps_the_form(qtbot, main_window, tmp_path,
                                                                                        monkeypatch):
-    """A model trained from the command line with a loss not its preset's: the form takes
-    its loss from the preset, so filling the form would show (and start) another recipe.
+    """A model trained from the command line with an init not its preset's: the form takes
+    its init from the preset, so filling the form would show (and start) another recipe.
     The model is shown and evaluated; the form keeps what it had, and the message says why."""
-    path = tmp_path / "mse.npz"
+    path = tmp_path / "xavier.npz"
     assert cli.main(["train", "--preset", "fast", "--train-size", "500", "--iterations", "10", "--hidden", "32",
-                     "--loss", "mse", "--save", str(path), "--quiet"]) == 0
+                     "--init", "xavier", "--save", str(path), "--quiet"]) == 0
     page = training_page(qtbot, main_window)
     before = page.form.shown()
     choose_file(monkeypatch, path, save=False)
@@ -474,12 +491,12 @@ def test_load_model_shows_a_model_whose_recipe_the_form_cannot_hold_and_keeps_th
     assert page.confusion.counts.sum() == 1866 and page.results.text().startswith("Final: ")
     assert page.form.shown() == before
     status = page.status.text()
-    assert "Loaded mse.npz" in status and "the form keeps its settings" in status
-    assert "recipe.loss: expected" in status and "mse" in status
+    assert "Loaded xavier.npz" in status and "the form keeps its settings" in status
+    assert "recipe.init: expected" in status and "xavier" in status
     saved = tmp_path / "again.npz"  # saved again, the model keeps its own recipe
     choose_file(monkeypatch, saved, save=True)
     click(qtbot, page.save_button)
-    assert load_model(saved)[1]["recipe"]["loss"] == "mse"
+    assert load_model(saved)[1]["recipe"]["init"] == "xavier"
 
 
 @pytest.mark.parametrize("item, menu_item, kind", [

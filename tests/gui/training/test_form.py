@@ -109,3 +109,30 @@ def test_epochs_with_mini_batches_count_their_updates(form):
     form.length_unit.setCurrentText("iterations")
     form.length.setValue(30)
     assert form.recipe().iterations == 30 and form.recipe().epochs is None
+
+
+def test_a_recipe_of_another_loss_is_shown_in_the_loss_field(form):
+    """A model trained with --loss mse: its recipe fits the form, the Loss field shows it."""
+    from bpviz.page_limits import check_training_form
+
+    recipe = get_preset("fast").replace(loss="mse", train_size=500)
+    check_training_form(recipe)
+    form.set_recipe(recipe)
+    assert form.loss.currentText() == "mse" and form.recipe().loss == "mse"
+
+
+@pytest.mark.parametrize("digits, loss, expected", [
+    ((5, 8), "cross_entropy", ("loss: expected bce", "mse", "for two digits (a sigmoid output), as the training "
+                                                              "page takes, got 'cross_entropy'")),
+    (None, "bce", ("loss: expected cross_entropy", "mse", "for all ten digits (a softmax output), as the training "
+                                                          "page takes, got 'bce'")),
+])
+def test_a_loss_the_task_cannot_take_is_refused_by_name(digits, loss, expected):
+    from bpviz.errors import ConfigError
+    from bpviz.page_limits import check_training_form
+
+    recipe = get_preset("mnist10" if digits is None else "tutorial").replace(loss=loss)
+    with pytest.raises(ConfigError) as caught:
+        check_training_form(recipe)
+    message = str(caught.value)
+    assert message.startswith(expected[0]) and expected[1] in message and message.endswith(expected[2]), message
