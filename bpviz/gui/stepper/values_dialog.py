@@ -18,7 +18,7 @@ from bpviz.gui.stepper.values import (
     PASTE_RULES, SIZES_EXAMPLE, BlockError, NetworkValues, cell_number, check_sizes, parse_sizes, read_block,
     step_state, values_of,
 )
-from bpviz.gui.stepper.values_grid import Cell, Grid, bad_cell, captioned, side_by_side
+from bpviz.gui.stepper.values_grid import Cell, Grid, bad_cell, captioned, muted, side_by_side
 from bpviz.gui.widgets.flow import FlowLayout
 from bpviz.gui.widgets.message import FieldMessage
 from bpviz.lesson import StepLesson
@@ -63,6 +63,7 @@ class ValuesDialog(QDialog):
         self.area.setFrameShape(QFrame.Shape.NoFrame)
         self.area.setWidget(self.board)
         self.message = FieldMessage(lines=SPELLED)
+        self.message.setFont(self.font())  # at the UI scale, though its colour is a style sheet
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -82,14 +83,14 @@ class ValuesDialog(QDialog):
 
     # --- building ---------------------------------------------------------------------
     def _build_fields(self, values: NetworkValues) -> None:
-        self.sizes_field = QLineEdit("-".join(map(str, values.sizes)))
+        self.sizes_field = QLineEdit("-".join(map(str, values.sizes)), self)  # the dialog's font, from the start
         self.sizes_field.setPlaceholderText(SIZES_EXAMPLE)
         self.sizes_field.setToolTip(f"Units per layer from the inputs to the outputs, such as {SIZES_EXAMPLE} or "
                                     f"2,2,2: up to {MAX_LAYERS} layers of up to {MAX_UNITS} units")
         self.hidden = self._combo(HIDDEN_ACTIVATIONS, values.hidden)
         self.output = self._combo(OUTPUT_ACTIVATIONS, values.output)
         self.loss = self._combo(STEP_LOSSES, values.loss)
-        self.lr = QLineEdit(number_text(values.lr))
+        self.lr = QLineEdit(number_text(values.lr), self)
         self.lr.setToolTip("The learning rate of the update, a number greater than 0")
         self.form = QGridLayout()
         self.form.setHorizontalSpacing(10)
@@ -97,29 +98,31 @@ class ValuesDialog(QDialog):
                                         (("&Hidden activation", self.hidden), ("&Output activation", self.output)),
                                         (("Lo&ss", self.loss),))):
             for row, (text, field) in enumerate(pairs):
-                label = QLabel(text)
+                label = QLabel(text, self)
                 label.setBuddy(field)
                 self.form.addWidget(label, row, 2 * column)
                 self.form.addWidget(field, row, 2 * column + 1)
         self.form.setColumnStretch(6, 1)
-        self.fields = {"sizes": self.sizes_field, "lr": self.lr, "hidden": self.hidden, "output": self.output,
-                       "loss": self.loss}
+        self.fields = {"sizes": self.sizes_field, "hidden": self.hidden, "loss": self.loss, "lr": self.lr,
+                       "output": self.output}  # in reading order, as Tab goes
+        for field in self.fields.values():
+            field.setFont(self.font())
         style.hold_height(self.fields.values())  # a red border moves no field
-        self.note = QLabel(
+        self.note = QLabel(self)
+        self.note.setText(
             "Row j, column k of W<sup>[l]</sup> is w<sup>[l]</sup><sub>jk</sub>, from unit k of layer l−1 to unit j "
             "of layer l; x is the input row (layer 0) and y its targets.<br>"
             f"Paste (Ctrl+V) a block copied from a spreadsheet into the cell of its top-left number: {PASTE_RULES}. "
             "A block larger than the room from that cell is refused.")
         self.note.setWordWrap(True)
-        style.colored_text(self.note, style.MUTED)
+        muted(self.note)
         self.sizes_field.textChanged.connect(self._on_sizes_edited)
         self.lr.textChanged.connect(self._on_edited)
         for combo in (self.hidden, self.output, self.loss):
             combo.currentTextChanged.connect(self._on_edited)
 
-    @staticmethod
-    def _combo(items, current: str) -> QComboBox:
-        combo = QComboBox()
+    def _combo(self, items, current: str) -> QComboBox:
+        combo = QComboBox(self)
         combo.addItems(list(items))
         combo.setCurrentText(current)
         return combo
@@ -136,7 +139,7 @@ class ValuesDialog(QDialog):
         self.sizes, self.grids = sizes, {}
         L = len(sizes) - 1
         blocks = [captioned("input", self._grid("x", "x", sizes[0], 1, lambda j, k: f"x_{j}",
-                                                  lambda j, k: f"x_{j}: input {j} of the row"))]
+                                                  lambda j, k: f"x_{j}: input {j} of the row"), self.board)]
         for l in range(1, L + 1):
             W = self._grid(f"W{l}", f"W<sup>[{l}]</sup>", sizes[l], sizes[l - 1],
                            lambda j, k, l=l: f"W[{l}] row {j}, column {k}",
@@ -144,9 +147,10 @@ class ValuesDialog(QDialog):
             b = self._grid(f"b{l}", f"b<sup>[{l}]</sup>", sizes[l], 1, lambda j, k, l=l: f"b[{l}] row {j}",
                            lambda j, k, l=l: f"b[{l}]_{j}: the bias of unit {j} of layer {l}", numbered=False)
             caption = "output layer" if l == L else f"hidden layer {l}" if L > 2 else "hidden layer"
-            blocks.append(captioned(f"{caption}, {sizes[l]} × {sizes[l - 1]}", side_by_side(W, b)))
+            blocks.append(captioned(f"{caption}, {sizes[l]} × {sizes[l - 1]}", side_by_side(self.board, W, b),
+                                    self.board))
         blocks.append(captioned("targets", self._grid("y", "y", sizes[-1], 1, lambda j, k: f"y_{j}",
-                                                       lambda j, k: f"y_{j}: the target of output {j}")))
+                                                       lambda j, k: f"y_{j}: the target of output {j}"), self.board))
         for block in blocks:
             self.flow.addWidget(block)
             if self.isVisible():
@@ -158,9 +162,10 @@ class ValuesDialog(QDialog):
             QWidget.setTabOrder(before, after)
 
     def _grid(self, key: str, title: str, rows: int, cols: int, field, tip, numbered: bool = True) -> Grid:
-        grid = Grid(key, f"<b>{title}</b>", rows, cols, field, tip, numbered)
+        grid = Grid(key, f"<b>{title}</b>", rows, cols, field, tip, numbered, self.board)
         width = grid.fontMetrics().horizontalAdvance("-0.0000000") + 12
         for cell in grid.all_cells():
+            cell.setFont(self.font())  # its own: a style sheet set and cleared (a red mark) puts back another
             cell.setFixedWidth(width)
             cell.setText(self.memory.get((key, cell.row, cell.col), ""))
             cell.setCursorPosition(0)  # a long number shows its first digits
@@ -300,8 +305,10 @@ class ValuesDialog(QDialog):
                 widget.setStyleSheet(style.error_border() if text else "")
         lines = [text for _, text in problems]
         if len(lines) > SPELLED:
-            lines = [*lines[:SPELLED - 1], f"… and {len(lines) - SPELLED + 1} more, marked in red (each says "
-                                           f"what it expects when the mouse is over it)"]
+            rest = lines[SPELLED - 1:]
+            empty = sum(text.endswith(": empty; expected a number") for text in rest)
+            lines = [*lines[:SPELLED - 1], f"… and {len(rest)} more, marked in red{f' ({empty} empty)' if empty else ''}; "
+                                           f"the mouse over one says what it expects"]
         self.message.set_message("\n".join([self.notice, *lines] if self.notice else lines))
 
     def accept(self) -> None:

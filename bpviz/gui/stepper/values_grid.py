@@ -4,7 +4,7 @@ and a matrix of cells under its name with its row and column numbers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from bpviz.gui import style
@@ -18,7 +18,7 @@ class Cell(QLineEdit):
     blockPasted = Signal(object, str)
 
     def __init__(self, grid: "Grid", row: int, col: int, field: str, tip: str):
-        super().__init__()
+        super().__init__(grid)  # the grid's font from the start (a style sheet keeps the font it met)
         self.grid, self.row, self.col, self.field, self.tip = grid, row, col, field, tip
         self.setAccessibleName(field)
         self.setToolTip(tip)
@@ -50,14 +50,15 @@ class Grid(QWidget):
     """A matrix of cells under its name (``title``, rich text), with row numbers at the left
     when ``numbered`` and column numbers above when it has several columns."""
 
-    def __init__(self, key: str, title: str, rows: int, cols: int, field, tip, numbered: bool = True):
-        super().__init__()
+    def __init__(self, key: str, title: str, rows: int, cols: int, field, tip, numbered: bool = True,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
         self.key, self.rows, self.cols = key, rows, cols
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         layout.setVerticalSpacing(3)
-        heading = QLabel(title)
+        heading = QLabel(title, self)
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading, 0, 1, 1, cols)
         self.numbers: list[QLabel] = []
@@ -72,36 +73,42 @@ class Grid(QWidget):
                 layout.addWidget(self.numbers[-1], j + 2, 0)
             for k, cell in enumerate(row):
                 layout.addWidget(cell, j + 2, k + 1)
-        style.follow(self, self._apply_look)
 
     def _number(self, text: str, align) -> QLabel:
-        label = QLabel(text)
+        label = muted(QLabel(text, self))
         label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         return label
-
-    def _apply_look(self) -> None:
-        for label in self.numbers:
-            label.setStyleSheet(f"color: {style.MUTED.name()};")
 
     def all_cells(self) -> list[Cell]:
         return [cell for row in self.cells for cell in row]
 
 
-def captioned(caption: str, block: QWidget) -> QWidget:
+def muted(label: QLabel) -> QLabel:
+    """``label`` in the theme's muted ink, by its palette: a style sheet would keep its font
+    from before the UI scale."""
+    def apply() -> None:
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, style.MUTED)
+        label.setPalette(palette)
+
+    style.follow(label, apply)
+    return label
+
+
+def captioned(caption: str, block: QWidget, parent: QWidget) -> QWidget:
     """``block`` under a muted line that says what it is ("hidden layer 1, 2 × 2")."""
-    box = QWidget()
+    box = QWidget(parent)
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    label = QLabel(caption)
-    style.colored_text(label, style.MUTED)
+    label = muted(QLabel(caption, box))
     column.addWidget(label)
     column.addWidget(block)
     return box
 
 
-def side_by_side(*grids: Grid) -> QWidget:
-    box = QWidget()
+def side_by_side(parent: QWidget, *grids: Grid) -> QWidget:
+    box = QWidget(parent)
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(10)

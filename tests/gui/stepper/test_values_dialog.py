@@ -251,6 +251,7 @@ def test_bad_cells_are_marked_and_named_and_ok_stays_off_until_all_are_numbers(q
         seen["marked"] = [is_marked(w) for w in (cell(dialog, "W1", 2, 1), cell(dialog, "b1", 1),
                                                  cell(dialog, "y", 1), dialog.lr, cell(dialog, "W1", 1, 1))]
         seen["tooltip"] = cell(dialog, "W1", 2, 1).toolTip()
+        seen["tips"] = [cell(dialog, "b1", 1).toolTip(), cell(dialog, "y", 1).toolTip()]
         seen["ok"] = ok_button(dialog).isEnabled()
         qtbot.keyClick(dialog.lr, Qt.Key.Key_Return)  # OK is off: Return does nothing
         seen["open"] = dialog.isVisible()
@@ -264,7 +265,8 @@ def test_bad_cells_are_marked_and_named_and_ok_stays_off_until_all_are_numbers(q
     message = seen["message"]
     assert message.splitlines()[:2] == ["Learning rate: expected a finite number greater than 0, got '-1'",
                                         "W[1] row 2, column 1: expected a number, got '1,,2'"]
-    assert message.splitlines()[2].startswith("… and 2 more, marked in red")
+    assert message.splitlines()[2] == "… and 2 more, marked in red (1 empty); the mouse over one says what it expects"
+    assert seen["tips"] == ["b[1] row 1: empty; expected a number", "y_1: expected a finite number, got 'nan'"]
     assert seen["tooltip"] == "W[1] row 2, column 1: expected a number, got '1,,2'"
     assert seen["marked"] == [True, True, True, True, False]
     assert not seen["ok"] and seen["open"]
