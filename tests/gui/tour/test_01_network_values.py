@@ -1,7 +1,8 @@
-"""Edit > Network values…, as a teacher with a worked example uses it: the dialog opened from
-the menu, typed into cell by cell (Tab between them), a block pasted from a spreadsheet
-with Ctrl+V, OK pressed; the step page then plays the typed network, Edit > Undo (Ctrl+Z)
-brings back what was there, and a lesson saved reopens to it."""
+"""README, "What bpviz is", the paragraph on **Edit > Network values…** (Ctrl+N), as a
+teacher with a worked example uses it: the dialog opened from the menu, typed into cell by
+cell (Tab between them), a block pasted from a spreadsheet with Ctrl+V, OK pressed; the
+step page then plays the typed network, Edit > Undo (Ctrl+Z) brings back what was there,
+and a lesson saved reopens to it."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button
 
 
 @pytest.fixture
-def window(qtbot, make_main_window):
-    return shown_window(qtbot, make_main_window)
+def window(main_window):
+    """The tour's window (tests/gui/tour/conftest.py): active, so its keys reach it."""
+    return main_window
 
 
 def cell(dialog, key: str, j: int, k: int = 1):
@@ -79,6 +81,10 @@ def step_value(page, phase: str, symbol_start: str = "") -> float:
 # --- opening ---------------------------------------------------------------------------
 
 def test_the_menu_item_opens_the_dialog_filled_with_the_network_and_row_shown(qtbot, window):
+    """"It opens on the network and the row shown, so you edit rather than start from
+    nothing." The notebook's classification preset, row 3, one weight edited: the dialog
+    shows those sizes, weights, biases, that row and its target, the activations, loss and
+    rate; Esc leaves everything as it was."""
     """The notebook's classification preset, row 3, one weight edited: the dialog shows
     those sizes, weights, biases, that row and its target, the activation, loss and rate;
     Esc leaves everything as it was."""
@@ -107,6 +113,7 @@ def test_the_menu_item_opens_the_dialog_filled_with_the_network_and_row_shown(qt
 
 
 def test_ctrl_n_opens_it_and_the_shortcut_sheet_lists_it(qtbot, window):
+    """"**Edit > Network values…** (Ctrl+N)", and the F1 sheet, read from the menus, lists it."""
     titles = []
     with_dialog(qtbot, window, lambda d: (titles.append(d.windowTitle()), d.reject()), via="Ctrl+N")
     assert titles == ["Network values"]
@@ -124,9 +131,14 @@ MAZUR_221 = ["0.05", "0.10",  # x
              "0.15", "0.20", "0.25", "0.30", "0.35", "0.35",  # W[1], b[1]
              "0.40", "0.45", "0.60",  # W[2], b[2]
              "0.01"]  # y
+#: The article's whole network: 2-2-2, two targets.
+MAZUR_222 = ["0.05", "0.10", "0.15", "0.20", "0.25", "0.30", "0.35", "0.35",
+             "0.40", "0.45", "0.50", "0.55", "0.60", "0.60", "0.01", "0.99"]
 
 
 def test_typing_a_2_2_1_example_plays_it_with_the_articles_numbers(qtbot, window):
+    """"OK plays the typed network, on a one-row table called `typed`, from its first
+    step." Typed cell by cell with Tab, OK by Return."""
     page = window.step_page
 
     def fill(dialog):
@@ -155,8 +167,9 @@ def test_typing_a_2_2_1_example_plays_it_with_the_articles_numbers(qtbot, window
 
 @pytest.mark.skipif("quadratic" not in STEP_LOSSES, reason="needs the library's quadratic loss (branch i17-core)")
 def test_typing_mazurs_2_2_2_example_gives_the_articles_numbers(qtbot, window):
-    """The article whole: 2-2-2, sigmoid, quadratic loss, lr 0.5; total error 0.298371109,
-    and after one update w5 = 0.35891648 (and w1 = 0.149780716)."""
+    """"Matt Mazur's "A Step by Step Backpropagation Example" (2-2-2, sigmoid, the quadratic
+    loss, learning rate 0.5) typed in gives the article's numbers: a total error of
+    0.298371109, and w5 = 0.35891648 after the update" (and w1 = 0.149780716)."""
     page = window.step_page
 
     def fill(dialog):
@@ -165,8 +178,7 @@ def test_typing_mazurs_2_2_2_example_gives_the_articles_numbers(qtbot, window):
         choose(qtbot, dialog.output, "sigmoid")
         choose(qtbot, dialog.loss, "quadratic")
         type_into(qtbot, dialog.lr, "0.5")
-        type_in_order(qtbot, dialog, ["0.05", "0.10", "0.15", "0.20", "0.25", "0.30", "0.35", "0.35",
-                                      "0.40", "0.45", "0.50", "0.55", "0.60", "0.60", "0.01", "0.99"])
+        type_in_order(qtbot, dialog, MAZUR_222)
         assert ok_button(dialog).isEnabled(), dialog.message.message
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
 
@@ -186,6 +198,9 @@ def paste(qtbot, dialog, target, text: str) -> None:
 
 
 def test_a_block_pasted_from_a_spreadsheet_fills_the_grid_from_the_cell_chosen(qtbot, window):
+    """"A block copied from a spreadsheet pastes with **Ctrl+V** into the cell of its
+    top-left number: cells separated by tabs, semicolons, commas or spaces, one line per
+    row ... A row pasted into a column (or a column into a row) turns." """
     seen = {}
 
     def fill(dialog):
@@ -212,6 +227,8 @@ def test_a_block_pasted_from_a_spreadsheet_fills_the_grid_from_the_cell_chosen(q
 
 
 def test_a_block_too_large_or_with_decimal_commas_is_refused_by_name_and_nothing_changes(qtbot, window):
+    """"a block larger than the room from that cell is refused, and so are commas that
+    could be decimal commas (`0,15 0,20`)"; numbers take a decimal point."""
     seen = {}
 
     def fill(dialog):
@@ -238,6 +255,9 @@ def test_a_block_too_large_or_with_decimal_commas_is_refused_by_name_and_nothing
 # --- bad cells -------------------------------------------------------------------------
 
 def test_bad_cells_are_marked_and_named_and_ok_stays_off_until_all_are_numbers(qtbot, window):
+    """"Every bad cell is marked in red and named under the grids ("W[1] row 2, column 1:
+    expected a number, got '1,,2'") ... OK stays off until all is valid." Nothing changes
+    on the page meanwhile."""
     page = window.step_page
     before = _where(page)
     seen = {}
@@ -275,6 +295,9 @@ def test_bad_cells_are_marked_and_named_and_ok_stays_off_until_all_are_numbers(q
 
 
 def test_new_layer_sizes_reshape_the_grids_and_the_pages_limits_are_said(qtbot, window):
+    """"the layer sizes (`2-2-1` or `2,2,2`, inputs to outputs, up to 4 layers of up to 8
+    units)": new sizes re-shape the grids, keeping what was typed, new cells empty and
+    marked; sizes past the page's limits are said in the page's words."""
     seen = {}
 
     def fill(dialog):
@@ -304,7 +327,8 @@ def test_new_layer_sizes_reshape_the_grids_and_the_pages_limits_are_said(qtbot, 
 
 
 def test_a_network_the_page_cannot_play_is_refused_in_the_dialog(qtbot, window):
-    """bce needs targets of 0 or 1 and an output in (0, 1): said at the loss, OK off."""
+    """"and so is anything the page cannot play (its own limits, a bce target that is not 0
+    or 1)": said at the loss, OK off."""
     seen = {}
 
     def fill(dialog):
@@ -326,13 +350,14 @@ def test_a_network_the_page_cannot_play_is_refused_in_the_dialog(qtbot, window):
 
 # --- undo, lessons ---------------------------------------------------------------------
 
-def _type_221(qtbot, window):
+def _type_221(qtbot, window, sizes: str = "2-2-1", texts=MAZUR_221):
     def fill(dialog):
+        type_into(qtbot, dialog.sizes_field, sizes)
         choose(qtbot, dialog.output, "sigmoid")
         choose(qtbot, dialog.hidden, "sigmoid")
         choose(qtbot, dialog.loss, "mse")
         type_into(qtbot, dialog.lr, "0.5")
-        type_in_order(qtbot, dialog, MAZUR_221)
+        type_in_order(qtbot, dialog, texts)
         assert ok_button(dialog).isEnabled(), dialog.message.message
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
 
@@ -349,6 +374,8 @@ def _where(page) -> dict:
 
 
 def test_undo_brings_back_the_network_table_row_weights_and_step_and_redo_the_typed_one(qtbot, window):
+    """"**Edit > Undo** (Ctrl+Z) brings back the network, table, row, weights and step shown
+    before" (epochs run and a weight edited included); Ctrl+Shift+Z plays the typed one again."""
     page = window.step_page
     choose(qtbot, page.controls.preset, "notebook-classification")
     enter(qtbot, page.controls.epochs, "2")
@@ -374,15 +401,19 @@ def test_undo_brings_back_the_network_table_row_weights_and_step_and_redo_the_ty
 
 def test_a_lesson_saved_after_typing_reopens_to_the_same_network_row_weights_and_step(
         qtbot, make_main_window, tmp_path, monkeypatch):
+    """"a lesson saved keeps the typed network": saved, then opened in another window, at
+    the same step, with its learning rate, its two targets and its table called `typed`."""
     home = shown_window(qtbot, make_main_window)
-    _type_221(qtbot, home)
+    _type_221(qtbot, home, "2-2-2", MAZUR_222)
     step_to(qtbot, home, 9)
     shown_at_home = _where(home.step_page)
     path = tmp_path / "typed.json"
     choose_file(monkeypatch, path, save=True)
     click_menu(qtbot, home, "File", "Save lesson…")
-    saved = json.loads(path.read_text())
-    assert saved["step"]["table"]["name"] == "typed" and saved["step"]["recipe"]["lr"] == 0.5
+    saved = json.loads(path.read_text())["step"]
+    assert (saved["table"]["name"], saved["table"]["rows"], saved["recipe"]["lr"]) == (
+        "typed", [[0.05, 0.1, 0.01, 0.99]], 0.5)
+    assert saved["params"]["W2"] == [[0.4, 0.45], [0.5, 0.55]]
     home.close()
     school = shown_window(qtbot, make_main_window)
     assert _where(school.step_page) != shown_at_home
@@ -394,6 +425,8 @@ def test_a_lesson_saved_after_typing_reopens_to_the_same_network_row_weights_and
 # --- room and keys ---------------------------------------------------------------------
 
 def test_the_largest_network_fits_a_projector_and_tab_reaches_its_last_cell(qtbot, window):
+    """The dialog of 8-8-8-8-1 fits a 1280×800 projector and scrolls inside: Tab reaches
+    its last cell, shown."""
     from tests.gui.conftest import on_screen
 
     screen = on_screen(qtbot, window, "projector")
