@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.values_action = self._action("&Network values…", "Ctrl+N", self.step_page.ask_network_values)
+        self.values_action.setToolTip("Type a worked example: layer sizes, weights, biases, one row and its "
+                                      "targets, activations, loss and learning rate")
         self.open_user_action = QAction("&Open your update or gradients…", self)
         self.open_user_action.setToolTip("A Python file with update(params, x, y, lr) or gradients(params, x, y)")
         self.open_user_action.triggered.connect(self.step_page._on_open_user_file)
@@ -190,6 +193,8 @@ class MainWindow(QMainWindow):
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.values_action)
         debug_menu = menus.addMenu("&Debug")
         debug_menu.addAction(self.open_user_action)
         debug_menu.addAction(self.open_example_action)
@@ -220,7 +225,7 @@ class MainWindow(QMainWindow):
         # The window itself holds the actions too, so their shortcuts work wherever the
         # focus is in it (a menu is a window of its own).
         self.addActions([self.quit_action, self.open_lesson_action, self.save_lesson_action, self.focus_action, self.legend_action, self.undo_action, self.redo_action,
-                         self.run_user_action, *self.page_actions, self.start_action,
+                         self.values_action, self.run_user_action, *self.page_actions, self.start_action,
                          self.pause_action, self.stop_action, self.presenter_action,
                          self.leave_presenter_action, self.bigger_action, self.smaller_action,
                          self.actual_size_action, self.shortcuts_action, self.export_current_action,
@@ -370,7 +375,8 @@ class MainWindow(QMainWindow):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
-        for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action):
+        for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action,
+                       self.values_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)

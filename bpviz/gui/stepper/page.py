@@ -28,6 +28,7 @@ from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel, shows_boundary
 from bpviz.gui.stepper.session import ToySession, recipe_for
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
+from bpviz.gui.stepper.values_dialog import ValuesCommand, ValuesDialog
 from bpviz.nn.gradcheck import check_gradients
 from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.nn.notation import result
@@ -134,9 +135,10 @@ class StepPage(QWidget):
         self.arrangement.fit()
 
     # --- model changes --------------------------------------------------------------
-    def set_recipe(self, recipe: Recipe, table: Table | None = None) -> bool:
+    def set_recipe(self, recipe: Recipe, table: Table | None = None, keep_undo: bool = False) -> bool:
         """Start a new session on ``recipe`` (and ``table``); False, with the reason shown
-        next to the form, when they do not fit together."""
+        next to the form, when they do not fit together. The undo history goes, unless
+        ``keep_undo`` (an undoable command makes the change)."""
         try:
             if table is not None:  # the output layer follows from the table: a unit per target column
                 recipe = recipe_for(recipe, table)
@@ -149,7 +151,8 @@ class StepPage(QWidget):
             return False
         self.controller.pause()
         self.session = session
-        self.undo_stack.clear()
+        if not keep_undo:
+            self.undo_stack.clear()
         self.controls.set_recipe(recipe, rows=session.m, own_table=table is None or table.name == recipe.dataset,
                                  table=session.table)
         self._show_row()
@@ -174,9 +177,9 @@ class StepPage(QWidget):
         return StepLesson(session.recipe, table, {k: v.copy() for k, v in session.net.params.items()},
                           session.sample, session.epoch, tuple(session.epoch_losses), step)
 
-    def open_lesson(self, lesson) -> bool:
+    def open_lesson(self, lesson, keep_undo: bool = False) -> bool:
         """Go exactly where ``lesson`` (a StepLesson) left this page."""
-        if not self.set_recipe(lesson.recipe, lesson.table):
+        if not self.set_recipe(lesson.recipe, lesson.table, keep_undo):
             return False
         session = self.session
         session.net.set_params({k: v.copy() for k, v in lesson.params.items()})
@@ -378,6 +381,15 @@ class StepPage(QWidget):
         """Set one weight, bias or input; everything downstream is recomputed and the trace
         restarts from that state. Undoable."""
         self.undo_stack.push(EditCommand(self, target, float(value)))
+
+    def ask_network_values(self) -> None:
+        """Edit > Network values…: OK plays the network typed from its first step, undoably."""
+        if self.session is not None and not self.epochs.busy():
+            self.controller.pause()
+            dialog = ValuesDialog(self.lesson_state(), self.window(), self.ui_scale)
+            if dialog.exec() == ValuesDialog.DialogCode.Accepted:
+                self.undo_stack.push(ValuesCommand(self, dialog.state))
+            dialog.deleteLater()
 
     def restore_state(self, state) -> None:
         self.controller.pause()
