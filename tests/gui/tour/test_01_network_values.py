@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication
 
 from bpviz.page_limits import STEP_LOSSES
 from tests.gui.tour.helpers import choose, enter, shown_window, step_to, window_back
-from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, press, type_into
+from tests.gui.userpath import (
+    answer_dialog, choose_file, click_menu, menu_action, ok_button, press, type_into,
+)
 
 
 @pytest.fixture
@@ -119,6 +121,9 @@ def test_ctrl_n_opens_it_and_the_shortcut_sheet_lists_it(qtbot, window):
     assert titles == ["Network values"]
     sheet = window.show_shortcuts()
     assert any(("Ctrl+N", "Network values") in rows for _, rows in sheet.groups)
+    sheet.close()
+    press(qtbot, window, "Ctrl+2")  # the training page has no network to type: the item is off there
+    assert not menu_action(window, "Edit", "Network values…").isEnabled()
 
 
 # --- typing a worked example -----------------------------------------------------------
