@@ -25,7 +25,7 @@ from bpviz.gui.stepper.epochs import EpochRunner
 from bpviz.gui.stepper.fitting import PageLayout, boxed
 from bpviz.gui.stepper.equation import EquationPanel
 from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel, shows_boundary
-from bpviz.gui.stepper.session import ToySession, recipe_for
+from bpviz.gui.stepper.session import ToySession, edited_state, recipe_for
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
 from bpviz.gui.stepper.values_dialog import ValuesCommand, ValuesDialog
@@ -203,8 +203,18 @@ class StepPage(QWidget):
 
     def _on_recipe_edited(self, recipe: Recipe) -> None:
         """A field of the form changed: the new network plays the table shown (a CSV stays,
-        and so do inputs typed into the graph)."""
-        self.set_recipe(recipe, self._state_of(self.session, -1).table)
+        and so do inputs typed into the graph). A change that keeps the weights (see
+        session.edited_state) is undoable; a new init, seed or size draws new weights."""
+        now = self._state_of(self.session, -1)
+        try:
+            after = edited_state(now, recipe)
+        except BpvizError as exc:
+            self.controls.show_error(None, form_message(str(exc)))
+            return
+        if after is None:
+            self.set_recipe(recipe, now.table)
+        else:
+            self.undo_stack.push(ValuesCommand(self, after, "change the form"))
 
     def _show_new_trace(self) -> None:
         self.graph.set_network(*self.network_shown())

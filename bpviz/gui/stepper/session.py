@@ -26,6 +26,25 @@ def recipe_for(recipe: Recipe, table: Table) -> Recipe:
     return recipe.replace(layers=(*recipe.layers[:-1], k), outputs=k)
 
 
+def edited_state(now, recipe: Recipe):
+    """The page's state ``now`` (a StepLesson at its first step) with the form's new
+    ``recipe``, keeping its weights (typed or edited ones too) when the change leaves their
+    shapes, the init and the seed as they were (a learning rate, a loss, an activation);
+    None when new weights are to be drawn (a new init, seed or size). A state the page
+    cannot play is a BpvizError naming the field."""
+    import dataclasses
+
+    from bpviz.page_limits import check_step_page
+
+    old = now.recipe
+    new = recipe_for(recipe, now.table)
+    if (new.init, new.seed, new.layers) != (old.init, old.seed, old.layers):
+        return None
+    after = dataclasses.replace(now, recipe=new)
+    check_step_page(after)
+    return after
+
+
 class ToySession:
     def __init__(self, recipe: Recipe, table: Table | None = None):
         self.recipe = recipe

@@ -335,11 +335,12 @@ def _labelled(message: str) -> str:
 
 
 class ValuesCommand(QUndoCommand):
-    """Put the typed network on the step page; undo puts back the page as it was (network,
-    table, row, weights, epoch and step), redo the typed one again."""
+    """Put a state (the typed network, or the form's change keeping the weights) on the
+    step page; undo puts back the page as it was (network, table, row, weights, epoch and
+    step), redo the new one again."""
 
-    def __init__(self, page, after: StepLesson):
-        super().__init__("set the network's values")
+    def __init__(self, page, after: StepLesson, text: str = "set the network's values"):
+        super().__init__(text)
         self.page, self.before, self.after = page, page.lesson_state(), after
 
     def redo(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
+from tests.gui.tour.helpers import choose
 from tests.gui.userpath import press, type_into
 
 
@@ -200,3 +201,30 @@ def test_playing_into_an_update_that_overflows_stops_and_says_so(qtbot, main_win
             break
     assert "This update overflows" in page.controls.error.text()
     assert all(np.isfinite(v).all() for v in page.session.net.params.values())
+
+
+def test_a_new_learning_rate_keeps_the_weights_shown_and_undo_brings_the_old_one_back(qtbot, main_window):
+    """A weight edited (or a network typed), then a new learning rate in the form: the
+    weights stay (the form had drawn new ones from the init, and cleared undo: a typed
+    textbook network was lost); Ctrl+Z gives back the old rate, Ctrl+Shift+Z the new one.
+    A new init still draws new weights, as the form says."""
+    from bpviz.gui.stepper.editing import Target
+
+    page = main_window.step_page
+    page.edit_value(Target("weight", "W1", (0, 0), "w[1]_11"), 0.25)
+    type_into(qtbot, page.controls.lr, "0.002")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    assert page.session.recipe.lr == 0.002
+    assert page.session.net.params["W1"][0, 0] == 0.25
+    assert page.controller.steps[-1].text().count("0.002") >= 1  # the update steps use the new rate
+    page.graph.setFocus()  # in the field, Ctrl+Z is the field's own undo of its text
+    press(qtbot, main_window, "Ctrl+Z", widget=page.graph)
+    assert page.session.recipe.lr == 0.001 and page.controls.lr.text() == "0.001"
+    assert page.session.net.params["W1"][0, 0] == 0.25
+    press(qtbot, main_window, "Ctrl+Z", widget=page.graph)  # and the weight's edit before it
+    assert page.session.net.params["W1"][0, 0] == 0.1
+    press(qtbot, main_window, "Ctrl+Shift+Z", widget=page.graph)
+    press(qtbot, main_window, "Ctrl+Shift+Z", widget=page.graph)
+    assert page.session.recipe.lr == 0.002 and page.session.net.params["W1"][0, 0] == 0.25
+    choose(qtbot, page.controls.init, "random (seeded)")  # a new init: new weights, drawn from it
+    assert page.session.recipe.init == "tutorial" and page.session.net.params["W1"][0, 0] != 0.25

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from bpviz.page_limits import STEP_LOSSES
 from tests.gui.tour.helpers import choose, enter, shown_window, step_to, window_back
 from tests.gui.userpath import (
     answer_dialog, choose_file, click_menu, menu_action, ok_button, press, type_into,
@@ -170,7 +169,6 @@ def test_typing_a_2_2_1_example_plays_it_with_the_articles_numbers(qtbot, window
     assert [page.graph.nodes[f"n0.{j}"].values.get("x") for j in (1, 2)] == [0.05, 0.10]
 
 
-@pytest.mark.skipif("quadratic" not in STEP_LOSSES, reason="needs the library's quadratic loss (branch i17-core)")
 def test_typing_mazurs_2_2_2_example_gives_the_articles_numbers(qtbot, window):
     """"Matt Mazur's "A Step by Step Backpropagation Example" (2-2-2, sigmoid, the quadratic
     loss, learning rate 0.5) typed in gives the article's numbers: a total error of
