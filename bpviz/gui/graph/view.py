@@ -236,9 +236,9 @@ class GraphView(QGraphicsView):
         path = set(self._state.chain) if self._state else set()
         lit = {eid: (item.line.p1().toTuple(), item.line.p2().toTuple()) for eid, item in self.edges.items()
                if item.chain or eid in path}
-        weights = [eid for eid, item in self.edges.items() if eid.startswith("w")]
-        wanted = sorted((eid for eid in weights if self.edges[eid].wants_label()),
-                        key=lambda eid: (eid not in lit, weights.index(eid)))
+        weights = [eid for eid in self.edges if eid.startswith("w")]
+        wanted = [eid for eid in weights if self.edges[eid].wants_label()]
+        wanted.sort(key=lambda eid: eid not in lit)  # the lit path's labels first (a stable sort)
         where = place_labels(self._spots, self._base, wanted, lit)
         for eid in weights:
             at = where.get(eid, self._base.get(eid, 0.5))

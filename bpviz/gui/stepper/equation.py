@@ -105,13 +105,6 @@ def factor_latex(factor, last: bool) -> str:
 CHAIN_ROWS = 4
 
 
-def _product(path) -> float:
-    value = 1.0
-    for factor in path:
-        value = value * factor.value
-    return value
-
-
 def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
     """The rows a step's chain shows: each a path (its factors, J first), and how many
     more paths the last row sums up (0 when every path has its row)."""
@@ -133,7 +126,7 @@ def row_pieces(path, first: bool, with_value: bool) -> list[tuple[str, object]]:
     last = len(path) - 1
     pieces += [(factor_latex(f, i == last), f) for i, f in enumerate(path)]
     if with_value:
-        pieces.append((r" = " + result(_product(path)).latex, None))
+        pieces.append((r" = " + result(math.prod(f.value for f in path)).latex, None))
     return pieces
 
 
@@ -142,7 +135,7 @@ def more_latex(more: int, step: Step | None) -> str:
         return ""
     if step is not None and not step.paths:
         return rf"\text{{a sum over {more} paths (too many to list): the graph lights every one}}"
-    rest = sum(_product(path) for path in step.paths[CHAIN_ROWS - 1:])  # the rows shown add up
+    rest = sum(math.prod(f.value for f in path) for path in step.paths[CHAIN_ROWS - 1:])  # the rows shown add up
     return rf"+ \text{{{more} more paths}} = " + result(rest).latex
 
 

@@ -6,12 +6,14 @@ that update and move on to the next sample (and epoch).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from bpviz.data.toy import Table, get_table
 from bpviz.nn import TrainConfig, TrainData, train
 from bpviz.nn.trace import Step, trace
-from bpviz.page_limits import check_step_loss
+from bpviz.page_limits import check_step_loss, check_step_page
 from bpviz.presets import Recipe
 
 
@@ -32,10 +34,6 @@ def edited_state(now, recipe: Recipe):
     shapes, the init and the seed as they were (a learning rate, a loss, an activation);
     None when new weights are to be drawn (a new init, seed or size). A state the page
     cannot play is a BpvizError naming the field."""
-    import dataclasses
-
-    from bpviz.page_limits import check_step_page
-
     old = now.recipe
     new = recipe_for(recipe, now.table)
     if (new.init, new.seed, new.layers) != (old.init, old.seed, old.layers):

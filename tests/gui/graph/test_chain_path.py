@@ -12,7 +12,6 @@ from PySide6.QtCore import QLineF, QPointF, QRectF
 from bpviz.gui.graph.items import ArrowItem
 from bpviz.gui.graph.layout import NODE_RADIUS
 from bpviz.gui.graph.state import factor_place
-from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.session import ToySession
 from bpviz.nn.network import Network
 from bpviz.nn.trace import trace
@@ -43,15 +42,6 @@ def _networks():
 
 
 CASES = _networks()
-
-
-@pytest.fixture
-def view(qtbot):
-    view = GraphView()
-    qtbot.addWidget(view)
-    view.resize(1100, 650)
-    view.show()
-    return view
 
 
 def _shown(view, net, x):
@@ -272,3 +262,4 @@ def test_a_fan_out_lights_each_path_in_its_own_shade_and_the_equation_sums_them(
     qtbot.mouseMove(chain, QPointF(rect.right() - 4, rect.center().y()).toPoint())  # on its product
     qtbot.waitUntil(lambda: all((view.nodes.get(f.element) or view.edges[f.element]).hovered_link
                                 for f in path if f.element in {**view.nodes, **view.edges}))
+

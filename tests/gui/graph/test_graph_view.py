@@ -9,22 +9,12 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from bpviz.gui.graph.layout import graph_layout
-from bpviz.gui.graph.view import GraphView
 from bpviz.nn.network import Network
 from bpviz.presets import TOY_PRESETS, get_preset
 
 
 def _network(sizes, seed=0):
     return Network(list(sizes), ["tanh"] * (len(sizes) - 2) + ["linear"], "mse", "he", seed)
-
-
-@pytest.fixture
-def view(qtbot):
-    view = GraphView()
-    qtbot.addWidget(view)
-    view.resize(900, 500)
-    view.show()
-    return view
 
 
 def _show(view, sizes):
