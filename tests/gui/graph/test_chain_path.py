@@ -5,6 +5,8 @@ equation and the graph light each other's factor on hover, and playing walks the
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QLineF, QPointF, QRectF
@@ -263,3 +265,30 @@ def test_a_fan_out_lights_each_path_in_its_own_shade_and_the_equation_sums_them(
     qtbot.waitUntil(lambda: all((view.nodes.get(f.element) or view.edges[f.element]).hovered_link
                                 for f in path if f.element in {**view.nodes, **view.edges}))
 
+
+def test_the_two_outputs_preset_shows_a_hidden_weights_sum_over_paths_in_the_window(qtbot, main_window):
+    """As a person gets there: the two-outputs preset chosen in the form, → to step 27
+    (dw[1]_12), focus mode. Two rows in the equation add up to the result, each path's
+    own elements wear its shade, and the mouse on a row's product lights that path."""
+    from bpviz.gui import style
+
+    window = main_window
+    on_screen(qtbot, window, "projector", (1280, 800))
+    page = window.step_page
+    choose(qtbot, page.controls.preset, "two-outputs")
+    settle(qtbot)
+    step_to(qtbot, window, 27)
+    press(qtbot, window, "F", widget=page.graph)
+    settle(qtbot)
+    step, chain, graph = page.controller.step, page.equation.chain, page.graph
+    assert step.quantity == ("dw", 1, 1, 2) and len(chain.rows) == 2
+    assert sum(math.prod(f.value for f in row) for row in chain.rows) == pytest.approx(step.value, rel=1e-9)
+    for i, row in enumerate(chain.rows):
+        own = {f.element for f in row} - {f.element for other in chain.rows if other is not row for f in other}
+        assert own and all((graph.nodes.get(e) or graph.edges[e]).chain_color.name() == style.path_shade(i).name()
+                           for e in own)
+    _, lines = chain._placed(rows_too=True)
+    rect, path = lines[1]
+    qtbot.mouseMove(chain, QPointF(rect.right() - 4, rect.center().y()).toPoint())  # its product
+    qtbot.waitUntil(lambda: all((graph.nodes.get(f.element) or graph.edges[f.element]).hovered_link for f in path))
+    assert not graph.nodes["n2.1"].hovered_link  # the other path's output stays as it was
