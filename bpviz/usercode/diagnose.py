@@ -67,8 +67,8 @@ def streams(spec: Spec, kind: str, params0: dict, record: dict) -> dict[str, Str
             stream.writer = np.zeros(value.shape, dtype=np.int64)
     for index, (line, target, value) in enumerate(record["events"]):
         name = _name(spec, target[-1])
-        if target[0] == "param" and not update:
-            continue  # a gradients file that changes its params: only what it returns counts
+        if target[0] == "other" or (target[0] == "param" and not update):
+            continue  # other arrays are only makers; a gradients file's own params do not count
         if kind_of(name)[1] > spec.L or (name[:1] in "Wb" and not update):
             continue
         found.setdefault(name, Stream(name)).add(index, line, value)
@@ -78,6 +78,17 @@ def streams(spec: Spec, kind: str, params0: dict, record: dict) -> dict[str, Str
                 stream.value, value, equal_nan=True):
             stream.add(len(record["events"]), record["return_line"] or 0, value)
     return found
+
+
+def _merged(found: list[RunFinding]) -> list[RunFinding]:
+    """One finding per line: a line blamed for several quantities (the dZ behind dW and db)
+    lists all the elements it made wrong."""
+    by_line: dict[int, RunFinding] = {}
+    for finding in found:
+        first = by_line.get(finding.line)
+        by_line[finding.line] = finding if first is None else RunFinding(
+            first.line, first.quantity, first.cause, first.wrong + finding.wrong)
+    return list(by_line.values())
 
 
 def user_index(layout: str, key: str, index: tuple[int, int]) -> str:
@@ -122,7 +133,7 @@ class Judge:
             if wrong.any():
                 found.extend(self._diagnose(name, stream, user, right, wrong, given))
             given[name] = user
-        return found
+        return _merged(found)
 
     def _wrong(self, name: str, user: np.ndarray, right: np.ndarray) -> np.ndarray:
         if self.update and name[:1] in "Wb":
@@ -193,16 +204,33 @@ class Judge:
                               variant=variant, stale=None if stale is None else stale[1])
             except (NotApplicable, ValueError):
                 continue
-            yield stale, variant, env[name]
+            yield stale, variant, env
 
     def _diagnose(self, name, stream, user, right, wrong, given) -> list[RunFinding]:
         writers = np.where(wrong, stream.writer, -1)
         out = []
         for line in sorted(set(writers[wrong].tolist())):
             cells = np.nonzero(writers == line)
-            cause = self._cause(name, stream, line, cells, user, right, given)
-            out.append(RunFinding(line, name, cause, self._wrongs(name, cells, user, right)))
+            cause, maker = self._cause(name, stream, line, cells, user, right, given)
+            if line == 0:
+                line = self.record.get("return_line") or 0
+            out.append(RunFinding(maker or line, name if maker is None else self._made(cause), cause,
+                                  self._wrongs(name, cells, user, right)))
         return out
+
+    @staticmethod
+    def _made(cause: Cause) -> str:
+        return cause.other or "?"
+
+    def _maker(self, quantity: str, value: np.ndarray, right: np.ndarray, before: int) -> int | None:
+        """The line that last wrote ``value`` (a mistaken upstream quantity, such as a dZ with
+        no σ′) into any array before event ``before``: the line to blame, when the user
+        keeps that quantity under a name of their own (dZ, in a loop over the layers)."""
+        for line, target, written in reversed(self.record["events"][:before]):
+            if written.shape == value.shape and not np.allclose(value, right, rtol=RTOL, atol=0) and np.allclose(
+                    written, value, rtol=RTOL, atol=1e-12 * max(float(np.max(np.abs(value), initial=0)), 1e-300)):
+                return line
+        return None
 
     def _wrongs(self, name, cells, user, right) -> tuple[Wrong, ...]:
         return tuple(Wrong(name, (int(i), int(j)), user_index(self.layout, name, (int(i), int(j))),
@@ -210,18 +238,25 @@ class Judge:
 
     def _cause(self, name, stream, line, cells, user, right, given) -> Cause:
         if line == 0:
-            return Cause(report.DIFFERS, "no line changes it: it is returned as it was handed in")
+            return Cause(report.DIFFERS, "no line changes it: it is returned as it was handed in"), None
         u = user[cells]
         stale_state = self._pre_line_params(stream, line)
         single = []  # cost-1 hypotheses, in order of preference
         double = []
         late = []  # a transpose that explains some elements only: said after a plain swap
-        for stale, variant, candidate in self._candidates(name, given, stale_state):
+        makers = {}
+        for stale, variant, env in self._candidates(name, given, stale_state):
+            candidate = env[name]
             if candidate.shape != right.shape:
                 continue
             cost = (stale is not None) + (variant is not None)
             if self._same(name, cells, u, candidate[cells]):
                 cause = self._say(name, stale, variant, line, cells)
+                if cost == 1 and variant is not None and variant[0] != name and variant[0] not in self.streams:
+                    first = stream.line_events.get(line, len(self.record["events"]))
+                    right_p = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given,
+                                      upto=variant[0])[variant[0]]
+                    makers[id(cause)] = self._maker(variant[0], env[variant[0]], right_p, first)
                 partial = cost == 1 and variant is not None and variant[1].cause == report.TRANSPOSED \
                     and cause.kind == report.SWAPPED
                 (late if partial else single if cost == 1 else double).append(cause)
@@ -230,18 +265,11 @@ class Judge:
                 if swap:
                     double.append(self._join(self._say(name, stale, None, line), swap))
         if single:
-            return self._prefer(single, line)
-        swap = self._swapped(name, cells, u, right)
-        if swap:
-            return swap
-        operand = self._operand(name, cells, u, right, stale_state)
-        if operand:
-            return operand
-        if late:
-            return late[0]
-        if double:
-            return double[0]
-        return self._differs(name, cells, u, right)
+            chosen = self._prefer(single, line)
+            return chosen, makers.get(id(single[0]))
+        found = self._swapped(name, cells, u, right) or self._operand(name, cells, u, right, stale_state) or (
+            late[0] if late else double[0] if double else self._differs(name, cells, u, right))
+        return found, None
 
     def _prefer(self, causes: list[Cause], line: int) -> Cause:
         """The first cause that fits; but a derivative dropped and one taken at A give the same
@@ -287,7 +315,7 @@ class Judge:
     @staticmethod
     def _join(first: Cause, second: Cause) -> Cause:
         return Cause(first.kind, f"{first.text}; and {second.text}", first.lines + second.lines,
-                     first.other or second.other)
+                     first.other or second.other, (*first.also, *second.kinds))
 
     def _swapped(self, name, cells, u, candidate) -> Cause | None:
         flat = candidate.reshape(-1)

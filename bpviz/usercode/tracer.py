@@ -56,7 +56,8 @@ class WriteTracer:
     """``with WriteTracer(path, params, progress): function(params, ...)``. ``events`` is a
     list of (line, target, value): target ("param", "W1") for the params dict handed in,
     ("entry", "grads", "dW1") for a notation key of another dict local, ("local", "dZ2")
-    for a notation-named local (normalised: dz2 -> dZ2, y_hat -> AL)."""
+    for a notation-named local (normalised: dz2 -> dZ2, y_hat -> AL), ("other", "dZ") for
+    any other array local."""
 
     def __init__(self, path: str, params: dict, progress=None):
         self.path = path
@@ -151,6 +152,8 @@ class WriteTracer:
             quantity = notation_name(name)
             if quantity:
                 self._seen(line, ("local", quantity), value, id(frame))
+            elif isinstance(value, np.ndarray):  # dZ, dA_prev ...: not judged, but a wrong value's maker
+                self._seen(line, ("other", name), value, id(frame))
 
     def _seen(self, line, target, value, scope=None) -> None:
         key = (target, scope)

@@ -189,7 +189,6 @@ def test_the_notebooks_own_weights_would_hide_the_index_bugs(name, hidden):
     assert all(error > SHOWS for where, error in errors.items() if where not in hidden)
 
 
-@pytest.mark.xfail(reason="engine lands on lead", strict=False)
 @pytest.mark.parametrize("name", FILES)
 def test_the_engine_names_each_bug_line_and_its_cause(name):
     from bpviz.usercode.check import check_file
