@@ -118,6 +118,9 @@ class CheckJob:
                              f"it stopped: {record['error']}")
                 continue
             self._check_finite(record)
+            if record.get("truncated") and not any("recorded" in note for note in notes):
+                notes.append("the line tracer recorded the first 100,000 writes (or 256 MB) of a run; "
+                             "later lines are judged by what the function returned")
             if not batch:
                 self._check_shapes(kind, record)
             judge = Judge(self.spec, kind, layout, self.params, run["X"], run["Y"], self.lr, record, self.threshold)

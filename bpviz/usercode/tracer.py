@@ -18,8 +18,10 @@ _NOTATION = re.compile(r"^(d?)([wbza])(\d+)$", re.IGNORECASE)
 _OUTPUT_NAMES = {"y_hat": "AL", "yhat": "AL", "y_pred": "AL", "al": "AL", "dal": "dAL", "dzl": "dZL"}
 #: Arrays larger than this are not recorded (a snapshot per line would cost too much).
 MAX_RECORDED = 1 << 20
-#: The events kept; past it, recording stops and the run says so.
+#: The events kept, and the bytes of their copies; past either, recording stops (the
+#: report then says so) while the code runs on.
 MAX_EVENTS = 100_000
+MAX_BYTES = 256 << 20
 
 
 def notation_name(name: str) -> str | None:
@@ -65,6 +67,7 @@ class WriteTracer:
         self.progress = progress
         self.events: list[tuple[int, tuple, np.ndarray]] = []
         self.truncated = False
+        self._bytes = 0
         self.return_line: int | None = None
         self.returned = None
         self.first_non_finite: tuple[int, str] | None = None
@@ -172,7 +175,8 @@ class WriteTracer:
             return
         if self.first_non_finite is None and not np.all(np.isfinite(copy)):
             self.first_non_finite = (line, target[-1])
-        if len(self.events) >= MAX_EVENTS:
+        if len(self.events) >= MAX_EVENTS or self._bytes + copy.nbytes > MAX_BYTES:
             self.truncated = True
             return
+        self._bytes += copy.nbytes
         self.events.append((line, target, copy))
