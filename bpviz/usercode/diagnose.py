@@ -16,6 +16,9 @@ from bpviz.usercode.report import Cause, Wrong
 
 #: Two numbers are "the same" for a hypothesis when they agree to this relative tolerance.
 RTOL = 1e-6
+#: The most (wrong element, other element) pairs a swapped index or a wrong operand is
+#: looked for among: element-wise code is written for small networks.
+PAIRS = 200_000
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,8 @@ class Judge:
 
     def _swapped(self, name, cells, u, candidate) -> Cause | None:
         flat = candidate.reshape(-1)
+        if len(u) * flat.size > PAIRS:
+            return None  # a big array's swap is a transpose, which compute's variants test whole
         others = []
         for value, (i, j) in zip(u, zip(*cells)):
             own = i * candidate.shape[1] + j
@@ -341,7 +346,8 @@ class Judge:
     def _operand(self, name, cells, u, right, stale_state) -> Cause | None:
         """An update computed from another parameter where its own belongs: θ_q - lr dθ.
         Every parameter that fits is named (with the notebook's equal weights, several do)."""
-        if not (self.update and name[:1] in "Wb"):
+        if not (self.update and name[:1] in "Wb") or len(u) * sum(
+                p.size for p in self.params0.values()) > PAIRS:
             return None
         old = self.params0[name]
         fits = None
