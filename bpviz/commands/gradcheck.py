@@ -144,11 +144,12 @@ def _print_report(report, args, recipe, sizes, where) -> int:
     result = report.comparison
     flagged = result.flagged(args.threshold)
     shown = result.entries if len(result.entries) <= FULL_CHECK else flagged[:50]
-    print(f"row {report.shown_row + 1}:")
-    if report.kind == "update":
-        print(f"{'parameter':<12}{'before':>14}{'bpviz update':>16}{'your update':>16}{'rel. error':>12}")
-    else:
-        print(f"{'parameter':<12}{'bpviz gradient':>16}{'your gradient':>16}{'rel. error':>12}")
+    if shown:
+        print(f"row {report.shown_row + 1}" + (f", {len(shown)} of the parameters that disagree:"
+                                               if len(shown) < len(result.entries) else ":"))
+        header = (f"{'parameter':<12}{'before':>14}{'bpviz update':>16}{'your update':>16}" if report.kind == "update"
+                  else f"{'parameter':<12}{'bpviz gradient':>16}{'your gradient':>16}")
+        print(f"{header}{'rel. error':>12}")
     for e in shown:
         mark = "ok" if e.agrees(args.threshold) else "DISAGREES"
         if report.kind == "update":
