@@ -101,7 +101,8 @@ def _user_rows(recipe, args):
     data = recipe.data()
     if recipe.is_mnist:
         n = min(args.examples or 1, data.m)
-        return data.X[:, :n], data.Y[:, :n], None, f"the first {n} training image{'s' if n > 1 else ''}"
+        return data.X[:, :n], data.Y[:, :n], None, f"the first {n} training images" if n > 1 else \
+            "the first training image"
     if args.row is not None:
         i = row_index(args.row, data.m)
         return data.X, data.Y, [i], f"row {i + 1} of {recipe.dataset}"
