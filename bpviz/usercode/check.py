@@ -179,9 +179,8 @@ class CheckJob:
                 bad = record.get("first_non_finite")
                 line = bad[0] if bad else record["return_line"]
                 made = f" made {bad[1]} NaN or infinite" if bad else ""
-                error = UserCodeError(f"{_where(self.path, line, self.source)}{made}: {key} holds NaN or infinity")
-                error.line = line
-                raise error
+                raise UserCodeError(f"{_where(self.path, line, self.source)}{made}: {key} holds NaN or infinity",
+                                    line=line)
 
     def _check_shapes(self, kind: str, record) -> None:
         """On one row, every returned array has its parameter's shape (a transpose is named)."""
@@ -193,10 +192,8 @@ class CheckJob:
             hint = (" (transposed? W[l] is (n_l, n_l-1); a file that sets WEIGHT_LAYOUT = \"notebook\" "
                     "gets and returns (n_l-1, n_l))") if value.shape == shape[::-1] else ""
             line = record["return_line"]
-            error = UserCodeError(f"{_where(self.path, line, self.source)}: {key} has shape "
-                                  f"{value.shape} where {shape} belongs{hint}")
-            error.line = line
-            raise error
+            raise UserCodeError(f"{_where(self.path, line, self.source)}: {key} has shape "
+                                f"{value.shape} where {shape} belongs{hint}", line=line)
 
     def _comparison(self, kind: str, record, row: int) -> Comparison:
         """Every parameter on the shown row, bpviz's gradient beside the user's (as the table

@@ -9,6 +9,7 @@ plain data: what it returned and what each line wrote.
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,11 @@ SIGNATURE = {**SIGNATURES, "backward": "backward(params, X, Y) -> grads"}
 
 
 def _error(path: Path, exc: BaseException) -> UserCodeError:
-    error = UserCodeError(_exception_message(path, exc))
-    frames = [f for f in __import__("traceback").extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    error.line = frames[-1].lineno if frames else None
-    return error
+    message = _exception_message(path, exc)
+    if isinstance(exc, MemoryError):  # numpy's words, or none: say what happened
+        message = message.replace("MemoryError", "ran out of memory (MemoryError", 1) + ")"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    return UserCodeError(message, line=frames[-1].lineno if frames else None)
 
 
 def _line_progress(path: str, progress):
@@ -46,9 +48,8 @@ def load(path: Path, source: str, progress=None) -> tuple[str, str, object]:
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
-        error = UserCodeError(f"{_where(path, exc.lineno, exc.text)}: syntax error: {exc.msg}")
-        error.line = exc.lineno
-        raise error from None
+        raise UserCodeError(f"{_where(path, exc.lineno, exc.text)}: syntax error: {exc.msg}", line=exc.lineno) \
+            from None
     namespace = {"__name__": "bpviz_user_code", "__file__": str(path)}
     saved = sys.gettrace()
     sys.settrace(_line_progress(str(path), progress))
@@ -78,16 +79,15 @@ def to_layout(layout: str, key: str, value: np.ndarray) -> np.ndarray:
     return value
 
 
-def _plain(path: Path, kind: str, out, line: int | None, expected: list[str]) -> dict[str, np.ndarray]:
+def _plain(path: Path, kind: str, out, line: int | None, expected: list[str], source: str) -> dict[str, np.ndarray]:
     """The returned dict as float64 arrays; anything else is a message at the return line."""
-    at = _where(path, line)
+    lines = source.splitlines()
+    at = _where(path, line, lines[line - 1] if line and 0 < line <= len(lines) else None)
     what = "the new parameters" if kind == "update" else "the gradients"
     keys = ", ".join(expected)
 
     def fail(text):
-        error = UserCodeError(f"{at}: {text}")
-        error.line = line
-        return error
+        return UserCodeError(f"{at}: {text}", line=line)
     if out is None:
         raise fail(f"{kind} returned None; expected a dict of {what} with keys {keys} "
                    f"(a missing `return {'params' if kind == 'update' else 'grads'}`?)")
@@ -131,7 +131,7 @@ def run_file(request: dict, progress=None) -> dict:
         try:
             with np.errstate(all="ignore"), tracer:
                 out = function(*args)
-            values = _plain(path, kind, out, tracer.return_line, expected)
+            values = _plain(path, kind, out, tracer.return_line, expected, request["source"])
         except UserCodeError as exc:
             if run["row"] is not None:
                 raise
