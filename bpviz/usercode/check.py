@@ -196,7 +196,7 @@ class CheckJob:
                         "gets and returns (n_l-1, n_l))")
             else:
                 hint = " (transposed? dW[l] = dZ[l] A[l-1]ᵀ / m has W[l]'s shape (n_l, n_l-1))"
-            line = writer_of(record, value)
+            line = writer_of(record, value) or record["return_line"]
             raise UserCodeError(f"{_where(self.path, line, self.source)}: {key} has shape "
                                 f"{value.shape} where {shape} belongs{hint}", line=line)
 

@@ -94,22 +94,38 @@ def streams(spec: Spec, kind: str, params0: dict, record: dict, m: int) -> dict[
             continue
         if value.size != expected_size(spec, name, m):
             continue
+        if target[0] != "param":  # a value copied from where it was made (a helper's dW) is that line's
+            line = writer_of(record, value, index, kind_of(name)[0]) or line
         found.setdefault(name, Stream(name)).add(index, line, value)
     for key, value in record["out"].items():
         stream = found.setdefault(key, Stream(key))
         if stream.value is None or stream.value.shape != value.shape or not np.array_equal(
                 stream.value, value, equal_nan=True):
-            stream.add(len(record["events"]), writer_of(record, value), value)
+            line = writer_of(record, value, head=kind_of(key)[0]) or record.get("return_line") or 0
+            stream.add(len(record["events"]), line, value)
     return found
 
 
-def writer_of(record: dict, value: np.ndarray) -> int:
-    """The line that wrote this very array last (under any name), else the return line:
-    for a returned value of a shape no notation name takes (db of one column per example)."""
-    for line, _, written in reversed(record["events"]):
+def writer_of(record: dict, value: np.ndarray, before: int | None = None, head: str | None = None) -> int | None:
+    """The line that made this very array: the first to write it under a name for the same
+    quantity (``head``: "dW" for a helper's dW, then grads["dW2"]), since the same numbers
+    to the last bit written again later are a copy. Under a name for another quantity they
+    are not (dZ1 = dA1 is where σ′ went missing)."""
+    if not np.any(value):
+        return None  # zeros are made everywhere; they say nothing of where these came from
+    for line, target, written in record["events"][:before]:
+        if head is not None and _target_head(target) != head:
+            continue
         if written.shape == value.shape and np.array_equal(written, value, equal_nan=True):
             return line
-    return record.get("return_line") or 0
+    return None
+
+
+def _target_head(target) -> str:
+    if target[0] == "other":
+        return _head(target[-1])
+    return kind_of(target[-1].replace("AL", "A0").replace("dZL", "dZ0").replace("dAL", "dA0"))[0] \
+        if target[-1][-1:].isdigit() or target[-1] in ("AL", "dAL", "dZL") else ""
 
 
 def _merged(found: list[RunFinding]) -> list[RunFinding]:
@@ -121,6 +137,13 @@ def _merged(found: list[RunFinding]) -> list[RunFinding]:
         by_line[finding.line] = finding if first is None else RunFinding(
             first.line, first.quantity, first.cause, first.wrong + finding.wrong)
     return list(by_line.values())
+
+
+def _head(name: str) -> str:
+    """What a name of the user's stands for: dZ, dz1, delta, delta2 -> "dZ"; dA_prev -> "dA"."""
+    base = str(name).lower().rstrip("0123456789_").split("_")[0].rstrip("0123456789")
+    return {"dz": "dZ", "delta": "dZ", "dzl": "dZ", "da": "dA", "dal": "dA", "dw": "dW", "db": "db",
+            "err": "dZ", "error": "dZ"}.get(base, "")
 
 
 def _proportional(a: np.ndarray, b: np.ndarray) -> bool:
@@ -301,10 +324,14 @@ class Judge:
             value, right = np.asarray(env.get(p, wrong_all[p])), np.asarray(right_all[p])
             if not np.any(value) or value.shape != right.shape:
                 continue
-            for line, target, written in reversed(self.record["events"][:before]):
-                if written.size == value.size and _proportional(written.reshape(value.shape), value) and \
-                        not _proportional(written.reshape(value.shape), right):
-                    return line
+            hits = [(line, target) for line, target, written in reversed(self.record["events"][:before])
+                    if written.size == value.size and _proportional(written.reshape(value.shape), value)
+                    and not _proportional(written.reshape(value.shape), right)]
+            # The same numbers under several names (dA_prev, then dZ = dA_prev; dz, then
+            # db = dz): the one named for the quantity made the mistake.
+            named = [line for line, target in hits if _head(target[-1]) == kind_of(p)[0]]
+            if named or hits:
+                return (named or [hits[0][0]])[0]
         return None
 
     def _wrongs(self, name, cells, user, right) -> tuple[Wrong, ...]:
@@ -462,7 +489,9 @@ class Judge:
         else:
             what = "it"
         i = int(np.argmax(np.abs(u - r)))
-        ratio = f", {u[i] / r[i]:.3g} times the right value" if r[i] != 0 and np.isfinite(u[i] / r[i]) else ""
+        ratio = u[i] / r[i] if r[i] != 0 else np.nan
+        digits = 6 if abs(ratio - 1) < 0.01 else 3
+        ratio = f", {ratio:.{digits}g} times the right value" if np.isfinite(ratio) and abs(ratio) >= 1e-3 else ""
         return Cause(report.DIFFERS, f"{what} is {u[i]:.6g} where backprop gives {r[i]:.6g}{ratio}")
 
     def _shape_finding(self, name, stream, right, given) -> list[RunFinding]:

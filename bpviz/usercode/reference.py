@@ -137,6 +137,35 @@ def _derivative_formula_at_Z(spec, l, env, P, m, lr):
     return env[f"dA{l}"] * (Z * (1 - Z) if name == "sigmoid" else 1 - Z * Z)
 
 
+def _sigmoid_half(factor):
+    def variant(spec, l, env, P, m, lr):
+        if _g(spec, l).name != "sigmoid" or (l == spec.L and spec.fused):
+            return None
+        A = env[f"A{l}"]
+        return env[f"dA{l}"] * (A if factor == "A" else 1 - A)
+    return variant
+
+
+def _derivative_of_next_layer(spec, l, env, P, m, lr):
+    """g′ from A[l+1] where A[l] belongs (σ′ = A(1 − A) of the wrong layer)."""
+    if l >= spec.L or _g(spec, l).name not in ("sigmoid", "tanh"):
+        return None
+    A = env[f"A{l + 1}"]
+    try:
+        return env[f"dA{l}"] * (A * (1 - A) if _g(spec, l).name == "sigmoid" else 1 - A * A)
+    except ValueError:
+        return None
+
+
+def _other_activation(spec, l, env, P, m, lr):
+    """The derivative of another activation (σ′ for a ReLU layer): the layer's kind mixed up."""
+    name = _g(spec, l).name
+    if (l == spec.L and spec.fused) or name in ("softmax",):
+        return None
+    other = "sigmoid" if name != "sigmoid" else "relu"
+    return _backward(ACTIVATIONS[other], env[f"dA{l}"], env[f"A{l}"])
+
+
 def _Z_for_A_at_output(spec, l, env, P, m, lr):
     if not (l == spec.L and spec.fused):
         return None
@@ -184,6 +213,13 @@ VARIANTS = (
             "{g}′(Z[{l}]): with {g} and this loss, dZ[{l}] is A[{l}] − Y alone", _fused_times_derivative),
     Variant("dZ", "derivative formula at Z", "wrong operand",
             "Z[{l}] where A[{l}] belongs in {g}′ = A[{l}](1 − A[{l}]) (or 1 − A[{l}]²)", _derivative_formula_at_Z),
+    Variant("dZ", "σ′ without 1 − A", "missing factor", "the (1 − A[{l}]) of σ′ = A[{l}](1 − A[{l}])",
+            _sigmoid_half("A")),
+    Variant("dZ", "σ′ without A", "missing factor", "the A[{l}] of σ′ = A[{l}](1 − A[{l}])", _sigmoid_half("1-A")),
+    Variant("dZ", "g′ of the next layer", "wrong operand", "A[{l1}] where A[{l}] belongs in {g}′",
+            _derivative_of_next_layer),
+    Variant("dZ", "another activation's derivative", "wrong operand",
+            "another activation's derivative where {g}′ belongs", _other_activation),
     Variant("dZ", "Z for A at the output", "wrong operand", "Z[{l}] where A[{l}] belongs in A[{l}] − Y",
             _Z_for_A_at_output),
     Variant("dAL", "two dropped", "missing factor", "the 2 of the square", factor=0.5),
@@ -277,9 +313,10 @@ def compute(spec: Spec, params: dict, X, Y, lr: float, *, given: dict | None = N
         else:  # the new W or b
             value = P[name] - lr * env[f"d{name}"]
         if name in mistakes:
-            value = _apply(mistakes[name], spec, l, env, back, m, lr, value, P.get(name) if head in ("W", "b") else None)
-            if value is None:
+            wrong = _apply(mistakes[name], spec, l, env, back, m, lr, value, P.get(name) if head in ("W", "b") else None)
+            if wrong is None and len(mistakes) == 1:
                 raise NotApplicable(name)
+            value = value if wrong is None else wrong  # in every layer: where it can be made
         if name in given and np.shape(given[name]) == np.shape(value):
             value = given[name]
         env[name] = value
