@@ -324,14 +324,17 @@ class Judge:
             value, right = np.asarray(env.get(p, wrong_all[p])), np.asarray(right_all[p])
             if not np.any(value) or value.shape != right.shape:
                 continue
-            hits = [(line, target) for line, target, written in reversed(self.record["events"][:before])
+            hits = [(line, target, written) for line, target, written in reversed(self.record["events"][:before])
                     if written.size == value.size and _proportional(written.reshape(value.shape), value)
                     and not _proportional(written.reshape(value.shape), right)]
             # The same numbers under several names (dA_prev, then dZ = dA_prev; dz, then
-            # db = dz): the one named for the quantity made the mistake.
-            named = [line for line, target in hits if _head(target[-1]) == kind_of(p)[0]]
-            if named or hits:
-                return (named or [hits[0][0]])[0]
+            # db = dz): the one named for the quantity made the mistake; and of the same
+            # numbers to the last bit under that name (a helper's dZ, returned into the
+            # caller's dZ), the first.
+            named = [h for h in hits if _target_head(h[1]) == kind_of(p)[0]] or hits
+            if named:
+                line, _, latest = named[0]
+                return next(line for line, _, written in reversed(named) if np.array_equal(written, latest))
         return None
 
     def _wrongs(self, name, cells, user, right) -> tuple[Wrong, ...]:

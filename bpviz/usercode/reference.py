@@ -70,6 +70,11 @@ def _matmul(a: np.ndarray, b: np.ndarray):
 # Each takes (spec, quantity's layer l, env, P (the weights read), m, lr) and gives the
 # quantity's value under that mistake, or None where it does not apply.
 
+def _fused(spec, l, env) -> bool:
+    """dZ[L] is A[L] - Y here: a fused output whose dA[L] the code does not write out."""
+    return l == spec.L and env.get("fused", spec.fused)
+
+
 def _derivative_dropped(spec, l, env, P, m, lr):
     if l == spec.L and spec.fused:
         return None
@@ -78,7 +83,7 @@ def _derivative_dropped(spec, l, env, P, m, lr):
 
 def _derivative_at_A(spec, l, env, P, m, lr):
     act = _g(spec, l)
-    if act.name in ("linear", "softmax") or (l == spec.L and spec.fused):
+    if act.name in ("linear", "softmax") or _fused(spec, l, env):
         return None
     A = env[f"A{l}"]
     return _backward(act, env[f"dA{l}"], _forward(act, A))
@@ -91,7 +96,7 @@ def _relu_derivative_at_A_inclusive(spec, l, env, P, m, lr):
 
 
 def _fused_times_derivative(spec, l, env, P, m, lr):
-    if not (l == spec.L and spec.fused) or _g(spec, l).elementwise is False:
+    if not _fused(spec, l, env) or _g(spec, l).elementwise is False:
         return None
     return _backward(_g(spec, l), env[f"A{l}"] - env["Y"], env[f"A{l}"])
 
@@ -131,7 +136,7 @@ def _dA_not_transposed(spec, l, env, P, m, lr):
 def _derivative_formula_at_Z(spec, l, env, P, m, lr):
     """σ′ written as A(1 - A) (or tanh′ as 1 - A²) but handed Z: Z(1 - Z), 1 - Z²."""
     name = _g(spec, l).name
-    if (l == spec.L and spec.fused) or name not in ("sigmoid", "tanh"):
+    if _fused(spec, l, env) or name not in ("sigmoid", "tanh"):
         return None
     Z = env[f"Z{l}"]
     return env[f"dA{l}"] * (Z * (1 - Z) if name == "sigmoid" else 1 - Z * Z)
@@ -139,7 +144,7 @@ def _derivative_formula_at_Z(spec, l, env, P, m, lr):
 
 def _sigmoid_half(factor):
     def variant(spec, l, env, P, m, lr):
-        if _g(spec, l).name != "sigmoid" or (l == spec.L and spec.fused):
+        if _g(spec, l).name != "sigmoid" or _fused(spec, l, env):
             return None
         A = env[f"A{l}"]
         return env[f"dA{l}"] * (A if factor == "A" else 1 - A)
@@ -157,17 +162,19 @@ def _derivative_of_next_layer(spec, l, env, P, m, lr):
         return None
 
 
-def _other_activation(spec, l, env, P, m, lr):
-    """The derivative of another activation (σ′ for a ReLU layer): the layer's kind mixed up."""
-    name = _g(spec, l).name
-    if (l == spec.L and spec.fused) or name in ("softmax",):
-        return None
-    other = "sigmoid" if name != "sigmoid" else "relu"
-    return _backward(ACTIVATIONS[other], env[f"dA{l}"], env[f"A{l}"])
+def _other_activation(other: str):
+    """The derivative of another activation at Z (σ′ for a ReLU layer): the kinds mixed up."""
+    def variant(spec, l, env, P, m, lr):
+        name = _g(spec, l).name
+        if _fused(spec, l, env) or name in ("softmax", other):
+            return None
+        act = ACTIVATIONS[other]
+        return _backward(act, env[f"dA{l}"], _forward(act, env[f"Z{l}"]))
+    return variant
 
 
 def _Z_for_A_at_output(spec, l, env, P, m, lr):
-    if not (l == spec.L and spec.fused):
+    if not _fused(spec, l, env):
         return None
     return env[f"Z{l}"] - env["Y"]
 
@@ -218,8 +225,8 @@ VARIANTS = (
     Variant("dZ", "σ′ without A", "missing factor", "the A[{l}] of σ′ = A[{l}](1 − A[{l}])", _sigmoid_half("1-A")),
     Variant("dZ", "g′ of the next layer", "wrong operand", "A[{l1}] where A[{l}] belongs in {g}′",
             _derivative_of_next_layer),
-    Variant("dZ", "another activation's derivative", "wrong operand",
-            "another activation's derivative where {g}′ belongs", _other_activation),
+    *(Variant("dZ", f"{other}′ for g′", "wrong operand", f"the {label}′ of Z[{{l}}] where {{g}}′ belongs",
+              _other_activation(other)) for other, label in (("sigmoid", "σ"), ("tanh", "tanh"), ("relu", "ReLU"))),
     Variant("dZ", "Z for A at the output", "wrong operand", "Z[{l}] where A[{l}] belongs in A[{l}] − Y",
             _Z_for_A_at_output),
     Variant("dAL", "two dropped", "missing factor", "the 2 of the square", factor=0.5),
@@ -300,7 +307,8 @@ def compute(spec: Spec, params: dict, X, Y, lr: float, *, given: dict | None = N
         elif head == "dA" and l == spec.L:
             value = LOSSES[spec.loss].dA(env[f"A{l}"], Y)
         elif head == "dZ":
-            if l == spec.L and spec.fused and f"dA{l}" not in given:  # A - Y, unless they wrote dA[L] out
+            env["fused"] = l == spec.L and spec.fused and f"dA{l}" not in given
+            if env["fused"]:  # A - Y, unless they wrote dA[L] out
                 value = env[f"A{l}"] - Y
             else:
                 value = _backward(_g(spec, l), env[f"dA{l}"], env[f"A{l}"])

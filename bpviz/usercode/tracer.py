@@ -92,6 +92,10 @@ class WriteTracer:
     def _global(self, frame, event, arg):
         if event != "call" or frame.f_code.co_filename != self.path:
             return None
+        try:  # its arguments are the caller's values, not writes of its first line
+            self._record(frame, None)
+        except Exception:  # noqa: BLE001 - an odd object of theirs must not stop their run
+            pass
         if self._entry is None:
             self._entry = frame
         else:
