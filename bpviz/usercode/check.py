@@ -22,6 +22,8 @@ from bpviz.usercode.sandbox import Limits
 
 #: The rows checked when no budget is given (each is one call of the user's function).
 ROWS_BUDGET = 64
+#: Above this many parameters a time limit may be the line tracer's cost, and is said so.
+BIG = 10_000
 #: What the child runs.
 WORK = "bpviz.usercode.child:run_file"
 #: Causes that only a call on several rows at once can show; other differences on the
@@ -93,14 +95,29 @@ class CheckJob:
         self._job.cancel()
 
     def wait(self, cancel=None) -> Report:
-        self._job.wait(cancel)
+        try:
+            self._job.wait(cancel)
+        except UserCodeError as exc:
+            raise self._explained(exc) from None
         return self.report()
 
     def report(self) -> Report:
         if self._report is None:
-            outcome = self._job.outcome()
+            try:
+                outcome = self._job.outcome()
+            except UserCodeError as exc:
+                raise self._explained(exc) from None
             self._report = self._judge(outcome.value, outcome.output)
         return self._report
+
+    def _explained(self, exc: UserCodeError) -> UserCodeError:
+        """A time limit on a big network may be the line tracer's cost: say so."""
+        size = sum(p.size for p in self.params.values())
+        if isinstance(exc, sandbox.Cancelled) or "still running" not in str(exc) or size <= BIG:
+            return exc
+        return UserCodeError(f"{exc} — bpviz follows every line of your code, and a loop over each of this "
+                             f"network's {size:,} parameters is slow under it: check it on a smaller network",
+                             line=exc.line)
 
     # --- from the child's records to a report ----------------------------------------
     def _judge(self, answer: dict, output: str) -> Report:
@@ -136,6 +153,13 @@ class CheckJob:
                                  f"the file seems written for one example at a time, and is judged on those")
             for finding in found:
                 per_line.setdefault(finding.line, []).append((run["row"], finding))
+        if answer.get("precision"):
+            notes.append(f"your code returned {' and '.join(answer['precision'])} arrays: their rounding (about 1e-7 "
+                         f"of each value, more after a few operations) can exceed the threshold {self.threshold:g}; "
+                         f"disagreements that small are rounding, not a wrong line")
+        if kind != "update" and len(self.rows) == 1:
+            notes.append("one row only (m = 1): a missing 1/m or a sum over the examples cannot show; "
+                         "check several rows to see them")
         findings = [self._finding(line, hits, lines) for line, hits in per_line.items()]
         findings.sort(key=lambda f: f.line)
         counts = {row: sum(row in rows for f in findings for _, rows in f.cause_rows) for row in self.rows}

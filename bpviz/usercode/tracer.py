@@ -8,6 +8,7 @@ code holds them (the parent undoes a "notebook" weight layout).
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 
@@ -16,6 +17,9 @@ import numpy as np
 #: The notation's names (any case): W2, b1, Z1, A0, dA1, dZ2, dW1, db1, and the output's.
 _NOTATION = re.compile(r"^(d?)([wbza])(\d+)$", re.IGNORECASE)
 _OUTPUT_NAMES = {"y_hat": "AL", "yhat": "AL", "y_pred": "AL", "al": "AL", "dal": "dAL", "dzl": "dZL"}
+#: The writes kept of any one name: a loop's accumulator (total += i) is not a quantity,
+#: and the makers of wrong values write a few times per row, not thousands.
+MAX_PER_TARGET = 256
 #: Arrays larger than this are not recorded (a snapshot per line would cost too much).
 MAX_RECORDED = 1 << 20
 #: The events kept, and the bytes of their copies; past either, recording stops (the
@@ -24,6 +28,7 @@ MAX_EVENTS = 100_000
 MAX_BYTES = 256 << 20
 
 
+@functools.lru_cache(maxsize=4096)
 def notation_name(name: str) -> str | None:
     """"dZ2", "dz2", "DZ2" -> "dZ2"; "w1" -> "W1"; "y_hat" -> "AL"; anything else -> None."""
     if not isinstance(name, str):
@@ -68,6 +73,7 @@ class WriteTracer:
         self.events: list[tuple[int, tuple, np.ndarray]] = []
         self.truncated = False
         self._bytes = 0
+        self._counts: dict = {}
         self.return_line: int | None = None
         self.returned = None
         self.first_non_finite: tuple[int, str] | None = None
@@ -165,16 +171,27 @@ class WriteTracer:
     def _seen(self, line, target, value, scope=None) -> None:
         key = (target, scope)
         last = self._last.get(key)
-        if last is not None and last[0] is value and (
-                not isinstance(value, np.ndarray) or np.array_equal(last[1], value, equal_nan=True)):
+        if last is not None and last[0] is value:
+            if not isinstance(value, np.ndarray):
+                return  # the same number object: unchanged
+            # A small array is compared by its bytes (a fraction of array_equal's cost; this
+            # runs for every line of theirs).
+            if last[2] is not None and value.nbytes == len(last[2]) and value.dtype == np.float64:
+                if value.tobytes() == last[2]:
+                    return
+            elif np.array_equal(last[1], value, equal_nan=True):
+                return
+        elif last is not None and type(value) is float and type(last[0]) is float and last[0] == value:
+            return
+        if self._counts.get(target, 0) >= MAX_PER_TARGET:
             return
         copy = numeric_copy(value)
         if copy is None:
             return
         if last is not None and last[1].shape == copy.shape and np.array_equal(last[1], copy, equal_nan=True):
-            self._last[key] = (value, last[1])
+            self._last[key] = (value, last[1], last[2])
             return
-        self._last[key] = (value, copy)
+        self._last[key] = (value, copy, copy.tobytes() if copy.nbytes <= 4096 else None)
         if line is None:
             return
         if self.first_non_finite is None and not np.all(np.isfinite(copy)):
@@ -183,4 +200,5 @@ class WriteTracer:
             self.truncated = True
             return
         self._bytes += copy.nbytes
+        self._counts[target] = self._counts.get(target, 0) + 1
         self.events.append((line, target, copy))
