@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.nn.gradcheck import THRESHOLD, relative_error
-from bpviz.nn.handwritten import Comparison, Disagreement, UserCodeError, _source
+from bpviz.nn.handwritten import Comparison, Disagreement, UserCodeError, read_source
 from bpviz.nn.network import Network
 from bpviz.usercode import report, sandbox
 from bpviz.usercode.diagnose import Judge, RunFinding, writer_of
@@ -53,7 +53,7 @@ def start_check(path, net: Network, X, Y, lr: float, *, rows=None, budget: int =
 class CheckJob:
     def __init__(self, path: Path, net: Network, X, Y, lr, rows, budget, limits, threshold):
         self.path = path
-        self.source = _source(path)  # read as Python reads it; a bad file is refused here
+        self.source = read_source(path)  # read as Python reads it; a bad file is refused here
         try:
             self.mtime = os.stat(path).st_mtime
         except OSError:

@@ -24,7 +24,7 @@ from bpviz.data.toy import csv_header, get_table, load_csv
 from bpviz.errors import BpvizError
 from bpviz.lesson import Lesson, StepLesson, lesson_json, load_lesson
 from bpviz.nn import Network
-from bpviz.nn.handwritten import load_user_code
+from bpviz.nn.handwritten import read_source
 from bpviz.nn.serialize import load_model
 from bpviz.presets import get_preset
 
@@ -246,7 +246,7 @@ UNBOUNDED = [
         ("1000000x1000x1000", "at most 256 MB")),
     Row("mnist FIFO", mnist_folder("fifo", train_images="fifo"), load_mnist, ("FIFO", "train-images")),
     Row("mnist /dev/zero", device("/dev/zero"), read_images, ("device",)),
-    Row("user code FIFO", fifo("mine.py"), load_user_code, ("FIFO",)),
+    Row("user code FIFO", fifo("mine.py"), read_source, ("FIFO",)),
 ]
 
 
@@ -294,8 +294,8 @@ TYPES = [
         ("network.loss", "['bce']")),
     Row("model layer sizes of text", written("sizes.npz", lambda: model_bytes(network={"layer_sizes": ["3", 2, 1]})),
         load_model, ("network.layer_sizes",)),
-    Row("user code with NUL bytes", written("nul.py", b"x = 1\ny = '\x00'\n"), load_user_code, ("NUL", "line 2")),
-    Row("user code with an unknown coding", written("coding.py", "# coding: klingon\n"), load_user_code,
+    Row("user code with NUL bytes", written("nul.py", b"x = 1\ny = '\x00'\n"), read_source, ("NUL", "line 2")),
+    Row("user code with an unknown coding", written("coding.py", "# coding: klingon\n"), read_source,
         ("coding line", "klingon")),
     Row("recipe lr fast", lesson("fast.json", at("train", "recipe", "lr", "fast")), load_lesson,
         ("train.recipe", "lr", "'fast'")),
@@ -350,8 +350,8 @@ UPDATE = "def update(params, x, y, lr):\n    return params\n"
 
 #: Files bpviz must take (they were refused or misread).
 VALID = [
-    (written("notepad.py", b"\xef\xbb\xbf" + UPDATE.encode()), load_user_code),
-    (written("latin.py", "# -*- coding: latin-1 -*-\n# café\n".encode("latin-1") + UPDATE.encode()), load_user_code),
+    (written("notepad.py", b"\xef\xbb\xbf" + UPDATE.encode()), read_source),
+    (written("latin.py", "# -*- coding: latin-1 -*-\n# café\n".encode("latin-1") + UPDATE.encode()), read_source),
     (lesson("notepad.json", text=lambda t: "\ufeff" + t), load_lesson),
     (written("excel.csv", "\ufeffa,b,y\n1,2,3\n".encode()), load_csv),
 ]

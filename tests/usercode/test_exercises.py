@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from bpviz.nn.gradcheck import relative_error
-from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.presets import PRESETS, Recipe, get_preset
 from bpviz.resources import resource_path
 from bpviz.usercode.report import CAUSES
@@ -76,10 +75,11 @@ def _worst(path, entry: dict) -> tuple[dict[str, float], float | None]:
     net, X, Y, lr = _setup(entry)
     kind, namespace = _kind(path)
     per_row = {}
-    if kind == "update":
-        code = load_user_code(path)
+    if kind == "update":  # run as the debugger runs it, in a child, one row at a time
+        from bpviz.usercode.check import check_file
+
         for i in range(X.shape[1]):
-            per_row[i] = max(e.error for e in compare(code, net, X[:, i], Y[:, i], lr).entries)
+            per_row[i] = max(e.error for e in check_file(path, net, X, Y, lr, rows=[i]).comparison.entries)
         return per_row, None
     layout = namespace.get("WEIGHT_LAYOUT", "tutorial")
     for i in range(X.shape[1]):
