@@ -102,6 +102,17 @@ def _positive_number(example: str):
     return _flag(lambda text: positive(text, "", example=example))
 
 
+def _seconds_value(text: str) -> float:
+    """Seconds, more than 0 and at most an hour."""
+    value = positive(text, "", example="seconds, such as 10")
+    if value > 3600:
+        raise NumberError("", f"expected at most 3600 seconds (an hour), got {shown(text)}")
+    return value
+
+
+_seconds = _flag(_seconds_value)
+
+
 def _layers(text: str) -> tuple[int, ...]:
     """--layers: every layer after the input, the output included."""
     from bpviz.presets import MAX_LAYERS, MAX_UNITS
@@ -262,9 +273,9 @@ def _add_gradcheck_parser(commands) -> None:
         "gradcheck", help="check backprop's gradients, or your own hand-written ones",
         description="Without --user-file: every gradient of backprop against its central finite "
                     "difference, with the relative error. With --user-file: run YOUR Python file's "
-                    "update(params, x, y, lr) or gradients(params, x, y) in this process and compare "
-                    "it with backprop, parameter by parameter. Both work in float64 and exit with "
-                    "status 1 when anything disagrees.",
+                    "update or gradients in a child process on every row of the table and name each "
+                    "wrong line with its cause. Exit status 1 when anything disagrees or your code does "
+                    "not run to an answer. Both work in float64.",
     )
     check.add_argument("--preset", choices=list(PRESETS), default="notebook-regression",
                        help="the network and data (default: notebook-regression)")
@@ -278,8 +289,14 @@ def _add_gradcheck_parser(commands) -> None:
     check.add_argument("--threshold", type=_positive_number("a relative error such as 1e-6"), default=THRESHOLD, metavar="E",
                        help=f"the largest relative error that passes (default {THRESHOLD:g})")
     check.add_argument("--user-file", metavar="FILE.py",
-                       help="your Python file defining update(params, x, y, lr) or gradients(params, x, y); "
-                            "it runs with your permissions")
+                       help="your Python file defining update(params, x, y, lr), gradients(params, X, Y) or "
+                            "backward(params, X, Y); it runs in a child process, with your permissions")
+    check.add_argument("--timeout", type=_seconds, metavar="S",
+                       help="--user-file: the seconds your code may run, all rows together (default 10)")
+    check.add_argument("--budget", type=_count(100_000), metavar="N",
+                       help="--user-file: the most rows of the table your code is run on (default 64)")
+    check.add_argument("--json", action="store_true",
+                       help="--user-file: print the findings as JSON (line, cause, elements, rows)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,20 @@ class ConfigError(BpvizError, ValueError):
     """A network or training setting (a field, a flag, a preset entry) that cannot be used."""
 
 
+class UserCodeError(BpvizError):
+    """The user's file cannot be read, does not compile, raises, or returns the wrong thing.
+    ``line`` is the line of their file it names, when one is known (the GUI marks it).
+    Here, not in bpviz.nn.handwritten (which re-exports it), so that the sandbox's child
+    can raise and recognise it without importing numpy."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+    def __reduce__(self):
+        return type(self), (str(self), self.line)
+
+
 def shown(value, width: int = 40) -> str:
     """``value`` as a message repeats it: cut to ``width`` characters; a number of thousands
     of digits said by its size (Python refuses to print it), a structure nested too deep

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 
-def test_nn_and_data_import_neither_pyside6_nor_pyqtgraph():
+def test_nn_data_and_usercode_import_neither_pyside6_nor_pyqtgraph():
     code = (
-        "import sys, bpviz.nn, bpviz.data, bpviz.data.idx, bpviz.data.mnist;"
+        "import sys, bpviz.nn, bpviz.data, bpviz.data.idx, bpviz.data.mnist, bpviz.usercode.check;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'pyqtgraph')))"
     )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.errors import BpvizError
+from bpviz.errors import UserCodeError  # defined there (the sandbox's child needs it without numpy)
 from bpviz.fileio import UnreadableFile, read_limited
 from bpviz.nn.gradcheck import THRESHOLD, param_name, relative_error
 from bpviz.nn.network import Network
@@ -33,10 +33,6 @@ LAYOUTS = ("tutorial", "notebook")
 MAX_SOURCE_BYTES = 1 << 20
 _EXPECTED = "a Python file (.py) of your update or gradients"
 SIGNATURES = {"update": "update(params, x, y, lr) -> params", "gradients": "gradients(params, x, y) -> grads"}
-
-
-class UserCodeError(BpvizError):
-    """The user's file cannot be read, does not compile, raises, or returns the wrong thing."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ class Cause:
     text: str                    # a sentence for people: "reads W2 after lines 29-30 updated it"
     lines: tuple[int, ...] = ()  # other lines it names (a stale read: the lines that updated)
     other: str = ""              # the other element or quantity it names ("W2[1][0]", "A2")
+    also: tuple[str, ...] = ()   # further causes on the same line (a stale read and a swapped index)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.kind, *self.also)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Finding:
     wrong: tuple[Wrong, ...]        # on the row shown (Report.shown_row)
     rows: tuple[int, ...]           # the table's rows (0-based) on which it shows
     batch: bool = False             # it shows when all the rows are passed at once (m > 1)
+    cause_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()  # each cause with the rows that show it
 
     @property
     def params(self) -> tuple[tuple[str, tuple[int, int]], ...]:

@@ -60,12 +60,12 @@ def test_the_fixed_update_agrees_and_exits_0():
     assert "all 9 parameters agree with backprop" in result.stdout
 
 
-def test_a_broken_user_file_is_one_line_naming_it(tmp_path):
+def test_a_broken_user_file_is_one_line_naming_it_and_never_a_pass(tmp_path):
     broken = tmp_path / "mine.py"
     broken.write_text("def update(params, x, y, lr):\n    return params['W1'] +\n")
     result = _bpviz("--user-file", str(broken))
-    assert result.returncode == 2
-    assert result.stderr.startswith("bpviz gradcheck: error: mine.py, line 2") and "syntax error" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("bpviz gradcheck: mine.py, line 2") and "syntax error" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
@@ -115,3 +115,48 @@ def test_bad_gradcheck_arguments_are_one_line_naming_them(args, words, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("bpviz gradcheck: error: ") and words in err and len(err.splitlines()) == 1, err
+
+
+def test_each_wrong_line_is_printed_as_file_line_with_its_cause_elements_and_rows():
+    path = str(EXAMPLES / "notebook_update.py")
+    result = _bpviz("--user-file", path)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    lines = (EXAMPLES / "notebook_update.py").read_text(encoding="utf-8").splitlines()
+    b2 = next(i + 1 for i, text in enumerate(lines) if text.strip().startswith("params['b2'][0][0] ="))
+    block = out.split(f"{path}:{b2}: ", 1)[1].split("\n\n", 1)[0]
+    assert "wrong operand" in block and "W2[1][0]" in block and "b2[0][0] is " in block
+    assert "shows on rows 1–4" in block
+    assert out.count(f"{path}:") == 7 and "stale read" in out and "swapped index: rows 2–4" in out
+
+
+def test_json_carries_the_same_findings():
+    import json
+
+    result = _bpviz("--user-file", str(EXAMPLES / "notebook_update.py"), "--json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["passed"] is False and data["kind"] == "update" and data["rows"] == [1, 2, 3, 4]
+    causes = {f["line"]: f["cause"] for f in data["findings"]}
+    assert sorted(set(causes.values())) == ["stale read", "wrong operand"] and len(causes) == 7
+    swapped = [f for f in data["findings"] if any(c["cause"] == "swapped index" for c in f["causes"])]
+    assert len(swapped) == 2 and all(f["wrong"] and f["rows"] == [1, 2, 3, 4] for f in swapped)
+
+
+@pytest.mark.parametrize("body, words", [
+    ("    while True: pass\n", "line 2 (while True: pass): still running after 1 s"),
+    ("    import os\n    os._exit(0)\n", "line 3 (os._exit(0))"),
+    ("    raise KeyboardInterrupt\n", "line 2 (raise KeyboardInterrupt): KeyboardInterrupt"),
+])
+def test_a_child_that_gives_no_answer_is_exit_1_with_a_message(tmp_path, body, words):
+    path = tmp_path / "mine.py"
+    path.write_text("def update(params, x, y, lr):\n" + body, encoding="utf-8")
+    result = _bpviz("--user-file", str(path), "--timeout", "1")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("bpviz gradcheck: mine.py") and words in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_the_user_file_flags_are_refused_without_a_user_file(capsys):
+    assert main(["gradcheck", "--timeout", "5"]) == 2
+    assert "--timeout: is for --user-file" in capsys.readouterr().err

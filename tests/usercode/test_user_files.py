@@ -1,5 +1,6 @@
-"""A user's hand-written update or gradients, run and compared with backprop: the
-notebook's buggy update is caught exactly, and every kind of broken file is explained."""
+"""A user's hand-written update or gradients, run in a child process and compared with
+backprop on one row: the notebook's buggy update is caught exactly, and every kind of
+broken file is explained by a message naming its line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from bpviz.nn.handwritten import UserCodeError, compare, load_user_code
+from bpviz.nn.handwritten import UserCodeError
+from bpviz.usercode.check import check_file
 from bpviz.presets import get_preset
 from bpviz.resources import resource_path
 
@@ -26,6 +28,11 @@ def _state(init="he", seed=3, row=1):
         recipe = recipe.replace(init=init, seed=seed)
     data = recipe.data()
     return recipe.network(), data.X[:, row], data.Y[:, row], recipe.lr
+
+
+def compare(path, net, x, y, lr):
+    """The parameter-by-parameter comparison on the one row (x, y), as the table shows it."""
+    return check_file(path, net, np.reshape(x, (-1, 1)), np.reshape(y, (-1, 1)), lr).comparison
 
 
 def _notebook_like(seed: int, row: int):
@@ -46,7 +53,7 @@ def _entry_off(entry, net) -> float:
 @pytest.mark.parametrize("init, seed, row", [("he", 3, 1), ("xavier", 7, 2), ("he", 11, 3), (None, 1, 0)])
 def test_the_notebook_update_flags_exactly_its_buggy_parameters(init, seed, row):
     net, x, y, lr = _state(init, seed, row)
-    result = compare(load_user_code(BUGGY), net, x, y, lr)
+    result = compare(BUGGY, net, x, y, lr)
     flagged = {e.name for e in result.flagged()}
     assert flagged == BUGGY_PARAMS  # W2's update is right and never flagged
     assert {e.name for e in result.entries} == ALL
@@ -57,7 +64,7 @@ def test_from_the_notebooks_state_each_bug_has_its_own_signature(seed, row):
     """Worked by hand: W2 moves by lr * dz2 * a1_j, a share r_j of itself; every W1 and b1
     step of the buggy file is scaled by (1 + r_j), and the off-diagonal W1 steps swapped."""
     net, x, y, lr = _notebook_like(seed, row)
-    result = compare(load_user_code(BUGGY), net, x, y, lr)
+    result = compare(BUGGY, net, x, y, lr)
     assert {e.name for e in result.flagged()} == BUGGY_PARAMS
     W1, b1, W2 = net.params["W1"], net.params["b1"], net.params["W2"]
     a1 = W1 @ x + b1[:, 0]
@@ -83,14 +90,14 @@ def test_from_the_notebooks_state_each_bug_has_its_own_signature(seed, row):
 def test_the_fixed_update_agrees_everywhere():
     for init, seed, row in (("he", 3, 1), (None, 1, 0)):
         net, x, y, lr = _state(init, seed, row)
-        result = compare(load_user_code(FIXED), net, x, y, lr)
+        result = compare(FIXED, net, x, y, lr)
         assert result.flagged() == [] and max(e.error for e in result.entries) < 1e-12
 
 
 def test_the_users_code_never_changes_bpvizs_parameters():
     net, x, y, lr = _state()
     before = {k: v.copy() for k, v in net.params.items()}
-    compare(load_user_code(BUGGY), net, x, y, lr)
+    compare(BUGGY, net, x, y, lr)
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
 
 
@@ -113,9 +120,9 @@ def test_a_gradients_file_is_compared_gradient_by_gradient(tmp_path):
             return {"dW1": dz1 @ x.T, "db1": dz1, "dW2": dz2 @ a1.T, "db2": dz2}
         """)
     net, x, y, lr = _state()
-    assert compare(load_user_code(good), net, x, y, lr).flagged() == []
+    assert compare(good, net, x, y, lr).flagged() == []
     wrong = _file(tmp_path, good.read_text().replace('"dW2": dz2 @ a1.T', '"dW2": dz2 @ x.T'), "wrong.py")
-    flagged = compare(load_user_code(wrong), net, x, y, lr).flagged()
+    flagged = compare(wrong, net, x, y, lr).flagged()
     assert {e.name for e in flagged} == {"w[2]_11", "w[2]_12"}
 
 
@@ -132,23 +139,23 @@ def update(params, x, y, lr):
     (UPDATE_HEAD + "    return {'W1': params['W1']}\n", ["line 5", "missing b1, W2, b2"]),
     (UPDATE_HEAD + "    params['W9'] = 1\n    return params\n", ["line 6", "unexpected W9"]),
     (UPDATE_HEAD + "    params['W2'] = params['W2'].T\n    return params\n", ["line 6", "W2 has shape (2, 1)",
-                                                                         "expected (1, 2)", "transposed"]),
+                                                                         "where (1, 2) belongs", "transposed"]),
     (UPDATE_HEAD + "    bad = params['b1'] * np.nan\n    params['b1'] = bad\n    return params\n",
-     ["line 5 made bad NaN", "b1 holds NaN"]),
+     ["line 5", "made bad NaN", "b1 holds NaN"]),
     (UPDATE_HEAD + "    params['b1'][0] = 0\n", ["line 5", "returned None", "return params"]),
-    (UPDATE_HEAD + "    return {k: 'fast' for k in params}\n", ["line 5", "W1 is str"]),
+    (UPDATE_HEAD + "    return {k: 'fast' for k in params}\n", ["line 5", "W1 cannot be read as numbers"]),
     ("x = 1 / 0\n", ["line 1", "ZeroDivisionError"]),
     ("import sys\nsys.exit(3)\n", ["line 2", "SystemExit"]),
     (UPDATE_HEAD + "    raise SystemExit('stop')\n", ["line 5", "SystemExit: stop"]),
-    ("def step(params):\n    return params\n", ["defines neither", "update(params, x, y, lr)",
-                                                "gradients(params, x, y)"]),
+    ("def step(params):\n    return params\n", ["defines none of them", "update(params, x, y, lr)",
+                                                "gradients(params, x, y)", "backward(params, X, Y)"]),
     ("WEIGHT_LAYOUT = 'rows'\n" + UPDATE_HEAD + "    return params\n", ["WEIGHT_LAYOUT", "'rows'", "notebook"]),
 ])
 def test_a_broken_file_gets_a_message_naming_the_line(tmp_path, body, words):
     path = _file(tmp_path, body)
     net, x, y, lr = _state()
     with pytest.raises(UserCodeError) as info:
-        compare(load_user_code(path), net, x, y, lr)
+        compare(path, net, x, y, lr)
     message = str(info.value)
     for word in words:
         assert word in message, message
@@ -156,11 +163,12 @@ def test_a_broken_file_gets_a_message_naming_the_line(tmp_path, body, words):
 
 
 def test_files_that_cannot_be_read(tmp_path):
+    net, x, y, lr = _state()
     with pytest.raises(UserCodeError, match="no such file"):
-        load_user_code(tmp_path / "missing.py")
+        compare(tmp_path / "missing.py", net, x, y, lr)
     binary = tmp_path / "model.py"
     binary.write_bytes(b"\x80\x81\xff")
     with pytest.raises(UserCodeError, match="not a UTF-8 text file"):
-        load_user_code(binary)
+        compare(binary, net, x, y, lr)
     with pytest.raises(UserCodeError, match="is a folder"):
-        load_user_code(tmp_path)
+        compare(tmp_path, net, x, y, lr)

@@ -1,0 +1,411 @@
+"""Judge one run of the user's function: every notation-named quantity it wrote, in the
+order a pass computes them, each on the user's own inputs; for the wrong elements, the
+line that last wrote them and the cause, found by testing hypotheses on the numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from bpviz.nn.gradcheck import THRESHOLD, relative_error
+from bpviz.usercode import report
+from bpviz.usercode.reference import SIGN, VARIANTS, NotApplicable, Spec, applies, compute, describe, kind_of
+from bpviz.usercode.report import Cause, Wrong
+
+#: Two numbers are "the same" for a hypothesis when they agree to this relative tolerance.
+RTOL = 1e-6
+#: The most (wrong element, other element) pairs a swapped index or a wrong operand is
+#: looked for among: element-wise code is written for small networks.
+PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class RunFinding:
+    line: int
+    quantity: str
+    cause: Cause
+    wrong: tuple[Wrong, ...]
+
+
+@dataclass
+class Stream:
+    """Every value one quantity took, in order, and which line last changed each element."""
+
+    name: str
+    value: np.ndarray | None = None
+    writer: np.ndarray | None = None  # line per element (0: never written)
+    first_event: int | None = None    # index of the first event writing it
+    line_events: dict = None          # line -> index of its first event
+
+    def add(self, index: int, line: int, value: np.ndarray) -> None:
+        if self.line_events is None:
+            self.line_events = {}
+        self.line_events.setdefault(line, index)
+        if self.first_event is None:
+            self.first_event = index
+        if self.value is not None and self.value.size == value.size and self.value.shape != value.shape:
+            value = value.reshape(self.value.shape)
+        if self.value is None or self.value.shape != value.shape:
+            self.writer = np.full(value.shape, line, dtype=np.int64)
+        else:
+            changed = ~((self.value == value) | (np.isnan(self.value) & np.isnan(value)))
+            self.writer = np.where(changed, line, self.writer)
+        self.value = value
+
+
+def _name(spec: Spec, raw: str) -> str:
+    return {"AL": f"A{spec.L}", "dAL": f"dA{spec.L}", "dZL": f"dZ{spec.L}"}.get(raw, raw)
+
+
+def streams(spec: Spec, kind: str, params0: dict, record: dict) -> dict[str, Stream]:
+    """The quantities the run wrote, with the returned values as their last word."""
+    found: dict[str, Stream] = {}
+    update = kind == "update"
+    if update:
+        for key, value in params0.items():
+            stream = found[key] = Stream(key)
+            stream.value = np.array(value, dtype=np.float64)
+            stream.writer = np.zeros(value.shape, dtype=np.int64)
+    for index, (line, target, value) in enumerate(record["events"]):
+        name = _name(spec, target[-1])
+        if target[0] == "other" or (target[0] == "param" and not update):
+            continue  # other arrays are only makers; a gradients file's own params do not count
+        if kind_of(name)[1] > spec.L or (name[:1] in "Wb" and not update):
+            continue
+        found.setdefault(name, Stream(name)).add(index, line, value)
+    for key, value in record["out"].items():
+        stream = found.setdefault(key, Stream(key))
+        if stream.value is None or stream.value.shape != value.shape or not np.array_equal(
+                stream.value, value, equal_nan=True):
+            stream.add(len(record["events"]), record["return_line"] or 0, value)
+    return found
+
+
+def _merged(found: list[RunFinding]) -> list[RunFinding]:
+    """One finding per line: a line blamed for several quantities (the dZ behind dW and db)
+    lists all the elements it made wrong."""
+    by_line: dict[int, RunFinding] = {}
+    for finding in found:
+        first = by_line.get(finding.line)
+        by_line[finding.line] = finding if first is None else RunFinding(
+            first.line, first.quantity, first.cause, first.wrong + finding.wrong)
+    return list(by_line.values())
+
+
+def user_index(layout: str, key: str, index: tuple[int, int]) -> str:
+    name = key[1:] if key.startswith("d") else key
+    i, j = (index[1], index[0]) if layout == "notebook" and name[:1] == "W" else index
+    return f"{key}[{i}][{j}]"
+
+
+class Judge:
+    """Everything one run needs to judge its quantities."""
+
+    def __init__(self, spec: Spec, kind: str, layout: str, params0: dict, X, Y, lr: float,
+                 record: dict, threshold: float = THRESHOLD):
+        self.spec, self.kind, self.layout = spec, kind, layout
+        self.params0 = {k: np.asarray(v, dtype=np.float64) for k, v in params0.items()}
+        self.X, self.Y, self.lr = np.asarray(X, np.float64), np.asarray(Y, np.float64), float(lr)
+        self.m = self.X.shape[1]
+        self.record = record
+        self.threshold = threshold
+        self.update = kind == "update"
+        self.streams = streams(spec, kind, self.params0, record)
+
+    # --- the judging ----------------------------------------------------------------
+    def findings(self) -> list[RunFinding]:
+        given: dict[str, np.ndarray] = {}
+        found: list[RunFinding] = []
+        for name in self.spec.order(self.update):
+            stream = self.streams.get(name)
+            if stream is None or stream.value is None:
+                continue
+            right = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given, upto=name)[name]
+            user = stream.value
+            if user.shape != right.shape:
+                if user.size == right.size:
+                    user = user.reshape(right.shape)
+                elif name not in self.record["out"]:
+                    continue  # a local that only shares the name (dz1 of one unit, in a loop)
+                else:
+                    found.extend(self._shape_finding(name, stream, right, given))
+                    continue
+            wrong = self._wrong(name, user, right)
+            if wrong.any():
+                found.extend(self._diagnose(name, stream, user, right, wrong, given))
+            given[name] = user
+        return _merged(found)
+
+    def _wrong(self, name: str, user: np.ndarray, right: np.ndarray) -> np.ndarray:
+        if self.update and name[:1] in "Wb":
+            old = self.params0[name]
+            return relative_error((old - right) / self.lr, (old - user) / self.lr) > self.threshold
+        return relative_error(right, user) > self.threshold
+
+    def _close(self, name: str, user, candidate) -> bool:
+        """Every element of ``user`` the same as ``candidate`` (arrays of the group's elements)."""
+        user, candidate = np.asarray(user, np.float64), np.asarray(candidate, np.float64)
+        if user.shape != candidate.shape or not np.all(np.isfinite(candidate)):
+            return False
+        scale = max(float(np.max(np.abs(candidate), initial=0.0)), 1e-300)
+        return bool(np.all(np.abs(user - candidate) <= RTOL * np.maximum(np.abs(user), np.abs(candidate))
+                           + 1e-12 * scale))
+
+    def _same(self, name: str, cells, user_values, candidate_values) -> bool:
+        if self.update and name[:1] in "Wb":
+            old = self.params0[name][cells]
+            step_u, step_c = user_values - old, candidate_values - old
+            return bool(np.all(np.isfinite(step_c)) and np.all(
+                np.abs(step_u - step_c) <= RTOL * np.maximum(np.abs(step_u), np.abs(step_c))
+                + 1e-13 * (1 + np.abs(old))))
+        return self._close(name, user_values, candidate_values)
+
+    # --- hypotheses -----------------------------------------------------------------
+    def _pre_line_params(self, stream: Stream, line: int) -> dict | None:
+        """The parameters as they were when ``line`` ran (None: the same as handed in)."""
+        if not self.update:
+            return None
+        at = stream.line_events.get(line) if stream.line_events else None
+        if at is None:
+            return None
+        state = {k: v.copy() for k, v in self.params0.items()}
+        changed = False
+        for index, (_, target, value) in enumerate(self.record["events"][:at]):
+            if target[0] == "param" and target[1] in state and value.shape == state[target[1]].shape:
+                if not np.array_equal(state[target[1]], value):
+                    state[target[1]] = value
+                    changed = True
+        return state if changed else None
+
+    def _lines_that_wrote(self, key: str, before: int) -> tuple[int, ...]:
+        lines = []
+        last = self.params0[key]
+        for index, (line, target, value) in enumerate(self.record["events"][:before]):
+            if target == ("param", key) and value.shape == last.shape and not np.array_equal(value, last):
+                if line not in lines:
+                    lines.append(line)
+                last = value
+        return tuple(sorted(lines))
+
+    def _candidates(self, name: str, given: dict, stale_state: dict | None):
+        """(cost, cause maker, candidate array) for the hypotheses of one cost, cheapest first."""
+        order = self.spec.order(self.update)
+        upstream = [p for p in order[:order.index(name) + 1] if p == name or p not in given]
+        variants = [(p, v) for v in VARIANTS for p in upstream if applies(v, p, self.spec, self.update)]
+        variants.append((name, SIGN))
+        stale_options = [None]
+        if stale_state is not None:
+            stale_options += [(k, {**self.params0, k: stale_state[k]}) for k in stale_state
+                              if k[0] == "W" and not np.array_equal(stale_state[k], self.params0[k])]
+        for stale, variant in product(stale_options, [None] + variants):
+            if stale is None and variant is None:
+                continue
+            try:
+                env = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given, upto=name,
+                              variant=variant, stale=None if stale is None else stale[1])
+            except (NotApplicable, ValueError):
+                continue
+            yield stale, variant, env
+
+    def _diagnose(self, name, stream, user, right, wrong, given) -> list[RunFinding]:
+        writers = np.where(wrong, stream.writer, -1)
+        out = []
+        for line in sorted(set(writers[wrong].tolist())):
+            cells = np.nonzero(writers == line)
+            cause, maker = self._cause(name, stream, line, cells, user, right, given)
+            if line == 0:
+                line = self.record.get("return_line") or 0
+            out.append(RunFinding(maker or line, name if maker is None else self._made(cause), cause,
+                                  self._wrongs(name, cells, user, right)))
+        return out
+
+    @staticmethod
+    def _made(cause: Cause) -> str:
+        return cause.other or "?"
+
+    def _maker(self, quantity: str, value: np.ndarray, right: np.ndarray, before: int) -> int | None:
+        """The line that last wrote ``value`` (a mistaken upstream quantity, such as a dZ with
+        no σ′) into any array before event ``before``: the line to blame, when the user
+        keeps that quantity under a name of their own (dZ, in a loop over the layers)."""
+        for line, target, written in reversed(self.record["events"][:before]):
+            if written.shape == value.shape and not np.allclose(value, right, rtol=RTOL, atol=0) and np.allclose(
+                    written, value, rtol=RTOL, atol=1e-12 * max(float(np.max(np.abs(value), initial=0)), 1e-300)):
+                return line
+        return None
+
+    def _wrongs(self, name, cells, user, right) -> tuple[Wrong, ...]:
+        return tuple(Wrong(name, (int(i), int(j)), user_index(self.layout, name, (int(i), int(j))),
+                           float(user[i, j]), float(right[i, j])) for i, j in zip(*cells))
+
+    def _cause(self, name, stream, line, cells, user, right, given) -> Cause:
+        if line == 0:
+            return Cause(report.DIFFERS, "no line changes it: it is returned as it was handed in"), None
+        u = user[cells]
+        stale_state = self._pre_line_params(stream, line)
+        single = []  # cost-1 hypotheses, in order of preference
+        double = []
+        late = []  # a transpose that explains some elements only: said after a plain swap
+        makers = {}
+        for stale, variant, env in self._candidates(name, given, stale_state):
+            candidate = env[name]
+            if candidate.shape != right.shape:
+                continue
+            cost = (stale is not None) + (variant is not None)
+            if self._same(name, cells, u, candidate[cells]):
+                cause = self._say(name, stale, variant, line, cells)
+                if cost == 1 and variant is not None and variant[0] != name and variant[0] not in self.streams:
+                    first = stream.line_events.get(line, len(self.record["events"]))
+                    right_p = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given,
+                                      upto=variant[0])[variant[0]]
+                    makers[id(cause)] = self._maker(variant[0], env[variant[0]], right_p, first)
+                partial = cost == 1 and variant is not None and variant[1].cause == report.TRANSPOSED \
+                    and cause.kind == report.SWAPPED
+                (late if partial else single if cost == 1 else double).append(cause)
+            elif cost == 1 and stale is not None:
+                swap = self._swapped(name, cells, u, candidate)
+                if swap:
+                    double.append(self._join(self._say(name, stale, None, line), swap))
+        if single:
+            chosen = self._prefer(single, line)
+            return chosen, makers.get(id(single[0]))
+        found = self._swapped(name, cells, u, right) or self._operand(name, cells, u, right, stale_state) or (
+            late[0] if late else double[0] if double else self._differs(name, cells, u, right))
+        return found, None
+
+    def _prefer(self, causes: list[Cause], line: int) -> Cause:
+        """The first cause that fits; but a derivative dropped and one taken at A give the same
+        numbers for ReLU (A ≥ 0 everywhere): then a call on A from this line decides."""
+        first = causes[0]
+        at_a = next((c for c in causes if c.kind == report.DERIVATIVE_AT_A), None)
+        if first.kind == report.MISSING_FACTOR and first.other.startswith("dZ") and at_a is not None:
+            layer_A = "A" + first.other[2:]
+            called = any(l == line and layer_A in passed for l, _, passed in self.record.get("calls", ()))
+            both = (f"{first.text}, or {at_a.text} (the two give the same numbers here; {layer_A} is "
+                    f"{'passed to a function on this line' if called else 'not passed to a function here'})")
+            return Cause(at_a.kind if called else first.kind, both, first.lines, first.other)
+        return first
+
+    def _say(self, name, stale, variant, line, cells=None) -> Cause:
+        parts = []
+        lines: tuple[int, ...] = ()
+        kind = None
+        if stale is not None:
+            key = stale[0]
+            at = self.streams[name].line_events.get(line, len(self.record["events"]))
+            lines = self._lines_that_wrote(key, at)
+            where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+            parts.append(f"reads {key} after {where} updated it; the gradient needs {key} from before the update")
+            kind = report.STALE_READ
+        if variant is not None:
+            quantity, v = variant
+            what = describe(v, quantity, self.spec)
+            phrase = {report.MISSING_FACTOR: f"{what} is missing", report.EXTRA_FACTOR: f"{what} is extra",
+                      report.SIGN: "the sign is flipped", report.NOT_SUMMED: f"{what} is missing"}.get(
+                v.cause, what)
+            if quantity != name and v.cause != report.SIGN:
+                phrase += f" (in {quantity})"
+            cause = v.cause
+            if cause == report.TRANSPOSED and (cells is None or len(cells[0]) < self.streams[name].value.size):
+                cause = report.SWAPPED  # a line that writes some elements: indices swapped, not a transpose
+                phrase += " (swapped indices)"
+            parts.append(phrase)
+            kind = kind or cause
+        other = stale[0] if stale is not None else variant[0] if variant is not None else ""
+        return Cause(kind, "; ".join(parts), lines, other)
+
+    @staticmethod
+    def _join(first: Cause, second: Cause) -> Cause:
+        return Cause(first.kind, f"{first.text}; and {second.text}", first.lines + second.lines,
+                     first.other or second.other, (*first.also, *second.kinds))
+
+    def _swapped(self, name, cells, u, candidate) -> Cause | None:
+        flat = candidate.reshape(-1)
+        if len(u) * flat.size > PAIRS:
+            return None  # a big array's swap is a transpose, which compute's variants test whole
+        others = []
+        for value, (i, j) in zip(u, zip(*cells)):
+            own = i * candidate.shape[1] + j
+            match = [f for f in range(flat.size) if f != own and self._same_one(name, (i, j), value, flat[f])]
+            if not match:
+                return None
+            others.append(divmod(match[0], candidate.shape[1]))
+        names = ", ".join(user_index(self.layout, name, o) for o in others)
+        own_names = ", ".join(user_index(self.layout, name, (int(i), int(j))) for i, j in zip(*cells))
+        if candidate.shape[0] == candidate.shape[1] and len(others) == candidate.size and all(
+                o == (j, i) for o, (i, j) in zip(others, zip(*cells))):
+            return Cause(report.TRANSPOSED, f"{name} is transposed: each element holds the right value of "
+                                            f"its mirror", other=name)
+        return Cause(report.SWAPPED, f"{own_names} holds the right value of {names} (swapped index)", other=names)
+
+    def _same_one(self, name, cell, value, candidate) -> bool:
+        cells = (np.array([cell[0]]), np.array([cell[1]]))
+        return self._same(name, cells, np.array([value]), np.array([candidate]))
+
+    def _operand(self, name, cells, u, right, stale_state) -> Cause | None:
+        """An update computed from another parameter where its own belongs: θ_q - lr dθ.
+        Every parameter that fits is named (with the notebook's equal weights, several do)."""
+        if not (self.update and name[:1] in "Wb") or len(u) * sum(
+                p.size for p in self.params0.values()) > PAIRS:
+            return None
+        old = self.params0[name]
+        fits = None
+        for value, (i, j) in zip(u, zip(*cells)):
+            step = right[i, j] - old[i, j]
+            here = []
+            for state, updated in ((stale_state, True), (self.params0, False)):
+                if state is None:
+                    continue
+                for key, array in state.items():
+                    for (a, b), base in np.ndenumerate(array):
+                        if (key, (a, b)) == (name, (i, j)) or (key, (a, b), False) in here:
+                            continue
+                        if abs(value - (base + step)) <= RTOL * max(abs(step), 1e-300) + 1e-13 * (1 + abs(base)):
+                            here.append((key, (a, b), updated and not np.array_equal(
+                                array[a, b], self.params0[key][a, b])))
+            if not here:
+                return None
+            fits = here if fits is None else [f for f in fits if f in here] or here
+        names = [user_index(self.layout, key, index) + (" (as already updated)" if updated else "")
+                 for key, index, updated in fits]
+        own = user_index(self.layout, name, (int(cells[0][0]), int(cells[1][0])))
+        other = " or ".join(names)
+        tail = " (equal on this row)" if len(names) > 1 else ""
+        return Cause(report.WRONG_OPERAND, f"{own} is computed from {other}{tail} where {own} belongs "
+                                           f"(wrong operand)", other=other)
+
+    def _differs(self, name, cells, u, right) -> Cause:
+        r = right[cells]
+        if self.update and name[:1] in "Wb":
+            old = self.params0[name][cells]
+            u, r = u - old, r - old
+            what = "its step"
+        else:
+            what = "it"
+        i = int(np.argmax(np.abs(u - r)))
+        ratio = f", {u[i] / r[i]:.3g} times the right value" if r[i] != 0 and np.isfinite(u[i] / r[i]) else ""
+        return Cause(report.DIFFERS, f"{what} is {u[i]:.6g} where backprop gives {r[i]:.6g}{ratio}")
+
+    def _shape_finding(self, name, stream, right, given) -> list[RunFinding]:
+        user = stream.value
+        line = int(stream.writer.reshape(-1)[-1]) if stream.writer is not None else 0
+        cells = np.nonzero(np.ones(right.shape, dtype=bool))
+        if name[:2] == "db" and user.shape == (right.shape[0], self.m):
+            for v in VARIANTS:
+                if v.cause == report.NOT_SUMMED and applies(v, name, self.spec, self.update):
+                    try:
+                        env = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given, upto=name,
+                                      variant=(name, v))
+                    except NotApplicable:
+                        continue
+                    if env[name].shape == user.shape and self._close(name, user, env[name]):
+                        what = describe(v, name, self.spec)
+                        return [RunFinding(line, name, Cause(report.NOT_SUMMED, f"{what} is missing: it has shape "
+                                                             f"{user.shape}, one column per example, where "
+                                                             f"{right.shape} belongs"), ())]
+        if user.shape == right.shape[::-1] and self._close(name, user.T, right):
+            return [RunFinding(line, name, Cause(report.TRANSPOSED, f"{name} is transposed: shape {user.shape} "
+                                                                    f"where {right.shape} belongs"), ())]
+        return [RunFinding(line, name, Cause(report.DIFFERS, f"{name} has shape {user.shape} where {right.shape} "
+                                                             f"belongs"), ())]
