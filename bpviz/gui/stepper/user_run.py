@@ -8,21 +8,11 @@ import re
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bpviz.errors import BpvizError
+from bpviz.usercode.check import start_check
+from bpviz.usercode.sandbox import Limits
 
 #: How often the job is asked whether it is done (and the line it runs shown), in ms.
 POLL_MS = 100
-
-
-def _start_check(*args, **kwargs):
-    from bpviz.usercode.check import start_check  # the engine: a child process per run
-
-    return start_check(*args, **kwargs)
-
-
-def _limits(timeout: float):
-    from bpviz.usercode.sandbox import Limits
-
-    return Limits(timeout=timeout)
 
 
 def _line_named(message: str) -> int:
@@ -46,11 +36,13 @@ class CheckRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def start(self, path, net, X, Y, lr: float, budget: int, timeout: float) -> None:
-        """Start checking ``path`` (a job already running is stopped first); returns at once."""
+    def start(self, path, net, X, Y, lr: float, budget: int, timeout: float, threshold: float) -> None:
+        """Start checking ``path`` (a job already running is stopped first); returns at once.
+        The job reads the file and copies the state now: later changes do not reach it."""
         self.cancel()
         try:
-            self.job = _start_check(path, net, X, Y, lr, budget=budget, limits=_limits(timeout))
+            self.job = start_check(path, net, X, Y, lr, budget=budget, limits=Limits(timeout=timeout),
+                                   threshold=threshold)
         except BpvizError as exc:
             self.failed.emit(str(exc), int(getattr(exc, "line", 0) or 0))
             return
