@@ -59,30 +59,39 @@ def short(code: str, width: int = CODE_SHOWN) -> str:
     return code if len(code) <= width else code[:width - 1].rstrip() + "…"
 
 
+def causes_text(cause) -> str:
+    """The kinds of mistake a line made: "stale read", "stale read and swapped index"."""
+    return " and ".join(cause.kinds)
+
+
 def where_text(finding) -> str:
-    """On which rows a finding shows."""
+    """On which rows a finding shows (and, where its causes differ, each cause's)."""
     parts = [rows_text(finding.rows)] if finding.rows else []
     if finding.batch:
         parts.append("all rows at once")
-    return " and ".join(parts)
+    text = " and ".join(parts)
+    partial = [(kind, rows) for kind, rows in finding.cause_rows if rows and set(rows) != set(finding.rows)]
+    if partial:
+        text += " (" + "; ".join(f"{kind}: {rows_text(rows)}" for kind, rows in partial) + ")"
+    return text
 
 
 def finding_text(finding) -> str:
     """One line of the list: "line 31: params['b2'][0][0] = … — wrong operand: …, rows 1–4"."""
     where = where_text(finding)
-    return (f"line {finding.line}: {short(finding.code)} — {finding.cause.kind}: {finding.cause.text}"
+    return (f"line {finding.line}: {short(finding.code)} — {causes_text(finding.cause)}: {finding.cause.text}"
             + (f", {where}" if where else ""))
 
 
 def finding_tip(findings) -> str:
-    """A flagged line's tooltip: each finding's cause, the values it wrote wrong, its rows."""
+    """A flagged line's tooltip: its causes, the values it wrote wrong, its rows."""
     parts = []
     for f in findings:
         wrong = "".join(f"<br>{rich(w.name)} is {w.written:.6g}, backprop gives {w.expected:.6g}" for w in f.wrong[:4])
         more = f"<br>… and {len(f.wrong) - 4} more" if len(f.wrong) > 4 else ""
         where = where_text(f)
-        parts.append(f"<b>line {f.line}: {rich(f.cause.kind)}</b><br>{rich(f.cause.text)}{wrong}{more}"
-                     + (f"<br>Shows on {where}." if where else ""))
+        parts.append(f"<b>line {f.line}: {rich(causes_text(f.cause))}</b><br>{rich(f.cause.text)}{wrong}{more}"
+                     + (f"<br>Shows on {rich(where)}." if where else ""))
     return "<br><br>".join(parts)
 
 

@@ -108,7 +108,7 @@ class DebugPanel(QWidget):
                                    f"<b style='color:{style.WARNING.name()}'>{FAIL} Your code disagrees on "
                                    f"{len(flagged)} of {len(self.comparison.entries)}: "
                                    f"{', '.join(e.name for e in flagged)}</b>"))
-            elif self.note:
+            if self.note:
                 text += f"<br>{self.note}"
             self.summary.setText(text)
         self.table.setRowCount(len(checks))
@@ -169,5 +169,5 @@ def check_text(step, checks, panel: "DebugPanel", findings=()) -> str:
     if finding is not None:
         code = finding.code if len(finding.code) <= CODE_LINE_SHOWN else finding.code[:CODE_LINE_SHOWN - 1] + "…"
         text += (f"<br><b style='color:{style.WARNING.name()}'>line {finding.line}</b> "
-                 f"({rich(finding.cause.kind)}): <code>{rich(code)}</code>")
+                 f"({rich(' and '.join(finding.cause.kinds))}): <code>{rich(code)}</code>")
     return text
