@@ -203,7 +203,8 @@ class MainWindow(QMainWindow):
         debug_menu.addAction(self.run_user_action)
         debug_menu.addSeparator()
         self.exercises_menu = debug_menu.addMenu("&Exercises")
-        exercises.fill_menu(self.exercises_menu, exercises.index_path(), self._on_exercise, mnemonic)
+        exercises.fill_menu(self.exercises_menu, exercises.index_path(), self._on_exercise, mnemonic,
+                           self.step_page.debugger.exercise_problem)
         train_menu = menus.addMenu("&Train")
         for action in (self.start_action, self.pause_action, self.stop_action, None,
                        self.save_model_action, self.load_model_action, None, self.export_png_action,

@@ -8,9 +8,12 @@ import hashlib
 
 from PySide6.QtCore import QObject
 
+from bpviz.errors import BpvizError
 from bpviz.gui.stepper.code_panel import CodePanel, rich
 from bpviz.gui.stepper.debugger import element_of_check
+from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.user_run import CheckRunner
+from bpviz.page_limits import check_step_page
 
 STALE = "The state changed since the run: its marks are from before. Press Run it (Ctrl+R) to check again."
 STOPPED_BY_CHANGE = ("The state changed while your code ran, so the run stopped: press Run it (Ctrl+R) "
@@ -44,15 +47,26 @@ def shown_row_note(report) -> str:
     """What the check found, and why the step page shows the row it shows."""
     findings = report.findings
     checked = f"{len(report.rows)} row{'s' if len(report.rows) != 1 else ''}"
-    row = report.shown_row + 1
     if not findings:
         return f"<b>No wrong line</b>: your code agrees with backprop on the {checked} checked."
     lines = len({f.line for f in findings})
-    head = f"<b>{lines} wrong line{'s' if lines != 1 else ''}</b> on the {checked} checked."
-    showing = [f for f in findings if report.shown_row in f.rows]
-    if len(showing) == len(findings):
-        return f"{head} Row {row} shows every bug: the step page shows it."
-    return f"{head} Row {row} shows the most ({len(showing)} of {len(findings)}): the step page shows it."
+    parts = [f"<b>{lines} wrong line{'s' if lines != 1 else ''}</b> on the {checked} checked."]
+    on_rows = [f for f in findings if f.rows]
+    showing = [f for f in on_rows if report.shown_row in f.rows]
+    row = report.shown_row + 1
+    if on_rows and len(showing) == len(on_rows):
+        parts.append(f"Row {row} shows every bug: the step page shows it.")
+    elif on_rows:
+        parts.append(f"Row {row} shows the most ({len(showing)} of {len(on_rows)}): the step page shows it.")
+    together = [f for f in findings if not f.rows and f.batch]
+    if together:
+        parts.append(f"{'It shows' if len(together) == 1 else f'{len(together)} show'} only when all the rows "
+                     f"are passed at once (m = {len(report.rows)}), not on one row.")
+    return " ".join(parts)
+
+
+def exercise_task(exercise) -> str:
+    return f"<b>{rich(exercise.title)}</b><br>Exercise: {rich(exercise.task)}"
 
 
 class UserCodeDebugger(QObject):
@@ -96,7 +110,8 @@ class UserCodeDebugger(QObject):
         self.code.start_run()
         self._run_key = state_key(session)
         self.runner.start(self.code.user_file, session.net, session.X, session.Y, session.recipe.lr,
-                          budget=self.code.rows.value(), timeout=float(self.code.time_limit.value()))
+                          budget=self.code.rows.value(), timeout=float(self.code.time_limit.value()),
+                          threshold=page.debug.threshold)
         return True
 
     def cancel(self) -> None:
@@ -144,6 +159,8 @@ class UserCodeDebugger(QObject):
             else:
                 note = (f"Your code's values are of row {report.shown_row + 1}: choose a line in Your code "
                         f"(or row {report.shown_row + 1}) to see them here.")
+            if any(not f.rows and f.batch for f in report.findings):
+                note = "On one row it agrees; all the rows at once show what it gets wrong (see Your code)."
         elif report is not None:
             note = "The state changed: press Run it (Ctrl+R) to compare again."
         page.debug.set_comparison(comparison, note)
@@ -190,10 +207,25 @@ class UserCodeDebugger(QObject):
         self.page.graph.set_linked(self.elements(finding))
 
     # --- exercises ------------------------------------------------------------------
+    def exercise_problem(self, exercise) -> str:
+        """Why the step page cannot play ``exercise``'s preset with its changes ("" when it can)."""
+        try:
+            check_step_page(self.page.state_of(ToySession(exercise.recipe), -1))
+        except BpvizError as exc:
+            return str(exc)
+        return ""
+
     def open_exercise(self, exercise) -> bool:
         """Its preset (with its changes) on the page, as the preset combo sets one; its file
         in the code panel with its task; and run."""
         if not self.page.set_recipe(exercise.recipe):
+            self.runner.cancel()
+            self._forget()
+            self.code.set_user_file(exercise.path, exercise_task(exercise))
+            self.code.show_error(f"This exercise's network does not fit the step page: "
+                                 f"{self.exercise_problem(exercise)}")
+            self.page.tabs.setCurrentWidget(self.code)
+            self._show_comparison()
             return False
-        self.open_file(exercise.path, f"<b>{rich(exercise.title)}</b>: {rich(exercise.task)}")
+        self.open_file(exercise.path, exercise_task(exercise))
         return self.run()

@@ -82,10 +82,12 @@ def _exercise(index: Path, number: int, entry) -> Exercise:
                     str(entry.get("cause") or ""), str(entry.get("note") or ""))
 
 
-def fill_menu(menu: QMenu, path, choose, mnemonic=lambda text, taken: text) -> list[QAction]:
+def fill_menu(menu: QMenu, path, choose, mnemonic=lambda text, taken: text, problem=lambda exercise: "") \
+        -> list[QAction]:
     """Put an item per exercise of the index at ``path`` in ``menu`` (``choose(exercise)``
-    when one is chosen; ``mnemonic(text, taken)`` gives each its Alt letter), or a disabled
-    item saying why there are none."""
+    when one is chosen; ``mnemonic(text, taken)`` gives each its Alt letter; an exercise
+    with a ``problem(exercise)`` is disabled, its tooltip saying why), or a disabled item
+    saying why there are none."""
     menu.clear()
     try:
         exercises = load_exercises(path)
@@ -98,8 +100,11 @@ def fill_menu(menu: QMenu, path, choose, mnemonic=lambda text, taken: text) -> l
     actions = []
     taken: set[str] = set()
     for exercise in exercises:
-        action = menu.addAction(mnemonic(exercise.title.replace("&", "&&"), taken))
-        action.setToolTip(exercise.task)
+        why = problem(exercise)
+        title = exercise.title + (" (does not fit the step page)" if why else "")
+        action = menu.addAction(mnemonic(title.replace("&", "&&"), taken))
+        action.setToolTip(why or f"Exercise: {exercise.task}")
+        action.setEnabled(not why)
         action.triggered.connect(lambda _=False, e=exercise: choose(e))
         actions.append(action)
     menu.setToolTipsVisible(True)

@@ -146,7 +146,7 @@ class StepPage(QWidget):
             session = ToySession(recipe, table)
             # Every limit of this page, and numbers that stay finite, before anything changes:
             # what the page shows is always a state a lesson can reopen.
-            check_step_page(self._state_of(session, -1))
+            check_step_page(self.state_of(session, -1))
         except BpvizError as exc:
             self.controls.show_error(None, form_message(str(exc)))
             return False
@@ -167,10 +167,10 @@ class StepPage(QWidget):
     def lesson_state(self):
         """Where this page is, for a lesson file: the recipe, the table as edited, the
         weights, the row, the epoch and the step shown."""
-        return self._state_of(self.session, self.controller.index)
+        return self.state_of(self.session, self.controller.index)
 
     @staticmethod
-    def _state_of(session: ToySession, step: int):
+    def state_of(session: ToySession, step: int):
         from bpviz.lesson import StepLesson
 
         table = Table(session.table.name, session.table.feature_names, session.table.target_names,
@@ -210,7 +210,7 @@ class StepPage(QWidget):
         """A field of the form changed: the new network plays the table shown (a CSV stays,
         and so do inputs typed into the graph). A change that keeps the weights (see
         session.edited_state) is undoable; a new init, seed or size draws new weights."""
-        now = self._state_of(self.session, -1)
+        now = self.state_of(self.session, -1)
         try:
             after = edited_state(now, recipe)
         except BpvizError as exc:
