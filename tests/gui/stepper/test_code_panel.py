@@ -61,7 +61,7 @@ def line_point(view, line: int) -> QPoint:
     """Where line ``line`` is drawn in the code view's viewport (scrolled into view first)."""
     block = view.document().findBlockByNumber(line - 1)
     view.setTextCursor(QTextCursor(block))
-    view.ensureCursorVisible()
+    view.centerCursor()  # scrolled to the middle, as a person scrolls to read it
     QApplication.processEvents()
     rect = view.blockBoundingGeometry(block).translated(view.contentOffset())
     return QPoint(40, round(rect.top() + view.fontMetrics().height() / 2))
@@ -104,7 +104,7 @@ def test_the_notebooks_three_bugs_are_marked_at_their_lines(qtbot, window):
     assert report is not None, panel.error.text()
     by_line = {}
     for finding in report.findings:
-        by_line.setdefault(finding.line, set()).add(finding.cause.kind)
+        by_line.setdefault(finding.line, set()).update(finding.cause.kinds)
     assert "wrong operand" in by_line[31]  # b2 set from W2
     assert all("stale read" in by_line[n] for n in (33, 34, 35, 37, 38, 39))  # W2 read after lines 29-30
     assert "swapped index" in by_line[34] and "swapped index" in by_line[37]
@@ -116,7 +116,7 @@ def test_the_notebooks_three_bugs_are_marked_at_their_lines(qtbot, window):
         point = line_point(panel.view, line)
         QApplication.processEvents()
         image = gutter.grab().toImage()
-        row = [image.pixelColor(x, point.y()) for x in range(image.width() // 2)]
+        row = [image.pixelColor(x, y) for x in range(image.width() // 2) for y in range(point.y() - 3, point.y() + 4)]
         assert any(abs(c.red() - style.WARNING.red()) < 40 and abs(c.green() - style.WARNING.green()) < 40
                    and abs(c.blue() - style.WARNING.blue()) < 40 for c in row), f"no mark drawn at line {line}"
         tip = hover_tip(qtbot, gutter, QPoint(8, point.y()))
@@ -306,18 +306,42 @@ def _index(tmp_path, entries) -> None:
 
 def test_an_exercise_from_the_menu_loads_its_preset_and_runs(qtbot, make_main_window, monkeypatch, tmp_path):
     index = _index(tmp_path, [{"file": "b2_from_w2.py", "title": "The bias from a weight",
-                               "task": "Find the line that sets a bias from a weight.",
+                               "task": "find the line that sets a bias from a weight.",
                                "preset": "notebook-regression", "overrides": {"lr": 0.01},
+                               "bug_lines": [31], "cause": "wrong operand", "note": ""},
+                              {"file": "b2_from_w2.py", "title": "Another init", "task": "the same, with He's init.",
+                               "preset": "notebook-regression", "overrides": {"init": "he"},
                                "bug_lines": [31], "cause": "wrong operand", "note": ""}])
     monkeypatch.setattr(exercises, "index_path", lambda: index)
     window = make_main_window()
     page, panel = window.step_page, window.step_page.code
+    other = menu_action(window, "Debug", "Exercises", "Another init (does not fit the step page)")
+    assert not other.isEnabled() and "init" in other.toolTip()  # the step page takes no He init: said, not offered
     click_menu(qtbot, window, "Debug", "Exercises", "The bias from a weight")
     assert page.session.recipe.lr == 0.01 and page.controls.lr.text() == "0.01"
+    assert page.session.recipe.name == "notebook-regression" and page.controls.preset.currentText() == "custom"
     assert panel.task.isVisibleTo(panel) and "sets a bias from a weight" in panel.task.text()
     assert page.debugger.busy() or page.debugger.report is not None
     qtbot.waitUntil(lambda: not page.debugger.busy(), timeout=RUN)
     assert 31 in panel.view.marks, panel.error.text()
+
+
+def test_each_shipped_exercise_shows_its_bug_line(qtbot, main_window):
+    """Every exercise the step page can play, chosen from the menu: its bug lines, and only
+    those, marked (the index's bug_lines, as the engine finds them)."""
+    page, panel = main_window.step_page, main_window.step_page.code
+    shipped = exercises.load_exercises(exercises.index_path())
+    playable = [e for e in shipped if not page.debugger.exercise_problem(e)]
+    assert len(playable) >= 5
+    for exercise in shipped:
+        item = next(a for a in main_window.exercises_menu.actions() if plain(a.text()).startswith(exercise.title))
+        assert item.isEnabled() == (exercise in playable), item.toolTip()
+    for exercise in playable:
+        window_back(qtbot, main_window)
+        click_menu(qtbot, main_window, "Debug", "Exercises", exercise.title)
+        qtbot.waitUntil(lambda: not page.debugger.busy(), timeout=RUN)
+        assert set(panel.view.marks) == set(exercise.bug_lines), (exercise.title, panel.error.text())
+        assert exercise.task[:30] in panel.task.text()
 
 
 @pytest.mark.parametrize("content", ["[{\"file\": 3}]", "not json", None])
