@@ -77,10 +77,12 @@ def where_text(finding) -> str:
 
 
 def finding_text(finding) -> str:
-    """One line of the list: "line 31: params['b2'][0][0] = … — wrong operand: …, rows 1–4"."""
+    """One line of the list: "line 31: b2[0][0] = … — wrong operand, rows 1–4" (the chosen one's
+    whole diagnosis shows below the list, and any one's as its tooltip)."""
     where = where_text(finding)
-    return (f"line {finding.line}: {short(finding.code)} — {causes_text(finding.cause)}: {finding.cause.text}"
-            + (f", {where}" if where else ""))
+    named = finding.wrong[0].name if len(finding.wrong) == 1 else finding.quantity  # as the code writes it
+    what = f"{named} = …" if named else short(finding.code)
+    return f"line {finding.line}: {what} — {causes_text(finding.cause)}" + (f", {where}" if where else "")
 
 
 def finding_tip(findings) -> str:
@@ -155,7 +157,10 @@ class CodePanel(QWidget):
         self.view = CodeView()
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setToolTip("Choose a finding to see its line, its parameters on the graph and their chain")
+        self.detail = QLabel()  # the chosen finding's diagnosis, for a room that cannot hover
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
         self.warning = QLabel(RUNS_USER_CODE)
         self.warning.setWordWrap(True)
         style.colored_text(self.warning, style.MUTED)
@@ -181,7 +186,7 @@ class CodePanel(QWidget):
         split.addWidget(self.view)
         split.addWidget(self.list)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         self.splitter = split
         layout = QVBoxLayout(self)
@@ -193,6 +198,7 @@ class CodePanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(split, 1)
+        layout.addWidget(self.detail)  # below the splitter: always as tall as its words
         layout.addWidget(self.warning)
 
     def _fit_buttons(self) -> None:
@@ -311,6 +317,7 @@ class CodePanel(QWidget):
         self.list.blockSignals(True)
         self.list.setCurrentRow(index)
         self.list.blockSignals(False)
+        self._show_detail(finding if index >= 0 else None)
         if finding is not None:
             self.view.select_line(finding.line, center=True)
 
@@ -329,6 +336,7 @@ class CodePanel(QWidget):
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list.setVisible(bool(self.findings))
+        self._show_detail(None)
         lines = sorted({f.line for f in self.findings})
         self.view.set_marks({line: Mark(FINDING, finding_tip([f for f in self.findings if f.line == line]))
                              for line in lines})
@@ -362,8 +370,13 @@ class CodePanel(QWidget):
         if row >= 0:
             self._choose(row)
 
+    def _show_detail(self, finding) -> None:
+        self.detail.setText(finding_tip([finding]) if finding is not None else "")
+        self.detail.setVisible(finding is not None)
+
     def _choose(self, row: int, center: bool = True) -> None:
         finding = self.findings[row]
+        self._show_detail(finding)
         self.view.select_line(finding.line, center)
         self.findingChosen.emit(finding)
 
@@ -375,4 +388,5 @@ class CodePanel(QWidget):
         if row >= 0:
             self._choose(row, center=False)  # where it was clicked: the code stays put
         else:
+            self._show_detail(None)
             self.findingChosen.emit(None)

@@ -94,7 +94,9 @@ class PageLayout:
         page.tabs.setUsesScrollButtons(False)
         page.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         right_layout.addWidget(page.tabs, 3)
-        right_layout.addWidget(boxed("Pinned values", page.inspector), 1)
+        self.pinned_box = boxed("Pinned values", page.inspector)
+        right_layout.addWidget(self.pinned_box, 1)
+        self.right_layout = right_layout
         page.side_panels = (left, right)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((left, 0), (center, 1), (right, 0)):
@@ -225,6 +227,8 @@ class PageLayout:
             sizes[1] -= want - sizes[2]
             sizes[2] = want
             page.columns_splitter.setSizes(sizes)
+        # The code and its findings take the column's height; the pinned values keep what they need.
+        self.right_layout.setStretchFactor(self.pinned_box, 0 if widget is page.code else 1)
 
     def _on_splitter_moved(self, *_) -> None:
         self._user_equation = self.page.center.sizes()[1]

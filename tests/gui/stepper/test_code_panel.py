@@ -126,7 +126,8 @@ def test_the_notebooks_three_bugs_are_marked_at_their_lines(qtbot, window):
     # the list: every finding with its line, code, cause and rows
     items = [panel.list.item(i).text() for i in range(panel.list.count())]
     first = next(text for text in items if "line 31:" in text)
-    assert "params['b2'][0][0]" in first and "wrong operand" in first and "row" in first
+    assert "b2[0][0] = …" in first and "wrong operand" in first and "rows 1–4" in first
+    assert any("line 34:" in text and "stale read and swapped index" in text for text in items)
     # the step page shows the row the report shows, and says so
     assert page.session.sample == report.shown_row
     assert f"Row {report.shown_row + 1} shows every bug" in panel.status.text()
@@ -138,7 +139,7 @@ def test_the_fixed_update_marks_nothing(qtbot, window, monkeypatch):
     open_file(qtbot, window, monkeypatch, FIXED)
     report = run_and_wait(qtbot, window)
     assert report is not None and report.findings == ()
-    assert not panel.view.marks and panel.list.count() == 0
+    assert not panel.view.marks and panel.list.count() == 0 and not panel.list.isVisible()
     assert "No wrong line" in panel.status.text()
     assert not any(e.flagged for e in page.graph.edges.values())
 
@@ -153,6 +154,7 @@ def test_a_line_lights_its_parameters_and_shows_their_gradient_and_back(qtbot, w
     row = list_lines(panel).index(31)
     click_list_item(qtbot, panel, row)
     assert panel.view.selected_line() == 31 and panel.view.textCursor().selectedText().strip().startswith("params['b2']")
+    assert panel.detail.isVisible() and "wrong operand" in panel.detail.text() and "W2" in panel.detail.text()
     assert lit() == {"n2.1"}
     assert page.controller.step.quantity == ("db", 2, 1)
     check = page.equation.check.text()
