@@ -236,7 +236,7 @@ class CodePanel(QWidget):
         self.task.setVisible(bool(task))
         self._show_findings(None)
         self.error.hide()
-        self.status.setText("Press Run it (Ctrl+R) to check it against backprop on the table's rows.")
+        self._say("Press Run it (Ctrl+R) to check it against backprop on the table's rows.")
         problem = self._load_text()
         if problem:
             self.show_error(problem)
@@ -277,13 +277,14 @@ class CodePanel(QWidget):
     def set_running(self, line: int, elapsed: float) -> None:
         """A run under way, on ``line`` for ``elapsed`` seconds."""
         where = f"running line {line}" if line else "starting"
-        self.status.setText(f"<b>{rich(self.user_file.name)}</b>: {where}, {elapsed:.1f} s "
+        self.view.set_running_line(line)
+        self._say(f"<b>{rich(self.user_file.name)}</b>: {where}, {elapsed:.1f} s "
                             f"(Cancel or Esc stops it)")
 
     def set_stopped(self, note: str) -> None:
         """The run ended without a report (cancelled): ``note`` says why."""
         self._end_run()
-        self.status.setText(note)
+        self._say(note)
 
     def set_report(self, report, note: str) -> None:
         """The check's findings: marked in the code, listed below; ``note`` says where they show."""
@@ -293,12 +294,12 @@ class CodePanel(QWidget):
         self.error.hide()
         self.view.set_source(report.source)
         self._show_findings(report)
-        self.status.setText(note)
+        self._say(note)
         self._show_file()
 
     def set_stale(self, note: str) -> None:
         """The state changed since the run: the marks stay (they are about the code), the note says so."""
-        self.status.setText(note)
+        self._say(note)
 
     def show_error(self, message: str, line: int | None = None) -> None:
         """A run that failed: its message, and its line marked when known."""
@@ -306,7 +307,7 @@ class CodePanel(QWidget):
         self._show_findings(None)
         self.error.setText(message)
         self.error.show()
-        self.status.setText("")
+        self._say("")
         if line:
             self.view.set_marks({line: Mark(FAILURE, rich(message))})
             self.view.select_line(line)
@@ -321,8 +322,14 @@ class CodePanel(QWidget):
         if finding is not None:
             self.view.select_line(finding.line, center=True)
 
+    def _say(self, text: str) -> None:
+        """The line under the controls: the run's progress or outcome (hidden when there is none)."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
     def _end_run(self) -> None:
         self.running = False
+        self.view.set_running_line(0)
         self.cancel_button.setEnabled(False)
 
     def _show_findings(self, report) -> None:

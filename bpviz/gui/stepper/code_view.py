@@ -23,6 +23,8 @@ from bpviz.gui import style
 #: so that neither reads by colour alone).
 FINDING, FAILURE = "finding", "failure"
 SYMBOLS = {FINDING: "✗", FAILURE: "!"}
+#: The line a run is on, while it runs.
+RUNNING = "▶"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class CodeView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setFixedPitch(True)
         self.marks: dict[int, Mark] = {}
+        self.running_line = 0
         self.gutter = Gutter(self)
         self.setFont(font)
         self.blockCountChanged.connect(self._fit_gutter)
@@ -117,6 +120,12 @@ class CodeView(QPlainTextEdit):
         self.setTextCursor(cursor)
         if center or not self.viewport().rect().contains(self.cursorRect(cursor)):
             self.centerCursor()
+
+    def set_running_line(self, line: int) -> None:
+        """Point at the line a run is on (0: none)."""
+        if line != self.running_line:
+            self.running_line = line
+            self.gutter.update()
 
     # --- output ---------------------------------------------------------------------
     def selected_line(self) -> int:
@@ -187,7 +196,11 @@ class CodeView(QPlainTextEdit):
             line = block.blockNumber() + 1
             box = QRect(0, top, gutter.width() - 6, metrics.height())
             mark = self.marks.get(line)
-            if mark is not None:
+            if line == self.running_line:
+                painter.setFont(bold)
+                painter.setPen(style.FORWARD)
+                painter.drawText(QRect(4, top, mark_width, metrics.height()), Qt.AlignmentFlag.AlignLeft, RUNNING)
+            elif mark is not None:
                 painter.setFont(bold)
                 painter.setPen(style.WARNING if mark.kind == FINDING else style.BACKWARD)
                 painter.drawText(QRect(4, top, mark_width, metrics.height()), Qt.AlignmentFlag.AlignLeft,

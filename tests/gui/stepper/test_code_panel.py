@@ -198,6 +198,7 @@ def test_an_endless_loop_is_cancelled_while_the_window_stays_live(qtbot, window,
     press(qtbot, window, "Ctrl+R")  # returns at once
     assert page.debugger.busy() and panel.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: "running line" in panel.status.text(), timeout=RUN)
+    assert panel.view.running_line in (3, 4)  # the gutter points into the loop
     before = len(ticks)
     qtbot.wait(300)
     assert len(ticks) > before + 5  # the event loop runs while the code does
@@ -206,7 +207,7 @@ def test_an_endless_loop_is_cancelled_while_the_window_stays_live(qtbot, window,
     assert page.controller.index == 0 and page.debugger.busy()
     click(qtbot, panel.cancel_button)
     assert not page.debugger.busy() and "Cancelled" in panel.status.text()
-    assert not panel.cancel_button.isEnabled()
+    assert not panel.cancel_button.isEnabled() and panel.view.running_line == 0
     # Esc, with the focus in the debugger, cancels too
     press(qtbot, window, "Ctrl+R")
     qtbot.waitUntil(lambda: "running line" in panel.status.text(), timeout=RUN)
