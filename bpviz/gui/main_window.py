@@ -449,6 +449,7 @@ class MainWindow(QMainWindow):
         self.presenter.leave()  # so that the geometry saved is the window's, not full screen
         self._save_settings()
         self.train_page.shutdown()  # joins the training thread before the window goes
+        self.step_page.debugger.cancel()  # and stops a user's file still running apart
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:

@@ -48,7 +48,7 @@ def shown_row_note(report) -> str:
     findings = report.findings
     checked = f"{len(report.rows)} row{'s' if len(report.rows) != 1 else ''}"
     if not findings:
-        return f"<b>No wrong line</b>: your code agrees with backprop on the {checked} checked."
+        return f"<b>No wrong line</b>: your code agrees with backprop on the {checked} checked." + _notes(report)
     lines = len({f.line for f in findings})
     parts = [f"<b>{lines} wrong line{'s' if lines != 1 else ''}</b> on the {checked} checked."]
     on_rows = [f for f in findings if f.rows]
@@ -62,7 +62,11 @@ def shown_row_note(report) -> str:
     if together:
         parts.append(f"{'It shows' if len(together) == 1 else f'{len(together)} show'} only when all the rows "
                      f"are passed at once (m = {len(report.rows)}), not on one row.")
-    return " ".join(parts)
+    return " ".join(parts) + _notes(report)
+
+
+def _notes(report) -> str:
+    return "".join(f"<br>Note: {rich(note)}." for note in report.notes)
 
 
 def exercise_task(exercise) -> str:

@@ -137,8 +137,14 @@ def test_the_notebooks_three_bugs_are_marked_at_their_lines(qtbot, window):
 def test_the_fixed_update_marks_nothing(qtbot, window, monkeypatch):
     page, panel = window.step_page, window.step_page.code
     open_file(qtbot, window, monkeypatch, FIXED)
+    assert panel.rows.value() == panel.rows.maximum() == page.session.m  # every row, by default
+    type_into(qtbot, panel.rows, "2")  # a budget of two calls
     report = run_and_wait(qtbot, window)
-    assert report is not None and report.findings == ()
+    assert report is not None and report.findings == () and report.rows == (0, 1)
+    assert "2 rows checked" in panel.status.text() and "2 of 4 rows" in panel.status.text()
+    type_into(qtbot, panel.rows, "4")
+    report = run_and_wait(qtbot, window)
+    assert report is not None and report.findings == () and len(report.rows) == 4
     assert not panel.view.marks and panel.list.count() == 0 and not panel.list.isVisible()
     assert "No wrong line" in panel.status.text()
     assert not any(e.flagged for e in page.graph.edges.values())
