@@ -15,7 +15,7 @@ from bpviz.nn.gradcheck import THRESHOLD, relative_error
 from bpviz.nn.handwritten import Comparison, Disagreement, UserCodeError, _source
 from bpviz.nn.network import Network
 from bpviz.usercode import report, sandbox
-from bpviz.usercode.diagnose import Judge, RunFinding
+from bpviz.usercode.diagnose import Judge, RunFinding, writer_of
 from bpviz.usercode.reference import Spec, compute
 from bpviz.usercode.report import Finding, Report
 from bpviz.usercode.sandbox import Limits
@@ -189,9 +189,14 @@ class CheckJob:
             if value.shape == shape or (value.size == 1 and int(np.prod(shape)) == 1):
                 record["out"][key] = value.reshape(shape)
                 continue
-            hint = (" (transposed? W[l] is (n_l, n_l-1); a file that sets WEIGHT_LAYOUT = \"notebook\" "
-                    "gets and returns (n_l-1, n_l))") if value.shape == shape[::-1] else ""
-            line = record["return_line"]
+            if value.shape != shape[::-1]:
+                hint = ""
+            elif kind == "update":
+                hint = (" (transposed? W[l] is (n_l, n_l-1); a file that sets WEIGHT_LAYOUT = \"notebook\" "
+                        "gets and returns (n_l-1, n_l))")
+            else:
+                hint = " (transposed? dW[l] = dZ[l] A[l-1]ᵀ / m has W[l]'s shape (n_l, n_l-1))"
+            line = writer_of(record, value) or record["return_line"]
             raise UserCodeError(f"{_where(self.path, line, self.source)}: {key} has shape "
                                 f"{value.shape} where {shape} belongs{hint}", line=line)
 

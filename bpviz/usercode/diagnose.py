@@ -38,11 +38,17 @@ class Stream:
     writer: np.ndarray | None = None  # line per element (0: never written)
     first_event: int | None = None    # index of the first event writing it
     line_events: dict = None          # line -> index of its first event
+    history: list = None              # every value it held, in order
+    line_counts: dict = None          # line -> how many of its writes (a loop writes many)
 
     def add(self, index: int, line: int, value: np.ndarray) -> None:
         if self.line_events is None:
             self.line_events = {}
+            self.history = []
+        if self.line_counts is None:
+            self.line_counts = {}
         self.line_events.setdefault(line, index)
+        self.line_counts[line] = self.line_counts.get(line, 0) + 1
         if self.first_event is None:
             self.first_event = index
         if self.value is not None and self.value.size == value.size and self.value.shape != value.shape:
@@ -53,14 +59,25 @@ class Stream:
             changed = ~((self.value == value) | (np.isnan(self.value) & np.isnan(value)))
             self.writer = np.where(changed, line, self.writer)
         self.value = value
+        self.history.append(value)
 
 
 def _name(spec: Spec, raw: str) -> str:
     return {"AL": f"A{spec.L}", "dAL": f"dA{spec.L}", "dZL": f"dZ{spec.L}"}.get(raw, raw)
 
 
-def streams(spec: Spec, kind: str, params0: dict, record: dict) -> dict[str, Stream]:
-    """The quantities the run wrote, with the returned values as their last word."""
+def expected_size(spec: Spec, name: str, m: int) -> int:
+    """How many numbers the quantity holds: W2 n_2 × n_1, b2 n_2, Z2 / A2 / dZ2 / dA2 n_2 × m."""
+    head, l = kind_of(name)
+    n = spec.sizes[l]
+    if head in ("W", "dW"):
+        return n * spec.sizes[l - 1]
+    return n if head in ("b", "db") else n * m
+
+
+def streams(spec: Spec, kind: str, params0: dict, record: dict, m: int) -> dict[str, Stream]:
+    """The quantities the run wrote, with the returned values as their last word. A value
+    of another size only shares the name (w1 for one weight, dz1 for one unit in a loop)."""
     found: dict[str, Stream] = {}
     update = kind == "update"
     if update:
@@ -68,19 +85,47 @@ def streams(spec: Spec, kind: str, params0: dict, record: dict) -> dict[str, Str
             stream = found[key] = Stream(key)
             stream.value = np.array(value, dtype=np.float64)
             stream.writer = np.zeros(value.shape, dtype=np.int64)
+            stream.line_events, stream.history = {}, [stream.value]
     for index, (line, target, value) in enumerate(record["events"]):
         name = _name(spec, target[-1])
         if target[0] == "other" or (target[0] == "param" and not update):
             continue  # other arrays are only makers; a gradients file's own params do not count
         if kind_of(name)[1] > spec.L or (name[:1] in "Wb" and not update):
             continue
+        if value.size != expected_size(spec, name, m):
+            continue
+        if target[0] != "param":  # a value copied from where it was made (a helper's dW) is that line's
+            line = writer_of(record, value, index, kind_of(name)[0]) or line
         found.setdefault(name, Stream(name)).add(index, line, value)
     for key, value in record["out"].items():
         stream = found.setdefault(key, Stream(key))
         if stream.value is None or stream.value.shape != value.shape or not np.array_equal(
                 stream.value, value, equal_nan=True):
-            stream.add(len(record["events"]), record["return_line"] or 0, value)
+            line = writer_of(record, value, head=kind_of(key)[0]) or record.get("return_line") or 0
+            stream.add(len(record["events"]), line, value)
     return found
+
+
+def writer_of(record: dict, value: np.ndarray, before: int | None = None, head: str | None = None) -> int | None:
+    """The line that made this very array: the first to write it under a name for the same
+    quantity (``head``: "dW" for a helper's dW, then grads["dW2"]), since the same numbers
+    to the last bit written again later are a copy. Under a name for another quantity they
+    are not (dZ1 = dA1 is where σ′ went missing)."""
+    if not np.any(value):
+        return None  # zeros are made everywhere; they say nothing of where these came from
+    for line, target, written in record["events"][:before]:
+        if head is not None and _target_head(target) != head:
+            continue
+        if written.shape == value.shape and np.array_equal(written, value, equal_nan=True):
+            return line
+    return None
+
+
+def _target_head(target) -> str:
+    if target[0] == "other":
+        return _head(target[-1])
+    return kind_of(target[-1].replace("AL", "A0").replace("dZL", "dZ0").replace("dAL", "dA0"))[0] \
+        if target[-1][-1:].isdigit() or target[-1] in ("AL", "dAL", "dZL") else ""
 
 
 def _merged(found: list[RunFinding]) -> list[RunFinding]:
@@ -92,6 +137,19 @@ def _merged(found: list[RunFinding]) -> list[RunFinding]:
         by_line[finding.line] = finding if first is None else RunFinding(
             first.line, first.quantity, first.cause, first.wrong + finding.wrong)
     return list(by_line.values())
+
+
+def _head(name: str) -> str:
+    """What a name of the user's stands for: dZ, dz1, delta, delta2 -> "dZ"; dA_prev -> "dA"."""
+    base = str(name).lower().rstrip("0123456789_").split("_")[0].rstrip("0123456789")
+    return {"dz": "dZ", "delta": "dZ", "dzl": "dZ", "da": "dA", "dal": "dA", "dw": "dW", "db": "db",
+            "err": "dZ", "error": "dZ"}.get(base, "")
+
+
+def _proportional(a: np.ndarray, b: np.ndarray) -> bool:
+    """a is b, or half or twice b (the 2 of a square is often kept apart)."""
+    scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-300)
+    return any(np.allclose(a, c * b, rtol=RTOL, atol=1e-12 * scale) for c in (1.0, 0.5, 2.0))
 
 
 def user_index(layout: str, key: str, index: tuple[int, int]) -> str:
@@ -112,7 +170,8 @@ class Judge:
         self.record = record
         self.threshold = threshold
         self.update = kind == "update"
-        self.streams = streams(spec, kind, self.params0, record)
+        self.streams = streams(spec, kind, self.params0, record, self.m)
+        self.order = spec.order(self.update)
 
     # --- the judging ----------------------------------------------------------------
     def findings(self) -> list[RunFinding]:
@@ -133,6 +192,13 @@ class Judge:
                     found.extend(self._shape_finding(name, stream, right, given))
                     continue
             wrong = self._wrong(name, user, right)
+            if wrong.any() and name not in self.record["out"]:
+                held = next((v.reshape(right.shape) for v in stream.history
+                             if v.size == right.size and not self._wrong(name, v.reshape(right.shape), right).any()),
+                            None)
+                if held is not None:  # it was right once; a later write through an alias is not its line
+                    given[name] = held
+                    continue
             if wrong.any():
                 found.extend(self._diagnose(name, stream, user, right, wrong, given))
             given[name] = user
@@ -190,24 +256,32 @@ class Judge:
         return tuple(sorted(lines))
 
     def _candidates(self, name: str, given: dict, stale_state: dict | None):
-        """(cost, cause maker, candidate array) for the hypotheses of one cost, cheapest first."""
-        order = self.spec.order(self.update)
-        upstream = [p for p in order[:order.index(name) + 1] if p == name or p not in given]
-        variants = [(p, v) for v in VARIANTS for p in upstream if applies(v, p, self.spec, self.update)]
-        variants.append((name, SIGN))
+        """(stale, mistake, env) for each hypothesis: stale is None or (key, the weights read);
+        mistake is None or a tuple of (quantity, Variant), several when a loop makes the same
+        mistake in every layer; env holds every quantity under it."""
+        upstream = [p for p in self.order[:self.order.index(name) + 1] if p == name or p not in given]
+        mistakes = []
+        for v in VARIANTS:
+            places = [p for p in upstream if applies(v, p, self.spec, self.update)]
+            mistakes += [((p, v),) for p in places]
+            layers = [p for p in places if kind_of(p)[0] == "dZ" and p != name]
+            if len(layers) > 1:
+                mistakes.append(tuple((p, v) for p in layers))
+        mistakes.append(((name, SIGN),))
+        mistakes += [((p, SIGN),) for p in upstream if p != name and kind_of(p)[0] in ("dA", "dZ")]
         stale_options = [None]
         if stale_state is not None:
             stale_options += [(k, {**self.params0, k: stale_state[k]}) for k in stale_state
                               if k[0] == "W" and not np.array_equal(stale_state[k], self.params0[k])]
-        for stale, variant in product(stale_options, [None] + variants):
-            if stale is None and variant is None:
+        for stale, mistake in product(stale_options, [None] + mistakes):
+            if stale is None and mistake is None:
                 continue
             try:
                 env = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given, upto=name,
-                              variant=variant, stale=None if stale is None else stale[1])
+                              variant=mistake, stale=None if stale is None else stale[1])
             except (NotApplicable, ValueError):
                 continue
-            yield stale, variant, env
+            yield stale, mistake, env
 
     def _diagnose(self, name, stream, user, right, wrong, given) -> list[RunFinding]:
         writers = np.where(wrong, stream.writer, -1)
@@ -225,14 +299,39 @@ class Judge:
     def _made(cause: Cause) -> str:
         return cause.other or "?"
 
-    def _maker(self, quantity: str, value: np.ndarray, right: np.ndarray, before: int) -> int | None:
-        """The line that last wrote ``value`` (a mistaken upstream quantity, such as a dZ with
-        no σ′) into any array before event ``before``: the line to blame, when the user
-        keeps that quantity under a name of their own (dZ, in a loop over the layers)."""
-        for line, target, written in reversed(self.record["events"][:before]):
-            if written.shape == value.shape and not np.allclose(value, right, rtol=RTOL, atol=0) and np.allclose(
-                    written, value, rtol=RTOL, atol=1e-12 * max(float(np.max(np.abs(value), initial=0)), 1e-300)):
-                return line
+    def _upstream_line(self, mistake, env, given, before: int) -> int | None:
+        """When the mistake sits upstream, in a quantity the code keeps under a name of its
+        own (dZ in a loop, err, delta): the line that wrote it. Only when the mistake holds for
+        every value returned (none of them right where it would make them wrong), and the
+        line wrote the mistaken value (or half or twice it), never the right one."""
+        first = min(self.order.index(p) for p, _ in mistake)
+        before_p = {q: v for q, v in given.items() if self.order.index(q) < first}
+        try:
+            wrong_all = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=before_p, variant=mistake)
+        except (NotApplicable, ValueError):
+            return None
+        right_all = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=before_p)
+        for key, value in self.record["out"].items():
+            stream = self.streams.get(key)
+            if stream is None or stream.value is None or key not in right_all or \
+                    stream.value.size != right_all[key].size:
+                continue
+            user = stream.value.reshape(right_all[key].shape)
+            changed = self._wrong(key, wrong_all[key], right_all[key]).any()
+            if changed and not self._wrong(key, user, right_all[key]).any():
+                return None  # it returns this right, which the mistake would have made wrong
+        for p, _ in sorted(mistake, key=lambda pv: -self.order.index(pv[0])):
+            value, right = np.asarray(env.get(p, wrong_all[p])), np.asarray(right_all[p])
+            if not np.any(value) or value.shape != right.shape:
+                continue
+            hits = [(line, target) for line, target, written in reversed(self.record["events"][:before])
+                    if written.size == value.size and _proportional(written.reshape(value.shape), value)
+                    and not _proportional(written.reshape(value.shape), right)]
+            # The same numbers under several names (dA_prev, then dZ = dA_prev; dz, then
+            # db = dz): the one named for the quantity made the mistake.
+            named = [line for line, target in hits if _head(target[-1]) == kind_of(p)[0]]
+            if named or hits:
+                return (named or [hits[0][0]])[0]
         return None
 
     def _wrongs(self, name, cells, user, right) -> tuple[Wrong, ...]:
@@ -247,29 +346,33 @@ class Judge:
         single = []  # cost-1 hypotheses, in order of preference
         double = []
         late = []  # a transpose that explains some elements only: said after a plain swap
-        makers = {}
-        for stale, variant, env in self._candidates(name, given, stale_state):
+        upstream = []  # (cause, line): the mistake made upstream, by an earlier line
+        # One write of the whole array is a transpose; a loop's writes, element by element, a swap.
+        whole = bool((stream.writer == line).all()) and (stream.line_counts or {}).get(line, 0) <= 1
+        first_event = stream.line_events.get(line, len(self.record["events"])) if stream.line_events else \
+            len(self.record["events"])
+        for stale, mistake, env in self._candidates(name, given, stale_state):
             candidate = env[name]
             if candidate.shape != right.shape:
                 continue
-            cost = (stale is not None) + (variant is not None)
+            cost = (stale is not None) + (mistake is not None)
             if self._same(name, cells, u, candidate[cells]):
-                cause = self._say(name, stale, variant, line, cells)
-                if cost == 1 and variant is not None and variant[0] != name and variant[0] not in self.streams:
-                    first = stream.line_events.get(line, len(self.record["events"]))
-                    right_p = compute(self.spec, self.params0, self.X, self.Y, self.lr, given=given,
-                                      upto=variant[0])[variant[0]]
-                    makers[id(cause)] = self._maker(variant[0], env[variant[0]], right_p, first)
-                partial = cost == 1 and variant is not None and variant[1].cause == report.TRANSPOSED \
+                cause = self._say(name, stale, mistake, line, whole)
+                if cost == 1 and mistake is not None and all(p != name and p not in self.streams for p, _ in mistake):
+                    maker = self._upstream_line(mistake, env, given, first_event)
+                    if maker is not None:
+                        upstream.append((cause, maker))
+                partial = cost == 1 and mistake is not None and mistake[0][1].cause == report.TRANSPOSED \
                     and cause.kind == report.SWAPPED
                 (late if partial else single if cost == 1 else double).append(cause)
             elif cost == 1 and stale is not None:
                 swap = self._swapped(name, cells, u, candidate)
                 if swap:
-                    double.append(self._join(self._say(name, stale, None, line), swap))
+                    double.append(self._join(self._say(name, stale, None, line, whole), swap))
+        if upstream:
+            return upstream[0]
         if single:
-            chosen = self._prefer(single, line)
-            return chosen, makers.get(id(single[0]))
+            return self._prefer(single, line), None
         found = self._swapped(name, cells, u, right) or self._operand(name, cells, u, right, stale_state) or (
             late[0] if late else double[0] if double else self._differs(name, cells, u, right))
         return found, None
@@ -287,7 +390,7 @@ class Judge:
             return Cause(at_a.kind if called else first.kind, both, first.lines, first.other)
         return first
 
-    def _say(self, name, stale, variant, line, cells=None) -> Cause:
+    def _say(self, name, stale, mistake, line, whole=True) -> Cause:
         parts = []
         lines: tuple[int, ...] = ()
         kind = None
@@ -298,21 +401,23 @@ class Judge:
             where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
             parts.append(f"reads {key} after {where} updated it; the gradient needs {key} from before the update")
             kind = report.STALE_READ
-        if variant is not None:
-            quantity, v = variant
+        if mistake is not None:
+            quantity, v = mistake[0]
             what = describe(v, quantity, self.spec)
             phrase = {report.MISSING_FACTOR: f"{what} is missing", report.EXTRA_FACTOR: f"{what} is extra",
                       report.SIGN: "the sign is flipped", report.NOT_SUMMED: f"{what} is missing"}.get(
                 v.cause, what)
-            if quantity != name and v.cause != report.SIGN:
+            if len(mistake) > 1:
+                phrase += f" (in {', '.join(p for p, _ in mistake)}: every layer)"
+            elif quantity != name:
                 phrase += f" (in {quantity})"
             cause = v.cause
-            if cause == report.TRANSPOSED and (cells is None or len(cells[0]) < self.streams[name].value.size):
+            if cause == report.TRANSPOSED and not whole:
                 cause = report.SWAPPED  # a line that writes some elements: indices swapped, not a transpose
                 phrase += " (swapped indices)"
             parts.append(phrase)
             kind = kind or cause
-        other = stale[0] if stale is not None else variant[0] if variant is not None else ""
+        other = stale[0] if stale is not None else mistake[0][0] if mistake is not None else ""
         return Cause(kind, "; ".join(parts), lines, other)
 
     @staticmethod
@@ -384,7 +489,9 @@ class Judge:
         else:
             what = "it"
         i = int(np.argmax(np.abs(u - r)))
-        ratio = f", {u[i] / r[i]:.3g} times the right value" if r[i] != 0 and np.isfinite(u[i] / r[i]) else ""
+        ratio = u[i] / r[i] if r[i] != 0 else np.nan
+        digits = 6 if abs(ratio - 1) < 0.01 else 3
+        ratio = f", {ratio:.{digits}g} times the right value" if np.isfinite(ratio) and abs(ratio) >= 1e-3 else ""
         return Cause(report.DIFFERS, f"{what} is {u[i]:.6g} where backprop gives {r[i]:.6g}{ratio}")
 
     def _shape_finding(self, name, stream, right, given) -> list[RunFinding]:

@@ -128,6 +128,60 @@ def _dA_not_transposed(spec, l, env, P, m, lr):
     return _matmul(P[f"W{l + 1}"], env[f"dZ{l + 1}"])
 
 
+def _derivative_formula_at_Z(spec, l, env, P, m, lr):
+    """σ′ written as A(1 - A) (or tanh′ as 1 - A²) but handed Z: Z(1 - Z), 1 - Z²."""
+    name = _g(spec, l).name
+    if (l == spec.L and spec.fused) or name not in ("sigmoid", "tanh"):
+        return None
+    Z = env[f"Z{l}"]
+    return env[f"dA{l}"] * (Z * (1 - Z) if name == "sigmoid" else 1 - Z * Z)
+
+
+def _sigmoid_half(factor):
+    def variant(spec, l, env, P, m, lr):
+        if _g(spec, l).name != "sigmoid" or (l == spec.L and spec.fused):
+            return None
+        A = env[f"A{l}"]
+        return env[f"dA{l}"] * (A if factor == "A" else 1 - A)
+    return variant
+
+
+def _derivative_of_next_layer(spec, l, env, P, m, lr):
+    """g′ from A[l+1] where A[l] belongs (σ′ = A(1 − A) of the wrong layer)."""
+    if l >= spec.L or _g(spec, l).name not in ("sigmoid", "tanh"):
+        return None
+    A = env[f"A{l + 1}"]
+    try:
+        return env[f"dA{l}"] * (A * (1 - A) if _g(spec, l).name == "sigmoid" else 1 - A * A)
+    except ValueError:
+        return None
+
+
+def _other_activation(spec, l, env, P, m, lr):
+    """The derivative of another activation (σ′ for a ReLU layer): the layer's kind mixed up."""
+    name = _g(spec, l).name
+    if (l == spec.L and spec.fused) or name in ("softmax",):
+        return None
+    other = "sigmoid" if name != "sigmoid" else "relu"
+    return _backward(ACTIVATIONS[other], env[f"dA{l}"], env[f"A{l}"])
+
+
+def _Z_for_A_at_output(spec, l, env, P, m, lr):
+    if not (l == spec.L and spec.fused):
+        return None
+    return env[f"Z{l}"] - env["Y"]
+
+
+def _dW_without_input(spec, l, env, P, m, lr):
+    dZ, A = env[f"dZ{l}"], env[f"A{l - 1}"]
+    return np.repeat(dZ.sum(axis=1, keepdims=True) / m, A.shape[0], axis=1)
+
+
+def _dW_input_twice(spec, l, env, P, m, lr):
+    A = np.asarray(env[f"A{l - 1}"])
+    return env[f"dZ{l}"] @ (A * A).T / m
+
+
 def _Z_transposed(spec, l, env, P, m, lr):
     product = _matmul(P[f"W{l}"].T, env[f"A{l - 1}"])
     return None if product is None or P[f"W{l}"].shape[0] != P[f"W{l}"].shape[1] else product + P[f"b{l}"]
@@ -157,6 +211,17 @@ VARIANTS = (
             _relu_derivative_at_A_inclusive),
     Variant("dZ", "fused times derivative", "extra factor",
             "{g}′(Z[{l}]): with {g} and this loss, dZ[{l}] is A[{l}] − Y alone", _fused_times_derivative),
+    Variant("dZ", "derivative formula at Z", "wrong operand",
+            "Z[{l}] where A[{l}] belongs in {g}′ = A[{l}](1 − A[{l}]) (or 1 − A[{l}]²)", _derivative_formula_at_Z),
+    Variant("dZ", "σ′ without 1 − A", "missing factor", "the (1 − A[{l}]) of σ′ = A[{l}](1 − A[{l}])",
+            _sigmoid_half("A")),
+    Variant("dZ", "σ′ without A", "missing factor", "the A[{l}] of σ′ = A[{l}](1 − A[{l}])", _sigmoid_half("1-A")),
+    Variant("dZ", "g′ of the next layer", "wrong operand", "A[{l1}] where A[{l}] belongs in {g}′",
+            _derivative_of_next_layer),
+    Variant("dZ", "another activation's derivative", "wrong operand",
+            "another activation's derivative where {g}′ belongs", _other_activation),
+    Variant("dZ", "Z for A at the output", "wrong operand", "Z[{l}] where A[{l}] belongs in A[{l}] − Y",
+            _Z_for_A_at_output),
     Variant("dAL", "two dropped", "missing factor", "the 2 of the square", factor=0.5),
     Variant("dAL", "half", "extra factor", "a 2 (the ½ of the quadratic cost cancels it)", factor=2.0),
     Variant("dW", "no 1/m", "missing factor", "1/m (the mean over the m examples)", factor="m"),
@@ -176,6 +241,8 @@ VARIANTS = (
             _dW_with(lambda l: f"Z{l - 1}" if l > 1 else None)),
     Variant("dW", "X for A[l-1]", "wrong operand", "X (A[0]) where A[{l0}] belongs",
             _dW_with(lambda l: "A0" if l > 1 else None)),
+    Variant("dW", "input missing", "missing factor", "the input A[{l0}]", _dW_without_input),
+    Variant("dW", "input twice", "extra factor", "the input A[{l0}], a second time", _dW_input_twice),
     Variant("Z", "W transposed", "not transposed", "W[{l}]ᵀ where W[{l}] belongs", _Z_transposed),
     Variant("Z", "bias missing", "missing factor", "the bias b[{l}]", _Z_without_bias),
     Variant("update", "rate missing", "missing factor", "the learning rate", factor="1/lr"),
@@ -211,12 +278,13 @@ def describe(variant: Variant, name: str, spec: Spec) -> str:
 
 
 def compute(spec: Spec, params: dict, X, Y, lr: float, *, given: dict | None = None,
-            variant: tuple[str, Variant] | None = None, stale: dict | None = None,
-            upto: str | None = None) -> dict[str, np.ndarray]:
+            variant=None, stale: dict | None = None, upto: str | None = None) -> dict[str, np.ndarray]:
     """Every quantity (see Spec.order) for the columns X, Y. ``given`` replaces a quantity,
-    once computed, by the user's; ``variant`` is (quantity name, Variant); ``stale`` holds
-    the weights the backward pass reads (default: ``params``). Stops after ``upto``."""
+    once computed, by the user's; ``variant`` is (quantity name, Variant), or a tuple of
+    them (one mistake made in every layer, by a loop); ``stale`` holds the weights the
+    backward pass reads (default: ``params``). Stops after ``upto``."""
     given = given or {}
+    mistakes = dict(variant if variant is None or isinstance(variant[0], tuple) else (variant,)) if variant else {}
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     m = X.shape[1]
@@ -232,7 +300,7 @@ def compute(spec: Spec, params: dict, X, Y, lr: float, *, given: dict | None = N
         elif head == "dA" and l == spec.L:
             value = LOSSES[spec.loss].dA(env[f"A{l}"], Y)
         elif head == "dZ":
-            if l == spec.L and spec.fused:
+            if l == spec.L and spec.fused and f"dA{l}" not in given:  # A - Y, unless they wrote dA[L] out
                 value = env[f"A{l}"] - Y
             else:
                 value = _backward(_g(spec, l), env[f"dA{l}"], env[f"A{l}"])
@@ -244,10 +312,11 @@ def compute(spec: Spec, params: dict, X, Y, lr: float, *, given: dict | None = N
             value = back[f"W{l + 1}"].T @ env[f"dZ{l + 1}"]
         else:  # the new W or b
             value = P[name] - lr * env[f"d{name}"]
-        if variant is not None and variant[0] == name:
-            value = _apply(variant[1], spec, l, env, back, m, lr, value, P.get(name) if head in ("W", "b") else None)
-            if value is None:
+        if name in mistakes:
+            wrong = _apply(mistakes[name], spec, l, env, back, m, lr, value, P.get(name) if head in ("W", "b") else None)
+            if wrong is None and len(mistakes) == 1:
                 raise NotApplicable(name)
+            value = value if wrong is None else wrong  # in every layer: where it can be made
         if name in given and np.shape(given[name]) == np.shape(value):
             value = given[name]
         env[name] = value

@@ -155,8 +155,8 @@ class WriteTracer:
             quantity = notation_name(name)
             if quantity:
                 self._seen(line, ("local", quantity), value, id(frame))
-            elif isinstance(value, np.ndarray):  # dZ, dA_prev ...: not judged, but a wrong value's maker
-                self._seen(line, ("other", name), value, id(frame))
+            elif isinstance(value, (np.ndarray, float, np.floating)):  # dZ, err, delta: not judged, but
+                self._seen(line, ("other", name), value, id(frame))     # the maker of a wrong value
 
     def _seen(self, line, target, value, scope=None) -> None:
         key = (target, scope)
