@@ -13,6 +13,7 @@ from bpviz.gui.stepper.code_panel import CodePanel, rich
 from bpviz.gui.stepper.debugger import element_of_check
 from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.user_run import CheckRunner
+from bpviz.nn.notation import node_id
 from bpviz.page_limits import check_step_page
 
 STALE = "The state changed since the run: its marks are from before. Press Run it (Ctrl+R) to check again."
@@ -41,6 +42,23 @@ def gradient_quantity(key: str, index) -> tuple | None:
     j, k = (int(i) + 1 for i in index)
     name = "d" + letter if letter in ("w", "b") or key[:1] == "d" else letter
     return (name, int(layer), j, k) if letter == "w" else (name, int(layer), j)
+
+
+def wrong_places(finding) -> list[tuple[str, tuple[int, int]]]:
+    """What a line wrote wrong, (key, index); a line whose values the row shown does not
+    show (a bias summed wrongly over all the rows) by its quantity."""
+    return [(w.key, w.index) for w in finding.wrong] or [(finding.quantity, (0, 0))]
+
+
+def element_of(key: str, index) -> str:
+    """The graph element of a wrong value: "W1", "dW1" (1, 0) the edge w1.2.1; "b2" the
+    unit n2.1; "dZ1", "A1" (1, 0) the unit n1.2; "" for none."""
+    base = key[1:] if key[:1] == "d" else key
+    if not base[1:].isdigit():
+        return ""
+    if base[:1] in ("W", "b"):
+        return element_of_check(base, index)
+    return node_id(int(base[1:]), int(index[0]) + 1) if base[:1] in ("Z", "A") and int(base[1:]) > 0 else ""
 
 
 def shown_row_note(report) -> str:
@@ -183,7 +201,7 @@ class UserCodeDebugger(QObject):
             return
         if self.fresh and page.session.sample != self.report.shown_row:
             page.set_row(self.report.shown_row)
-        quantities = [gradient_quantity(w.key, w.index) for w in finding.wrong]
+        quantities = [gradient_quantity(key, index) for key, index in wrong_places(finding)]
         steps = page.controller.steps
         index = next((i for q in quantities if q is not None
                       for i, s in enumerate(steps) if s.quantity == q), None)
@@ -194,7 +212,10 @@ class UserCodeDebugger(QObject):
 
     @staticmethod
     def elements(finding) -> list[str]:
-        return [element_of_check(key, index) for key, index in finding.params]
+        """The graph's elements a line wrote wrong: weights and biases, and the units whose
+        z, a or their gradients it got wrong (a gradients file's dZ1)."""
+        found = (element_of(key, index) for key, index in wrong_places(finding))
+        return list(dict.fromkeys(e for e in found if e))
 
     def element_clicked(self, element: str) -> None:
         """A parameter clicked on the graph: the line that got it wrong, selected (shown

@@ -351,6 +351,10 @@ def test_each_shipped_exercise_shows_its_bug_line(qtbot, main_window):
         qtbot.waitUntil(lambda: not page.debugger.busy(), timeout=RUN)
         assert set(panel.view.marks) == set(exercise.bug_lines), (exercise.title, panel.error.text())
         assert exercise.task[:30] in panel.task.text()
+        click_list_item(qtbot, panel, 0)  # its line lights what it wrote and shows its step
+        graph = page.graph
+        assert any(item.hovered_link for item in [*graph.edges.values(), *graph.nodes.values()]), exercise.title
+        assert page.controller.step is not None and page.controller.step.phase == "backward", exercise.title
 
 
 @pytest.mark.parametrize("content", ["[{\"file\": 3}]", "not json", None])
