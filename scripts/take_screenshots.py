@@ -126,11 +126,17 @@ def main(argv: list[str] | None = None) -> int:
     save(window, args.out / "step-focus.png")
     window.focus_action.setChecked(False)
     settle(300)
-    # The gradient debugger: the notebook's buggy update run and compared with backprop.
+    # The gradient debugger: the notebook's buggy update run apart and judged line by line;
+    # line 34 chosen (a stale read of W2 and a swapped index): its weight lit, its gradient shown.
     window.resize(1600, 900)
     window.open_example_action.trigger()
     window.run_user_action.trigger()
-    page.controller.set_index(20)
+    while page.debugger.busy():  # the window waits for nothing; the picture waits for the run
+        settle(100)
+    chosen = next((i for i, f in enumerate(page.code.findings) if f.line == 34), None)
+    if chosen is None:
+        raise SystemExit(f"screenshots: the notebook's update was not judged: {page.code.error.text()}")
+    page.code.list.setCurrentRow(chosen)
     settle(700)
     save(window, args.out / "debugger.png")
     training_pictures(window, args.out)

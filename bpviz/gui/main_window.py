@@ -20,6 +20,7 @@ from bpviz.gui.exporting import VIEWS, Exports
 from bpviz.gui.presenter import Presenter
 from bpviz.gui.settings import Settings
 from bpviz.gui.shortcuts import ShortcutSheet
+from bpviz.gui.stepper import exercises
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
 from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.open_example_action.triggered.connect(self._on_open_example)
         self.run_user_action = QAction("&Run it and compare with backprop", self)
         self.run_user_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.run_user_action.setToolTip("Read the file again from disk and check it apart, on every row of the table")
         self.run_user_action.triggered.connect(self.step_page.run_user_file)
         self.page_actions = []
         for index, (text, key) in enumerate((("&Step through backprop", "Ctrl+1"), ("&Train on MNIST", "Ctrl+2"))):
@@ -199,6 +201,10 @@ class MainWindow(QMainWindow):
         debug_menu.addAction(self.open_user_action)
         debug_menu.addAction(self.open_example_action)
         debug_menu.addAction(self.run_user_action)
+        debug_menu.addSeparator()
+        self.exercises_menu = debug_menu.addMenu("&Exercises")
+        exercises.fill_menu(self.exercises_menu, exercises.index_path(), self._on_exercise, mnemonic,
+                           self.step_page.debugger.exercise_problem)
         train_menu = menus.addMenu("&Train")
         for action in (self.start_action, self.pause_action, self.stop_action, None,
                        self.save_model_action, self.load_model_action, None, self.export_png_action,
@@ -384,6 +390,10 @@ class MainWindow(QMainWindow):
     def _on_open_example(self) -> None:
         self.step_page.open_user_file(resource_path("examples", "notebook_update.py"))
 
+    def _on_exercise(self, exercise) -> None:
+        self.pages.setCurrentWidget(self.step_page)
+        self.step_page.open_exercise(exercise)
+
     # Lessons ---------------------------------------------------------------------------
     def save_lesson(self, path) -> bool:
         """Write where the app is to ``path``; a message (and False) when it cannot."""
@@ -439,6 +449,7 @@ class MainWindow(QMainWindow):
         self.presenter.leave()  # so that the geometry saved is the window's, not full screen
         self._save_settings()
         self.train_page.shutdown()  # joins the training thread before the window goes
+        self.step_page.debugger.cancel()  # and stops a user's file still running apart
         super().closeEvent(event)
 
     def showEvent(self, event) -> None:

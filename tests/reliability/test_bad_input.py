@@ -333,9 +333,16 @@ def table(name, content):
 def user_file(name, content):
     def open_it(env, path):
         page = env.window.step_page
+        steps = page.controller.steps
         page.open_user_file(path)
-        assert not page.run_user_file()
-        return page.debug.error.text()
+        assert page.run_user_file()  # it runs apart: the window waits for nothing, the test for its end
+        for _ in range(3000):
+            if not page.debugger.busy():
+                break
+            QTest.qWait(10)
+        assert not page.debugger.busy() and page.debugger.report is None
+        assert page.controller.steps == steps  # nothing the user had is lost
+        return page.code.error.text()
     return file_row(name, content, open_it)
 
 

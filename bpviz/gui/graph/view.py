@@ -345,19 +345,24 @@ class GraphView(QGraphicsView):
         self.scale(factor, factor)
         self._user_zoomed = True
 
+    def element_at(self, point) -> NodeItem | EdgeItem | None:
+        """The unit or weight under ``point`` (viewport coordinates), beneath any arrow drawn over it."""
+        for item in self.items(point):
+            if isinstance(item, EdgeLabel):
+                return item.edge
+            if isinstance(item, (NodeItem, EdgeItem)):
+                return item
+        return None
+
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
-        item = self.itemAt(event.position().toPoint())
-        if isinstance(item, EdgeLabel):
-            item = item.edge
-        if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
+        item = self.element_at(event.position().toPoint())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
             self.elementClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
 
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)
-        item = self.itemAt(event.position().toPoint())
-        if isinstance(item, EdgeLabel):
-            item = item.edge
+        item = self.element_at(event.position().toPoint())
         element = item.node_id if isinstance(item, NodeItem) else item.edge_id if isinstance(item, EdgeItem) else ""
         if self._state is None or element not in self._state.chain:
             element = ""
@@ -383,10 +388,8 @@ class GraphView(QGraphicsView):
             item.set_hovered_link(eid in chosen)
 
     def mouseDoubleClickEvent(self, event) -> None:
-        item = self.itemAt(event.position().toPoint())
-        if isinstance(item, EdgeLabel):
-            item = item.edge
-        if isinstance(item, (NodeItem, EdgeItem)) and event.button() == Qt.MouseButton.LeftButton:
+        item = self.element_at(event.position().toPoint())
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
             self.elementDoubleClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
             return
         super().mouseDoubleClickEvent(event)

@@ -1,26 +1,24 @@
 """The gradient debugger panel: every gradient beside its finite-difference estimate, and
-a user's hand-written update or gradients beside bpviz's, parameter by parameter."""
+a user's hand-written update or gradients beside bpviz's, parameter by parameter (the
+file itself, and what its lines got wrong, are in the code panel: code_panel.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from bpviz.gui import style
+from bpviz.gui.stepper.code_panel import rich
+from bpviz.gui.stepper.equation import CODE_LINE_SHOWN
 from bpviz.nn.gradcheck import THRESHOLD, GradientCheck
 from bpviz.nn.handwritten import Comparison
 from bpviz.nn.notation import edge_id, node_id
 
 THRESHOLDS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
 PASS, FAIL = "✓", "✗"
-RUNS_USER_CODE = ("Run executes the Python code in this file inside bpviz, with your permissions. "
-                  "Open only files you trust.")
 
 
 def _number(value: float) -> str:
@@ -29,15 +27,13 @@ def _number(value: float) -> str:
 
 class DebugPanel(QWidget):
     thresholdChanged = Signal(float)
-    openRequested = Signal()
-    runRequested = Signal()
 
     COLUMNS = ("parameter", "backprop", "finite diff.", "rel. error", "", "your code", "")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.threshold = THRESHOLD
-        self.user_file: Path | None = None
+        self.note = ""
         self.checks: list[GradientCheck] = []
         self.comparison: Comparison | None = None
         self.threshold_box = QComboBox()
@@ -55,41 +51,17 @@ class DebugPanel(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.open_button = QPushButton("Open your update…")
-        self.open_button.setToolTip("A Python file defining update(params, x, y, lr) or gradients(params, x, y)")
-        self.open_button.clicked.connect(self.openRequested)
-        self.run_button = QPushButton("Run it")
-        self.run_button.setEnabled(False)
-        self.run_button.clicked.connect(self.runRequested)
-        self.file_label = QLabel("No file opened.")
-        self.file_label.setWordWrap(True)
-        self.warning = QLabel(RUNS_USER_CODE)
-        self.warning.setWordWrap(True)
-        style.colored_text(self.warning, style.MUTED)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        style.colored_text(self.error, style.BACKWARD)
-        self.error.hide()
         threshold_row = QHBoxLayout()
         # Wrapped, it lets the column narrow (on one line it held the window at 1179 px).
         threshold_title = QLabel("Pass when the relative error is at most")
         threshold_title.setWordWrap(True)
         threshold_row.addWidget(threshold_title, 1)
         threshold_row.addWidget(self.threshold_box)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.run_button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(threshold_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.file_label)
-        layout.addWidget(self.error)
-        layout.addWidget(self.warning)
         theme_changed = style.theme.changed
         theme_changed.connect(self._on_theme_changed)
 
@@ -101,24 +73,10 @@ class DebugPanel(QWidget):
         self.checks = list(checks)
         self._refresh()
 
-    def set_comparison(self, comparison: Comparison | None, stale_note: str = "") -> None:
+    def set_comparison(self, comparison: Comparison | None, note: str = "") -> None:
+        """The user's values on the row shown (None: none to show, ``note`` says why)."""
         self.comparison = comparison
-        self.error.hide()
-        if stale_note:
-            self.file_label.setText(stale_note)
-        self._refresh()
-
-    def set_user_file(self, path: Path) -> None:
-        self.user_file = Path(path)
-        self.run_button.setEnabled(True)
-        self.file_label.setText(f"<b>{self.user_file.name}</b>: press Run it to compare it with backprop "
-                                f"on the state shown.")
-        self.error.hide()
-
-    def show_error(self, message: str) -> None:
-        self.comparison = None
-        self.error.setText(message)
-        self.error.show()
+        self.note = note
         self._refresh()
 
     def _on_threshold(self, index: int) -> None:
@@ -150,6 +108,8 @@ class DebugPanel(QWidget):
                                    f"<b style='color:{style.WARNING.name()}'>{FAIL} Your code disagrees on "
                                    f"{len(flagged)} of {len(self.comparison.entries)}: "
                                    f"{', '.join(e.name for e in flagged)}</b>"))
+            if self.note:
+                text += f"<br>{self.note}"
             self.summary.setText(text)
         self.table.setRowCount(len(checks))
         for row, check in enumerate(checks):
@@ -181,9 +141,10 @@ def element_of_check(key: str, index) -> str:
     return edge_id(l, j + 1, k + 1) if key[0] == "W" else node_id(l, j + 1)
 
 
-def check_text(step, checks, panel: "DebugPanel") -> str:
+def check_text(step, checks, panel: "DebugPanel", findings=()) -> str:
     """For a weight's or bias's gradient step: its finite-difference check among ``checks``,
-    and what the user's code gave for it (``panel``'s comparison), as the equation shows them."""
+    what the user's code gave for it (``panel``'s comparison), and the line of the code
+    that got it wrong (among ``findings``), as the equation shows them."""
     if step is None or step.quantity[0] not in ("dw", "db"):
         return ""
     name, l, j, *k = step.quantity
@@ -204,4 +165,9 @@ def check_text(step, checks, panel: "DebugPanel") -> str:
         text += (f"<br><b style='color:{color}'>Your code{implied}: {step.symbol.text} = "
                  f"{mine.theirs:.6g} {'✓ agrees' if agrees else '✗ disagrees'}</b>"
                  + ("" if agrees else f" — backprop's chain above gives {mine.ours:.6g}"))
+    finding = next((f for f in findings if (key, index) in f.params), None)
+    if finding is not None:
+        code = finding.code if len(finding.code) <= CODE_LINE_SHOWN else finding.code[:CODE_LINE_SHOWN - 1] + "…"
+        text += (f"<br><b style='color:{style.WARNING.name()}'>line {finding.line}</b> "
+                 f"({rich(' and '.join(finding.cause.kinds))}): <code>{rich(code)}</code>")
     return text

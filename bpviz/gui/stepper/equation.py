@@ -49,11 +49,15 @@ _DIGIT = re.compile(r"[1-9]")
 #: What a line must hold at least: a symbol with its layer and indices, and a fraction.
 SAMPLE_LINE = r"dw^{[1]}_{21} = dz^{[1]}_{2}\cdot a^{[0]}_{1}"
 SAMPLE_FRACTION = r"\frac{\partial J}{\partial a^{[2]}_{1}}\,(0.5)"
-#: The gradient-check line and the user's comparison, as long and as bold as the page
-#: writes them (bold is wider: the room is measured with it).
+#: A line of the user's code quoted under its value is cut to this many characters.
+CODE_LINE_SHOWN = 44
+#: The gradient-check line, the user's comparison and the line of their code that wrote
+#: the value, as long and as bold as the page writes them (bold is wider: the room is
+#: measured with it).
 CHECK_SAMPLE = ("Gradient check: finite difference -0.00000, relative error 0.0e-00 <b>✓ passes</b> "
                 "(threshold 1e-06)<br><b>Your code (implied by its update): dw[1]_21 = -0.00000 "
-                "✗ disagrees</b> — backprop's chain above gives -0.00000")
+                "✗ disagrees</b> — backprop's chain above gives -0.00000"
+                f"<br><b>line 399</b> (derivative at A): <code>{'m' * CODE_LINE_SHOWN}</code>")
 NOTE_SAMPLE = "Reuses from the cache, not recomputed: dz[1]_2 (step 17), a[0]_1 (step 1)<br>Shapes: (2,1)·(1,2) → (2,2)"
 
 

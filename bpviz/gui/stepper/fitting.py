@@ -21,6 +21,9 @@ SIDE_WIDTH = 330
 #: The graph's least drawing scale the equation panel gives way for (down to its own least
 #: scale): at 0.95 a unit's value reads 18 px and a weight's label 14 px.
 GRAPH_LEGIBLE = 0.95
+#: The right column's width while it shows the steps and the gradient table, and its share
+#: of the page while it shows the user's code; the graph's column keeps 700 px.
+STEPS_WIDTH, TABLE_WIDTH, CODE_SHARE = 210, 470, 0.42
 
 
 def boxed(title: str, widget: QWidget) -> QGroupBox:
@@ -43,6 +46,7 @@ class PageLayout:
         self._user_equation: int | None = None  # the equation's height as the user dragged it
         self._build()
         page.center.splitterMoved.connect(self._on_splitter_moved)
+        page.tabs.currentChanged.connect(self._on_tab_changed)
         # The panel's plan follows its width (which settles after the page's own resize).
         page.equation.plannedHeightChanged.connect(lambda _: self.fit(), Qt.ConnectionType.QueuedConnection)
 
@@ -85,8 +89,14 @@ class PageLayout:
         page.tabs = QTabWidget()
         page.tabs.addTab(page.timeline, "Steps")
         page.tabs.addTab(page.debug, "Gradient check")
+        page.tabs.addTab(page.code, "Your code")
+        # Three tabs in a narrow column: their titles shorten (with …) rather than scroll.
+        page.tabs.setUsesScrollButtons(False)
+        page.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         right_layout.addWidget(page.tabs, 3)
-        right_layout.addWidget(boxed("Pinned values", page.inspector), 1)
+        self.pinned_box = boxed("Pinned values", page.inspector)
+        right_layout.addWidget(self.pinned_box, 1)
+        self.right_layout = right_layout
         page.side_panels = (left, right)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((left, 0), (center, 1), (right, 0)):
@@ -204,6 +214,21 @@ class PageLayout:
             want = max(want, min(self._user_equation, round(EQUATION_SHARE * total)))
         if total > want and sizes[1] != want:
             center.setSizes([total - want, want])
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The gradient table and the code need room: widen the right column while they show."""
+        page = self.page
+        sizes = page.columns_splitter.sizes()
+        widget = page.tabs.widget(index)
+        total = sum(sizes)
+        want = max(TABLE_WIDTH, min(round(CODE_SHARE * total), total - 701)) if widget is page.code else \
+            TABLE_WIDTH if widget is page.debug else STEPS_WIDTH
+        if sizes[2] != want and sum(sizes) > want + 700:
+            sizes[1] -= want - sizes[2]
+            sizes[2] = want
+            page.columns_splitter.setSizes(sizes)
+        # The code and its findings take the column's height; the pinned values keep what they need.
+        self.right_layout.setStretchFactor(self.pinned_box, 0 if widget is page.code else 1)
 
     def _on_splitter_moved(self, *_) -> None:
         self._user_equation = self.page.center.sizes()[1]

@@ -18,8 +18,10 @@ from bpviz.gui import style
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.controller import StepController
 from bpviz.gui.stepper.columns_dialog import ColumnsDialog
+from bpviz.gui.stepper.code_panel import CodePanel
 from bpviz.gui.stepper.controls import ControlsPanel, form_message
 from bpviz.gui.stepper.debugger import DebugPanel, check_text, element_of_check
+from bpviz.gui.stepper.debugging import UserCodeDebugger
 from bpviz.gui.stepper.editing import EditCommand, Target, current_value, target_of
 from bpviz.gui.stepper.epochs import EpochRunner
 from bpviz.gui.stepper.fitting import PageLayout, boxed
@@ -30,7 +32,6 @@ from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
 from bpviz.gui.stepper.values_dialog import ValuesCommand, ValuesDialog
 from bpviz.nn.gradcheck import check_gradients
-from bpviz.nn.handwritten import compare, load_user_code
 from bpviz.nn.notation import result
 from bpviz.page_limits import check_step_page
 from bpviz.presets import Recipe, get_preset
@@ -58,6 +59,7 @@ class StepPage(QWidget):
         self.inspector.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.pinned: str | None = None
         self.debug = DebugPanel()
+        self.code = CodePanel()
         self.undo_stack = QUndoStack(self)
         self.epochs = EpochRunner(self)
         self.epochs.finished.connect(self._on_epochs_finished)
@@ -69,13 +71,13 @@ class StepPage(QWidget):
         self.boundary_box = boxed("Decision boundary", self.boundary)
         self.boundary_box.setToolTip("The network's output over the plane of the two inputs, with the table's rows")
         self.arrangement = PageLayout(self)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.debugger = UserCodeDebugger(self)
         self._wire()
         self.set_recipe(self.controls.recipe)
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
-        self.equation.set_check(check_text(self.controller.step, self.checks, self.debug))  # its marks' colours
+        self._show_check()  # its marks' colours
 
     def _wire(self) -> None:
         c = self.controller
@@ -89,9 +91,8 @@ class StepPage(QWidget):
         # A chain factor and its graph element light together, whichever is hovered (or walked).
         self.graph.linkedElement.connect(self.equation.chain.set_linked)
         self.equation.chain.factorHovered.connect(self.graph.set_linked)
-        self.debug.thresholdChanged.connect(lambda _: self._apply_marks())
-        self.debug.openRequested.connect(self._on_open_user_file)
-        self.debug.runRequested.connect(self.run_user_file)
+        self.debug.thresholdChanged.connect(lambda _: self.apply_marks())
+        self.code.openRequested.connect(self._on_open_user_file)
         self.controls.presetChosen.connect(self.set_recipe)
         self.controls.recipeChanged.connect(self._on_recipe_edited)
         self.controls.sampleChanged.connect(self._on_sample_changed)
@@ -145,7 +146,7 @@ class StepPage(QWidget):
             session = ToySession(recipe, table)
             # Every limit of this page, and numbers that stay finite, before anything changes:
             # what the page shows is always a state a lesson can reopen.
-            check_step_page(self._state_of(session, -1))
+            check_step_page(self.state_of(session, -1))
         except BpvizError as exc:
             self.controls.show_error(None, form_message(str(exc)))
             return False
@@ -166,10 +167,10 @@ class StepPage(QWidget):
     def lesson_state(self):
         """Where this page is, for a lesson file: the recipe, the table as edited, the
         weights, the row, the epoch and the step shown."""
-        return self._state_of(self.session, self.controller.index)
+        return self.state_of(self.session, self.controller.index)
 
     @staticmethod
-    def _state_of(session: ToySession, step: int):
+    def state_of(session: ToySession, step: int):
         from bpviz.lesson import StepLesson
 
         table = Table(session.table.name, session.table.feature_names, session.table.target_names,
@@ -190,6 +191,10 @@ class StepPage(QWidget):
         return True
 
     def _on_sample_changed(self, index: int) -> None:
+        self.set_row(index)
+
+    def set_row(self, index: int) -> None:
+        """Play row ``index`` (0-based) of the table."""
         if self.session is None or index == self.session.sample:
             return
         self.session.set_sample(index)
@@ -205,7 +210,7 @@ class StepPage(QWidget):
         """A field of the form changed: the new network plays the table shown (a CSV stays,
         and so do inputs typed into the graph). A change that keeps the weights (see
         session.edited_state) is undoable; a new init, seed or size draws new weights."""
-        now = self._state_of(self.session, -1)
+        now = self.state_of(self.session, -1)
         try:
             after = edited_state(now, recipe)
         except BpvizError as exc:
@@ -300,13 +305,14 @@ class StepPage(QWidget):
         c = self.controller
         self.graph.show_step(c.steps, index, walk_ms=c.step_walk_ms() if c.playing else 0)
         self.equation.set_step(self.controller.step)
-        self.equation.set_check(check_text(self.controller.step, self.checks, self.debug))
+        self._show_check()
         self.timeline.set_current(index)
         self._refresh_inspector()
 
     def _on_element_clicked(self, element: str) -> None:
         self.pinned = element
         self._refresh_inspector()
+        self.debugger.element_clicked(element)
 
     def _refresh_inspector(self) -> None:
         item = self.graph.nodes.get(self.pinned) or self.graph.edges.get(self.pinned)
@@ -321,61 +327,44 @@ class StepPage(QWidget):
         if shown:
             self.boundary.draw(session)
 
-    # --- gradient debugger ----------------------------------------------------------
+    # --- gradient debugger (the user's file: debugging.py) ------------------------------
     def _refresh_checks(self) -> None:
-        """Check every gradient of the state shown; a user's earlier run is for another state."""
+        """Check every gradient of the state shown; a user's run of another state stops or goes stale."""
         session = self.session
         self.checks = check_gradients(session.net, session.x().reshape(-1, 1), session.y().reshape(-1, 1))
         self.debug.set_checks(self.checks)
-        if self.debug.comparison is not None:
-            self.debug.set_comparison(None, "The state changed: press Run it to compare again.")
-        self._apply_marks()
+        self.code.set_row_count(session.m)
+        self.debugger.state_shown()  # which applies the marks
 
-    def _apply_marks(self) -> None:
+    def apply_marks(self) -> None:
         threshold = self.debug.threshold
         checks = {element_of_check(c.key, c.index): c.passes(threshold) for c in self.checks if c.key[0] == "W"}
         flagged = {element_of_check(e.key, e.index) for e in self.debug.disagreeing()}
         self.graph.set_marks(checks, flagged)
-        self.equation.set_comparing(self.debug.user_file is not None)  # room for "Your code: …"
-        self.equation.set_check(check_text(self.controller.step, self.checks, self.debug))
+        self.equation.set_comparing(self.code.user_file is not None)  # room for "Your code: …"
+        self._show_check()
 
-    def _on_tab_changed(self, index: int) -> None:
-        """The gradient table needs room: widen the right column while it shows."""
-        sizes = self.columns_splitter.sizes()
-        want = 470 if self.tabs.widget(index) is self.debug else 210
-        if sizes[2] != want and sum(sizes) > want + 700:
-            sizes[1] -= want - sizes[2]
-            sizes[2] = want
-            self.columns_splitter.setSizes(sizes)
+    def _show_check(self) -> None:
+        self.equation.set_check(check_text(self.controller.step, self.checks, self.debug, self.debugger.findings()))
 
     def _on_open_user_file(self) -> None:
         path, _ = open_path(self, "Open your hand-written update or gradients",
-                                              str(resource_path("examples")), "Python files (*.py)")
+                            str(resource_path("examples")), "Python files (*.py)")
         if path:
             self.open_user_file(path)
 
     def open_user_file(self, path) -> None:
-        """Choose the file; it runs only when Run it is pressed."""
-        self.tabs.setCurrentWidget(self.debug)
-        self.debug.set_user_file(path)
+        """Show the file in the code panel; it runs only when Run it (Ctrl+R) is pressed."""
+        self.debugger.open_file(path)
 
     def run_user_file(self) -> bool:
-        """Run the user's file on the state shown and compare it with backprop; a broken
-        file is explained in the panel."""
-        session = self.session
-        if session is None or self.debug.user_file is None:
-            return False
-        try:
-            code = load_user_code(self.debug.user_file)
-            comparison = compare(code, session.net, session.x(), session.y(), session.recipe.lr)
-        except BpvizError as exc:
-            self.debug.show_error(str(exc))
-            self._apply_marks()
-            return False
-        self.debug.set_comparison(comparison, f"<b>{code.path.name}</b> ({code.kind}, {code.layout} weight "
-                                              f"layout) ran on row {session.sample + 1}.")
-        self._apply_marks()
-        return True
+        """Read the file again and check it apart, on the whole table (returns at once;
+        False when no file is open). A broken file is explained in the code panel."""
+        return self.debugger.run()
+
+    def open_exercise(self, exercise) -> bool:
+        """Debug > Exercises: its preset and changes, its file and task, run."""
+        return self.debugger.open_exercise(exercise)
 
     # --- editing --------------------------------------------------------------------
     def _on_element_double_clicked(self, element: str) -> None:

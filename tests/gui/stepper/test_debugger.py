@@ -1,5 +1,6 @@
 """The gradient debugger on the step page: every gradient checked, a user's update
-compared and its wrong parameters marked, values edited by hand with undo and redo."""
+compared (run apart: the tests wait for it as a person does) and its wrong parameters
+marked, values edited by hand with undo and redo."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def _step_index(page, text):
     return next(i for i, s in enumerate(page.controller.steps) if s.symbol.text == text)
 
 
+def _wait_for_run(qtbot, page) -> None:
+    """The run goes on apart while the window stays live; wait for its end."""
+    qtbot.waitUntil(lambda: not page.debugger.busy(), timeout=30_000)
+
+
 def test_every_gradient_has_its_finite_difference_error_and_mark(window, qtbot):
     page = window.step_page
     rows = _rows(page.debug.table)
@@ -55,8 +61,13 @@ def test_every_gradient_has_its_finite_difference_error_and_mark(window, qtbot):
 def test_the_notebooks_update_is_flagged_on_the_graph_and_in_the_equation(window, qtbot):
     page = window.step_page
     window.open_example_action.trigger()
-    assert page.tabs.currentWidget() is page.debug and page.debug.comparison is None  # not run yet
+    assert page.tabs.currentWidget() is page.code and page.debug.comparison is None  # not run yet
     window.run_user_action.trigger()
+    _wait_for_run(qtbot, page)
+    assert page.session.sample == page.debugger.report.shown_row  # the row that shows the bugs
+    page.set_row(0)  # the numbers below are row 1's
+    assert page.debug.comparison is None  # the user's values are of the row shown by the report
+    page.set_row(page.debugger.report.shown_row)
     flagged = {e.name for e in page.debug.disagreeing()}
     assert flagged == {"w[1]_11", "w[1]_12", "w[1]_21", "w[1]_22", "b[1]_1", "b[1]_2", "b[2]_1"}
     graph = page.graph
@@ -64,41 +75,51 @@ def test_the_notebooks_update_is_flagged_on_the_graph_and_in_the_equation(window
     assert {nid for nid, n in graph.nodes.items() if n.flagged} == {"n1.1", "n1.2", "n2.1"}
     page.controller.set_index(_step_index(page, "dw[1]_21"))
     text = page.equation.check.text()
-    assert "Your code (implied by its update): dw[1]_21 = -6.58137" in text and "disagrees" in text
-    assert "gives -5.888" in text
+    mine = page.debug.comparison.entry("W1", (1, 0))
+    assert f"Your code (implied by its update): dw[1]_21 = {mine.theirs:.6g}" in text and "disagrees" in text
+    assert f"gives {mine.ours:.6g}" in text and mine.ours != pytest.approx(mine.theirs)
+    assert "line 34" in text and "params['W1'][0][1]" in text  # the line that wrote it (notebook layout)
     page.controller.set_index(_step_index(page, "dw[2]_11"))
     assert "agrees" in page.equation.check.text()
 
 
-def test_the_fixed_update_clears_every_flag(window):
+def test_the_fixed_update_clears_every_flag(window, qtbot):
     page = window.step_page
     page.open_user_file(FIXED)
     assert page.run_user_file()
-    assert page.debug.disagreeing() == []
+    _wait_for_run(qtbot, page)
+    assert page.debug.comparison is not None and page.debug.disagreeing() == []
     assert not any(e.flagged for e in page.graph.edges.values())
     assert "agrees with backprop everywhere" in page.debug.summary.text()
 
 
-def test_a_broken_file_is_explained_and_the_session_kept(window, tmp_path):
+def test_a_broken_file_is_explained_and_the_session_kept(window, qtbot, tmp_path):
     page = window.step_page
     steps = page.controller.steps
     broken = tmp_path / "mine.py"
     broken.write_text("def update(params, x, y, lr):\n    return params['W7']\n")
     page.open_user_file(broken)
-    assert not page.run_user_file()
-    assert page.debug.error.isVisibleTo(page.debug)
-    assert "mine.py, line 2" in page.debug.error.text() and "KeyError" in page.debug.error.text()
-    assert page.controller.steps == steps
+    assert page.run_user_file()  # started; the window does not wait
+    _wait_for_run(qtbot, page)
+    error = page.code.error
+    assert error.isVisibleTo(page.code)
+    assert "mine.py, line 2" in error.text() and "KeyError" in error.text()
+    assert page.controller.steps == steps and page.debugger.report is None
     broken.write_text("def update(params, x, y, lr):\n    return params\n")  # edit and re-run
-    assert page.run_user_file() and not page.debug.error.isVisibleTo(page.debug)
+    assert page.run_user_file() and not error.isVisibleTo(page.code)
+    _wait_for_run(qtbot, page)
+    assert not error.isVisibleTo(page.code) and page.debugger.report is not None
 
 
-def test_a_new_state_asks_for_a_new_run(window):
+def test_a_new_state_asks_for_a_new_run(window, qtbot):
     page = window.step_page
     page.open_user_file(BUGGY)
     page.run_user_file()
+    _wait_for_run(qtbot, page)
+    assert any(e.flagged for e in page.graph.edges.values())
     page.edit_value(target_of("w2.1.1"), 0.3)
-    assert page.debug.comparison is None and "Run it" in page.debug.file_label.text()
+    assert page.debug.comparison is None and "Run it" in page.debug.summary.text()
+    assert "Run it (Ctrl+R)" in page.code.status.text() and page.code.view.marks  # the marks stay, said stale
     assert not any(e.flagged for e in page.graph.edges.values())
 
 

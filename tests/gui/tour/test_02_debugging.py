@@ -43,6 +43,15 @@ def _element(name: str) -> str:
 def _open_user_file(qtbot, window, monkeypatch, path) -> None:
     choose_file(monkeypatch, path, save=False)
     click_menu(qtbot, window, "Debug", "Open your update or gradients…")
+    window_back(qtbot, window)
+
+
+def _run(qtbot, window) -> None:
+    """Ctrl+R, then wait for the run apart to end, as a person does."""
+    page = window.step_page
+    window_back(qtbot, window)
+    press(qtbot, window, "Ctrl+R")
+    qtbot.waitUntil(lambda: not page.debugger.busy(), timeout=30_000)
 
 
 def test_the_gradient_check_tab_sets_every_gradient_beside_its_finite_difference(qtbot, main_window):
@@ -96,14 +105,18 @@ def test_a_gradient_steps_equation_panel_says_how_the_check_went(qtbot, main_win
 
 def test_open_your_update_and_run_it_with_ctrl_r(qtbot, main_window, monkeypatch):
     """"**Debug > Open your update or gradients…** takes a Python file that defines
-    `update(params, x, y, lr) -> params` ... **Run it (Ctrl+R) executes the code in that
-    file inside bpviz, with your permissions: open only files you trust.**"
-    (`notebook_update_fixed.py` "passes")."""
+    `update(params, x, y, lr) -> params` ... and shows it in the **Your code** tab. **Run it
+    (Ctrl+R) executes the code in that file in a separate process, with your permissions:
+    open only files you trust.**" (`notebook_update_fixed.py` "passes")."""
     page = main_window.step_page
     _open_user_file(qtbot, main_window, monkeypatch, resource_path("examples", "notebook_update_fixed.py"))
-    assert page.debug.isVisible() and "notebook_update_fixed.py" in page.debug.file_label.text()
-    assert "with your permissions" in page.debug.warning.text() and "only files you trust" in page.debug.warning.text()
-    press(qtbot, main_window, "Ctrl+R")
+    code = page.code
+    assert code.isVisible() and page.tabs.tabText(page.tabs.currentIndex()) == "Your code"
+    assert "notebook_update_fixed.py" in code.file_label.text() and "def update(" in code.view.toPlainText()
+    assert "separate process" in code.warning.text() and "with your permissions" in code.warning.text()
+    assert "only files you trust" in code.warning.text()
+    _run(qtbot, main_window)
+    assert not code.view.marks and "No wrong line" in code.status.text()
     assert page.debug.comparison is not None
     assert "Your code agrees with backprop everywhere" in page.debug.summary.text()
     assert all(row[6] == "✓" for row in _table(page))
@@ -143,8 +156,8 @@ def test_your_gradients_get_the_shapes_the_readme_gives(qtbot, main_window, monk
     path.write_text(GRADIENTS.format(layout='WEIGHT_LAYOUT = "notebook"' if notebook else "",
                                      w1_shape=(2, 3) if notebook else (3, 2), transposed=notebook))
     _open_user_file(qtbot, main_window, monkeypatch, path)
-    press(qtbot, main_window, "Ctrl+R")
-    assert not page.debug.error.isVisible(), page.debug.error.text()
+    _run(qtbot, main_window)
+    assert not page.code.error.isVisible(), page.code.error.text()
     assert "Your code agrees with backprop everywhere" in page.debug.summary.text()
 
 
@@ -154,8 +167,13 @@ def test_the_notebooks_update_turns_orange_where_it_disagrees(qtbot, main_window
     produced." (**Debug > Open the notebook's update (buggy example)**, then Ctrl+R)"""
     page = main_window.step_page
     click_menu(qtbot, main_window, "Debug", "Open the notebook's update (buggy example)")
-    assert "notebook_update.py" in page.debug.file_label.text()
-    press(qtbot, main_window, "Ctrl+R")
+    assert "notebook_update.py" in page.code.file_label.text()
+    _run(qtbot, main_window)
+    report = page.debugger.report
+    # "The step page shows the row that reveals the bugs"
+    assert page.session.sample == report.shown_row and f"Row {report.shown_row + 1}" in page.code.status.text()
+    # "Every line that writes a wrong value gets a ✗ in the margin ... and a place in the list"
+    assert {31, 34, 37} <= set(page.code.view.marks) and page.code.list.count() >= 3
     flagged = {e.name for e in page.debug.disagreeing()}
     assert {"b[2]_1", "w[1]_12", "w[1]_21"} <= flagged, flagged  # its three bugs show
     # the graph: an orange band under each weight, an orange ring round each unit whose bias is wrong
@@ -167,11 +185,15 @@ def test_the_notebooks_update_turns_orange_where_it_disagrees(qtbot, main_window
     orange = {table.item(r, 0).text() for r in range(table.rowCount())
               if table.item(r, 5).foreground().color() == style.WARNING}
     assert orange == flagged
-    # the equation panel: the right chain beside the value the code produced
+    # the equation panel: the right chain beside the value the code produced, and the line that wrote it
+    window_back(qtbot, main_window)
+    page.graph.setFocus()
     step_to(qtbot, main_window, 21)  # dw[1]_21
     check = page.equation.check.text()
+    mine = page.debug.comparison.entry("W1", (1, 0))
     assert "Your code (implied by its update): dw[1]_21 =" in check and "✗ disagrees" in check
-    assert "backprop's chain above gives -5.888" in check and style.WARNING.name() in check
+    assert f"backprop's chain above gives {mine.ours:.6g}" in check and style.WARNING.name() in check
+    assert "line 34" in check
     assert page.equation.chain.isVisible()
 
 
@@ -188,15 +210,16 @@ BROKEN = {
 
 @pytest.mark.parametrize("kind", list(BROKEN))
 def test_a_broken_file_is_reported_with_the_line(qtbot, main_window, monkeypatch, tmp_path, kind):
-    """"A syntax error, an exception, wrong keys or shapes, or a NaN are reported with the line." """
+    """"A syntax error, an exception, wrong keys or shapes, a NaN, or a run past its time limit
+    are reported with the line." (the time limit: tests/gui/stepper/test_code_panel.py)"""
     page = main_window.step_page
     source, line, words = BROKEN[kind]
     path = tmp_path / "mine.py"
     path.write_text(source)
     before = page.controller.steps[5].text()
     _open_user_file(qtbot, main_window, monkeypatch, path)
-    press(qtbot, main_window, "Ctrl+R")
-    error = page.debug.error
+    _run(qtbot, main_window)
+    error = page.code.error
     assert error.isVisible()
     assert f"mine.py, line {line}" in error.text() and words in error.text(), error.text()
     assert page.controller.steps[5].text() == before
