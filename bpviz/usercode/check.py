@@ -222,7 +222,7 @@ class CheckJob:
                 hint = " (transposed? dW[l] = dZ[l] A[l-1]ᵀ / m has W[l]'s shape (n_l, n_l-1))"
             line = writer_of(record, value) or record["return_line"]
             raise UserCodeError(f"{_where(self.path, line, self.source)}: {key} has shape "
-                                f"{value.shape} where {shape} belongs{hint}", line=line)
+                                f"{value.shape}; expected {shape}{hint}", line=line)
 
     def _comparison(self, kind: str, record, row: int) -> Comparison:
         """Every parameter on the shown row, bpviz's gradient beside the user's (as the table

@@ -512,10 +512,10 @@ class Judge:
                     if env[name].shape == user.shape and self._close(name, user, env[name]):
                         what = describe(v, name, self.spec)
                         return [RunFinding(line, name, Cause(report.NOT_SUMMED, f"{what} is missing: it has shape "
-                                                             f"{user.shape}, one column per example, where "
-                                                             f"{right.shape} belongs"), ())]
+                                                             f"{user.shape}, one column per example; expected "
+                                                             f"{right.shape}"), ())]
         if user.shape == right.shape[::-1] and self._close(name, user.T, right):
-            return [RunFinding(line, name, Cause(report.TRANSPOSED, f"{name} is transposed: shape {user.shape} "
-                                                                    f"where {right.shape} belongs"), ())]
-        return [RunFinding(line, name, Cause(report.DIFFERS, f"{name} has shape {user.shape} where {right.shape} "
-                                                             f"belongs"), ())]
+            return [RunFinding(line, name, Cause(report.TRANSPOSED, f"{name} is transposed: shape {user.shape}; "
+                                                                    f"expected {right.shape}"), ())]
+        return [RunFinding(line, name, Cause(report.DIFFERS, f"{name} has shape {user.shape}; expected "
+                                                             f"{right.shape}"), ())]

@@ -49,9 +49,9 @@ FOUND = [
 ]
 
 SHAPES = [
-    ("three_keepdims.py", THREE, "line 39", "db1 has shape (4,) where (4, 1) belongs"),
-    ("ng_db_axis0.py", NG, "line 61", "db1 has shape (1, 1) where (3, 1) belongs"),
-    ("three_dW_T_shape.py", THREE, "line 34", "dW2 has shape (4, 3) where (3, 4) belongs"),
+    ("three_keepdims.py", THREE, "line 39", "db1 has shape (4,); expected (4, 1)"),
+    ("ng_db_axis0.py", NG, "line 61", "db1 has shape (1, 1); expected (3, 1)"),
+    ("three_dW_T_shape.py", THREE, "line 34", "dW2 has shape (4, 3); expected (3, 4)"),
 ]
 
 

@@ -139,7 +139,7 @@ def update(params, x, y, lr):
     (UPDATE_HEAD + "    return {'W1': params['W1']}\n", ["line 5", "missing b1, W2, b2"]),
     (UPDATE_HEAD + "    params['W9'] = 1\n    return params\n", ["line 6", "unexpected W9"]),
     (UPDATE_HEAD + "    params['W2'] = params['W2'].T\n    return params\n", ["line 5", "W2 has shape (2, 1)",
-                                                                         "where (1, 2) belongs", "transposed"]),
+                                                                         "expected (1, 2)", "transposed"]),
     (UPDATE_HEAD + "    bad = params['b1'] * np.nan\n    params['b1'] = bad\n    return params\n",
      ["line 5", "made bad NaN", "b1 holds NaN"]),
     (UPDATE_HEAD + "    params['b1'][0] = 0\n", ["line 5", "returned None", "return params"]),
