@@ -475,13 +475,16 @@ class Judge:
             if not here:
                 return None
             fits = here if fits is None else [f for f in fits if f in here] or here
-        names = [user_index(self.layout, key, index) + (" (as already updated)" if updated else "")
-                 for key, index, updated in fits]
+        names = [user_index(self.layout, key, index) for key, index, _ in fits]
+        updated = all(f[2] for f in fits)
         own = user_index(self.layout, name, (int(cells[0][0]), int(cells[1][0])))
         other = " or ".join(names)
-        tail = " (equal on this row)" if len(names) > 1 else ""
-        return Cause(report.WRONG_OPERAND, f"{own} is computed from {other}{tail} where {own} belongs "
-                                           f"(wrong operand)", other=other)
+        if len(names) > 1:
+            tail = " (equal on this row" + (", all already updated)" if updated else ")")
+        else:
+            tail = " (already updated)" if updated else ""
+        return Cause(report.WRONG_OPERAND, f"{own} is computed from {other}{tail} where {own} belongs",
+                     other=other)
 
     def _differs(self, name, cells, u, right) -> Cause:
         r = right[cells]
