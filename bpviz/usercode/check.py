@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,8 @@ from bpviz.nn.gradcheck import THRESHOLD, relative_error
 from bpviz.nn.handwritten import Comparison, Disagreement, UserCodeError, read_source
 from bpviz.nn.network import Network
 from bpviz.usercode import report, sandbox
-from bpviz.usercode.diagnose import Judge, RunFinding, writer_of
+from bpviz.usercode.diagnose import Judge, RunFinding
+from bpviz.usercode.streams import writer_of
 from bpviz.usercode.reference import Spec, compute
 from bpviz.usercode.report import Finding, Report
 from bpviz.usercode.sandbox import Limits
@@ -25,7 +26,7 @@ ROWS_BUDGET = 64
 #: Above this many parameters a time limit may be the line tracer's cost, and is said so.
 BIG = 10_000
 #: What the child runs.
-WORK = "bpviz.usercode.child:run_file"
+WORK = "bpviz.usercode.runner:run_file"
 #: Causes that only a call on several rows at once can show; other differences on the
 #: batch mean the function was written for one example at a time, which is allowed.
 BATCH_CAUSES = {report.NOT_SUMMED}

@@ -13,6 +13,7 @@ from bpviz.nn.gradcheck import THRESHOLD, relative_error
 from bpviz.usercode import report
 from bpviz.usercode.reference import SIGN, VARIANTS, NotApplicable, Spec, applies, compute, describe, kind_of
 from bpviz.usercode.report import Cause, Wrong
+from bpviz.usercode.streams import Stream, streams, target_head
 
 #: Two numbers are "the same" for a hypothesis when they agree to this relative tolerance.
 RTOL = 1e-6
@@ -29,105 +30,6 @@ class RunFinding:
     wrong: tuple[Wrong, ...]
 
 
-@dataclass
-class Stream:
-    """Every value one quantity took, in order, and which line last changed each element."""
-
-    name: str
-    value: np.ndarray | None = None
-    writer: np.ndarray | None = None  # line per element (0: never written)
-    first_event: int | None = None    # index of the first event writing it
-    line_events: dict = None          # line -> index of its first event
-    history: list = None              # every value it held, in order
-    line_counts: dict = None          # line -> how many of its writes (a loop writes many)
-
-    def add(self, index: int, line: int, value: np.ndarray) -> None:
-        if self.line_events is None:
-            self.line_events = {}
-            self.history = []
-        if self.line_counts is None:
-            self.line_counts = {}
-        self.line_events.setdefault(line, index)
-        self.line_counts[line] = self.line_counts.get(line, 0) + 1
-        if self.first_event is None:
-            self.first_event = index
-        if self.value is not None and self.value.size == value.size and self.value.shape != value.shape:
-            value = value.reshape(self.value.shape)
-        if self.value is None or self.value.shape != value.shape:
-            self.writer = np.full(value.shape, line, dtype=np.int64)
-        else:
-            changed = ~((self.value == value) | (np.isnan(self.value) & np.isnan(value)))
-            self.writer = np.where(changed, line, self.writer)
-        self.value = value
-        self.history.append(value)
-
-
-def _name(spec: Spec, raw: str) -> str:
-    return {"AL": f"A{spec.L}", "dAL": f"dA{spec.L}", "dZL": f"dZ{spec.L}"}.get(raw, raw)
-
-
-def expected_size(spec: Spec, name: str, m: int) -> int:
-    """How many numbers the quantity holds: W2 n_2 × n_1, b2 n_2, Z2 / A2 / dZ2 / dA2 n_2 × m."""
-    head, l = kind_of(name)
-    n = spec.sizes[l]
-    if head in ("W", "dW"):
-        return n * spec.sizes[l - 1]
-    return n if head in ("b", "db") else n * m
-
-
-def streams(spec: Spec, kind: str, params0: dict, record: dict, m: int) -> dict[str, Stream]:
-    """The quantities the run wrote, with the returned values as their last word. A value
-    of another size only shares the name (w1 for one weight, dz1 for one unit in a loop)."""
-    found: dict[str, Stream] = {}
-    update = kind == "update"
-    if update:
-        for key, value in params0.items():
-            stream = found[key] = Stream(key)
-            stream.value = np.array(value, dtype=np.float64)
-            stream.writer = np.zeros(value.shape, dtype=np.int64)
-            stream.line_events, stream.history = {}, [stream.value]
-    for index, (line, target, value) in enumerate(record["events"]):
-        name = _name(spec, target[-1])
-        if target[0] == "other" or (target[0] == "param" and not update):
-            continue  # other arrays are only makers; a gradients file's own params do not count
-        if kind_of(name)[1] > spec.L or (name[:1] in "Wb" and not update):
-            continue
-        if value.size != expected_size(spec, name, m):
-            continue
-        if target[0] != "param":  # a value copied from where it was made (a helper's dW) is that line's
-            line = writer_of(record, value, index, kind_of(name)[0]) or line
-        found.setdefault(name, Stream(name)).add(index, line, value)
-    for key, value in record["out"].items():
-        stream = found.setdefault(key, Stream(key))
-        if stream.value is None or stream.value.shape != value.shape or not np.array_equal(
-                stream.value, value, equal_nan=True):
-            line = writer_of(record, value, head=kind_of(key)[0]) or record.get("return_line") or 0
-            stream.add(len(record["events"]), line, value)
-    return found
-
-
-def writer_of(record: dict, value: np.ndarray, before: int | None = None, head: str | None = None) -> int | None:
-    """The line that made this very array: the first to write it under a name for the same
-    quantity (``head``: "dW" for a helper's dW, then grads["dW2"]), since the same numbers
-    to the last bit written again later are a copy. Under a name for another quantity they
-    are not (dZ1 = dA1 is where σ′ went missing)."""
-    if not np.any(value):
-        return None  # zeros are made everywhere; they say nothing of where these came from
-    for line, target, written in record["events"][:before]:
-        if head is not None and _target_head(target) != head:
-            continue
-        if written.shape == value.shape and np.array_equal(written, value, equal_nan=True):
-            return line
-    return None
-
-
-def _target_head(target) -> str:
-    if target[0] == "other":
-        return _head(target[-1])
-    return kind_of(target[-1].replace("AL", "A0").replace("dZL", "dZ0").replace("dAL", "dA0"))[0] \
-        if target[-1][-1:].isdigit() or target[-1] in ("AL", "dAL", "dZL") else ""
-
-
 def _merged(found: list[RunFinding]) -> list[RunFinding]:
     """One finding per line: a line blamed for several quantities (the dZ behind dW and db)
     lists all the elements it made wrong."""
@@ -137,13 +39,6 @@ def _merged(found: list[RunFinding]) -> list[RunFinding]:
         by_line[finding.line] = finding if first is None else RunFinding(
             first.line, first.quantity, first.cause, first.wrong + finding.wrong)
     return list(by_line.values())
-
-
-def _head(name: str) -> str:
-    """What a name of the user's stands for: dZ, dz1, delta, delta2 -> "dZ"; dA_prev -> "dA"."""
-    base = str(name).lower().rstrip("0123456789_").split("_")[0].rstrip("0123456789")
-    return {"dz": "dZ", "delta": "dZ", "dzl": "dZ", "da": "dA", "dal": "dA", "dw": "dW", "db": "db",
-            "err": "dZ", "error": "dZ"}.get(base, "")
 
 
 def _proportional(a: np.ndarray, b: np.ndarray) -> bool:
@@ -331,7 +226,7 @@ class Judge:
             # db = dz): the one named for the quantity made the mistake; and of the same
             # numbers to the last bit under that name (a helper's dZ, returned into the
             # caller's dZ), the first.
-            named = [h for h in hits if _target_head(h[1]) == kind_of(p)[0]] or hits
+            named = [h for h in hits if target_head(h[1]) == kind_of(p)[0]] or hits
             if named:
                 line, _, latest = named[0]
                 return next(line for line, _, written in reversed(named) if np.array_equal(written, latest))
@@ -503,7 +398,6 @@ class Judge:
     def _shape_finding(self, name, stream, right, given) -> list[RunFinding]:
         user = stream.value
         line = int(stream.writer.reshape(-1)[-1]) if stream.writer is not None else 0
-        cells = np.nonzero(np.ones(right.shape, dtype=bool))
         if name[:2] == "db" and user.shape == (right.shape[0], self.m):
             for v in VARIANTS:
                 if v.cause == report.NOT_SUMMED and applies(v, name, self.spec, self.update):
