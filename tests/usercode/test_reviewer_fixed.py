@@ -1,75 +1,111 @@
-"""Files a reviewer wrote to catch the debugger out (tests/usercode/cases), each with the
-line and the cause a careful reviewer names: a mistake kept under a name of the user's own
-(err, dz, delta, a helper's dZ) is blamed where it was made, not on every line it reaches;
-a wrongly shaped result is named at the line that shaped it; correct code raises nothing."""
+"""The reviewer's cases the debugger first got wrong, each now named where a careful
+reviewer names it: a mistake kept under a name of the user's own (err, dz, delta, a
+helper's dZ) is blamed where it was made, not on every line it reaches; a wrongly shaped
+result is named at the line that shaped it; correct code raises nothing. The files are
+the reviewer's bases (test_reviewer_cases) with one change each."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from bpviz.nn.handwritten import UserCodeError
-from bpviz.presets import get_preset
 from bpviz.usercode import report as causes
-from bpviz.usercode.check import check_file
+from tests.usercode.test_reviewer_cases import _check, _line, _text
 
-CASES = Path(__file__).parent / "cases"
-NBK = ("notebook-regression", {"init": "he", "seed": 3})
-LOGI = ("logistic-regression", {"init": "he", "seed": 4})
-LOOPS = ("two-layer", {"init": "xavier", "seed": 2})
-LOOP = ("two-layer", {"layers": (3, 2, 1), "init": "xavier", "seed": 2})
-NG = ("two-layer", {"activation": "relu", "layers": (3, 2, 1), "init": "xavier", "seed": 1})
-THREE = ("two-layer", {"activation": "relu", "layers": (4, 3, 1), "init": "he", "seed": 5})
-TWO = ("two-layer", {})
-LINREG = ("linear-regression", {})
+#: A sigmoid + BCE output with dA[L] written out, its sign the wrong way (dZ2 = dA2 σ′ is right).
+DAL_SIGN = """\
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def gradients(params, X, Y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    m = X.shape[1]
+    A1 = sigmoid(W1 @ X + b1)
+    A2 = sigmoid(W2 @ A1 + b2)
+    dA2 = (Y / A2 - (1 - Y) / (1 - A2))
+    dZ2 = dA2 * A2 * (1 - A2)
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dA1 = W2.T @ dZ2
+    dZ1 = dA1 * A1 * (1 - A1)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+"""
 
 FOUND = [
-    ("logi_sign.py", LOGI, {(12, causes.SIGN)}),          # dz = t - a, carried on by dw1, dw2, db
-    ("loops_sign_delta.py", LOOPS, {(30, causes.SIGN)}),  # delta2 = Y - a2, in a loop over units
-    ("dal_sign.py", TWO, {(15, causes.SIGN)}),            # dA2 written out, dZ2 = dA2 σ′ right
-    ("ng_bce_sign.py", NG, {(80, causes.SIGN)}),
-    ("loop_no_deriv.py", LOOP, {(28, causes.MISSING_FACTOR)}),   # dZ = dA_prev, every layer
-    ("gen_bug.py", LOOP, {(26, causes.MISSING_FACTOR)}),
-    ("linreg_dW_no_2.py", LINREG, {(9, causes.MISSING_FACTOR)}),  # db has its 2: error is right
-    ("linreg_no_m.py", LINREG, {(9, causes.MISSING_FACTOR)}),
-    ("linreg_db_axis0.py", LINREG, {(10, causes.NOT_SUMMED)}),
-    ("ng_no_1m.py", NG, {(60, causes.MISSING_FACTOR)}),            # inside linear_backward
-    ("ng_sigmoid_backward_half.py", NG, {(53, causes.MISSING_FACTOR)}),  # inside sigmoid_backward
-    ("ng_hidden_sigmoid.py", NG, {(53, causes.WRONG_OPERAND)}),
-    ("ok_ng_relu_no_copy.py", NG, set()),   # relu_backward masks dA in place: right all the same
-    ("ng_return_all_grads.py", NG, set()),  # grads with dA0, dA1 beside dW, db
-    ("ret_dW_transposed.py", ("two-outputs", {"init": "xavier", "seed": 1}), {(11, causes.TRANSPOSED)}),
-    ("nbk_missing_x.py", NBK, {(19, causes.MISSING_FACTOR)}),
-    ("minus_prime_at_z.py", TWO, {(22, causes.WRONG_OPERAND)}),
-    ("minus_z_for_a_out.py", TWO, {(19, causes.WRONG_OPERAND)}),
-    ("class_A2_for_A1.py", TWO, {(23, causes.WRONG_OPERAND)}),
-    ("comp_tanh_at_A.py", ("two-layer", {"activation": "tanh"}), {(15, causes.DERIVATIVE_AT_A)}),
-    ("scalar_names_forgot.py", NBK, {(25, causes.DIFFERS)}),   # W1[1][1] never updated
+    ("logi_sign", "LOGI", [("dz = a - t", "dz = t - a")], "dz = t - a", causes.SIGN),
+    ("loops_sign_delta", "LOOPS", [("delta2 = a2 - Y[o, i]", "delta2 = Y[o, i] - a2")], "delta2 = Y", causes.SIGN),
+    ("ng_bce_sign", "NG", [("dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))",
+                            "dAL = (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))")], "dAL = (", causes.SIGN),
+    ("loop_no_deriv", "LOOP", [("dZ = dA_prev * s * (1 - s)", "dZ = dA_prev")], "dZ = dA_prev\n",
+     causes.MISSING_FACTOR),
+    ("gen_bug", "ODD_GEN", [('* acts[l - 1] * (1 - acts[l - 1])', '* acts[l - 1]')], "* acts[l - 1]\n",
+     causes.MISSING_FACTOR),
+    ("linreg_dW_no_2", "LINREG", [("dW = 2 * error @ X.T / m", "dW = error @ X.T / m")], "dW = error",
+     causes.MISSING_FACTOR),
+    ("linreg_no_m", "LINREG", [("dW = 2 * error @ X.T / m", "dW = 2 * error @ X.T")], "dW = 2 * error @ X.T",
+     causes.MISSING_FACTOR),
+    ("linreg_db_axis0", "LINREG", [("np.mean(error, axis=1, keepdims=True)", "np.mean(error, axis=0, keepdims=True)")],
+     "axis=0", causes.NOT_SUMMED),
+    ("ng_no_1m", "NG", [("dW = 1. / m * np.dot(dZ, A_prev.T)", "dW = np.dot(dZ, A_prev.T)")], "dW = np.dot",
+     causes.MISSING_FACTOR),  # inside linear_backward
+    ("ng_sigmoid_backward_half", "NG", [("dZ = dA * s * (1 - s)", "dZ = dA * s")], "dZ = dA * s\n",
+     causes.MISSING_FACTOR),  # inside sigmoid_backward
+    ("ret_dW_transposed", "RET", [('"dW2": dZ2 @ A1.T / m', '"dW2": A1 @ dZ2.T / m')], '"dW2": A1 @',
+     causes.TRANSPOSED),
+    ("nbk_missing_x", "NBK", [("params['W1'][1][0] + lr * 2 * err * w2_00 * x[1][0]",
+                               "params['W1'][1][0] + lr * 2 * err * w2_00")], "params['W1'][1][0] =",
+     causes.MISSING_FACTOR),
+    ("minus_prime_at_z", "MINUS", [("sigmoid_prime(a1)", "sigmoid_prime(z1)")], "sigmoid_prime(z1)",
+     causes.WRONG_OPERAND),
+    ("minus_z_for_a_out", "MINUS", [("dz2 = a2 - y", "dz2 = z2 - y")], "dz2 = z2 - y", causes.WRONG_OPERAND),
+    ("class_A2_for_A1", "CLASS", [("dZ1 = dA1 * self.A1 * (1 - self.A1)", "dZ1 = dA1 * self.A2 * (1 - self.A2)")],
+     "self.A2 * (1 - self.A2)", causes.WRONG_OPERAND),
+    ("comp_tanh_at_A", "COMP", [("(1 - a1 ** 2)", "(1 - np.tanh(a1) ** 2)")], "np.tanh(a1) ** 2",
+     causes.DERIVATIVE_AT_A),
+    ("scalar_names_forgot", "SCALARS", [('    params["W1"][1][1] = w4 - lr * g * w6 * x2\n', "")], "return params",
+     causes.DIFFERS),  # W1[1][1] never updated: "no line changes it"
+]
+
+RIGHT = [
+    ("ok_ng_relu_no_copy", "NG", [("dZ = np.array(dA, copy=True)", "dZ = dA")]),  # masks dA in place: no matter
+    ("ng_return_all_grads", "NG", [('return {key: value for key, value in grads.items() if key[:2] in ("dW", "db")}',
+                                    "return grads")]),  # dA0, dA1 beside dW, db
 ]
 
 SHAPES = [
-    ("three_keepdims.py", THREE, "line 39", "db1 has shape (4,); expected (4, 1)"),
-    ("ng_db_axis0.py", NG, "line 61", "db1 has shape (1, 1); expected (3, 1)"),
-    ("three_dW_T_shape.py", THREE, "line 34", "dW2 has shape (4, 3); expected (3, 4)"),
+    ("three_keepdims", [("db1 = np.sum(dZ1, axis=1, keepdims=True) / m", "db1 = np.sum(dZ1, axis=1) / m")],
+     "db1 = np.sum(dZ1, axis=1) / m", "db1 has shape (4,); expected (4, 1)"),
+    ("three_dW_T_shape", [("dW2 = np.dot(dZ2, A1.T) / m", "dW2 = np.dot(A1, dZ2.T) / m")],
+     "dW2 = np.dot(A1, dZ2.T)", "dW2 has shape (4, 3); expected (3, 4)"),
 ]
 
 
-def _run(name, setup):
-    preset, overrides = setup
-    recipe = get_preset(preset).replace(**overrides) if overrides else get_preset(preset)
-    data = recipe.data()
-    return check_file(CASES / name, recipe.network(), data.X, data.Y, recipe.lr)
+@pytest.mark.parametrize("name, base, replacements, marker, cause", FOUND, ids=[c[0] for c in FOUND])
+def test_a_reviewers_case_is_named_where_a_reviewer_names_it(tmp_path, name, base, replacements, marker, cause):
+    text = _text(base, replacements)
+    report = _check(tmp_path, base, text)
+    assert {(f.line, f.cause.kind) for f in report.findings} == {(_line(text, marker), cause)}
 
 
-@pytest.mark.parametrize("name, setup, expected", FOUND, ids=[c[0] for c in FOUND])
-def test_a_reviewers_case_is_named_where_a_reviewer_names_it(name, setup, expected):
-    report = _run(name, setup)
-    assert {(f.line, f.cause.kind) for f in report.findings} == expected
+def test_a_written_out_bce_derivative_with_its_sign_wrong_is_named_alone(tmp_path):
+    report = _check(tmp_path, "MINUS", DAL_SIGN)
+    assert {(f.line, f.cause.kind) for f in report.findings} == {(_line(DAL_SIGN, "dA2 = ("), causes.SIGN)}
 
 
-@pytest.mark.parametrize("name, setup, where, words", SHAPES, ids=[c[0] for c in SHAPES])
-def test_a_wrongly_shaped_result_is_named_at_the_line_that_shaped_it(name, setup, where, words):
+@pytest.mark.parametrize("name, base, replacements", RIGHT, ids=[c[0] for c in RIGHT])
+def test_correct_code_in_an_unusual_shape_raises_nothing(tmp_path, name, base, replacements):
+    assert _check(tmp_path, base, _text(base, replacements)).findings == ()
+
+
+@pytest.mark.parametrize("name, replacements, marker, words", SHAPES, ids=[c[0] for c in SHAPES])
+def test_a_wrongly_shaped_result_is_named_at_the_line_that_shaped_it(tmp_path, name, replacements, marker, words):
+    text = _text("THREE", replacements)
     with pytest.raises(UserCodeError) as info:
-        _run(name, setup)
-    assert f"{name}, {where} (" in str(info.value) and words in str(info.value)
+        _check(tmp_path, "THREE", text)
+    assert f"line {_line(text, marker)} (" in str(info.value) and words in str(info.value)
