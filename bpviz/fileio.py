@@ -12,6 +12,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 #: What a path may be instead of a regular file, in words.
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
@@ -34,15 +35,9 @@ def read_limited(path: str | os.PathLike, limit: int, expected: str) -> bytes:
     regular file (a FIFO, a device, a folder) or holds more than ``limit`` bytes; nothing
     is read beyond ``limit``, and a FIFO never blocks. ``expected`` names what the file
     should be ("a bpviz lesson (.json)") for the message."""
+    file, info = open_regular(path, expected)
+    fd = file.fileno()
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise UnreadableFile(read_problem(exc, expected)) from None
-    try:
-        info = os.fstat(fd)
-        kind = stat.S_IFMT(info.st_mode)
-        if kind != stat.S_IFREG:
-            raise UnreadableFile(f"is {_KINDS.get(kind, 'not a regular file')}, not a regular file; expected {expected}")
         if info.st_size > limit:
             raise UnreadableFile(f"is {size_text(info.st_size)}; expected {expected} of at most {size_text(limit)}")
         chunks, total = [], 0
@@ -59,7 +54,28 @@ def read_limited(path: str | os.PathLike, limit: int, expected: str) -> bytes:
     except OSError as exc:
         raise UnreadableFile(read_problem(exc, expected)) from None
     finally:
+        file.close()
+
+
+def open_regular(path: str | os.PathLike, expected: str) -> tuple[BinaryIO, os.stat_result]:
+    """The regular file at ``path`` open for reading (binary, buffered) and its status, or
+    UnreadableFile when it cannot be opened or is not a regular file (a FIFO, a device, a
+    folder): a FIFO never blocks. ``expected`` names what the file should be, as in
+    :func:`read_limited`. The caller closes the file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise UnreadableFile(read_problem(exc, expected)) from None
+    try:
+        info = os.fstat(fd)
+    except OSError as exc:
         os.close(fd)
+        raise UnreadableFile(read_problem(exc, expected)) from None
+    kind = stat.S_IFMT(info.st_mode)
+    if kind != stat.S_IFREG:
+        os.close(fd)
+        raise UnreadableFile(f"is {_KINDS.get(kind, 'not a regular file')}, not a regular file; expected {expected}")
+    return os.fdopen(fd, "rb"), info
 
 
 def gunzip_limited(data: bytes, limit: int, expected: str) -> bytes:
