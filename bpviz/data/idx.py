@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bpviz.errors import DataError
-from bpviz.fileio import UnreadableFile, atomic_write_bytes, gunzip_limited, read_limited, size_text
+from bpviz.fileio import UnreadableFile, atomic_write_bytes, gunzip_limited, open_regular, read_limited, size_text
 
 #: IDX type code -> numpy dtype of the stored (big-endian) data.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -34,6 +34,9 @@ _GZIP_MAGIC = b"\x1f\x8b"
 MAX_IDX_BYTES = 256 << 20
 #: The longest header: the magic and 255 dimensions.
 _MAX_HEADER = 4 + 4 * 255
+#: How much of a gzip file is enough to inflate the header (the first deflate block's
+#: tables come first, a few hundred bytes at most).
+_GZIP_HEAD = 64 << 10
 _EXPECTED = "an IDX file (the MNIST format), plain or gzip"
 
 
@@ -242,13 +245,42 @@ def read_labelled(
     """An images file and its labels file, checked to hold the same number of items."""
     images = read_images(images_path)
     labels = read_labels(labels_path)
+    check_labelled(images_path, images, labels_path, labels)
+    return images, labels
+
+
+def check_labelled(images_path: str | os.PathLike, images: np.ndarray,
+                   labels_path: str | os.PathLike, labels: np.ndarray) -> None:
+    """Raise :class:`IDXCountMismatchError` unless there is one label per image."""
     if len(images) != len(labels):
         raise IDXCountMismatchError(
             labels_path,
             f"holds {len(labels)} labels, but {Path(images_path).name} holds "
             f"{len(images)} images: expected the same count",
         )
-    return images, labels
+
+
+def read_header(path: str | os.PathLike, *, expect_magic: int | None = None) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and (native) dtype an IDX file declares, from its first bytes alone (a gzip
+    file is inflated only that far): what a copy of its data must be, known without reading
+    it all. Raises an :class:`IDXError` subclass as :func:`read_idx` does, or OSError."""
+    path = Path(path)
+    try:
+        file, _ = open_regular(path, _EXPECTED)
+    except UnreadableFile as exc:
+        raise IDXUnreadableError(path, str(exc)) from None
+    with file:
+        head = file.read(_GZIP_HEAD)
+    if head[:2] == _GZIP_MAGIC:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _MAX_HEADER)
+        except zlib.error as exc:
+            raise IDXFormatError(path, f"damaged gzip data ({exc}); expected {_EXPECTED}") from None
+    layout = _layout(path, head, expect_magic)
+    if layout is None:
+        raise IDXTruncatedError(path, f"truncated header: found {len(head)} bytes; expected {_EXPECTED}")
+    shape, dtype, _ = layout
+    return shape, dtype.newbyteorder("=")
 
 
 def encode_idx(array: np.ndarray) -> bytes:

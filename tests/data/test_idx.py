@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 
 import numpy as np
 import pytest
@@ -43,6 +44,20 @@ def test_round_trip_keeps_shape_dtype_and_values(tmp_path_factory, array, gz):
     assert back.shape == array.shape
     assert back.dtype == array.dtype
     np.testing.assert_array_equal(back, array)
+    assert idx.read_header(path) == (array.shape, array.dtype)  # from the first bytes alone
+
+
+def test_a_header_is_read_with_the_checks_of_the_whole_file(tmp_path):
+    write_idx(tmp_path / "img.gz", np.zeros((3, 28, 28), np.uint8))
+    assert idx.read_header(tmp_path / "img.gz", expect_magic=idx.IMAGES_MAGIC) == ((3, 28, 28), np.uint8)
+    with pytest.raises(IDXMagicError, match="wrong magic number"):
+        idx.read_header(tmp_path / "img.gz", expect_magic=idx.LABELS_MAGIC)
+    (tmp_path / "short").write_bytes(b"\x00\x00\x08\x03\x00\x00")
+    with pytest.raises(IDXTruncatedError, match="truncated header"):
+        idx.read_header(tmp_path / "short")
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(idx.IDXUnreadableError, match="FIFO"):
+        idx.read_header(tmp_path / "fifo")
 
 
 def test_images_and_labels_round_trip_with_the_mnist_magics(tmp_path):
