@@ -1,9 +1,11 @@
 """Shared test setup: Qt offscreen (on a desktop and a projector screen) when there is
-no display, and the --runslow switch."""
+no display, a cache folder of the session's own (never the user's), and the --runslow switch."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,16 @@ SCREENS = Path(__file__).with_name("screens.json")
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS}"
+
+#: MNIST's cached arrays (bpviz.data.cache.CACHE_DIR_VARIABLE; nothing of bpviz is imported
+#: before the tests ask) go to a folder of this session's, which every process the tests
+#: start inherits, and which is removed at the end.
+SESSION_CACHE = tempfile.mkdtemp(prefix="bpviz-test-cache-")
+os.environ["BPVIZ_CACHE_DIR"] = SESSION_CACHE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -1,7 +1,8 @@
 """MNIST: load the four IDX files, pick a pair of digits, and lay images out as columns.
 
 ``load_mnist()`` reads the copy embedded in bpviz's resources; any folder that
-python-mnist can read (plain or .gz file names) works too.
+python-mnist can read (plain or .gz file names) works too. Once read, the arrays are kept
+in the user's cache folder (bpviz.data.cache) and read from there while the files stay.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bpviz.data.idx import IDXFileNotFoundError, read_labelled, read_labels
+from bpviz.data import cache
+from bpviz.data.idx import (IDXFileNotFoundError, IMAGES_MAGIC, LABELS_MAGIC, check_labelled, read_header,
+                            read_idx, read_labels)
 from bpviz.errors import DataError
 from bpviz.fileio import read_problem
 from bpviz.resources import resource_path
@@ -118,21 +121,52 @@ def _load_embedded() -> MnistData:
     return _load(embedded_mnist_dir())
 
 
-def _load(directory: Path) -> MnistData:
+def _load(directory: Path, *, use_cache: bool = True) -> MnistData:
+    """The four files of ``directory``, each from the cache when it holds it (``use_cache``),
+    else from the file itself, checked; what was read from a file is then cached."""
     files = find_mnist_files(directory)
-    train_images, train_labels = read_labelled(files["train_images"], files["train_labels"])
-    test_images, test_labels = read_labelled(files["test_images"], files["test_labels"])
-    for key, images, labels in (("train", train_images, train_labels), ("test", test_images, test_labels)):
-        _check_set(files[f"{key}_images"], images, files[f"{key}_labels"], labels)
+    arrays, to_cache = {}, []
+    for key, magic in zip(FILE_NAMES, (IMAGES_MAGIC, LABELS_MAGIC) * 2):
+        arrays[key], entry = _read(files[key], magic, use_cache)
+        if entry is not None:
+            to_cache.append((entry, arrays[key]))
+        if key.endswith("labels"):
+            images = key.replace("labels", "images")
+            check_labelled(files[images], arrays[images], files[key], arrays[key])
+    for key in ("train", "test"):
+        _check_set(files[f"{key}_images"], arrays[f"{key}_images"], files[f"{key}_labels"], arrays[f"{key}_labels"])
+    for entry, array in to_cache:  # only arrays that passed every check
+        entry.store(array)
     return MnistData(
-        train_images=train_images.reshape(len(train_images), -1),
-        train_labels=train_labels,
-        test_images=test_images.reshape(len(test_images), -1),
-        test_labels=test_labels,
+        train_images=_flat(arrays["train_images"]),
+        train_labels=arrays["train_labels"],
+        test_images=_flat(arrays["test_images"]),
+        test_labels=arrays["test_labels"],
         directory=directory,
         image_shape=IMAGE_SHAPE,
         files=files,
     )
+
+
+def _read(path: Path, magic: int, use_cache: bool) -> tuple[np.ndarray, cache.Entry | None]:
+    """The array of one IDX file, read-only, and the cache entry to keep it in when it was
+    read from the file (None when it came from the cache, or there is no cache). The cached
+    copy is taken only if it has the shape and dtype the file's header declares."""
+    entry = cache.entry(path, "mnist") if use_cache else None
+    if entry is not None:
+        try:
+            shape, dtype = read_header(path, expect_magic=magic)
+        except (DataError, OSError):
+            entry = None  # reading the whole file says what is wrong with it
+        else:
+            array = entry.load(shape, dtype)
+            if array is not None:
+                return array, None
+    return read_idx(path, expect_magic=magic), entry
+
+
+def _flat(images: np.ndarray) -> np.ndarray:
+    return images.reshape(len(images), -1)
 
 
 def _check_set(images_path: Path, images: np.ndarray, labels_path: Path, labels: np.ndarray) -> None:
