@@ -21,9 +21,13 @@ def test_bench_lists_cases_and_writes_json(tmp_path):
     assert "speed-up vs python-mnist" in run.stdout
     rows = json.loads(out.read_text())["cases"]["load"]["rows"]
     by_name = {row["name"]: row for row in rows}
-    assert by_name["bpviz load_mnist"]["unit"] == "s"
-    assert by_name["bpviz load_mnist"]["value"] > 0
-    assert by_name["speed-up vs python-mnist"]["unit"] == "x"
+    for load in ("cold (no cache)", "first (writes the cache)", "warm (from the cache)"):
+        assert by_name[f"bpviz load_mnist, {load}"]["unit"] == "s"
+        assert by_name[f"bpviz load_mnist, {load}"]["value"] > 0
+    assert by_name["python-mnist (reference)"]["value"] > 0
+    assert by_name["bpviz load_mnist, warm (from the cache)"]["target"] == "<= 0.03 s"
+    for ratio in ("speed-up vs python-mnist, cold", "speed-up vs python-mnist, warm", "warm vs cold"):
+        assert by_name[ratio]["unit"] == "x" and by_name[ratio]["value"] > 0
 
 
 def test_bench_refuses_an_unknown_case_by_name():
