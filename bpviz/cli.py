@@ -354,6 +354,7 @@ def _run(argv: list[str], owner: bool, command: str) -> int:
     stdout = sys.stdout
     if stdout is not None:  # None: started with stdout closed; print() then writes nothing
         sys.stdout = Output(stdout)
+    args = None
     try:
         try:
             parser = build_parser()
@@ -372,8 +373,8 @@ def _run(argv: list[str], owner: bool, command: str) -> int:
     except OutputFailed as exc:
         if owner:
             silence(stdout)
-        if exc.errno == errno.EPIPE:  # the reader went away (`bpviz trace | head`): not an error
-            return 0
+        if exc.errno == errno.EPIPE:  # the reader went away (`bpviz trace | head`): not an error,
+            return getattr(args, "status_if_cut", 0)  # but a failed check stays failed
         _say(f"bpviz{'' if command == 'gui' else ' ' + command}: error: could not write the output "
               f"(standard output): {_output_problem(exc)}")
         return 2

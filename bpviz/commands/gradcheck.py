@@ -74,6 +74,7 @@ def run_gradcheck(args) -> int:
           f"{recipe.loss}, on {where}; central differences, h = 1e-05, float64, threshold {args.threshold:g}")
     checks = check_gradients(net, X, Y, elements=elements)
     failed = [c for c in checks if not c.passes(args.threshold)]
+    args.status_if_cut = 1 if failed else 0  # what a reader that stops early (| head) still learns
     if elements is None:
         print(f"{'parameter':<12}{'backprop':>16}{'finite diff.':>16}{'rel. error':>12}")
         for c in checks:
@@ -110,7 +111,7 @@ def _user_rows(recipe, args):
 
 
 def _run_user_file(args, recipe, net, sizes) -> int:
-    from bpviz.nn.handwritten import UserCodeError
+    from bpviz.nn.handwritten import UserCodeError, read_source
     from bpviz.usercode.check import ROWS_BUDGET, check_file
     from bpviz.usercode.sandbox import Limits
 
@@ -118,19 +119,26 @@ def _run_user_file(args, recipe, net, sizes) -> int:
         read_limited(args.user_file, USER_FILE_LIMIT, "your Python file (.py)")
     except UnreadableFile as exc:
         raise ConfigError(f"--user-file: {shown_path(args.user_file)} {exc}") from None
+    try:  # not text, NUL bytes, a wrong coding line: bpviz cannot read it, as the ones above
+        read_source(args.user_file)
+    except UserCodeError as exc:
+        raise ConfigError(f"--user-file: {exc}") from None
     X, Y, rows, where = _user_rows(recipe, args)
     try:
         report = check_file(args.user_file, net, X, Y, recipe.lr, rows=rows, budget=args.budget or ROWS_BUDGET,
                             limits=Limits(timeout=args.timeout or TIMEOUT), threshold=args.threshold)
     except UserCodeError as exc:  # it did not run to an answer: never a pass
+        args.status_if_cut = 1
         if args.json:
             print(json.dumps({"file": str(args.user_file), "passed": False, "error": str(exc),
                               "line": getattr(exc, "line", None)}))
         say(f"bpviz gradcheck: {exc}")
         return 1
+    status = 1 if report.findings or report.comparison.flagged(args.threshold) else 0
+    args.status_if_cut = status  # what a reader that stops early (| head) still learns
     if args.json:
         print(json.dumps(report_json(report, args, recipe, sizes), indent=1))
-        return 1 if report.findings or report.comparison.flagged(args.threshold) else 0
+        return status
     return _print_report(report, args, recipe, sizes, where)
 
 

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.values_action.setToolTip("Type a worked example: layer sizes, weights, biases, one row and its "
                                       "targets, activations, loss and learning rate")
         self.open_user_action = QAction("&Open your update or gradients…", self)
-        self.open_user_action.setToolTip("A Python file with update(params, x, y, lr) or gradients(params, x, y)")
+        self.open_user_action.setToolTip("A Python file with update(params, x, y, lr), gradients(params, X, Y) or backward(params, X, Y)")
         self.open_user_action.triggered.connect(self.step_page._on_open_user_file)
         self.open_example_action = QAction("Open the &notebook's update (buggy example)", self)
         self.open_example_action.triggered.connect(self._on_open_example)
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in (self.bigger_action, self.smaller_action, self.actual_size_action):
             view_menu.addAction(action)
-        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu = view_menu.addMenu("T&heme")
         theme_menu.addActions(list(self.theme_actions.values()))
         self.view_menu = view_menu
         help_menu = menus.addMenu("&Help")
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(not stepping)
 
     def _on_open_example(self) -> None:
-        self.step_page.open_user_file(resource_path("examples", "notebook_update.py"))
+        self.step_page.debugger.open_example(resource_path("examples", "notebook_update.py"), "notebook-regression")
 
     def _on_exercise(self, exercise) -> None:
         self.pages.setCurrentWidget(self.step_page)

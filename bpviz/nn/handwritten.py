@@ -29,7 +29,7 @@ LAYOUTS = ("tutorial", "notebook")
 #: A hand-written update is a page or two; a file this large is something else.
 MAX_SOURCE_BYTES = 1 << 20
 _EXPECTED = "a Python file (.py) of your update or gradients"
-SIGNATURES = {"update": "update(params, x, y, lr) -> params", "gradients": "gradients(params, x, y) -> grads"}
+SIGNATURES = {"update": "update(params, x, y, lr) -> params", "gradients": "gradients(params, X, Y) -> grads"}
 
 
 @dataclass(frozen=True)

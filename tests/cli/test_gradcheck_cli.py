@@ -160,3 +160,16 @@ def test_a_child_that_gives_no_answer_is_exit_1_with_a_message(tmp_path, body, w
 def test_the_user_file_flags_are_refused_without_a_user_file(capsys):
     assert main(["gradcheck", "--timeout", "5"]) == 2
     assert "--timeout: is for --user-file" in capsys.readouterr().err
+
+
+def test_a_user_file_bpviz_cannot_read_is_refused_as_the_fifos_and_folders_are(tmp_path):
+    """Not text, NUL bytes: exit 2 with the flag named, like a FIFO or a folder (bpviz could
+    not read it; it is not your code failing)."""
+    binary = tmp_path / "model.py"
+    binary.write_bytes(b"\x80\x81\xff")
+    nul = tmp_path / "nul.py"
+    nul.write_bytes(b"x = 1\ny = '\x00'\n")
+    for path, words in ((binary, "not a UTF-8 text file"), (nul, "NUL")):
+        result = _bpviz("--user-file", str(path))
+        assert result.returncode == 2 and result.stderr.startswith("bpviz gradcheck: error: --user-file: ")
+        assert words in result.stderr and len(result.stderr.splitlines()) == 1

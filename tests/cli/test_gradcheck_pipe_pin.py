@@ -1,19 +1,16 @@
 """``bpviz gradcheck | head``: a failing check must not exit 0 because the reader went
-away (found walking the user's path, i19-walk; pinned as a strict xfail until fixed)."""
+away (found walking the user's path)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import pytest
-
 from bpviz.resources import resource_path
 
 BUGGY = resource_path("examples", "notebook_update.py")
 
 
-@pytest.mark.xfail(strict=True, reason="i19-walk: EPIPE turns gradcheck's failing status 1 into 0")
 def test_a_failing_check_read_by_head_still_exits_1():
     process = subprocess.Popen([sys.executable, "-m", "bpviz", "gradcheck", "--user-file", str(BUGGY),
                                 "--init", "tutorial", "--seed", "2"],

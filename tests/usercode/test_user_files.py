@@ -148,7 +148,7 @@ def update(params, x, y, lr):
     ("import sys\nsys.exit(3)\n", ["line 2", "SystemExit"]),
     (UPDATE_HEAD + "    raise SystemExit('stop')\n", ["line 5", "SystemExit: stop"]),
     ("def step(params):\n    return params\n", ["defines none of them", "update(params, x, y, lr)",
-                                                "gradients(params, x, y)", "backward(params, X, Y)"]),
+                                                "gradients(params, X, Y)", "backward(params, X, Y)"]),
     ("WEIGHT_LAYOUT = 'rows'\n" + UPDATE_HEAD + "    return params\n", ["WEIGHT_LAYOUT", "'rows'", "notebook"]),
 ])
 def test_a_broken_file_gets_a_message_naming_the_line(tmp_path, body, words):

@@ -32,7 +32,7 @@ from bpviz.nn.handwritten import MAX_SOURCE_BYTES
 RUNS_USER_CODE = ("Run executes the Python code in this file in a separate process, with your permissions. "
                   "Open only files you trust.")
 #: The time limit's field, in seconds.
-TIME_LIMIT, TIME_LIMITS = 10, (1, 600)
+TIME_LIMIT, TIME_LIMITS = 10, (1, 3600)  # as bpviz gradcheck --timeout takes
 #: A line of code in the list is cut here (the code panel above shows it whole).
 CODE_SHOWN = 48
 
@@ -129,7 +129,7 @@ class CodePanel(QWidget):
         self.file_label = QLabel("No file opened: Debug > Open your update or gradients…")
         self.file_label.setWordWrap(True)
         self.open_button = QPushButton("Open…")
-        self.open_button.setToolTip("A Python file defining update(params, x, y, lr) or gradients(params, x, y)")
+        self.open_button.setToolTip("A Python file defining update(params, x, y, lr), gradients(params, X, Y) or backward(params, X, Y)")
         self.run_button = QPushButton("Run it")
         self.run_button.setToolTip("Read the file again and check it against backprop on every row (Ctrl+R)")
         self.run_button.setEnabled(False)
@@ -311,6 +311,11 @@ class CodePanel(QWidget):
         if line:
             self.view.set_marks({line: Mark(FAILURE, rich(message))})
             self.view.select_line(line)
+
+    def show_refusal(self, message: str) -> None:
+        """A file that was not opened: why, under the file still shown (nothing else changes)."""
+        self.error.setText(message)
+        self.error.show()
 
     def select_finding(self, finding) -> None:
         """Select ``finding`` in the list and its line in the code, without emitting findingChosen."""

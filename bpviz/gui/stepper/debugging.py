@@ -8,13 +8,15 @@ import hashlib
 
 from PySide6.QtCore import QObject
 
-from bpviz.errors import BpvizError
+from bpviz.errors import BpvizError, UserCodeError
 from bpviz.gui.stepper.code_panel import CodePanel, rich
 from bpviz.gui.stepper.debugger import element_of_check
 from bpviz.gui.stepper.session import ToySession
 from bpviz.gui.stepper.user_run import CheckRunner
+from bpviz.nn.handwritten import read_source as read_checked
 from bpviz.nn.notation import node_id
 from bpviz.page_limits import check_step_page
+from bpviz.presets import get_preset
 
 STALE = "The state changed since the run: its marks are from before. Press Run it (Ctrl+R) to check again."
 STOPPED_BY_CHANGE = ("The state changed while your code ran, so the run stopped: press Run it (Ctrl+R) "
@@ -111,13 +113,34 @@ class UserCodeDebugger(QObject):
         self.code.findingChosen.connect(self._on_finding_chosen)
 
     # --- the file and its run ---------------------------------------------------------
-    def open_file(self, path, task: str = "") -> None:
-        """Show the file (it runs on Run it, or Ctrl+R)."""
+    def open_file(self, path, task: str = "") -> bool:
+        """Show the file (it runs on Run it, or Ctrl+R). A file that cannot be read (a FIFO,
+        a device, too big, not text) is refused by name, and the file shown, its findings
+        and its marks stay as they were."""
+        try:
+            read_checked(path)
+        except UserCodeError as exc:
+            self.page.tabs.setCurrentWidget(self.code)
+            self.code.show_refusal(str(exc))
+            return False
         self.runner.cancel()
         self._forget()
         self.page.tabs.setCurrentWidget(self.code)
         self.code.set_user_file(path, task)
         self._show_comparison()
+        return True
+
+    def open_example(self, path, preset: str) -> bool:
+        """An example written for one network (the notebook's update, for its 2-2-1): that
+        preset on the page unless the page already holds its network (its weights then
+        stay), and the file shown."""
+        recipe = get_preset(preset)
+        net, wanted = self.page.session.net if self.page.session else None, recipe.network()
+        if net is None or (net.layer_sizes, net.activations, net.loss.name) != (
+                wanted.layer_sizes, wanted.activations, wanted.loss.name):
+            if not self.page.set_recipe(recipe):
+                return False
+        return self.open_file(path)
 
     def run(self) -> bool:
         """Read the file again and start checking it on the table; returns at once (False
@@ -229,7 +252,7 @@ class UserCodeDebugger(QObject):
         if item is not None and item.flagged:
             self.page.tabs.setCurrentWidget(self.code)
         self.code.select_finding(finding)
-        self.page.graph.set_linked(self.elements(finding))
+        self._on_finding_chosen(finding)  # as if chosen in the list: lit, and its step shown
 
     # --- exercises ------------------------------------------------------------------
     def exercise_problem(self, exercise) -> str:

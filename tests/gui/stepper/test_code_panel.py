@@ -189,6 +189,11 @@ def test_a_line_lights_its_parameters_and_shows_their_gradient_and_back(qtbot, w
     assert page.tabs.currentWidget() is panel
     selected = panel.findings[panel.list.currentRow()]
     assert element in {element_of_check(k, i) for k, i in selected.params} and view.selected_line() == selected.line
+    # ... and the page agrees with the list: that line's parameters lit, its gradient's step shown
+    assert edge.hovered_link  # lit, as choosing the line in the list lights it
+    step = page.controller.step
+    assert step.quantity[0] == "dw" and element_of_check(f"W{step.quantity[1]}", (step.quantity[2] - 1,
+                                                                                 step.quantity[3] - 1)) == element
 
 
 def test_an_endless_loop_is_cancelled_while_the_window_stays_live(qtbot, window, monkeypatch, tmp_path):

@@ -1,6 +1,6 @@
-"""Two debugger problems found walking the user's path (i19-walk), pinned as strict xfails:
-a refused file throws away the file that was shown, and the notebook's example runs on
-whatever network the page holds. Remove the xfail mark when the fix lands."""
+"""Two debugger problems found walking the user's path, mended: a refused file leaves the
+file shown, its findings and marks as they were, and the notebook's example sets up the
+notebook's network instead of running on whatever network the page holds."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ def window(make_main_window):
     return make_main_window()
 
 
-@pytest.mark.xfail(strict=True, reason="i19-walk: a refused file replaces the file shown and drops its findings")
 def test_a_refused_file_leaves_the_file_shown_and_its_findings(qtbot, window, monkeypatch, tmp_path):
     page, panel = window.step_page, window.step_page.code
     click_menu(qtbot, window, "Debug", "Open the notebook's update (buggy example)")
@@ -35,7 +34,6 @@ def test_a_refused_file_leaves_the_file_shown_and_its_findings(qtbot, window, mo
     assert page.debugger.report is not None
 
 
-@pytest.mark.xfail(strict=True, reason="i19-walk: the notebook's example keeps the network of the preset shown")
 def test_the_notebooks_example_sets_up_the_notebooks_network(qtbot, window):
     page = window.step_page
     choose(qtbot, page.controls.preset, "two-outputs")  # e.g. left there by an exercise
