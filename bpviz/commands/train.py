@@ -172,11 +172,13 @@ def _train(args, recipe: Recipe, data, net, console):
                 # One entry per epoch: the mean of its per-sample losses, each taken before
                 # its update (the notebook's way of reporting).
                 if progress.epoch_cost is not None:
-                    history.append({"epoch": progress.epoch, "cost": progress.epoch_cost})
+                    history.append(_with_layers({"epoch": progress.epoch, "cost": progress.epoch_cost},
+                                                progress))
                     console.show(f"epoch {progress.epoch}: loss {progress.epoch_cost:.6g}", bar)
-            elif progress.iteration % args.log_every == 0:
-                history.append({"iteration": progress.iteration, "cost": progress.cost,
-                                "seconds": progress.seconds})
+            elif progress.iteration % args.log_every == 0 or progress.layers:
+                # Every log_every-th update, and every update that carries layer statistics.
+                history.append(_with_layers({"iteration": progress.iteration, "cost": progress.cost,
+                                             "seconds": progress.seconds}, progress))
             bar.update(1)
             bar.set_postfix(cost=f"{progress.cost:.4f}", refresh=False)
             if progress.test_accuracy is not None and progress.stopped is None:
@@ -190,6 +192,14 @@ def _train(args, recipe: Recipe, data, net, console):
         return history, final, True
     bar.close()
     return history, final, False
+
+
+def _with_layers(entry: dict, progress) -> dict:
+    """A history entry with the update's per-layer statistics ("layers": one dict per
+    layer, l = 1..L, see bpviz.nn.health.LayerStats) when it carries them."""
+    if progress.layers:
+        entry["layers"] = [stats.to_dict() for stats in progress.layers]
+    return entry
 
 
 class _Console:

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from bpviz.errors import ConfigError, DataError
+from bpviz.nn.health import LayerStats, network_stats
 from bpviz.nn.network import Network
 from bpviz.nn.optimizers import OPTIMIZERS, check_lr, make_optimizer
 
@@ -39,7 +40,8 @@ class TrainConfig:
     ``batch_size`` None means full batch (the tutorial); 1 with ``shuffle=False`` is
     per-sample SGD in row order (the notebook); otherwise mini-batches are drawn from a
     permutation made with ``seed`` each epoch. ``eval_every`` is the cadence, in updates,
-    of the train/test accuracy (0: only after the last update).
+    of the train/test accuracy (0: only after the last update). ``layer_stats`` records
+    each layer's statistics (:mod:`bpviz.nn.health`) at the same cadence.
     """
 
     optimizer: str = "sgd"
@@ -50,6 +52,7 @@ class TrainConfig:
     shuffle: bool = True
     seed: int | None = 1
     eval_every: int = 0
+    layer_stats: bool = True
 
     def validate(self) -> "TrainConfig":
         if self.optimizer not in OPTIMIZERS:
@@ -101,9 +104,11 @@ class Progress:
     """One update's record, counted as the tutorial counts: ``iteration`` i (from 0) is
     the update made after i others, and ``cost`` is J before it ("cost after iteration i").
 
-    ``seconds`` is the training time so far, evaluation excluded. ``epoch_cost`` is set on
-    the last update of an epoch: the mean per-example loss over the epoch, each taken
-    before its update. The accuracies and test cost are set at the evaluation cadence.
+    ``seconds`` is the training time so far, evaluation excluded (the layer statistics
+    included). ``epoch_cost`` is set on the last update of an epoch: the mean per-example
+    loss over the epoch, each taken before its update. The accuracies, the test cost and
+    ``layers`` (one :class:`LayerStats` per layer, l = 1..L, of this update and its batch)
+    are set at the evaluation cadence; ``layers`` is empty elsewhere.
     ``stopped`` is None while training goes on, else "finished" or "diverged".
     """
 
@@ -120,6 +125,7 @@ class Progress:
     message: str = ""
     #: A diverged run: the iteration whose parameters (those before its update) it kept.
     kept: int | None = None
+    layers: tuple[LayerStats, ...] = ()
 
 
 def count_iterations(config: TrainConfig, m: int) -> int:
@@ -195,7 +201,8 @@ def train(
                 if math.isfinite(J):
                     for key, value in net.params.items():
                         np.copyto(last_good[key], value)
-                    optimizer.step(net.params, net.backward(cache, Yb))
+                    grads = net.backward(cache, Yb)
+                    optimizer.step(net.params, grads)
                     # A clipped loss (bce) can stay finite while the weights overflow.
                     if not all(np.isfinite(value).all() for value in net.params.values()):
                         for key, value in last_good.items():
@@ -220,20 +227,25 @@ def train(
                              f"finite cost"),
                 )
                 return
+            last = done + 1 == total
+            evaluate_now = last or (config.eval_every and (done + 1) % config.eval_every == 0)
+            # last_good still holds the parameters before this update.
+            layers = (network_stats(last_good, net.params, grads, cache.A, net.activations)
+                      if evaluate_now and config.layer_stats else ())
             seconds += time.perf_counter() - began
             epoch_loss += J * Xb.shape[1]
             epoch_seen += Xb.shape[1]
-            last = done + 1 == total
             end_of_epoch = start + batch >= m
-            yield _record(net, data, config, done, total, epoch, J, seconds,
-                          epoch_loss / epoch_seen if end_of_epoch or last else None, last)
+            yield _record(net, data, done, total, epoch, J, seconds,
+                          epoch_loss / epoch_seen if end_of_epoch or last else None,
+                          last, evaluate_now, layers)
             done += 1
             if last:
                 return
 
 
-def _record(net, data, config, iteration, total, epoch, J, seconds, epoch_cost, last) -> Progress:
-    evaluate_now = last or (config.eval_every and (iteration + 1) % config.eval_every == 0)
+def _record(net, data, iteration, total, epoch, J, seconds, epoch_cost, last, evaluate_now,
+            layers) -> Progress:
     train_acc = test_acc = test_cost = None
     if evaluate_now:
         _, train_acc = evaluate(net, data.X, data.Y)
@@ -242,5 +254,5 @@ def _record(net, data, config, iteration, total, epoch, J, seconds, epoch_cost, 
     return Progress(
         iteration, total, epoch, J, seconds, epoch_cost=epoch_cost,
         train_accuracy=train_acc, test_accuracy=test_acc, test_cost=test_cost,
-        stopped="finished" if last else None,
+        stopped="finished" if last else None, layers=layers,
     )

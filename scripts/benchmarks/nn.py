@@ -107,3 +107,80 @@ def preset_runs(repeat: int):
             info(f"{preset}: peak memory (whole process)", peak_mb, "MB"),
         ]
     return rows
+
+
+@case("layer-stats", "The per-layer statistics' cost: on every update, and at the app's cadence")
+def layer_stats_cost(repeat: int):
+    """Training with and without the statistics, taking turns, at eval_every 1: the worst
+    case, the statistics on every update. An update's time is the difference of two
+    records' training seconds (evaluation excluded, statistics included); the medians are
+    over all updates, so that a busy machine's hiccups, which hit single updates, pass.
+    Then each update and its statistics timed in turn, and from those the cost at the
+    app's auto cadence, about 20 evaluations a run, over the preset's whole run."""
+    import dataclasses
+
+    from bpviz.nn import train
+    from bpviz.nn.train import TrainData, count_iterations
+    from bpviz.presets import get_preset
+
+    rows = []
+    shapes = (("tutorial, 784-196-1 full batch, float64", get_preset("tutorial"), 5),
+              ("fast, 784-128-1 batches of 64, Adam, float32", get_preset("fast"), 200))
+    for label, preset, iterations in shapes:
+        full_run = count_iterations(preset.train_config(), preset.data().m)
+        recipe = preset.replace(eval_every=1, epochs=None, iterations=iterations)
+        data = recipe.data()
+        data = TrainData(data.X, data.Y)  # no test set: its evaluation is not what is timed
+        updates: dict[bool, list[float]] = {True: [], False: []}
+
+        def run(stats: bool):
+            config = dataclasses.replace(recipe.train_config(), layer_stats=stats)
+            seconds = [r.seconds for r in train(recipe.network(), data, config)]
+            updates[stats].extend(np.diff([0.0, *seconds])[1:].tolist())  # the first warms up
+
+        run(True), run(False)  # warm up: buffers, BLAS threads
+        updates = {True: [], False: []}
+        interleave(max(repeat, 3), with_stats=lambda: run(True), without=lambda: run(False))
+        on, off = median(updates[True]), median(updates[False])
+        alone, update = _stats_alone(recipe, data, 5 * max(repeat, 3) if recipe.batch_size is None else 300)
+        rows += [
+            info(f"{label}: an update, without statistics", off, "s", updates[False]),
+            info(f"{label}: an update, with statistics on every update", on, "s", updates[True]),
+            info(f"{label}: with / without, statistics on every update", on / off, "x"),
+            info(f"{label}: the statistics alone, timed after each update", alone, "s"),
+            info(f"{label}: the statistics alone / that update", alone / update, "x"),
+            at_most(f"{label}: with / without, 20 times in {full_run:,} updates (derived)",
+                    1 + 20 * alone / (full_run * update), "x", 1.03),
+        ]
+    return rows
+
+
+def _stats_alone(recipe, data, updates: int) -> tuple[float, float]:
+    """Median seconds of network_stats and of the update before it (batch drawn, forward,
+    cost, backward, step), taking turns."""
+    import time
+
+    from bpviz.nn.health import network_stats
+    from bpviz.nn.optimizers import make_optimizer
+
+    net, optimizer = recipe.network(), make_optimizer(recipe.optimizer, recipe.lr)
+    batch = recipe.batch_size or data.m
+    rng = np.random.default_rng(1)
+    before = {key: value.copy() for key, value in net.params.items()}
+    stats_s, update_s = [], []
+    for _ in range(updates + 1):
+        began = time.perf_counter()
+        if batch < data.m:  # a batch drawn as train() draws it
+            cols = rng.choice(data.m, batch, replace=False)
+            X, Y = data.X[:, cols], data.Y[:, cols]
+        else:
+            X, Y = data.X, data.Y
+        A, cache = net.forward(X)
+        net.cost(A, Y)
+        grads = net.backward(cache, Y)
+        optimizer.step(net.params, grads)
+        middle = time.perf_counter()
+        network_stats(before, net.params, grads, cache.A, net.activations)
+        update_s.append(middle - began)
+        stats_s.append(time.perf_counter() - middle)
+    return median(stats_s[1:]), median(update_s[1:])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bpviz.nn.health import COLUMNS as LAYER_COLUMNS
 from bpviz.nn.train import Progress
 from bpviz.presets import Recipe
 
@@ -108,17 +109,28 @@ def _percent(x) -> float:
 
 
 def histories_csv(histories: list[RunHistory]) -> bytes:
-    """One row per update of every run; the evaluation columns are filled where one was made."""
+    """One row per update of every run; the evaluation columns are filled where one was
+    made. After ``COLUMNS`` come each layer's statistics (``layer_columns``), for as many
+    layers as the deepest run has, filled on the updates that recorded them."""
+    depth = max((len(r.layers) for h in histories for r in h.records), default=0)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([*COLUMNS, *layer_columns(depth)])
     for h in histories:
         layers = sizes_text(h.recipe)
         for r in h.records:
+            stats = [_cell(getattr(s, name)) for s in r.layers for name in LAYER_COLUMNS]
             writer.writerow([h.number, h.recipe.name, layers, repr(h.recipe.lr), r.iteration, r.epoch,
                              repr(r.cost), _cell(r.test_cost), _cell(r.train_accuracy),
-                             _cell(r.test_accuracy), f"{r.seconds:.6f}"])
+                             _cell(r.test_accuracy), f"{r.seconds:.6f}",
+                             *stats, *[""] * (len(LAYER_COLUMNS) * depth - len(stats))])
     return out.getvalue().encode()
+
+
+def layer_columns(depth: int) -> list[str]:
+    """The per-layer column names for layers 1..depth: dW1_norm, db1_norm, W1_norm,
+    update_ratio1, A1_mean, A1_std, saturated1, dead1, dW2_norm, ..."""
+    return [column.format(l=l) for l in range(1, depth + 1) for column in LAYER_COLUMNS.values()]
 
 
 def _cell(x) -> str:
