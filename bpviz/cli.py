@@ -158,17 +158,17 @@ def _row(text: str) -> Row:
 
 
 def _init(text: str) -> str:
-    """--init: tutorial, xavier, he, or constant:<a finite number>."""
+    """--init: tutorial, xavier, he, normal, or constant:<a finite number>."""
     name, colon, value = text.strip().partition(":")
-    if name in ("tutorial", "xavier", "he") and not colon:
+    if name in ("tutorial", "xavier", "he", "normal") and not colon:
         return name
     if name == "constant" and colon:
         try:
             return f"constant:{decimal(value, '--init', example='0.1')!r}"
         except NumberError as exc:
             raise NumberError("--init", f"constant:<number>: {exc.detail}") from None
-    raise NumberError("--init", f"expected tutorial, constant:<number> such as constant:0.1, xavier or he, "
-                                f"got {shown(text)}")
+    raise NumberError("--init", f"expected tutorial, constant:<number> such as constant:0.1, xavier, he or "
+                                f"normal, got {shown(text)}")
 
 
 class _RenamedSample(argparse.Action):
@@ -207,7 +207,8 @@ def _add_network_flags(parser, example_hidden: str, output: str) -> None:
     parser.add_argument("--loss", choices=list(LOSSES),
                         help="mse (Σ(a-y)²) or quadratic (½Σ(a-y)², the textbooks') for values; bce for 0/1 "
                              "targets; cross_entropy for classes (a softmax output)")
-    parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier or he")
+    parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier, he, or normal "
+                                                           "(weights and biases from N(0, 1), as Nielsen's)")
 
 
 def _add_train_parser(commands) -> None:

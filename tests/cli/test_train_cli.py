@@ -120,8 +120,8 @@ def test_help_leads_with_hidden():
         (["--iterations", "-5"], "--iterations: expected a whole number from 1 to 10,000,000, got -5"),
         (["--iterations", "3", "--epochs", "2"], "not allowed with argument --iterations"),
         (["--preset", "slow"], "--preset: invalid choice: 'slow'"),
-        (["--init", "magic"], "--init: expected tutorial, constant:<number> such as constant:0.1, xavier or he, "
-                             "got 'magic'"),
+        (["--init", "magic"], "--init: expected tutorial, constant:<number> such as constant:0.1, xavier, he or "
+                             "normal, got 'magic'"),
         (["--mnist-dir", "/nonexistent/mnist"], "expected a folder holding the four MNIST files"),
         (["--save", "/nonexistent/dir/m.npz"], "--save: the folder /nonexistent/dir does not exist"),
     ],
