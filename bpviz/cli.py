@@ -224,10 +224,16 @@ def _add_train_parser(commands) -> None:
     train.add_argument("--preset", choices=list(PRESETS), default="tutorial",
                        help="the recipe to start from (default: tutorial)")
     train.add_argument("--digits", nargs="+", metavar="D",
-                       help="two digits such as '5 8', or 'all' for all ten (softmax)")
+                       help="two digits such as '5 8', or 'all' for all ten (a softmax output unless "
+                            "--output or the preset says otherwise)")
     train.add_argument("--train-size", type=_count(limits["batch_size"]), metavar="N",
                        help="train on the first N examples only (quick runs)")
     _add_network_flags(train, "196", "1 unit for two digits, 10 for --digits all")
+    from bpviz.nn.activations import OUTPUT_ACTIVATIONS
+
+    train.add_argument("--output", choices=OUTPUT_ACTIVATIONS,
+                       help="the output layer's activation; by default it follows the task (sigmoid for two "
+                            "digits, softmax for all ten); sigmoid with --digits all is Nielsen's")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
     train.add_argument("--lr", type=_positive_number("a positive number such as 0.1"), help="learning rate, greater than 0")
     length = train.add_mutually_exclusive_group()

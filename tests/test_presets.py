@@ -8,6 +8,7 @@ import pytest
 
 from bpviz.errors import BpvizError, ConfigError
 from bpviz.nn import train
+from bpviz.nn.train import count_iterations
 from bpviz.presets import PRESETS, Recipe, get_preset
 
 
@@ -110,3 +111,37 @@ def test_nielsen_reaches_the_books_accuracy_after_30_epochs():
     final = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1]
     assert final.iteration + 1 == 150_000
     assert final.test_accuracy >= 0.94
+
+
+def test_nielsen_is_nielsens_network_py():
+    nielsen = get_preset("nielsen")
+    net = nielsen.network()
+    assert net.layer_sizes == [784, 30, 10] and net.activations == ["sigmoid", "sigmoid"]
+    assert (net.loss.name, net.init, net.dtype.name) == ("quadratic", "normal", "float64")
+    assert not (net.params["b1"] == 0).all()  # biases drawn too
+    config = nielsen.train_config()
+    assert (config.optimizer, config.lr, config.epochs, config.batch_size, config.shuffle) == \
+        ("sgd", 3.0, 30, 10, True)
+    assert (nielsen.digits, nielsen.train_size) == (None, 50_000)
+    data = nielsen.data()
+    assert data.X.shape == (784, 50_000) and data.Y.shape == (10, 50_000)
+    assert data.X_test.shape == (784, 10_000)
+    assert count_iterations(config, data.m) == 150_000
+
+
+@pytest.mark.parametrize("overrides, words", [
+    (dict(digits=(5, 8), output="softmax"), "output: a softmax output needs at least 2 units, and the output "
+                                            "layer for two digits has 1 unit; expected sigmoid"),
+    (dict(output="linear", loss="bce"), "output: a linear output gives any values, and the loss bce needs"),
+    (dict(output="tanh"), "output: expected one of sigmoid, linear, softmax or null"),
+])
+def test_an_output_the_task_cannot_take_is_refused_by_the_output_field(overrides, words):
+    with pytest.raises(ConfigError) as caught:
+        get_preset("nielsen").replace(**overrides)
+    assert str(caught.value).startswith(words)
+
+
+def test_nielsens_ten_sigmoids_keep_bce_when_the_digits_change_and_back():
+    two = get_preset("mnist10").replace(output="sigmoid", digits=(5, 8))
+    ten = two.replace(digits=None)
+    assert (ten.output_activation, ten.loss, ten.layers[-1]) == ("sigmoid", "bce", 10)

@@ -32,6 +32,8 @@ def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
 
 def _naming_the_flag(exc: ConfigError, args, output_units: int) -> ConfigError:
     message = str(exc)
+    if message.startswith("output:") and getattr(args, "output", None) is not None:
+        return ConfigError("--output" + message[len("output"):])
     if not message.startswith("layers:") or (args.hidden is None and args.layers is None):
         return exc
     flag = "--hidden" if args.hidden is not None else "--layers"
