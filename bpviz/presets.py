@@ -134,7 +134,7 @@ class Recipe:
             )
         parse_init(self.init)
         self.train_config()  # iterations or epochs, and the counts together
-        self._check_output(units, task.split(" (")[0])
+        self._check_output(units)
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
         check_network(sizes, activations, self.loss, self.dtype)
         return self
@@ -154,12 +154,13 @@ class Recipe:
             raise ConfigError(f"layers: expected a table of 1 to {MAX_TARGETS} target columns, got {shown(outputs)}")
         return outputs, "a table's one target" if outputs == 1 else f"a table's {outputs} target columns"
 
-    def _check_output(self, units: int, task: str) -> None:
+    def _check_output(self, units: int) -> None:
         """An output activation the output layer and the loss can work with, else ConfigError
         naming ``output`` (only a chosen output can be wrong: the task's own always fits)."""
         output = self.output_activation
         if output == "softmax" and units < 2:
             instead = "sigmoid" if self.loss not in ("mse", "quadratic") else "sigmoid or linear"
+            task = "two digits" if self.is_mnist else "a table's one target"
             raise ConfigError(f"output: a softmax output needs at least 2 units, and the output layer for "
                               f"{task} has 1 unit; expected {instead}")
         if output == "linear" and LOSSES[self.loss].probabilities:
@@ -355,7 +356,8 @@ PRESETS: dict[str, Recipe] = {
             epochs=10, batch_size=128,
         ),
         # Nielsen's network.py ("Neural Networks and Deep Learning", chapter 1), as he runs it:
-        # net = Network([784, 30, 10]); net.SGD(training_data[:50000], 30, 10, 3.0, test_data).
+        # net = Network([784, 30, 10]); net.SGD(training_data, 30, 10, 3.0, test_data=test_data),
+        # where training_data is MNIST's first 50,000 training images (the rest validate).
         Recipe(
             "nielsen",
             "Nielsen's network.py: all ten digits, 784-30-10 sigmoid (output too), quadratic cost, "
