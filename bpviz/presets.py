@@ -155,17 +155,15 @@ class Recipe:
         return outputs, "a table's one target" if outputs == 1 else f"a table's {outputs} target columns"
 
     def _check_output(self, units: int) -> None:
-        """An output activation the output layer and the loss can work with, else ConfigError
-        naming ``output`` (only a chosen output can be wrong: the task's own always fits)."""
+        """An output activation the output layer can take, else ConfigError naming ``output``
+        (only a chosen output can be wrong: the task's own always fits). One the loss cannot
+        take (linear under bce) is named by ``loss`` (check_network), or by the flag typed."""
         output = self.output_activation
         if output == "softmax" and units < 2:
             instead = "sigmoid" if self.loss not in ("mse", "quadratic") else "sigmoid or linear"
             task = "two digits" if self.is_mnist else "a table's one target"
             raise ConfigError(f"output: a softmax output needs at least 2 units, and the output layer for "
                               f"{task} has 1 unit; expected {instead}")
-        if output == "linear" and LOSSES[self.loss].probabilities:
-            raise ConfigError(f"output: a linear output gives any values, and the loss {self.loss} needs outputs "
-                              f"in (0, 1); expected sigmoid or softmax, or the loss mse or quadratic")
 
     def _check_kinds(self) -> None:
         """Every field of the kind it must be, before any is used: text where text belongs,

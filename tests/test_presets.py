@@ -132,10 +132,10 @@ def test_nielsen_is_nielsens_network_py():
 @pytest.mark.parametrize("overrides, words", [
     (dict(digits=(5, 8), output="softmax"), "output: a softmax output needs at least 2 units, and the output "
                                             "layer for two digits has 1 unit; expected sigmoid"),
-    (dict(output="linear", loss="bce"), "output: a linear output gives any values, and the loss bce needs"),
+    (dict(output="linear", loss="bce"), "loss: bce needs outputs in (0, 1); expected a sigmoid or softmax"),
     (dict(output="tanh"), "output: expected one of sigmoid, linear, softmax or null"),
 ])
-def test_an_output_the_task_cannot_take_is_refused_by_the_output_field(overrides, words):
+def test_an_output_the_task_cannot_take_is_refused_by_name(overrides, words):
     with pytest.raises(ConfigError) as caught:
         get_preset("nielsen").replace(**overrides)
     assert str(caught.value).startswith(words)

@@ -126,9 +126,9 @@ def test_help_leads_with_hidden():
         (["--save", "/nonexistent/dir/m.npz"], "--save: the folder /nonexistent/dir does not exist"),
         (["--output", "softmax"], "--output: a softmax output needs at least 2 units, and the output layer for "
                                   "two digits has 1 unit; expected sigmoid"),
-        (["--output", "linear"], "--output: a linear output gives any values, and the loss bce needs outputs in "
-                                 "(0, 1); expected sigmoid or softmax"),
-        (["--digits", "all", "--output", "linear", "--loss", "cross_entropy"], "--output: a linear output"),
+        (["--output", "linear"], "--output: bce needs outputs in (0, 1); expected a sigmoid or softmax output "
+                                 "layer, got linear"),
+        (["--digits", "all", "--output", "linear", "--loss", "cross_entropy"], "loss: cross_entropy needs outputs"),
         (["--output", "tanh"], "--output: invalid choice: 'tanh'"),
     ],
 )
