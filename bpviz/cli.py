@@ -158,17 +158,17 @@ def _row(text: str) -> Row:
 
 
 def _init(text: str) -> str:
-    """--init: tutorial, xavier, he, or constant:<a finite number>."""
+    """--init: tutorial, xavier, he, normal, or constant:<a finite number>."""
     name, colon, value = text.strip().partition(":")
-    if name in ("tutorial", "xavier", "he") and not colon:
+    if name in ("tutorial", "xavier", "he", "normal") and not colon:
         return name
     if name == "constant" and colon:
         try:
             return f"constant:{decimal(value, '--init', example='0.1')!r}"
         except NumberError as exc:
             raise NumberError("--init", f"constant:<number>: {exc.detail}") from None
-    raise NumberError("--init", f"expected tutorial, constant:<number> such as constant:0.1, xavier or he, "
-                                f"got {shown(text)}")
+    raise NumberError("--init", f"expected tutorial, constant:<number> such as constant:0.1, xavier, he or "
+                                f"normal, got {shown(text)}")
 
 
 class _RenamedSample(argparse.Action):
@@ -207,7 +207,8 @@ def _add_network_flags(parser, example_hidden: str, output: str) -> None:
     parser.add_argument("--loss", choices=list(LOSSES),
                         help="mse (Σ(a-y)²) or quadratic (½Σ(a-y)², the textbooks') for values; bce for 0/1 "
                              "targets; cross_entropy for classes (a softmax output)")
-    parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier or he")
+    parser.add_argument("--init", type=_flag(_init), help="tutorial, constant:0.1, xavier, he, or normal "
+                                                           "(weights and biases from N(0, 1), as Nielsen's)")
 
 
 def _add_train_parser(commands) -> None:
@@ -223,10 +224,16 @@ def _add_train_parser(commands) -> None:
     train.add_argument("--preset", choices=list(PRESETS), default="tutorial",
                        help="the recipe to start from (default: tutorial)")
     train.add_argument("--digits", nargs="+", metavar="D",
-                       help="two digits such as '5 8', or 'all' for all ten (softmax)")
+                       help="two digits such as '5 8', or 'all' for all ten (a softmax output unless "
+                            "--output or the preset says otherwise)")
     train.add_argument("--train-size", type=_count(limits["batch_size"]), metavar="N",
                        help="train on the first N examples only (quick runs)")
     _add_network_flags(train, "196", "1 unit for two digits, 10 for --digits all")
+    from bpviz.nn.activations import OUTPUT_ACTIVATIONS
+
+    train.add_argument("--output", choices=OUTPUT_ACTIVATIONS,
+                       help="the output layer's activation; by default it follows the task (sigmoid for two "
+                            "digits, softmax for all ten); sigmoid with --digits all is Nielsen's")
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
     train.add_argument("--lr", type=_positive_number("a positive number such as 0.1"), help="learning rate, greater than 0")
     length = train.add_mutually_exclusive_group()

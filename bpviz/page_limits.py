@@ -34,15 +34,18 @@ MAX_EPOCH = 10**9
 TRAIN_MAX_SEED = MAX_SEED
 TRAIN_MAX_LENGTH = LIMITS["iterations"]
 TRAIN_MAX_EVAL_EVERY = LIMITS["iterations"]
-FORM_FIELDS = ("digits", "layers", "activation", "loss", "optimizer", "lr", "iterations", "epochs",
+FORM_FIELDS = ("digits", "layers", "activation", "output", "loss", "optimizer", "lr", "iterations", "epochs",
                "batch_size", "dtype", "seed", "train_size", "eval_every")
+#: The output activations the training form offers: a unit per class, probabilities in (0, 1).
+TRAIN_OUTPUTS = ("sigmoid", "softmax")
 
 
-def train_losses(all_ten: bool) -> tuple[str, ...]:
-    """The losses the training form offers for a task, those the library has: the loss of
-    its probabilities (bce for two digits' sigmoid, cross_entropy for all ten's softmax),
-    then the losses of values on the same output (mse, and quadratic, ½ Σ (a - y)²)."""
-    return tuple(name for name in ("cross_entropy" if all_ten else "bce", "mse", "quadratic") if name in LOSSES)
+def train_losses(output: str) -> tuple[str, ...]:
+    """The losses the training form offers for an output activation, those the library has:
+    the loss of its probabilities (bce for sigmoid units, one or ten; cross_entropy for a
+    softmax), then the losses of values on the same output (mse, and quadratic, ½ Σ (a - y)²)."""
+    first = "cross_entropy" if output == "softmax" else "bce"
+    return tuple(name for name in (first, "mse", "quadratic") if name in LOSSES)
 
 def check_step_recipe(recipe: Recipe, table: Table, where: str = "") -> None:
     """``recipe`` and ``table`` as the step page can play and its form can show them, else
@@ -160,8 +163,8 @@ def available_images(recipe: Recipe, mnist_dir=None) -> int | None:
 
 def check_training_form(recipe: Recipe, available: int | None = None, where: str = "") -> None:
     """``recipe`` as the training page's form can show it and start it, else ConfigError
-    naming the field (after ``where``): MNIST, one of the form's presets (its init,
-    shuffle and output come from it), a hidden layer, the form's ranges; and, given the
+    naming the field (after ``where``): MNIST, one of the form's presets (its init and
+    shuffle come from it), a hidden layer, the form's ranges; and, given the
     ``available`` training images of its digits, a training-set size, batch size and
     evaluation cadence that fit. Its loss is a field: one of ``train_losses`` for its task."""
     if not recipe.is_mnist:
@@ -179,13 +182,17 @@ def check_training_form(recipe: Recipe, available: int | None = None, where: str
         if value is not None and value > high:
             raise ConfigError(f"{where}{field}: expected at most {high:,}, as the training page takes, "
                               f"got {shown(value)}")
-    losses = train_losses(recipe.digits is None)
+    if recipe.output_activation not in TRAIN_OUTPUTS:
+        raise ConfigError(f"{where}output: expected {' or '.join(TRAIN_OUTPUTS)}, as the training page takes, "
+                          f"got {shown(recipe.output)}")
+    losses = train_losses(recipe.output_activation)
     if recipe.loss not in losses:
-        task = "all ten digits (a softmax output)" if recipe.digits is None else "two digits (a sigmoid output)"
+        digits = "all ten digits" if recipe.digits is None else "two digits"
+        task = f"{digits} (a {recipe.output_activation} output)"
         raise ConfigError(f"{where}loss: expected {', '.join(losses[:-1])} or {losses[-1]} for {task}, as the "
                           f"training page takes, got {shown(recipe.loss)}")
     form = get_preset(recipe.name).replace(**{field: getattr(recipe, field) for field in FORM_FIELDS})
-    for field in ("init", "shuffle", "output"):
+    for field in ("init", "shuffle"):
         if getattr(form, field) != getattr(recipe, field):
             raise ConfigError(f"{where}{field}: expected {shown(getattr(form, field))}, as the training page "
                               f"takes it from the preset {recipe.name}, got {shown(getattr(recipe, field))}")

@@ -40,11 +40,12 @@ MAX_TEXT = 2_000
 
 @dataclass(frozen=True)
 class Recipe:
-    """Everything one training run needs. ``digits`` None means all ten (softmax output).
+    """Everything one training run needs. ``digits`` None means all ten.
 
     ``layers`` is the tutorial's layers_dims without the input: every layer after it, the
-    output included. ``activation`` is the hidden layers'; the output follows the task
-    (sigmoid for two digits, softmax for ten, linear for mse on values).
+    output included. ``activation`` is the hidden layers'; ``output`` the output layer's,
+    which, when None, follows the task (sigmoid for two digits, softmax for ten, linear for
+    mse on values). Nielsen's ten digits have a sigmoid output: ``output="sigmoid"``.
     """
 
     name: str = "custom"
@@ -89,7 +90,9 @@ class Recipe:
             if "layers" not in changes:
                 changes["layers"] = (*self.layers[:-1], 10 if ten else 1)
             if "loss" not in changes and self.loss not in ("mse", "quadratic"):  # a loss of values stays
-                changes["loss"] = "cross_entropy" if ten else "bce"
+                # bce for sigmoid outputs, one or ten (Nielsen's); cross_entropy for a softmax
+                sigmoid = changes.get("output", self.output) == "sigmoid"
+                changes["loss"] = "cross_entropy" if ten and not sigmoid else "bce"
         if changes.get("iterations") is not None:
             changes.setdefault("epochs", None)
         elif changes.get("epochs") is not None:
@@ -131,6 +134,7 @@ class Recipe:
             )
         parse_init(self.init)
         self.train_config()  # iterations or epochs, and the counts together
+        self._check_output(units)
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]
         check_network(sizes, activations, self.loss, self.dtype)
         return self
@@ -141,13 +145,25 @@ class Recipe:
             if outputs is not None:
                 raise ConfigError(f"layers: the output layer of an MNIST recipe follows its digits, not a table's "
                                   f"targets (got {shown(outputs)} targets)")
-            return self.output_units, "all ten digits (softmax)" if self.digits is None else "two digits (sigmoid)"
+            task = "all ten digits" if self.digits is None else "two digits"
+            return self.output_units, f"{task} ({self.output_activation})"
         if outputs is None:
             k = self.output_units
             return k, f"the {self.dataset} table's " + ("one target" if k == 1 else f"{k} targets")
         if not _whole(outputs) or not 1 <= outputs <= MAX_TARGETS:
             raise ConfigError(f"layers: expected a table of 1 to {MAX_TARGETS} target columns, got {shown(outputs)}")
         return outputs, "a table's one target" if outputs == 1 else f"a table's {outputs} target columns"
+
+    def _check_output(self, units: int) -> None:
+        """An output activation the output layer can take, else ConfigError naming ``output``
+        (only a chosen output can be wrong: the task's own always fits). One the loss cannot
+        take (linear under bce) is named by ``loss`` (check_network), or by the flag typed."""
+        output = self.output_activation
+        if output == "softmax" and units < 2:
+            instead = "sigmoid" if self.loss not in ("mse", "quadratic") else "sigmoid or linear"
+            task = "two digits" if self.is_mnist else "a table's one target"
+            raise ConfigError(f"output: a softmax output needs at least 2 units, and the output layer for "
+                              f"{task} has 1 unit; expected {instead}")
 
     def _check_kinds(self) -> None:
         """Every field of the kind it must be, before any is used: text where text belongs,
@@ -336,6 +352,17 @@ PRESETS: dict[str, Recipe] = {
             digits=None, layers=(256, 10), activation="relu", loss="cross_entropy",
             init="he", dtype="float32", optimizer="adam", lr=0.001, iterations=None,
             epochs=10, batch_size=128,
+        ),
+        # Nielsen's network.py ("Neural Networks and Deep Learning", chapter 1), as he runs it:
+        # net = Network([784, 30, 10]); net.SGD(training_data, 30, 10, 3.0, test_data=test_data),
+        # where training_data is MNIST's first 50,000 training images (the rest validate).
+        Recipe(
+            "nielsen",
+            "Nielsen's network.py: all ten digits, 784-30-10 sigmoid (output too), quadratic cost, "
+            "N(0, 1) init, SGD, mini-batches of 10, lr 3.0, 30 epochs, the first 50,000 images",
+            digits=None, train_size=50_000, layers=(30, 10), activation="sigmoid", output="sigmoid",
+            loss="quadratic", init="normal", optimizer="sgd", lr=3.0, iterations=None,
+            epochs=30, batch_size=10,
         ),
         # The notebook's tables, with its 2-2-1 network and per-sample SGD in row order.
         Recipe(

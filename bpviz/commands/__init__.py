@@ -32,6 +32,11 @@ def with_network_flags(recipe: Recipe, args, **overrides) -> Recipe:
 
 def _naming_the_flag(exc: ConfigError, args, output_units: int) -> ConfigError:
     message = str(exc)
+    output_given = getattr(args, "output", None) is not None
+    if message.startswith("output:") and output_given:
+        return ConfigError("--output" + message[len("output"):])
+    if message.startswith("loss:") and "output" in message and output_given and getattr(args, "loss", None) is None:
+        return ConfigError("--output" + message[len("loss"):])  # the loss is the preset's: --output is the change
     if not message.startswith("layers:") or (args.hidden is None and args.layers is None):
         return exc
     flag = "--hidden" if args.hidden is not None else "--layers"

@@ -26,7 +26,7 @@ def recipe_from_args(args) -> Recipe:
         "train_size": args.train_size, "activation": args.activation,
         "loss": args.loss, "init": args.init, "optimizer": args.optimizer, "lr": args.lr,
         "iterations": args.iterations, "epochs": args.epochs, "dtype": args.dtype,
-        "seed": args.seed, "eval_every": args.eval_every,
+        "seed": args.seed, "eval_every": args.eval_every, "output": args.output,
     }
     overrides = {key: value for key, value in given.items() if value is not None}
     if args.digits is not None:

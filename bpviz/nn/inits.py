@@ -1,6 +1,8 @@
-"""Weight initialisations: the tutorial's, the notebook's constant, Xavier and He.
+"""Weight initialisations: the tutorial's, the notebook's constant, Xavier, He and Nielsen's
+N(0, 1).
 
-Each returns ``{"W1": (n_1, n_0), "b1": (n_1, 1), ...}`` in the requested dtype; biases are 0.
+Each returns ``{"W1": (n_1, n_0), "b1": (n_1, 1), ...}`` in the requested dtype; biases are
+0, except in ``normal``, which draws them too.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import numpy as np
 
 from bpviz.errors import ConfigError, shown
 
-INIT_NAMES = ("tutorial", "constant:<value>", "xavier", "he")
+INIT_NAMES = ("tutorial", "constant:<value>", "xavier", "he", "normal")
+#: The inits named by a word alone, each made from the layer sizes and a seed.
+SEEDED_INITS = ("tutorial", "xavier", "he", "normal")
 
 
 def tutorial_init(layer_sizes, seed) -> dict[str, np.ndarray]:
@@ -59,6 +63,23 @@ def he_init(layer_sizes, seed) -> dict[str, np.ndarray]:
     return _scaled_normal(layer_sizes, seed, lambda n_out, n_in: 2.0 / n_in)
 
 
+def normal_init(layer_sizes, seed) -> dict[str, np.ndarray]:
+    """Nielsen's network.py: every bias and every weight drawn from N(0, 1), unscaled.
+
+    As there, all biases come first (b^[l] = randn(n_l, 1) for each layer), then all weights
+    (W^[l] = randn(n_l, n_{l-1})), from a private legacy RandomState: the very numbers
+    np.random.seed(seed) followed by network.Network(sizes) would hold.
+    """
+    rng = np.random.RandomState(seed)
+    sizes = list(layer_sizes)
+    biases = [rng.randn(n_l, 1) for n_l in sizes[1:]]
+    weights = [rng.randn(n_l, n_prev) for n_prev, n_l in zip(sizes[:-1], sizes[1:])]
+    params = {}
+    for l, (b, W) in enumerate(zip(biases, weights), start=1):
+        params[f"W{l}"], params[f"b{l}"] = W, b
+    return params
+
+
 def parse_init(init, field: str = "init") -> tuple[str, float | None]:
     """("constant", value) or (name, None) for an init spec; anything else (a constant that
     is not a finite number, a name bpviz does not know, a value that is not text) raises
@@ -74,7 +95,7 @@ def parse_init(init, field: str = "init") -> tuple[str, float | None]:
         if value is None or not math.isfinite(value):
             raise ConfigError(f"{field}: expected constant:<number> such as constant:0.1, a finite number, got {shown(init)}")
         return name, value
-    if name in ("tutorial", "xavier", "he") and not arg:
+    if name in SEEDED_INITS and not arg:
         return name, None
     raise ConfigError(f"{field}: expected one of {', '.join(INIT_NAMES)}, got {shown(init)}")
 
@@ -85,5 +106,6 @@ def initialize(init: str, layer_sizes, seed, dtype) -> dict[str, np.ndarray]:
     if name == "constant":
         params = constant_init(layer_sizes, value)
     else:
-        params = {"tutorial": tutorial_init, "xavier": xavier_init, "he": he_init}[name](layer_sizes, seed)
+        params = {"tutorial": tutorial_init, "xavier": xavier_init, "he": he_init,
+                  "normal": normal_init}[name](layer_sizes, seed)
     return {key: value.astype(dtype) for key, value in params.items()}

@@ -30,6 +30,23 @@ def _labels(values, name: str, n_classes: int) -> np.ndarray:
     return array.astype(np.int64)
 
 
+def is_one_hot(Y) -> bool:
+    """True when every column of Y (n_classes, m), n_classes ≥ 2, is one class's column: a
+    single 1 among 0s (how MNIST's ten digits are given as targets)."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[0] < 2:
+        return False
+    return bool(((Y == 0) | (Y == 1)).all() and (Y.sum(axis=0) == 1).all())
+
+
+def argmax_accuracy(A, Y) -> float:
+    """The share of columns whose largest output in A is the class Y's one-hot column names."""
+    A, Y = np.asarray(A), np.asarray(Y)
+    if A.shape[1] == 0:
+        return float("nan")
+    return float((A.argmax(axis=0) == Y.argmax(axis=0)).mean())
+
+
 def confusion_matrix(true, predicted, n_classes: int) -> np.ndarray:
     """Counts (n_classes, n_classes): entry [i, j] is how many examples of class i were
     predicted as class j. Rows are the true class, columns the predicted one, so the
@@ -47,12 +64,14 @@ def confusion_matrix(true, predicted, n_classes: int) -> np.ndarray:
     return counts.reshape(n, n).astype(np.int64)
 
 
-def class_probabilities(A) -> np.ndarray:
+def class_probabilities(A, independent: bool = False) -> np.ndarray:
     """Each example's probability for every class, (m, n_classes), from the output A^[L].
 
     A sigmoid output A (1, m) holds p(class 1), so the columns are [1 - p, p]; a softmax
     output (k, m) already has one row per class, so this is A transposed (examples as
-    rows, the way a table or a gallery lists them).
+    rows, the way a table or a gallery lists them). ``independent``: A is several sigmoid
+    units (Nielsen's ten), each its own class's output in (0, 1); they need not sum to 1,
+    and are given as they are.
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] < 1:
@@ -63,7 +82,7 @@ def class_probabilities(A) -> np.ndarray:
         p = A[0]
         return np.column_stack([1.0 - p, p])
     sums = A.sum(axis=0)
-    if A.size and np.abs(sums - 1).max() > SUM_TOLERANCE:
+    if not independent and A.size and np.abs(sums - 1).max() > SUM_TOLERANCE:
         worst = sums[np.abs(sums - 1).argmax()]
         raise DataError(
             f"A: expected softmax columns that sum to 1, found a column summing to {worst:.4g}"

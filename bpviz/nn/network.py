@@ -15,6 +15,7 @@ from bpviz.errors import ConfigError, DataError
 from bpviz.nn.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from bpviz.nn.inits import initialize
 from bpviz.nn.losses import LOSSES
+from bpviz.nn.metrics import argmax_accuracy, is_one_hot
 from bpviz.nn.parallel import by_rows
 
 DTYPES = ("float32", "float64")
@@ -299,20 +300,29 @@ class Network:
         return self.labels_from_output(A)
 
     def labels_from_output(self, A: np.ndarray) -> np.ndarray:
+        """Each column's class: with several output units (sigmoid or softmax) the unit with
+        the largest output, as Nielsen scores his ten sigmoids; with one sigmoid unit, 1 where
+        a > 0.5. A linear output holds values, not classes: A itself."""
         output = self.activations[-1]
-        if output == "softmax":
+        if output == "linear":
+            return A
+        if A.shape[0] > 1:
             return A.argmax(axis=0)
-        if output == "sigmoid":
-            labels = (A > 0.5).astype(np.int64)
-            return labels[0] if A.shape[0] == 1 else labels
-        return A
+        return (A[0] > 0.5).astype(np.int64)
 
     def accuracy(self, A: np.ndarray, Y) -> float | None:
-        """The fraction of columns classified right; None for a regression (linear) output."""
+        """The fraction of columns classified right; None for a regression.
+
+        With several output units and one-hot targets (a class per column), a column is
+        right when its largest output is its class, whatever the output activation (as
+        Nielsen scores his ten sigmoids). One sigmoid unit is right on its side of 0.5;
+        several sigmoid units whose targets are not one-hot, when all of them are. A linear
+        output of values (targets not one-hot) is a regression.
+        """
         output = self.activations[-1]
         Y = np.asarray(Y)
-        if output == "softmax":
-            return float((A.argmax(axis=0) == Y.argmax(axis=0)).mean())
+        if A.shape[0] > 1 and (output == "softmax" or is_one_hot(Y)):
+            return argmax_accuracy(A, Y)
         if output == "sigmoid":
             return float(((A > 0.5) == (Y > 0.5)).all(axis=0).mean())
         return None

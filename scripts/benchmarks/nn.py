@@ -1,5 +1,6 @@
 """Numerical-core benchmarks: the cost of a training iteration beyond its matrix products,
-time to the tutorial's accuracy (tutorial vs fast), and mnist10's peak memory."""
+time to the tutorial's accuracy (tutorial vs fast), mnist10's peak memory, and the nielsen
+preset's small updates against a plain numpy loop."""
 
 from __future__ import annotations
 
@@ -184,3 +185,63 @@ def _stats_alone(recipe, data, updates: int) -> tuple[float, float]:
         update_s.append(middle - began)
         stats_s.append(time.perf_counter() - middle)
     return median(stats_s[1:]), median(update_s[1:])
+
+
+#: Updates timed by the nielsen case: 3 of the preset's 30 epochs (its 150,000 updates take
+#: ten times as long, and Python's cost per update is the same in each).
+NIELSEN_UPDATES = 15_000
+
+
+def _nielsen_numpy_loop(X, Y, params, updates: int, batch: int, lr: float, seed: int) -> None:
+    """Nielsen's network.py with its backprop vectorised over the mini-batch, in plain numpy:
+    shuffle each epoch, then per batch forward, δ^L = (a - y) ⊙ σ'(z), back through the
+    layers, and W ← W - (η / m) Σ δ aᵀ."""
+    W1, b1, W2, b2 = (params[key] for key in ("W1", "b1", "W2", "b2"))
+    rng = np.random.default_rng(seed)
+    m, done = X.shape[1], 0
+    while done < updates:
+        order = rng.permutation(m)
+        for start in range(0, m, batch):
+            cols = order[start:start + batch]
+            A0, Yb = X[:, cols], Y[:, cols]
+            A1 = 1 / (1 + np.exp(-(W1 @ A0 + b1)))
+            A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+            dZ2 = (A2 - Yb) * A2 * (1 - A2)
+            dZ1 = (W2.T @ dZ2) * A1 * (1 - A1)
+            step = lr / A0.shape[1]
+            W2 -= step * (dZ2 @ A1.T)
+            b2 -= step * dZ2.sum(axis=1, keepdims=True)
+            W1 -= step * (dZ1 @ A0.T)
+            b1 -= step * dZ1.sum(axis=1, keepdims=True)
+            done += 1
+            if done == updates:
+                return
+
+
+@case("nielsen", f"The nielsen preset's small updates: bpviz's train() vs a plain numpy loop "
+                 f"({NIELSEN_UPDATES:,} of its 150,000 updates)")
+def nielsen_updates(repeat: int):
+    from bpviz.nn import train
+    from bpviz.presets import get_preset
+
+    recipe = get_preset("nielsen").replace(iterations=NIELSEN_UPDATES)
+    data = recipe.data()
+    X, Y = data.X, data.Y
+
+    def bpviz_run():  # what `bpviz train --preset nielsen` runs, progress records included
+        for _ in train(recipe.network(), data, recipe.train_config()):
+            pass
+
+    def numpy_run():
+        params = recipe.network().params
+        _nielsen_numpy_loop(X, Y, params, NIELSEN_UPDATES, recipe.batch_size, recipe.lr, recipe.seed)
+
+    samples = interleave(max(repeat, 3), bpviz=bpviz_run, numpy=numpy_run)
+    bpviz_s, numpy_s = median(samples["bpviz"]), median(samples["numpy"])
+    return [
+        info(f"bpviz train(), {NIELSEN_UPDATES:,} updates of 10", bpviz_s, "s", samples["bpviz"]),
+        info(f"plain numpy loop, {NIELSEN_UPDATES:,} updates of 10", numpy_s, "s", samples["numpy"]),
+        info("per update: bpviz", bpviz_s / NIELSEN_UPDATES * 1e6, "µs"),
+        info("per update: plain numpy", numpy_s / NIELSEN_UPDATES * 1e6, "µs"),
+        at_most("bpviz / plain numpy", bpviz_s / numpy_s, "x", 1.3),
+    ]

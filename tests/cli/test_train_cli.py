@@ -124,10 +124,16 @@ def test_help_leads_with_hidden():
         (["--iterations", "-5"], "--iterations: expected a whole number from 1 to 10,000,000, got -5"),
         (["--iterations", "3", "--epochs", "2"], "not allowed with argument --iterations"),
         (["--preset", "slow"], "--preset: invalid choice: 'slow'"),
-        (["--init", "magic"], "--init: expected tutorial, constant:<number> such as constant:0.1, xavier or he, "
-                             "got 'magic'"),
+        (["--init", "magic"], "--init: expected tutorial, constant:<number> such as constant:0.1, xavier, he or "
+                             "normal, got 'magic'"),
         (["--mnist-dir", "/nonexistent/mnist"], "expected a folder holding the four MNIST files"),
         (["--save", "/nonexistent/dir/m.npz"], "--save: the folder /nonexistent/dir does not exist"),
+        (["--output", "softmax"], "--output: a softmax output needs at least 2 units, and the output layer for "
+                                  "two digits has 1 unit; expected sigmoid"),
+        (["--output", "linear"], "--output: bce needs outputs in (0, 1); expected a sigmoid or softmax output "
+                                 "layer, got linear"),
+        (["--digits", "all", "--output", "linear", "--loss", "cross_entropy"], "loss: cross_entropy needs outputs"),
+        (["--output", "tanh"], "--output: invalid choice: 'tanh'"),
     ],
 )
 def test_a_bad_argument_is_one_line_naming_it_and_exit_2(args, words, capsys):
@@ -152,3 +158,29 @@ def test_a_diverging_run_says_so_keeps_the_last_good_model_and_exits_1(tmp_path)
     assert report["stopped"] == "diverged" and report["test_accuracy"] is None
     net, _ = load_model(model)
     assert all(np.isfinite(value).all() for value in net.params.values())
+
+
+def test_output_sigmoid_with_all_digits_trains_ten_sigmoids_scored_by_the_largest(tmp_path):
+    """Nielsen's output: --digits all no longer forces a softmax when --output says sigmoid."""
+    out = tmp_path / "run.json"
+    result = _run("--digits", "all", "--output", "sigmoid", "--loss", "quadratic", "--init", "normal",
+                  "--hidden", "30", "--lr", "3", "--batch-size", "10", "--iterations", "1500",
+                  "--train-size", "5000", "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "784-30-10 sigmoid/sigmoid, quadratic" in result.stderr
+    report = json.loads(out.read_text())
+    config = report["config"]
+    assert config["output"] == "sigmoid" and config["layer_sizes"] == [784, 30, 10]
+    # Scored by the largest of the ten outputs: after 1,500 updates of 10 most are right,
+    # where all ten on the right side of 0.5 would count fewer.
+    assert report["test_accuracy"] > 0.6  # 0.1 is chance
+
+
+def test_the_nielsen_preset_trains_from_the_command_line(tmp_path):
+    out = tmp_path / "run.json"
+    result = _run("--preset", "nielsen", "--iterations", "5", "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert ("nielsen: MNIST all digits, 784-30-10 sigmoid/sigmoid, quadratic, sgd lr 3, 5 iterations, "
+            "batches of 10, float64") in result.stderr
+    config = json.loads(out.read_text())["config"]
+    assert (config["init"], config["train_size"], config["output"]) == ("normal", 50000, "sigmoid")

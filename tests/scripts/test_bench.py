@@ -55,3 +55,15 @@ def test_bench_input_latency_times_keys_idle_and_while_training(tmp_path):
             assert rows[f"{condition}: {key}, p95"]["target"] == "<= 50 ms"
     updates = next(row for name, row in rows.items() if name.startswith("training: updates made"))
     assert "still running" in updates["name"] and updates["value"] > 0
+
+
+def test_bench_times_the_nielsen_updates_against_a_plain_numpy_loop(tmp_path):
+    out = tmp_path / "bench.json"
+    run = subprocess.run([str(ROOT / "scripts" / "bench"), "--only", "nielsen", "--repeat", "1",
+                          "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    rows = {row["name"]: row for row in json.loads(out.read_text())["cases"]["nielsen"]["rows"]}
+    for name in ("bpviz train(), 15,000 updates of 10", "plain numpy loop, 15,000 updates of 10"):
+        assert rows[name]["unit"] == "s" and len(rows[name]["samples"]) == 3 and rows[name]["value"] > 0
+    ratio = rows["bpviz / plain numpy"]
+    assert ratio["unit"] == "x" and ratio["value"] > 0 and ratio["target"] == "<= 1.3 x"

@@ -341,7 +341,8 @@ class DrawPanel(QWidget):
                 X = to_columns(self._image.reshape(1, MNIST_INPUTS), self._net.dtype)
                 A, _ = self._net.forward(X)
                 # class_probabilities refuses NaN: a diverged model gets its own message below
-                probabilities = class_probabilities(A)[0] if np.isfinite(A).all() else None
+                independent = self._net.activations[-1] == "sigmoid" and A.shape[0] > 1
+                probabilities = class_probabilities(A, independent)[0] if np.isfinite(A).all() else None
             except Exception as exc:  # a model the GUI cannot run must not close the app
                 problem = f"The model could not run on this drawing: {exc}"
             else:

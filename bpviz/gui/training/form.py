@@ -1,4 +1,4 @@
-"""The training form: preset, digits, network, loss, optimizer, length, batch, dtype, seed
+"""The training form: preset, digits, network, output, loss, optimizer, length, batch, dtype, seed
 and training-set size. Each field is checked as it is edited; every wrong field's message shows
 under it, in room kept for it, so that no field ever moves."""
 
@@ -20,7 +20,9 @@ from bpviz.nn.activations import HIDDEN_ACTIVATIONS
 from bpviz.nn.network import DTYPES
 from bpviz.nn.optimizers import OPTIMIZERS
 from bpviz.nn.train import count_iterations
-from bpviz.page_limits import TRAIN_MAX_EVAL_EVERY, TRAIN_MAX_LENGTH, TRAIN_MAX_SEED, train_losses
+from bpviz.page_limits import (
+    TRAIN_MAX_EVAL_EVERY, TRAIN_MAX_LENGTH, TRAIN_MAX_SEED, TRAIN_OUTPUTS, train_losses,
+)
 from bpviz.presets import MNIST_PRESETS, Recipe, get_preset
 
 #: With "auto", the test set is evaluated about this many times per run.
@@ -31,7 +33,7 @@ FIELD_OF = {
     "digits": "digits", "iterations": "length", "epochs": "length", "iterations/epochs": "length",
     "batch-size": "batch", "batch size": "batch", "train-size": "train_size",
     "training-set size": "train_size", "eval-every": "eval_every", "activation": "activation",
-    "optimizer": "optimizer", "dtype": "dtype", "loss": "loss",
+    "optimizer": "optimizer", "dtype": "dtype", "loss": "loss", "output": "output",
 }
 #: The fields a value can be wrong in; each keeps room under it for its message.
 CHECKED = ("digits", "hidden", "lr", "batch", "train_size", "eval_every")
@@ -39,7 +41,7 @@ CHECKED = ("digits", "hidden", "lr", "batch", "train_size", "eval_every")
 #: preset's stand in and the other fields are still checked.
 SETTINGS_OF = {"hidden": ("layers",), "lr": ("lr",), "batch": ("batch_size",),
                "train_size": ("train_size",), "eval_every": ("eval_every",),
-               "activation": ("activation",), "loss": ("loss",), "optimizer": ("optimizer",), "dtype": ("dtype",),
+               "activation": ("activation",), "output": ("output",), "loss": ("loss",), "optimizer": ("optimizer",), "dtype": ("dtype",),
                "length": ("iterations", "epochs")}
 #: The form's narrowest: every message fits the room under its field.
 MIN_WIDTH = 320
@@ -69,7 +71,7 @@ class TrainForm(QWidget):
         self.preset.addItems(MNIST_PRESETS)
         self.description = FieldMessage(lines=3, color=style.MUTED)
         self.all_digits = QCheckBox("all ten")
-        self.all_digits.setToolTip("All ten digits, with a softmax output of ten units")
+        self.all_digits.setToolTip("All ten digits: ten output units, a softmax unless Output says sigmoid")
         self.first, self.second = QSpinBox(), QSpinBox()
         for box in (self.first, self.second):
             box.setRange(0, 9)
@@ -77,7 +79,12 @@ class TrainForm(QWidget):
         self.hidden.setPlaceholderText("e.g. 196 or 392,196,98")
         self.activation = QComboBox()
         self.activation.addItems(HIDDEN_ACTIVATIONS)
-        self.loss = QComboBox()  # its items follow the task: see _show_losses
+        self.output = QComboBox()
+        self.output.addItems(TRAIN_OUTPUTS)
+        self.output.setToolTip("The output layer's activation: sigmoid (one unit for two digits; for all ten, "
+                               "a unit per digit, as Nielsen's network) or softmax (all ten, summing to 1). "
+                               "It follows the digits until you choose")
+        self.loss = QComboBox()  # its items follow the output: see _show_losses
         self.loss.setToolTip("bce (two digits) or cross_entropy (all ten): the loss of the output's "
                              "probabilities; mse and quadratic (½ Σ (a - y)²): the squared distance to the "
                              "0/1 targets, on the same output")
@@ -112,7 +119,7 @@ class TrainForm(QWidget):
         self.general_error.hide()
         self.fields = {
             "digits": (self.first, self.second, self.all_digits), "hidden": (self.hidden,),
-            "activation": (self.activation,), "loss": (self.loss,), "optimizer": (self.optimizer,),
+            "activation": (self.activation,), "output": (self.output,), "loss": (self.loss,), "optimizer": (self.optimizer,),
             "lr": (self.lr,),
             "length": (self.length, self.length_unit), "batch": (self.batch,),
             "dtype": (self.dtype,), "seed": (self.seed,), "train_size": (self.train_size,),
@@ -172,6 +179,7 @@ class TrainForm(QWidget):
         self._row(form, "Digits", "digits", self.first, vs, self.second, self.all_digits)
         self._row(form, "Hidden layers", "hidden", self.hidden)
         self._row(form, "Activation", "activation", self.activation)
+        self._row(form, "Output", "output", self.output)
         self._row(form, "Loss", "loss", self.loss)
         self._row(form, "Optimizer", "optimizer", self.optimizer)
         self._row(form, "Learning rate", "lr", self.lr)
@@ -189,11 +197,12 @@ class TrainForm(QWidget):
 
     def _connect(self) -> None:
         self.preset.currentTextChanged.connect(self._on_preset)
+        self.all_digits.toggled.connect(self._on_all_digits)  # before _on_edited, connected below
         for widget in (self.first, self.second, self.length, self.seed, self.eval_every):
             widget.valueChanged.connect(self._on_edited)
         for widget in (self.hidden, self.lr):
             widget.textChanged.connect(self._on_edited)
-        for widget in (self.activation, self.loss, self.optimizer, self.length_unit, self.dtype):
+        for widget in (self.activation, self.output, self.loss, self.optimizer, self.length_unit, self.dtype):
             widget.currentTextChanged.connect(self._on_edited)
         for widget in (self.batch, self.train_size):
             widget.editTextChanged.connect(self._on_edited)
@@ -213,7 +222,8 @@ class TrainForm(QWidget):
             self.second.setValue(second)
             self.hidden.setText(",".join(map(str, recipe.layers[:-1])))
             self.activation.setCurrentText(recipe.activation)
-            self._show_losses(recipe.digits is None, recipe.loss)
+            self.output.setCurrentText(recipe.output_activation)
+            self._show_losses(recipe.loss)
             self.optimizer.setCurrentText(recipe.optimizer)
             self.lr.setText(f"{recipe.lr:g}")
             self.length_unit.setCurrentText("iterations" if recipe.iterations else "epochs")
@@ -230,10 +240,10 @@ class TrainForm(QWidget):
     def recipe(self) -> Recipe | None:
         return self._recipe
 
-    def _show_losses(self, all_ten: bool, loss: str) -> None:
-        """The losses of the task in the Loss field, ``loss`` chosen; the loss of the other
-        task's probabilities becomes this one's (bce for two digits, cross_entropy for ten)."""
-        losses = train_losses(all_ten)
+    def _show_losses(self, loss: str) -> None:
+        """The losses of the chosen output in the Loss field, ``loss`` chosen; the loss of the
+        other output's probabilities becomes this one's (bce for sigmoid, cross_entropy for softmax)."""
+        losses = train_losses(self.output.currentText())
         if loss in ("bce", "cross_entropy"):
             loss = losses[0]
         if [self.loss.itemText(i) for i in range(self.loss.count())] != list(losses) or \
@@ -257,12 +267,19 @@ class TrainForm(QWidget):
         if not self._filling and name:
             self.set_recipe(get_preset(name))
 
+    def _on_all_digits(self, all_ten: bool) -> None:
+        """The output follows the digits, as the loss does: softmax for ten, sigmoid for two."""
+        if not self._filling:
+            self.output.blockSignals(True)
+            self.output.setCurrentText(_natural_output(all_ten))
+            self.output.blockSignals(False)
+
     def _on_edited(self, *_) -> None:
         if self._filling:
             return
         self.first.setEnabled(not self.all_digits.isChecked())
         self.second.setEnabled(not self.all_digits.isChecked())
-        self._show_losses(self.all_digits.isChecked(), self.loss.currentText())
+        self._show_losses(self.loss.currentText())
         self.errors = {}
         self._recipe = self._check()
         self._show_errors()
@@ -289,8 +306,10 @@ class TrainForm(QWidget):
             except ConfigError as exc:
                 self.errors[name] = str(exc)
         output = 10 if digits is None else 1
+        output_activation = self.output.currentText()  # None in the recipe: the task's own
         settings = dict(
             digits=digits, activation=self.activation.currentText(), loss=self.loss.currentText(),
+            output=None if output_activation == _natural_output(digits is None) else output_activation,
             optimizer=self.optimizer.currentText(), dtype=self.dtype.currentText(),
             seed=self.seed.value(), eval_every=self.eval_every.value(),
             **{self.length_unit.currentText(): self.length.value()},
@@ -370,6 +389,11 @@ class TrainForm(QWidget):
         batch = "full batch" if recipe.batch_size is None else f"batches of {recipe.batch_size}"
         self.summary.setText(f"{self.iterations_total:,} updates on {self.examples:,} images, {batch}; "
                              f"test set checked every {recipe.eval_every:,}.")
+
+
+def _natural_output(all_ten: bool) -> str:
+    """The output the task takes when none is chosen (Recipe.output None)."""
+    return "softmax" if all_ten else "sigmoid"
 
 
 def _field_of(message: str) -> str:

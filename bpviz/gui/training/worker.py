@@ -126,6 +126,11 @@ def _test_labels(data: TrainData) -> np.ndarray:
     return Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
 
 
+def _independent(net: Network) -> bool:
+    """Several sigmoid output units (Nielsen's): each its own class's output, not a softmax."""
+    return net.activations[-1] == "sigmoid" and net.layer_sizes[-1] > 1
+
+
 def gallery_indices(m: int, size: int = GALLERY_SIZE) -> np.ndarray:
     """Test examples spread evenly over the test set (a two-digit subset is ordered by digit)."""
     return np.unique(np.linspace(0, m - 1, min(size, m)).astype(np.intp))
@@ -140,7 +145,8 @@ def live_gallery(net: Network, data: TrainData, cols: np.ndarray) -> Predictions
         A, _ = net.forward(data.X_test[:, cols])
     if not np.isfinite(A).all():  # a diverging run: train() stops it at its next cost
         return None
-    return Predictions(_images(data.X_test, cols), _test_labels(data)[cols], class_probabilities(A))
+    return Predictions(_images(data.X_test, cols), _test_labels(data)[cols],
+                       class_probabilities(A, independent=_independent(net)))
 
 
 def report(net: Network, data: TrainData, names: tuple[str, ...],
@@ -161,7 +167,7 @@ def report(net: Network, data: TrainData, names: tuple[str, ...],
         if wrong.size else wrong
     extra = np.setdiff1d(wrong, spread)
     cols = np.concatenate([spread, extra])
-    probabilities = class_probabilities(A[:, cols])
+    probabilities = class_probabilities(A[:, cols], independent=_independent(net))
     in_spread = int((predicted[spread] != true[spread]).sum())
     summary = (f"{in_spread} wrong of {spread.size} digits from across the test set, then "
                f"{extra.size} more of its {int((predicted != true).sum())} mistakes")

@@ -136,3 +136,35 @@ def test_a_loss_the_task_cannot_take_is_refused_by_name(digits, loss, expected):
         check_training_form(recipe)
     message = str(caught.value)
     assert message.startswith(expected[0]) and expected[1] in message and message.endswith(expected[2]), message
+
+
+def test_the_output_field_gives_ten_sigmoids_and_a_softmax_on_two_digits_is_refused_there(form):
+    """Nielsen's network from the form's own widgets: all ten digits, the Output field set to
+    sigmoid; the Loss field then offers bce (not cross_entropy) for the ten sigmoids."""
+    form.all_digits.setChecked(True)
+    assert form.output.currentText() == "softmax"  # the output follows the digits
+    form.output.setCurrentText("sigmoid")
+    recipe = form.recipe()
+    assert recipe.layers[-1] == 10 and recipe.output_activation == "sigmoid" and recipe.output == "sigmoid"
+    assert [form.loss.itemText(i) for i in range(form.loss.count())] == ["bce", "mse", "quadratic"]
+    assert recipe.loss == "bce" and recipe.network().activations == ["sigmoid", "sigmoid"]
+    form.all_digits.setChecked(False)  # two digits: back to the task's own sigmoid
+    assert form.output.currentText() == "sigmoid" and form.recipe().output is None
+    form.output.setCurrentText("softmax")
+    assert form.recipe() is None
+    assert form.general_error.isVisible() and form.general_error.text().startswith(
+        "output: a softmax output needs at least 2 units")
+    assert "border" in form.output.styleSheet()
+    form.output.setCurrentText("sigmoid")
+    assert form.recipe() is not None and not form.general_error.isVisible()
+
+
+def test_the_nielsen_preset_fills_the_form_with_its_recipe(form):
+    form.preset.setCurrentText("nielsen")
+    assert form.output.currentText() == "sigmoid" and form.loss.currentText() == "quadratic"
+    assert (form.hidden.text(), form.lr.text(), form.batch.currentText()) == ("30", "3", "10")
+    assert form.train_size.currentText() == "50000" and form.all_digits.isChecked()
+    recipe = form.recipe()
+    nielsen = get_preset("nielsen")
+    assert recipe.replace(eval_every=0) == nielsen
+    assert form.iterations_total == 150_000
