@@ -95,12 +95,24 @@ def writer_of(record: dict, value: np.ndarray, before: int | None = None, head: 
     are not (dZ1 = dA1 is where σ′ went missing)."""
     if not np.any(value):
         return None  # zeros are made everywhere; they say nothing of where these came from
-    for line, target, written in record["events"][:before]:
-        if head is not None and target_head(target) != head:
-            continue
-        if written.shape == value.shape and np.array_equal(written, value, equal_nan=True):
-            return line
-    return None
+    first = _first_writes(record).get((head, value.shape, hash(value.tobytes())))
+    if first is None or (before is not None and first[0] >= before):
+        return None
+    index, line = first
+    return line if np.array_equal(record["events"][index][2], value, equal_nan=True) else None
+
+
+def _first_writes(record: dict) -> dict:
+    """(head or None, shape, hash of the bytes) -> (index, line) of the first event that wrote
+    those numbers, built once per run: a lookup, not a scan of every event per value."""
+    index = record.get("_first_writes")
+    if index is None:
+        index = record["_first_writes"] = {}
+        for i, (line, target, written) in enumerate(record["events"]):
+            key = (written.shape, hash(written.tobytes()))
+            index.setdefault((None, *key), (i, line))
+            index.setdefault((target_head(target), *key), (i, line))
+    return index
 
 
 def target_head(target) -> str:
