@@ -13,6 +13,7 @@ import numpy as np
 
 from bpviz.nn.gradcheck import THRESHOLD, relative_error
 from bpviz.nn.handwritten import Comparison, Disagreement, UserCodeError, read_source
+from bpviz.nn.handwritten import _where as where
 from bpviz.nn.network import Network
 from bpviz.usercode import report, sandbox
 from bpviz.usercode.diagnose import Judge, RunFinding
@@ -262,7 +263,6 @@ def _span(rows) -> str:
 
 
 def _where(path: Path, line, source: str) -> str:
+    """"file.py, line 7 (its text)", as every message about the user's code begins."""
     lines = source.splitlines()
-    if line and 0 < line <= len(lines) and lines[line - 1].strip():
-        return f"{path.name}, line {line} ({lines[line - 1].strip()})"
-    return f"{path.name}, line {line}" if line else path.name
+    return where(path, line, lines[line - 1] if line and 0 < line <= len(lines) else None)
