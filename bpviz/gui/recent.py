@@ -37,7 +37,8 @@ class RecentLessons:
         self.settings = settings
         self.open_lesson = open_lesson
         menu.setToolTipsVisible(True)  # a missing lesson's tooltip says why it is grey
-        menu.aboutToShow.connect(self.fill)  # a file moved since is greyed out when the menu opens
+        menu.aboutToShow.connect(self.refresh)  # a file moved since is greyed out when the menu opens
+        self._items: list[tuple[QAction, str, str]] = []  # (item, path, text)
         # Not the menu's child: filling the menu anew (QMenu.clear) deletes those.
         self.clear_action = QAction("&Clear the list", menu.parentWidget())
         self.clear_action.setToolTip("Forget the lessons listed here (the files stay where they are)")
@@ -66,20 +67,26 @@ class RecentLessons:
         return str(folder / name) if name else str(folder)
 
     def fill(self) -> None:
+        """Build the menu anew from the settings (after a lesson was opened or saved)."""
         menu = self.menu
         menu.clear()
         paths = self.paths()
+        self._items = []
         for number, path in enumerate(paths, 1):
             action = menu.addAction(item_text(number, path))
-            if os.path.isfile(path):
-                action.setToolTip(path)
-                action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
-            else:
-                action.setEnabled(False)
-                action.setText(action.text() + " (not found)")
-                action.setToolTip(f"{path} is not there any more: moved, renamed or deleted")
+            action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
+            self._items.append((action, path, action.text()))
+        self.refresh()
         if not paths:
             menu.addAction("No lessons opened or saved yet").setEnabled(False)
         menu.addSeparator()
         menu.addAction(self.clear_action)
         self.clear_action.setEnabled(bool(paths))
+
+    def refresh(self) -> None:
+        """Grey out the lessons that are no longer where they were (and back, when they are)."""
+        for action, path, text in self._items:
+            there = os.path.isfile(path)
+            action.setEnabled(there)
+            action.setText(text if there else f"{text} (not found)")
+            action.setToolTip(path if there else f"{path} is not there any more: moved, renamed or deleted")
