@@ -4,8 +4,8 @@ A lesson no longer where it was is greyed out and says so; "Clear the list" forg
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
@@ -78,7 +78,7 @@ class RecentLessons:
             self._items.append((action, path, action.text()))
         self.refresh()
         if not paths:
-            menu.addAction("No lessons opened or saved yet").setEnabled(False)
+            menu.addAction("&No lessons opened or saved yet").setEnabled(False)  # a mnemonic, as every item has
         menu.addSeparator()
         menu.addAction(self.clear_action)
         self.clear_action.setEnabled(bool(paths))

@@ -9,8 +9,8 @@ import json
 import platform
 
 import numpy as np
-import PySide6
 import pyqtgraph as pg
+import PySide6
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QFileDialog
 
@@ -71,6 +71,7 @@ def test_a_bpviz_lesson_opens_exactly_where_it_was_saved(qtbot, make_main_window
 def test_open_recent_lists_the_last_lessons_newest_first_and_opens_one(qtbot, make_main_window, tmp_path, monkeypatch):
     home = shown_window(qtbot, make_main_window)
     assert _recent(home) == ["No lessons opened or saved yet", "Clear the list"]
+    assert not menu_action(home, "File", "Open recent", "No lessons opened or saved yet").isEnabled()
     assert not menu_action(home, "File", "Open recent", "Clear the list").isEnabled()
     step_to(qtbot, home, 5)
     _save_as(qtbot, home, monkeypatch, tmp_path / "first.bpviz")
