@@ -39,6 +39,11 @@ def _run(settings, lesson: str | None) -> int:
         if lesson is not None and not window.open_lesson(lesson):
             return _failed(f"could not open the lesson: {window.message.text()}")
         window.pages.setCurrentWidget(window.step_page)
+        # Keys go to the active window (a desktop's window manager activates a new one;
+        # a bare X server, as under xvfb-run, does not).
+        window.activateWindow()
+        if not QTest.qWaitForWindowActive(window, 5000):
+            return _failed("the window did not become active, so it would take no keys")
         window.step_page.graph.setFocus()
         app.processEvents()
         controller, position = window.step_page.controller, window.step_page.transport.position
