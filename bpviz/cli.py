@@ -315,7 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bpviz {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     gui = commands.add_parser("gui", help="open the app (the default)", description="Open the app.")
-    gui.add_argument("lesson", nargs="?", help="a lesson file (.json) to open where it was saved")
+    gui.add_argument("lesson", nargs="?", help="a lesson file (.bpviz, or .json) to open where it was saved")
+    # Checks an installed or bundled bpviz (scripts/bundle): open, step through the pass, quit.
+    gui.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     _add_train_parser(commands)
     _add_trace_parser(commands)
     _add_gradcheck_parser(commands)

@@ -1,4 +1,6 @@
 """Lesson files: where a teacher left the app, as JSON, to open in class exactly there.
+bpviz saves them as ``.bpviz`` (its own type on a desktop, opened by a double-click) and
+opens ``.json`` too, as earlier versions saved them.
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
 (edits included; ``"target"`` names its one target column, ``"targets"`` its 2 to 4), the
@@ -39,7 +41,18 @@ READS = (1, 2)
 PAGES = ("step", "train")
 #: A lesson is a few kB; its table is at most MAX_ROWS rows (about 3 MB as bpviz writes it).
 MAX_LESSON_BYTES = 16 << 20
-_EXPECTED = "a bpviz lesson (.json) as bpviz saves it"
+_EXPECTED = "a bpviz lesson (.bpviz or .json) as bpviz saves it"
+#: A lesson's own extension, and the ones bpviz opens (the first is saved).
+SUFFIX = ".bpviz"
+SUFFIXES = (SUFFIX, ".json")
+
+
+def lesson_file_name(path: str, as_json: bool = False) -> str:
+    """``path`` as a lesson file's name: kept when it ends in .bpviz or .json, otherwise
+    with .bpviz (or .json, ``as_json``) added, as a save dialog adds the type chosen."""
+    if Path(path).suffix.lower() in SUFFIXES:
+        return path
+    return path + (".json" if as_json else SUFFIX)
 
 
 

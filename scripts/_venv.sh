@@ -18,7 +18,8 @@ find_python() {
     return 1
 }
 
-# ensure_venv [EXTRA]: EXTRA is empty (run the app) or "test" (run the suite).
+# ensure_venv [EXTRA]: EXTRA is empty (run the app), "test" (run the suite) or "bundle"
+# (build the standalone app).
 ensure_venv() {
     local extra=${1:-}
     local python hash want spec
@@ -30,8 +31,8 @@ ensure_venv() {
     fi
     hash=$("$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$ROOT/pyproject.toml")
     want="$hash ${extra:-base}"
-    # A stamp line "HASH test" also satisfies a base install (test is a superset).
-    if [ -f "$STAMP" ] && { grep -qx "$want" "$STAMP" || grep -qx "$hash test" "$STAMP"; }; then
+    # Any stamp line "HASH EXTRA" also satisfies a base install (an extra is a superset).
+    if [ -f "$STAMP" ] && { grep -qx "$want" "$STAMP" || { [ -z "$extra" ] && grep -q "^$hash " "$STAMP"; }; }; then
         return 0
     fi
     spec="$ROOT"

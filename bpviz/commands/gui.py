@@ -39,7 +39,11 @@ def run_gui(args) -> int:
 
             app = create_application()
             with _closing_on_signal(app, GUARD):
-                if GUARD.received is None:
+                if GUARD.received is None and getattr(args, "self_test", False):
+                    from bpviz.gui.selftest import run_self_test
+
+                    code = run_self_test(args.lesson)
+                elif GUARD.received is None:
                     code = run_app(lesson=args.lesson)
     if GUARD.received is not None:
         print(f"bpviz: {words(GUARD.received)}; the window was closed", file=sys.stderr)

@@ -1,11 +1,14 @@
-"""The About dialog: what bpviz is, its version, and the credits for MNIST and the libraries."""
+"""The About dialog: what bpviz is, its version, the versions of Python, Qt and the libraries
+it runs on (what a bug report needs), and the credits for MNIST."""
 
 from __future__ import annotations
+
+import platform
 
 import numpy as np
 import pyqtgraph as pg
 import PySide6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from bpviz import __version__
@@ -40,6 +43,7 @@ class AboutDialog(QDialog):
             "trained live.</p>"
             f"<h3>Data</h3><p>{MNIST_CREDIT_HTML}</p>"
             "<h3>Built with</h3>"
-            f"<p>Qt for Python (PySide6 {PySide6.__version__}), "
-            f"pyqtgraph {pg.__version__}, numpy {np.__version__}.</p>"
+            f"<p>Qt {qVersion()}, Qt for Python (PySide6 {PySide6.__version__}), "
+            f"pyqtgraph {pg.__version__}, numpy {np.__version__}, "
+            f"on Python {platform.python_version()}.</p>"
         )

@@ -29,6 +29,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("bpviz")
     app.setOrganizationName("bpviz")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("bpviz")  # share/applications/bpviz.desktop: Wayland docks find the icon by it
     app.setWindowIcon(QIcon(str(resource_path("icons", "bpviz.svg"))))
     # Fusion draws the light and dark palettes (bpviz.gui.style) the same on every desktop.
     app.setStyle("Fusion")  # (style.apply_theme makes it FramedStyle, Fusion with field edges)

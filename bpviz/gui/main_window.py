@@ -18,12 +18,13 @@ from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
 from bpviz.gui.exporting import VIEWS, Exports
 from bpviz.gui.presenter import Presenter
+from bpviz.gui.recent import RecentLessons
 from bpviz.gui.settings import Settings
 from bpviz.gui.shortcuts import ShortcutSheet
 from bpviz.gui.stepper import exercises
 from bpviz.gui.stepper.page import StepPage
 from bpviz.gui.training.page import TrainPage
-from bpviz.lesson import Lesson, LessonFileError, load_lesson, save_lesson
+from bpviz.lesson import Lesson, LessonFileError, lesson_file_name, load_lesson, save_lesson
 from bpviz.presets import PRESETS, get_preset
 from bpviz.resources import resource_path
 
@@ -31,6 +32,9 @@ from bpviz.resources import resource_path
 #: on a smaller one (a laptop, a projector) it opens maximised.
 LARGE_SCREEN = QSize(1600, 1000)
 LARGE_SCREEN_SHARE = 0.9
+#: The lesson file choosers' types: saving offers bpviz's own first, opening takes both.
+SAVE_LESSON_TYPES = "bpviz lesson (*.bpviz);;bpviz lesson as JSON (*.json)"
+OPEN_LESSON_TYPES = "bpviz lesson (*.bpviz *.json);;All files (*)"
 
 
 def mnemonic(text: str, taken: set[str]) -> str:
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.open_lesson_action)
+        self.recent = RecentLessons(file_menu.addMenu("Open &recent"), self.settings, self.open_lesson)
         file_menu.addAction(self.save_lesson_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_current_action)
@@ -406,6 +411,7 @@ class MainWindow(QMainWindow):
             self.show_error("Could not save the lesson", write_problem(path, exc))
             return False
         self.statusBar().showMessage(f"Saved the lesson to {saved}", 5000)
+        self.recent.add(path)
         return True
 
     def open_lesson(self, path) -> bool:
@@ -423,15 +429,16 @@ class MainWindow(QMainWindow):
         self.train_page.form.set_recipe(lesson.train)
         self.pages.setCurrentWidget(self.step_page if lesson.page == "step" else self.train_page)
         self.statusBar().showMessage(f"Opened the lesson {Path(path).name}", 5000)
+        self.recent.add(path)
         return True
 
     def ask_save_lesson(self) -> None:
-        path, _ = save_path(self, "Save lesson", "lesson.json", "bpviz lesson (*.json)")
+        path, chosen = save_path(self, "Save lesson", self.recent.folder("lesson.bpviz"), SAVE_LESSON_TYPES)
         if path:
-            self.save_lesson(path if path.lower().endswith(".json") else path + ".json")
+            self.save_lesson(lesson_file_name(path, as_json="*.json" in chosen))
 
     def ask_open_lesson(self) -> None:
-        path, _ = open_path(self, "Open lesson", "", "bpviz lesson (*.json);;All files (*)")
+        path, _ = open_path(self, "Open lesson", self.recent.folder(), OPEN_LESSON_TYPES)
         if path:
             self.open_lesson(path)
 

@@ -1,6 +1,6 @@
 """What the app remembers between sessions (QSettings, an INI file in the user's config
-folder): the window's geometry, the last presets, the theme, the UI scale, the speed and
-whether the graph's legend is shown.
+folder): the window's geometry, the last presets, the theme, the UI scale, the speed,
+whether the graph's legend is shown, and the lessons opened or saved last.
 
 A value that is missing, or was edited into something this bpviz does not know, reads as
 its default: a settings file never stops the app from opening.
@@ -14,6 +14,8 @@ from bpviz.gui.style import THEME_CHOICES
 from bpviz.gui.stepper.controller import DEFAULT_SPEED, SPEEDS
 from bpviz.presets import MNIST_PRESETS, TOY_PRESETS
 
+#: File > Open recent lists this many lessons.
+MAX_RECENT = 10
 #: The UI scale's steps, in percent (Ctrl+= and Ctrl+- move along them).
 SCALES = (100, 125, 150, 175, 200, 250, 300)
 
@@ -100,6 +102,20 @@ class Settings:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self.store.setValue("window/geometry", value)
+
+    @property
+    def recent_lessons(self) -> list[str]:
+        """The lessons opened or saved last, newest first (absolute paths)."""
+        value = self.store.value("lessons/recent", [])
+        if isinstance(value, str):  # an INI file gives a list of one back as its one item
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [path for path in value if isinstance(path, str) and path][:MAX_RECENT]
+
+    @recent_lessons.setter
+    def recent_lessons(self, paths: list[str]) -> None:
+        self.store.setValue("lessons/recent", list(paths)[:MAX_RECENT])
 
     def sync(self) -> None:
         self.store.sync()

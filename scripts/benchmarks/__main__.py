@@ -23,6 +23,7 @@ from benchmarks import data as _data  # noqa: F401
 from benchmarks import nn as _nn  # noqa: F401
 from benchmarks import gui as _gui  # noqa: F401
 from benchmarks import latency as _latency  # noqa: F401
+from benchmarks import bundle as _bundle  # noqa: F401
 
 
 def _format_value(row: Row) -> str:

@@ -95,3 +95,35 @@ def test_the_plugin_lists_the_libraries_it_links():
 
 def test_offscreen_qt_still_opens_the_app():
     assert gui.display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def _offscreen() -> dict:
+    return {**_environment_without_a_display(), "QT_QPA_PLATFORM": "offscreen"}
+
+
+def test_bpviz_opens_a_lesson_file_given_on_its_command_line_and_steps_through_it(tmp_path):
+    """What a double-click on a lesson runs (the desktop entry's ``bpviz %f``), checked by
+    the self-test scripts/bundle runs: the window opens there, → steps to the end, exit 0."""
+    from bpviz.resources import resource_path
+
+    lesson = resource_path("examples", "two-layer.bpviz")
+    result = subprocess.run([sys.executable, "-m", "bpviz", "--self-test", str(lesson)], env=_offscreen(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"bpviz self-test: opened {lesson}; pressed → 23 times, from 'step 9 of 32' to 'step 32 of 32'; 0 errors"]
+
+
+def test_the_self_test_fails_in_words_on_a_lesson_it_cannot_open(tmp_path):
+    lesson = tmp_path / "cut short.bpviz"
+    lesson.write_text('{"format": "bpviz-lesson", "version": 2, "page"')
+    result = subprocess.run([sys.executable, "-m", "bpviz", "--self-test", str(lesson)], env=_offscreen(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"bpviz self-test: FAILED: could not open the lesson: {lesson}: not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_self_test_is_not_offered_in_the_help():
+    result = subprocess.run([sys.executable, "-m", "bpviz", "gui", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "lesson" in result.stdout and "self-test" not in result.stdout

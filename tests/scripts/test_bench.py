@@ -67,3 +67,19 @@ def test_bench_times_the_nielsen_updates_against_a_plain_numpy_loop(tmp_path):
         assert rows[name]["unit"] == "s" and len(rows[name]["samples"]) == 3 and rows[name]["value"] > 0
     ratio = rows["bpviz / plain numpy"]
     assert ratio["unit"] == "x" and ratio["value"] > 0 and ratio["target"] == "<= 1.3 x"
+
+
+def test_bench_bundle_reports_size_and_start_times_or_says_no_bundle_was_built(tmp_path):
+    out = tmp_path / "bench.json"
+    run = subprocess.run([str(ROOT / "scripts" / "bench"), "--only", "bundle", "--repeat", "1",
+                          "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    rows = {row["name"]: row for row in json.loads(out.read_text())["cases"]["bundle"]["rows"]}
+    if not (ROOT / "dist" / "bpviz" / "bpviz").is_file():
+        assert "no bundle at dist/bpviz/bpviz: build it with ./scripts/bundle" in run.stdout
+        assert list(rows) == ["skipped: no bundle built (./scripts/bundle)"]
+        return
+    assert rows["size on disk"]["unit"] == "MB" and rows["size on disk"]["target"] == "<= 250 MB"
+    for name in ("bundle: bpviz --version", "checkout: bpviz --version", "checkout: the same"):
+        assert rows[name]["unit"] == "s" and rows[name]["value"] > 0
+    assert rows["bundle / checkout, window"]["unit"] == "x"
