@@ -96,6 +96,13 @@ class MainWindow(QMainWindow):
         self.legend_action.setShortcut(QKeySequence("L"))
         self.legend_action.setToolTip("What the graph's arrows, rings, fills and edges mean, in a corner of it (L)")
         self.legend_action.toggled.connect(self._on_legend_toggled)
+        self.quiz_action = QAction("&Quiz mode", self)
+        self.quiz_action.setCheckable(True)
+        self.quiz_action.setShortcut(QKeySequence("Q"))
+        self.quiz_action.setToolTip("Hide each step's result until Space or a click shows it; type an answer and "
+                                    "Enter checks it (Q)")
+        self.quiz_action.toggled.connect(self.step_page.set_quiz)
+        self.step_page.quiz.toggled.connect(self.quiz_action.setChecked)  # a lesson opened sets it too
         stack = self.step_page.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -215,6 +222,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.focus_action)
         view_menu.addAction(self.legend_action)
+        view_menu.addAction(self.quiz_action)
         view_menu.addAction(self.presenter_action)
         view_menu.addAction(self.leave_presenter_action)
         view_menu.addSeparator()
@@ -236,6 +244,7 @@ class MainWindow(QMainWindow):
                          self.leave_presenter_action, self.bigger_action, self.smaller_action,
                          self.actual_size_action, self.shortcuts_action, self.export_current_action,
                          self.export_animation_action])
+        self.addAction(self.quiz_action)  # Q works in presenter mode too, with the menus hidden
         self.pages.currentChanged.connect(self._on_page_changed)
         self._on_page_changed(self.pages.currentIndex())
         self.train_page.availabilityChanged.connect(self._on_training_availability)
@@ -382,7 +391,7 @@ class MainWindow(QMainWindow):
             self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
         for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action,
-                       self.values_action):
+                       self.values_action, self.quiz_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)
