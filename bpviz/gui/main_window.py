@@ -175,6 +175,9 @@ class MainWindow(QMainWindow):
         self.export_animation_action = self._action("Export &animation of steps…", "Ctrl+Shift+E",
                                                     self.exports.ask_export_animation)
         self.export_animation_action.setToolTip("A range of steps as an animated GIF or numbered PNG frames")
+        self.export_handout_action = self._action("Export &worked example…", None, self.exports.ask_export_handout)
+        self.export_handout_action.setToolTip("The steps of this row on paper: the graph, then each step's formula, "
+                                              "numbers, result and chain, as PDF, Markdown or LaTeX")
 
     def _action(self, text: str, key: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
             if kind == "svg" and name != list(VIEWS)[-1]:
                 self.export_menu.addSeparator()
         file_menu.addAction(self.export_animation_action)
+        file_menu.addAction(self.export_handout_action)
         file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -391,7 +395,7 @@ class MainWindow(QMainWindow):
             self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
         for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action,
-                       self.values_action, self.quiz_action):
+                       self.values_action, self.quiz_action, self.export_handout_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)
