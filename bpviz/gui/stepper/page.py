@@ -112,14 +112,13 @@ class StepPage(QWidget):
         for key, action in KEYS.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.space if key == "Space" else getattr(c, action))
+            shortcut.activated.connect(self.quiz.space if key == "Space" else getattr(c, action))
             self.shortcuts[key] = shortcut
         self.quiz.changed.connect(self._show_step)
         self.quiz.toggled.connect(self._on_quiz_toggled)
-        self.quiz_bar.answer.revealRequested.connect(self.space)
         self.quiz_bar.reveal_button.clicked.connect(lambda: self.quiz.reveal())
         self.equation.revealRequested.connect(lambda: self.quiz.reveal())
-        self.graph.installEventFilter(self)  # a number typed on the graph goes to the answer box
+        self.quiz_bar.watch(self.graph)  # a number typed on the graph goes to the answer box
         self.graph.set_pulse_duration(c.pulse_ms())
 
     # --- layout (fitting.py) ---------------------------------------------------------
@@ -358,29 +357,6 @@ class StepPage(QWidget):
         elif self.quiz_bar.answer.hasFocus():
             self.graph.setFocus()
         self.arrangement.fit()
-
-    def space(self) -> None:
-        """Space: play or pause; in quiz mode, show the hidden result, or else take the next step."""
-        if not self.quiz.on:
-            self.controller.toggle_play()
-        elif not self.quiz.reveal():
-            self.controller.pause()
-            self.controller.step_forward()
-
-    def eventFilter(self, watched, event) -> bool:
-        """On the graph in quiz mode, a number's first character starts the answer (the
-        page's keys + and - would take a sign: the box takes it instead)."""
-        if watched is self.graph and self.quiz.covers(self.controller.index) and \
-                event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress):
-            text = event.text()
-            if text and text in "0123456789.,-+−":
-                if event.type() == event.Type.ShortcutOverride:
-                    event.accept()  # a key press for the graph, not the page's shortcut
-                    return True
-                self.quiz_bar.answer.setFocus()
-                self.quiz_bar.answer.insert(text)
-                return True
-        return super().eventFilter(watched, event)
 
     def _on_element_clicked(self, element: str) -> None:
         where = element_of(self.controller.step.quantity) if self.controller.step else None

@@ -97,6 +97,14 @@ class Quiz(QObject):
         self.changed.emit()
         return True
 
+    def space(self) -> None:
+        """Space: play or pause; in quiz mode, show the hidden result, or else take the next step."""
+        if not self.on:
+            self.controller.toggle_play()
+        elif not self.reveal():
+            self.controller.pause()
+            self.controller.step_forward()
+
     def new_pass(self) -> None:
         """A new trace (the next row, other weights) or the quiz turned on or off: every
         result hidden again and a fresh tally."""

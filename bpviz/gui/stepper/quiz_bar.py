@@ -51,6 +51,7 @@ class QuizBar(QWidget):
         self.setObjectName("quizBar")
         self.quiz = quiz
         self.scale, self.big = 1.0, False
+        self._graph = None  # whose typed numbers go to the box (watch)
         self.title = QLabel("<b>Quiz</b>")
         self.phase = QComboBox()
         for key, text in SCOPES.items():
@@ -85,6 +86,7 @@ class QuizBar(QWidget):
         self.phase.currentIndexChanged.connect(lambda _: quiz.set_phase(self.phase.currentData()))
         self.phase.activated.connect(lambda _: self.answer.setFocus())  # the keys go back to the box
         self.answer.returnPressed.connect(self.check)
+        self.answer.revealRequested.connect(quiz.space)
         self.check_button.clicked.connect(self.check)
         quiz.changed.connect(self.refresh)
         quiz.controller.indexChanged.connect(lambda _: self._on_step())
@@ -111,6 +113,26 @@ class QuizBar(QWidget):
         for label in (self.verdict, self.tally):  # a label with a style sheet keeps its own font
             label.setFont(bold)
         self.answer.setMinimumWidth(round(120 * s))
+
+    def watch(self, graph) -> None:
+        """Typing a number on ``graph`` starts the answer in the box."""
+        self._graph = graph
+        graph.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """On the graph, at a question, a number's first character goes to the box (the
+        page's keys + and - would take a sign: the box takes it instead)."""
+        if watched is self._graph and self.quiz.covers(self.quiz.controller.index) and \
+                event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress):
+            text = event.text()
+            if text and text in "0123456789.,-+−":
+                if event.type() == event.Type.ShortcutOverride:
+                    event.accept()  # a key press for the graph, not the page's shortcut
+                    return True
+                self.answer.setFocus()
+                self.answer.insert(text)
+                return True
+        return super().eventFilter(watched, event)
 
     def check(self) -> None:
         """Check what the box holds against the step's result: ✓ or ✗ with the value, or
