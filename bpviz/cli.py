@@ -268,7 +268,11 @@ def _add_trace_parser(commands) -> None:
     _add_row_flag(trace, "which row of the table to trace, counted from 1 as the app does (default 1)")
     trace.add_argument("--mode", choices=("units", "layers"), default="units",
                        help="units: every unit and weight (default); layers: one step per matrix")
-    trace.add_argument("--format", choices=("text", "json"), default="text")
+    trace.add_argument("--format", choices=("text", "json", "markdown", "latex"), default="text",
+                       help="text: one line per step (default); json: every field; markdown (maths as $…$) "
+                            "or latex (a document pdflatex compiles): the worked example, a block per step")
+    trace.add_argument("--paper", choices=("A4", "Letter"), default="A4",
+                       help="the paper size of --format latex (default A4)")
 
 
 def _add_gradcheck_parser(commands) -> None:

@@ -4,7 +4,7 @@ opens ``.json`` too, as earlier versions saved them.
 
 A lesson holds the page shown; for the step-through page the recipe, the table as shown
 (edits included; ``"target"`` names its one target column, ``"targets"`` its 2 to 4), the
-weights, the row, the epoch and the step; for the training page its
+weights, the row, the epoch, the step and quiz mode; for the training page its
 recipe. ``save_lesson`` writes atomically; ``load_lesson`` reads the file bounded, checks
 every value's kind and the limits of the pages that will take it (bpviz.page_limits) and raises :class:`LessonFileError` naming the
 file, the field and what was expected: a lesson that loads is one the pages can show.
@@ -39,6 +39,8 @@ VERSION = 2
 #: The versions this bpviz opens: 1 counted the row and the step from 0.
 READS = (1, 2)
 PAGES = ("step", "train")
+#: What quiz mode covers: every step, or one phase's (a lesson without "quiz" has it off).
+QUIZ_PHASES = ("all", *tracing.PHASES)
 #: A lesson is a few kB; its table is at most MAX_ROWS rows (about 3 MB as bpviz writes it).
 MAX_LESSON_BYTES = 16 << 20
 _EXPECTED = "a bpviz lesson (.bpviz or .json) as bpviz saves it"
@@ -76,6 +78,8 @@ class StepLesson:
     epoch: int = 1
     epoch_losses: tuple[float, ...] = ()
     step: int = 0
+    quiz: bool = False  # quiz mode on, over QUIZ_PHASES' ``quiz_phase``
+    quiz_phase: str = "all"
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ def lesson_json(lesson: Lesson) -> bytes:
             "params": {key: np.asarray(value).tolist() for key, value in s.params.items()},
             "row": s.sample + 1, "epoch": s.epoch, "epoch_losses": list(s.epoch_losses),
             "step": s.step + 1,
+            "quiz": {"on": s.quiz, "phase": s.quiz_phase},
         },
         "train": {"recipe": lesson.train.to_dict()},
     }
@@ -312,7 +317,21 @@ def _step_from(step: dict, version: int) -> StepLesson:
     if not all(isinstance(v, Real) and not isinstance(v, bool) and _finite(v) for v in losses):
         raise _Bad("step.epoch_losses: expected finite numbers")
     index = _step_index_from(step, version)
-    return StepLesson(recipe, table, params, sample, epoch, tuple(map(float, losses)), index)
+    quiz, phase = _quiz_from(step)
+    return StepLesson(recipe, table, params, sample, epoch, tuple(map(float, losses)), index, quiz, phase)
+
+
+def _quiz_from(step: dict) -> tuple[bool, str]:
+    """Quiz mode: ``"quiz": {"on": true, "phase": "backward"}``; off when the file has none
+    (every lesson saved before quiz mode existed)."""
+    if "quiz" not in step:
+        return False, "all"
+    quiz = _get(step, "quiz", dict, "step.")
+    on = _get(quiz, "on", bool, "step.quiz.")
+    phase = _get(quiz, "phase", str, "step.quiz.") if "phase" in quiz else "all"
+    if phase not in QUIZ_PHASES:
+        raise _Bad(f"step.quiz.phase: expected one of {', '.join(QUIZ_PHASES)}, got {shown(phase)}")
+    return on, phase
 
 
 def _row_from(step: dict, m: int, version: int) -> int:

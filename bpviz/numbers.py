@@ -154,3 +154,46 @@ def _unheld(typed: str, value: float) -> str:
         return ", too large to hold"
     mantissa = typed.split("e")[0].split("E")[0]
     return ", too small to hold" if value == 0 and any(c in "123456789" for c in mantissa) else ""
+
+
+#: Minus signs people paste or a keyboard layout types: the typographic minus (U+2212),
+#: the en dash, the small and the full-width hyphen-minus. An answer reads each as "-".
+MINUS_SIGNS = "\u2212\u2013\ufe63\uff0d"
+
+
+def answer(text, field: str = "Your answer") -> float:
+    """A number typed as the answer to a step: -0.736, −0.736 (any minus sign), +.5,
+    1e-3, 1E3, and 0,736 with a decimal comma (a comma, no point: read as the point;
+    thousands are not grouped in an answer, so 1,000 is 1.000). Else NumberError naming
+    ``field`` with an example, never a traceback: nothing typed, words, two commas,
+    1,000.5 (a comma and a point), nan and inf."""
+    raw = text if isinstance(text, str) else str(text)
+    typed = raw.strip().translate({ord(sign): "-" for sign in MINUS_SIGNS})
+    if not typed:
+        raise NumberError(field, "expected a number such as -0.736, got nothing")
+    if NOT_FINITE.fullmatch(typed):
+        raise NumberError(field, f"expected a finite number such as -0.736, got {shown(raw)}")
+    if "," in typed and "." in typed:
+        raise NumberError(field, f"expected one decimal mark (-0.736 or -0,736), got both a comma and a point "
+                                 f"in {shown(raw)}")
+    if typed.count(",") == 1:
+        typed = typed.replace(",", ".")
+    if not PLAIN_DECIMAL.fullmatch(typed):
+        raise NumberError(field, f"expected a number such as -0.736, 1e-3 or -0,736, got {shown(raw)}")
+    value = float(typed)
+    if not math.isfinite(value):
+        raise NumberError(field, f"expected a finite number, got {shown(raw)}{_unheld(typed, value)}")
+    return value
+
+
+def agrees(answer_value: float, value: float, figures: int = 3) -> bool:
+    """Whether ``answer_value`` is ``value`` to ``figures`` significant figures: within half
+    a unit of the last of those figures of ``value`` (-0.736 and -0.7364 are -0.73645 to 3;
+    -0.74 and -0.737 are not). A value of 0 is answered by 0."""
+    value, answer_value = float(value), float(answer_value)
+    if not (math.isfinite(value) and math.isfinite(answer_value)):
+        return False
+    if value == 0:
+        return answer_value == 0
+    unit = 10.0 ** (math.floor(math.log10(abs(value))) - figures + 1)
+    return abs(answer_value - value) <= 0.5 * unit * (1 + 1e-9)

@@ -1,4 +1,6 @@
-"""``bpviz trace``: every chain-rule step of one update, as text lines or JSON.
+"""``bpviz trace``: every chain-rule step of one update, as text lines or JSON, or as the
+worked example on paper (Markdown or LaTeX, the text of the app's File > Export worked
+example…).
 
 Steps and rows count from 1, as the app shows them; in JSON each step also keeps its
 ``index`` (from 0) in the list. A backward step reached from J along several paths gets a
@@ -10,6 +12,8 @@ from __future__ import annotations
 import json
 
 from bpviz.commands import _naming_the_flag, no_row_for_mnist, row_index, with_network_flags
+from bpviz import handout
+from bpviz.data.toy import get_table
 from bpviz.errors import ConfigError
 from bpviz.nn.trace import check_small, steps_text, trace, trace_layers
 from bpviz.presets import get_preset
@@ -45,9 +49,25 @@ def run_trace(args) -> int:
         row = i + 1
         x, y = data.X[:, i], data.Y[:, i]
         steps = trace(net, x, y, recipe.lr) if args.mode == "units" else trace_layers(net, 1, x, y, recipe.lr)
+    if args.format in ("markdown", "latex"):
+        if args.mode != "units":
+            raise ConfigError(f"--format {args.format}: the worked example is unit by unit; expected --mode units "
+                              f"(a toy preset)")
+        print(worked_example(recipe, net, i, steps, args.format, args.paper), end="")
+        return 0
     if args.format == "json":
         print(json.dumps({"preset": recipe.name, "row": row, "mode": args.mode,
                           "steps": [step.to_dict() for step in steps]}, indent=1))
     else:
         print(steps_text(steps))
     return 0
+
+
+def worked_example(recipe, net, i: int, steps, kind: str, paper: str = "A4") -> str:
+    """Row ``i``'s steps as Markdown or LaTeX, with the table's names as the app shows them."""
+    table = get_table(recipe.dataset)
+    x, y = table.features[i], table.targets[i]
+    title, about = handout.about_lines(table.name, i + 1, len(table), net, recipe.lr,
+                                       dict(zip(table.feature_names, x)), dict(zip(table.target_names, y)))
+    worked = handout.handout(steps, title, about)
+    return handout.markdown(worked) if kind == "markdown" else handout.latex(worked, paper=paper)

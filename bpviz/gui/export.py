@@ -105,6 +105,11 @@ def render_image(view: QWidget, scale: float = 1.0, size: QSize | None = None) -
     return image
 
 
+def paint_view(view: QWidget, painter: QPainter, target: QRectF) -> None:
+    """Draw ``view`` into ``target`` on any painter (a PDF's page: a graph stays vectors)."""
+    _paint(view, painter, target)
+
+
 def _paint(view: QWidget, painter: QPainter, target: QRectF) -> None:
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                            | QPainter.RenderHint.SmoothPixmapTransform)

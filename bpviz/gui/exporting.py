@@ -1,6 +1,7 @@
-"""The window's export workflows: a view to PNG or SVG, and a range of steps to a GIF or
-PNG frames with a progress dialog. The drawing itself is in ``export`` and
-``stepper.animation``; this only asks for files, shows progress and reports."""
+"""The window's export workflows: a view to PNG or SVG, a range of steps to a GIF or PNG
+frames with a progress dialog, and the worked example on paper (PDF, Markdown, LaTeX).
+The drawing itself is in ``export``, ``stepper.animation`` and ``handout_pdf`` (the text
+in ``bpviz.handout``); this only asks for files, shows progress and reports."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QWidget
 
-from bpviz.fileio import write_problem
-from bpviz.gui.export import export_view
+from bpviz import handout
+from bpviz.fileio import atomic_write_bytes, shown_path, write_problem
+from bpviz.gui.export import ending_problem, export_view
 from bpviz.gui.files import save_path
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
+from bpviz.gui.handout_pdf import graph_png, handout_pdf
 from bpviz.gui.stepper.animation_dialog import AnimationDialog
+from bpviz.gui.stepper.handout_dialog import HandoutDialog, HandoutSpec
 
 #: The views File > Export offers, by name.
 VIEWS = {"graph": "the graph", "equation": "the equation panel", "loss": "the loss plot",
@@ -31,6 +35,7 @@ class Exports(QObject):
         self.window = window
         self.animation: AnimationExport | None = None  # the export under way
         self.progress: QProgressDialog | None = None
+        self.paper = "A4"  # the handout's last paper size, offered again
 
     def view_widget(self, name: str) -> QWidget:
         step, train = self.window.step_page, self.window.train_page
@@ -150,6 +155,67 @@ class Exports(QObject):
             "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
         if path:
             self.export_animation(replace(spec, path=with_suffix(path, ".gif" if gif else ".png")))
+
+
+    # --- the worked example on paper ------------------------------------------------------
+    def ask_export_handout(self) -> None:
+        """File > Export worked example…: its dialog, then the file chooser, then the file."""
+        steps = self.window.step_page.controller.steps
+        dialog = HandoutDialog(len(steps), self.paper, self.window)
+        try:
+            accepted = dialog.exec()
+            spec = dialog.spec()  # read while the dialog lives
+        finally:
+            dialog.deleteLater()
+        if not accepted:
+            return
+        path, _ = save_path(self.window, "Export worked example", f"worked-example.{spec.ending}", spec.filter)
+        if path:
+            self.export_handout(spec, with_suffix(path, "." + spec.ending))
+
+    def export_handout(self, spec: HandoutSpec, path) -> bool:
+        """Write steps ``spec.first`` to ``spec.last`` of the row shown to ``path`` as
+        ``spec.kind``; Markdown and LaTeX get the graph as a PNG beside them
+        (name-graph.png). A message (and False) when it cannot."""
+        page = self.window.step_page
+        steps = page.controller.steps
+        problem = ending_problem(path, (spec.ending,))
+        if not problem and not 0 <= spec.first <= spec.last < len(steps):
+            problem = f"steps: expected a range within 1 to {len(steps)}, first before last; " \
+                      f"got {spec.first + 1} to {spec.last + 1}"
+        if problem:
+            self.window.show_error("Could not export the worked example", f"{shown_path(path)}: {problem}")
+            return False
+        worked = handout.handout(steps, *self._about(page), first=spec.first, last=spec.last)
+        network = page.network_shown()
+        target = path
+        try:
+            if spec.kind == "pdf":
+                atomic_write_bytes(path, handout_pdf(worked, steps, network, spec.paper))
+            else:
+                stem = os.path.splitext(os.path.basename(path))[0]
+                graph = f"{stem}-graph.png"
+                target = os.path.join(os.path.dirname(path), graph)
+                atomic_write_bytes(target, graph_png(network, steps, spec.last))
+                target = path
+                text = handout.markdown(worked, graph) if spec.kind == "markdown" else \
+                    handout.latex(worked, graph, spec.paper)
+                atomic_write_bytes(path, text.encode("utf-8"))
+        except OSError as exc:
+            self.window.show_error("Could not export the worked example", write_problem(target, exc))
+            return False
+        self.paper = spec.paper
+        self._say(f"Exported the worked example (steps {spec.first + 1} to {spec.last + 1}) to {path}")
+        return True
+
+    @staticmethod
+    def _about(page) -> tuple[str, tuple[str, ...]]:
+        """The handout's title and lines about the row shown: the table, the network."""
+        session = page.session
+        table = session.table
+        return handout.about_lines(table.name, session.sample + 1, session.m, session.net, session.recipe.lr,
+                                   dict(zip(table.feature_names, session.x())),
+                                   dict(zip(table.target_names, session.y())))
 
 
 def with_suffix(path: str, suffix: str) -> str:

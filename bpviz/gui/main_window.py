@@ -100,6 +100,13 @@ class MainWindow(QMainWindow):
         self.legend_action.setShortcut(QKeySequence("L"))
         self.legend_action.setToolTip("What the graph's arrows, rings, fills and edges mean, in a corner of it (L)")
         self.legend_action.toggled.connect(self._on_legend_toggled)
+        self.quiz_action = QAction("&Quiz mode", self)
+        self.quiz_action.setCheckable(True)
+        self.quiz_action.setShortcut(QKeySequence("Q"))
+        self.quiz_action.setToolTip("Hide each step's result until Space or a click shows it; type an answer and "
+                                    "Enter checks it (Q)")
+        self.quiz_action.toggled.connect(self.step_page.set_quiz)
+        self.step_page.quiz.toggled.connect(self.quiz_action.setChecked)  # a lesson opened sets it too
         stack = self.step_page.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -172,6 +179,9 @@ class MainWindow(QMainWindow):
         self.export_animation_action = self._action("Export &animation of steps…", "Ctrl+Shift+E",
                                                     self.exports.ask_export_animation)
         self.export_animation_action.setToolTip("A range of steps as an animated GIF or numbered PNG frames")
+        self.export_handout_action = self._action("Export &worked example…", None, self.exports.ask_export_handout)
+        self.export_handout_action.setToolTip("The steps of this row on paper: the graph, then each step's formula, "
+                                              "numbers, result and chain, as PDF, Markdown or LaTeX")
 
     def _action(self, text: str, key: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -194,6 +204,7 @@ class MainWindow(QMainWindow):
             if kind == "svg" and name != list(VIEWS)[-1]:
                 self.export_menu.addSeparator()
         file_menu.addAction(self.export_animation_action)
+        file_menu.addAction(self.export_handout_action)
         file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -220,6 +231,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.focus_action)
         view_menu.addAction(self.legend_action)
+        view_menu.addAction(self.quiz_action)
         view_menu.addAction(self.presenter_action)
         view_menu.addAction(self.leave_presenter_action)
         view_menu.addSeparator()
@@ -241,6 +253,7 @@ class MainWindow(QMainWindow):
                          self.leave_presenter_action, self.bigger_action, self.smaller_action,
                          self.actual_size_action, self.shortcuts_action, self.export_current_action,
                          self.export_animation_action])
+        self.addAction(self.quiz_action)  # Q works in presenter mode too, with the menus hidden
         self.pages.currentChanged.connect(self._on_page_changed)
         self._on_page_changed(self.pages.currentIndex())
         self.train_page.availabilityChanged.connect(self._on_training_availability)
@@ -387,7 +400,7 @@ class MainWindow(QMainWindow):
             self.pages.widget(i).setSizePolicy(policy, policy)
         stepping = self.pages.widget(index) is self.step_page
         for action in (self.focus_action, self.legend_action, self.run_user_action, self.export_animation_action,
-                       self.values_action):
+                       self.values_action, self.quiz_action, self.export_handout_action):
             action.setEnabled(stepping)
         for action in (self.start_action, self.pause_action, self.stop_action):
             action.setEnabled(not stepping)

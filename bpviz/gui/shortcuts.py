@@ -19,9 +19,17 @@ GLYPH_HEIGHT = 20
 
 #: The step page's keys (its own shortcuts, not menu actions) and what they do.
 STEP_KEYS = (
-    ("Space", "Play / pause"), ("→", "Step forward"), ("←", "Step back"),
+    ("Space", "Play / pause (quiz mode: reveal the result)"), ("→", "Step forward"), ("←", "Step back"),
     ("Home", "Start of this phase"), ("End", "End of this phase"),
     ("PgUp", "Previous phase"), ("PgDown", "Next phase"), ("+", "Faster"), ("-", "Slower"),
+)
+#: Quiz mode's keys (View > Quiz mode, Q), on the graph or in the answer box.
+QUIZ_KEYS = (
+    ("Q", "Quiz mode on / off"),
+    ("Space", "Reveal the result; again: the next step"),
+    ("A number, Enter", "Check your answer (to 3 significant figures)"),
+    ("→ / ←", "Next / previous step (the answer box empty)"),
+    ("Click the ?", "Reveal the result"),
 )
 MOUSE = (
     ("Click", "Pin a unit's or a weight's values"),
@@ -66,6 +74,7 @@ class ShortcutSheet(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.groups = [*menu_rows(menu_bar), ("Step page (when the graph has the focus)", list(STEP_KEYS)),
+                       ("Quiz mode", list(QUIZ_KEYS)),
                        ("Mouse, on the graph", list(MOUSE))]
         self.text = QLabel()
         self.text.setTextFormat(Qt.TextFormat.RichText)

@@ -8,6 +8,8 @@ and a widget that bakes a colour into a style sheet or a pen connects to the sig
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
@@ -195,6 +197,24 @@ def apply_theme(name: str) -> None:
             install()
         app.setPalette(palette())
     theme.changed.emit(name)
+
+
+@contextmanager
+def paper():
+    """Inside the block the colours are the light theme's, whatever the app wears (a
+    handout is printed on white): nothing is told, so no widget restyles; what is painted
+    in the block reads them. The theme's colours come back after it."""
+    kept = {key: QColor(globals()[key]) for key in THEMES["light"]}
+    name = theme.name
+    for key, value in THEMES["light"].items():
+        globals()[key].setRgba(QColor(value).rgba())
+    theme.name = "light"
+    try:
+        yield
+    finally:
+        for key, color in kept.items():
+            globals()[key].setRgba(color.rgba())
+        theme.name = name
 
 
 def palette() -> QPalette:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -81,6 +82,9 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
     (["--preset", "tutorial", "--mode", "layers", "--row", "2"], "--row: tutorial is an MNIST preset, with no "
                                                                  "table rows; it is traced by its shapes"),
     (["--row", "1_0"], "--row: expected a row from 1 to 4, got 1_0"),
+    (["--mode", "layers", "--format", "markdown"], "--format markdown: the worked example is unit by unit; "
+                                                   "expected --mode units"),
+    (["--paper", "A5"], "argument --paper: invalid choice: 'A5'"),
 ])
 def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
     try:
@@ -154,3 +158,19 @@ def test_train_on_a_per_sample_preset_writes_one_history_entry_per_epoch(tmp_pat
     assert set(history[0]) == {"epoch", "cost"}
     printed = _bpviz("train", "--preset", "notebook-regression", "--quiet").stdout
     assert "epoch 1: loss" in printed and "epoch 5: loss" in printed
+
+
+def test_the_worked_example_prints_as_markdown_and_as_latex():
+    """`bpviz trace --format markdown|latex`: the text File > Export worked example… writes."""
+    markdown = _bpviz("trace", "--row", "2", "--format", "markdown")
+    assert markdown.returncode == 0, markdown.stderr
+    text = markdown.stdout
+    assert text.startswith("# Worked example: notebook-regression, row 2 of 4\n")
+    assert "Inputs: cgpa = 7, resume\\_score = 9. Targets: lpa = 5." in text
+    assert len(re.findall(r"^### Step \d+$", text, re.M)) == 32 and "![" not in text  # no graph from the CLI
+    latex = _bpviz("trace", "--preset", "two-outputs", "--format", "latex", "--paper", "Letter")
+    assert latex.returncode == 0, latex.stderr
+    assert latex.stdout.startswith("\\documentclass[11pt,letterpaper]{article}")
+    steps = json.loads(_bpviz("trace", "--preset", "two-outputs", "--format", "json").stdout)["steps"]
+    assert latex.stdout.count("\\begin{minipage}") == len(steps)  # a block per step
+    assert latex.stdout.rstrip().endswith("\\end{document}")

@@ -19,6 +19,7 @@ from bpviz.gui import style
 from bpviz.gui.graph.layout import (
     CHAIN_RING, GRADIENT_BOX, GRADIENT_LINE, NAME_BOX, NODE_RADIUS, Z_BOX, label_rect,
 )
+from bpviz.gui.graph.state import HIDDEN
 from bpviz.gui.widgets import mathtex
 from bpviz.nn.notation import result
 
@@ -41,9 +42,11 @@ GRAPH_DIGITS = 4
 
 
 def short(value) -> str:
-    """A value as the graph draws it (see GRAPH_DIGITS)."""
+    """A value as the graph draws it (see GRAPH_DIGITS); "?" for a result quiz mode hides."""
     if value is None:
         return ""
+    if value is HIDDEN:
+        return "?"
     if np.ndim(value) > 0 and np.size(value) > 1:
         return fmt(value)
     v = float(np.ravel(value)[0])
@@ -66,11 +69,11 @@ def short_tex(value) -> str:
 
 
 def fmt(value) -> str:
-    return result(value).text if value is not None else ""
+    return "?" if value is HIDDEN else result(value).text if value is not None else ""
 
 
 def tex(value) -> str:
-    return result(value).latex if value is not None else ""
+    return "?" if value is HIDDEN else result(value).latex if value is not None else ""
 
 
 def draw_math(painter: QPainter, latex: str, size: float, rect: QRectF, color: QColor,
@@ -414,7 +417,7 @@ class EdgeItem(QGraphicsItem):
 
     def check_mark(self) -> str:
         """"✓" or "✗" beside dw (the finite-difference check passes or fails), else ""."""
-        if "dw" not in self.values or self.check is None:
+        if "dw" not in self.values or self.check is None or self.values["dw"] is HIDDEN:
             return ""
         return "✓" if self.check else "✗"
 

@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 from bpviz.nn.notation import LOSS_NODE, edge_id, node_id
 
 
+class _Hidden:
+    """The value of a step whose result quiz mode hides: the graph writes it "?"."""
+
+    def __repr__(self) -> str:
+        return "HIDDEN"
+
+
+HIDDEN = _Hidden()
+
+
 @dataclass
 class ViewState:
     nodes: dict[str, dict] = field(default_factory=dict)  # node id -> {"z": .., "a": .., ...}
@@ -71,12 +81,14 @@ def element_of(quantity: tuple) -> tuple[str, str] | None:
 _NODE_KEYS = {"z": "z", "a": "a", "da": "da", "dz": "dz", "g'": "g'", "db": "db", "b": "b_new", "J": "J"}
 
 
-def view_state(steps, index: int) -> ViewState:
-    """Every value produced by steps 0..index, and the highlight of step ``index``."""
+def view_state(steps, index: int, hidden: bool = False) -> ViewState:
+    """Every value produced by steps 0..index, and the highlight of step ``index``;
+    ``hidden`` (quiz mode): step ``index``'s own value is HIDDEN until it is revealed."""
     state = ViewState()
     if index < 0 or not steps:
         return state
     for step in steps[: index + 1]:
+        value = HIDDEN if hidden and step.index == index else step.value
         if step.quantity[0] == "dz" and step.paths:  # a hidden unit's g′: the last factor of its dz
             node, key = factor_place(step.paths[0][-1])
             if key == "g'" and node:
@@ -86,10 +98,10 @@ def view_state(steps, index: int) -> ViewState:
             continue
         kind, element = where
         if kind == "node":
-            state.nodes.setdefault(element, {})[_NODE_KEYS[step.quantity[0]]] = step.value
+            state.nodes.setdefault(element, {})[_NODE_KEYS[step.quantity[0]]] = value
         else:
             key = "dw" if step.quantity[0] == "dw" else "new"
-            state.edges.setdefault(element, {})[key] = step.value
+            state.edges.setdefault(element, {})[key] = value
     step = steps[index]
     where = element_of(step.quantity)
     produced = where[1] if where and where[0] == "node" else None

@@ -128,11 +128,12 @@ class GraphView(QGraphicsView):
         self._inputs = [float(v) for v in inputs]
 
     # --- rendering a step -----------------------------------------------------------
-    def show_step(self, steps, index: int, animate: bool = True, walk_ms: float = 0) -> None:
+    def show_step(self, steps, index: int, animate: bool = True, walk_ms: float = 0, hidden: bool = False) -> None:
         """Show step ``index``: every value produced so far, its highlights and arrows. A
         backward step lights its whole chain-rule path from J; with ``walk_ms`` (playing)
-        it first walks the path, one factor every ``walk_ms``, then shows the result."""
-        state = view_state(steps, index)
+        it first walks the path, one factor every ``walk_ms``, then shows the result.
+        ``hidden`` (quiz mode): the step's own value shows as "?" until it is revealed."""
+        state = view_state(steps, index, hidden)
         interrupted = self.walking()
         self.walk.stop()
         self._state = state

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from bpviz.gui import style
 from bpviz.gui.widgets.mathtex import MathLabel, layout as typeset, paint
+# The chain's rows and the phases' titles are the handout's too (bpviz.handout: no Qt).
+from bpviz.handout import CHAIN_ROWS, PHASE_TITLES, chain_rows, more_latex, row_pieces  # noqa: F401
 from bpviz.nn.notation import result
 from bpviz.nn.trace import Step
 
-PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
-                "update": "Update"}
 #: A line of the three is at most this many times as tall as a plain line.
 TALL_LINE = 1.15
 #: The chain's factors are typeset this much smaller than the three lines.
@@ -101,48 +101,6 @@ def details_html(step: Step) -> str:
     return "<br>".join(parts)
 
 
-def factor_latex(factor, last: bool) -> str:
-    return factor.symbol.latex + r"\,(" + result(factor.value).latex + ")" + ("" if last else r" \cdot ")
-
-
-#: A chain shows at most this many paths, one per row; more are summed in a last row.
-CHAIN_ROWS = 4
-
-
-def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
-    """The rows a step's chain shows: each a path (its factors, J first), and how many
-    more paths the last row sums up (0 when every path has its row)."""
-    if step is None or step.phase != "backward":
-        return [], 0
-    paths = list(step.paths) or ([step.factors] if step.factors else [])
-    count = max(step.path_count, len(paths))
-    if not paths:
-        return [], count
-    if len(paths) <= CHAIN_ROWS:
-        return paths, 0
-    return paths[:CHAIN_ROWS - 1], count - (CHAIN_ROWS - 1)
-
-
-def row_pieces(path, first: bool, with_value: bool) -> list[tuple[str, object]]:
-    """A row's pieces as (LaTeX, the factor it shows or None): "+ " before every row but
-    the first, the factors joined by dots, then "= " and the path's product."""
-    pieces: list[tuple[str, object]] = [] if first else [("+ ", None)]
-    last = len(path) - 1
-    pieces += [(factor_latex(f, i == last), f) for i, f in enumerate(path)]
-    if with_value:
-        pieces.append((r" = " + result(math.prod(f.value for f in path)).latex, None))
-    return pieces
-
-
-def more_latex(more: int, step: Step | None) -> str:
-    if not more:
-        return ""
-    if step is not None and not step.paths:
-        return rf"\text{{a sum over {more} paths (too many to list): the graph lights every one}}"
-    rest = sum(math.prod(f.value for f in path) for path in step.paths[CHAIN_ROWS - 1:])  # the rows shown add up
-    return rf"+ \text{{{more} more paths}} = " + result(rest).latex
-
-
 class ChainView(QWidget):
     """The chain rule of a backward step: one row per path from J (a sum of products when
     a unit feeds several), each factor in its arrow's colour with its value, each row
@@ -158,6 +116,7 @@ class ChainView(QWidget):
         self.step: Step | None = None
         self.rows: list[tuple] = []
         self.more = 0
+        self.hidden = False  # quiz mode: the rows' products (which add up to the result) wait
         self.points = 15.0  # the factors' size (not .size: that is QWidget's)
         self.linked = ""  # the element (or a path's elements) whose factors are emphasised
         self._hovered = ""
@@ -169,8 +128,8 @@ class ChainView(QWidget):
         """Every factor shown, row after row."""
         return tuple(f for row in self.rows for f in row)
 
-    def set_step(self, step: Step | None, size: float) -> None:
-        self.step, self.points = step, size
+    def set_step(self, step: Step | None, size: float, hidden: bool = False) -> None:
+        self.step, self.points, self.hidden = step, size, hidden
         self.rows, self.more = chain_rows(step)
         self.updateGeometry()
         self.update()
@@ -194,8 +153,8 @@ class ChainView(QWidget):
         rows = []
         for i, row in enumerate(self.rows):
             rows.append([(typeset(latex, self.points), factor)
-                         for latex, factor in row_pieces(row, i == 0, bool(several))])
-        extra = more_latex(self.more, self.step)
+                         for latex, factor in row_pieces(row, i == 0, bool(several), self.hidden)])
+        extra = more_latex(self.more, self.step, self.hidden)
         return rows, (typeset(extra, self.points) if extra else None)
 
     def _scale(self, rows, extra) -> float:
@@ -311,6 +270,8 @@ class ChainView(QWidget):
 class EquationPanel(QFrame):
     arrangementChanged = Signal(bool)  # True: the chain sits beside the three lines
     plannedHeightChanged = Signal(int)
+    #: Quiz mode: the hidden result was clicked.
+    revealRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None, size: float = 19.0):
         super().__init__(parent)
@@ -362,13 +323,15 @@ class EquationPanel(QFrame):
         self._wants = (0.0, 0.0)  # the widths the lines and the chain want, typically
         self._planned = 0
         self.comparing = False
+        self.hidden = False
+        self.result.installEventFilter(self)
         self.set_step(None)
         self._measure()
         style.follow(self, self._apply_look)
 
     def _apply_look(self) -> None:
         self.setStyleSheet(f"#equationPanel {{ background: {style.SURFACE.name()}; }}")
-        self.set_step(self.step)  # the heading holds its phase's colour
+        self.set_step(self.step, self.hidden)  # the heading holds its phase's colour
 
     # --- size and arrangement: functions of the network, the width and the scale ------
     def set_scale(self, scale: float) -> None:
@@ -382,7 +345,7 @@ class EquationPanel(QFrame):
             font.setPointSizeF(points * scale)
             label.setFont(font)
         self._measure()
-        self.set_step(self.step)
+        self.set_step(self.step, self.hidden)
 
     def fit_to(self, height: int, wanted: float, least: float = MIN_FIT_SCALE, leaves=None) -> float:
         """Set the largest scale from ``wanted`` down to ``least`` (in tenths) at which the
@@ -521,9 +484,17 @@ class EquationPanel(QFrame):
         """The factors of the chain shown (one per factor)."""
         return self.chain.factors
 
-    def set_step(self, step: Step | None) -> None:
-        """Show ``step`` (None: the hint before the first step)."""
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.result and event.type() == event.Type.MouseButtonPress and self.hidden:
+            self.revealRequested.emit()  # a click on "= ?" shows what it hides
+            return True
+        return super().eventFilter(watched, event)
+
+    def set_step(self, step: Step | None, hidden: bool = False) -> None:
+        """Show ``step`` (None: the hint before the first step). ``hidden`` (quiz mode):
+        the formula and the numbers show, the result is a "?" until it is revealed."""
         self.step = step
+        self.hidden = hidden and step is not None
         if step is None:
             self.heading.setText("<b>Press Space to play</b> — or → to take one step")
             for label in (self.symbols, self.numbers, self.result):
@@ -538,14 +509,16 @@ class EquationPanel(QFrame):
         arrow = r" \leftarrow " if step.phase == "update" else " = "
         self.symbols.set_latex(step.symbol.latex + arrow + step.formula.latex, style.INK)
         self.numbers.set_latex(step.symbol.latex + arrow + step.numbers.latex, style.INK)
-        self.result.set_latex(step.symbol.latex + " = " + result(step.value).latex, color)
+        value = r"?\,\,\,\text{(Space shows it)}" if self.hidden else result(step.value).latex
+        self.result.set_latex(step.symbol.latex + " = " + value, style.MUTED if self.hidden else color)
+        self.result.setCursor(Qt.CursorShape.PointingHandCursor if self.hidden else Qt.CursorShape.ArrowCursor)
         self._set_factors(step)
         self.note.setText(step.note)
         self.note.setVisible(bool(step.note))
         self.details.setText(details_html(step))
 
     def _set_factors(self, step: Step | None) -> None:
-        self.chain.set_step(step, self.math_size * CHAIN_SIZE)
+        self.chain.set_step(step, self.math_size * CHAIN_SIZE, self.hidden)
         shown = bool(self.chain.rows or self.chain.more)
         if shown:
             several = len(self.chain.rows) > 1 or self.chain.more

@@ -77,6 +77,7 @@ class PageLayout:
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(page.graph, 1)
         top_layout.addWidget(page.transport)
+        top_layout.addWidget(page.quiz_bar)  # shown in quiz mode
         center.addWidget(top)
         center.addWidget(page.equation)
         center.setStretchFactor(0, 1)
@@ -129,6 +130,7 @@ class PageLayout:
         page = self.page
         self.presenting = on
         page.transport.set_big(on)
+        page.quiz_bar.set_big(on)
         page.graph.setMinimumSize(*((200, 160) if on else (420, 300)))  # the equation may need the room
         self._show_panels()
 
@@ -138,6 +140,7 @@ class PageLayout:
         for panel in page.side_panels:
             style.scale_text(panel, scale)
         page.graph.legend.set_scale(scale)
+        page.quiz_bar.set_scale(scale)
         page.side_panels[0].setMaximumWidth(round(SIDE_WIDTH * min(scale, style.SIDE_TEXT_MAX)))
         self._hold_form_width(page.side_panels[0])
         self._hold_plot_heights()
@@ -175,7 +178,7 @@ class PageLayout:
         height, width = page.height(), page.center.width()
         scene = page.graph.sceneRect()
         fitted = (self.ui_scale, self.presenting, self.focus, height // 10, width // 10, page.equation.width() // 10,
-                  round(scene.width()), round(scene.height()))
+                  round(scene.width()), round(scene.height()), page.quiz_bar.isVisibleTo(page))
         if fitted != self._fitted:
             if self._fitted is None or self._fitted[:3] != fitted[:3]:
                 self._user_equation = None  # a new scale or mode: the planned split again
@@ -198,7 +201,8 @@ class PageLayout:
             return True
         top = page.center.widget(0)
         room_h = (page.center.height() - page.center.handleWidth() - equation_height
-                  - page.transport.sizeHint().height() - top.layout().spacing() - 4)
+                  - page.transport.sizeHint().height() - top.layout().spacing() - 4
+                  - (page.quiz_bar.sizeHint().height() + top.layout().spacing() if page.quiz_bar.isVisibleTo(page) else 0))
         room_w = page.center.width() - 4
         return room_h / scene.height() >= min(room_w / scene.width(), GRAPH_LEGIBLE)
 

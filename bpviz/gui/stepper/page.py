@@ -6,6 +6,8 @@ signals: the controller's index to the views, the form's recipe to a new session
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
@@ -15,6 +17,7 @@ from bpviz.gui.files import open_path
 from bpviz.data.toy import Table, csv_header, load_csv
 from bpviz.errors import BpvizError
 from bpviz.gui import style
+from bpviz.gui.graph.state import element_of
 from bpviz.gui.graph.view import GraphView
 from bpviz.gui.stepper.controller import StepController
 from bpviz.gui.stepper.columns_dialog import ColumnsDialog
@@ -27,6 +30,8 @@ from bpviz.gui.stepper.epochs import EpochRunner
 from bpviz.gui.stepper.fitting import PageLayout, boxed
 from bpviz.gui.stepper.equation import EquationPanel
 from bpviz.gui.stepper.plots import BoundaryPlot, LossPanel, shows_boundary
+from bpviz.gui.stepper.quiz import Quiz
+from bpviz.gui.stepper.quiz_bar import QuizBar
 from bpviz.gui.stepper.session import ToySession, edited_state, recipe_for
 from bpviz.gui.stepper.timeline import Timeline
 from bpviz.gui.stepper.transport import Transport
@@ -37,6 +42,8 @@ from bpviz.page_limits import check_step_page
 from bpviz.presets import Recipe, get_preset
 from bpviz.resources import resource_path
 
+#: The page's keys and the controller's methods they call (Space: the page's ``space``,
+#: which plays and pauses, or in quiz mode reveals the result, then goes on).
 KEYS = {
     "Space": "toggle_play", "Right": "step_forward", "Left": "step_back",
     "Home": "phase_start", "End": "phase_end", "PgUp": "previous_phase",
@@ -53,6 +60,9 @@ class StepPage(QWidget):
         self.equation = EquationPanel()
         self.timeline = Timeline()
         self.transport = Transport(self.controller)
+        self.quiz = Quiz(self.controller, self)
+        self.quiz_bar = QuizBar(self.quiz)
+        self.quiz_bar.hide()
         self.controls = ControlsPanel(recipe or get_preset("notebook-regression"))
         self.inspector = QLabel("Click a unit or a weight to pin its values here.")
         self.inspector.setWordWrap(True)
@@ -102,8 +112,13 @@ class StepPage(QWidget):
         for key, action in KEYS.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(getattr(c, action))
+            shortcut.activated.connect(self.quiz.space if key == "Space" else getattr(c, action))
             self.shortcuts[key] = shortcut
+        self.quiz.changed.connect(self._show_step)
+        self.quiz.toggled.connect(self._on_quiz_toggled)
+        self.quiz_bar.reveal_button.clicked.connect(lambda: self.quiz.reveal())
+        self.equation.revealRequested.connect(lambda: self.quiz.reveal())
+        self.quiz_bar.watch(self.graph)  # a number typed on the graph goes to the answer box
         self.graph.set_pulse_duration(c.pulse_ms())
 
     # --- layout (fitting.py) ---------------------------------------------------------
@@ -166,8 +181,9 @@ class StepPage(QWidget):
 
     def lesson_state(self):
         """Where this page is, for a lesson file: the recipe, the table as edited, the
-        weights, the row, the epoch and the step shown."""
-        return self.state_of(self.session, self.controller.index)
+        weights, the row, the epoch, the step shown and quiz mode (on or off, its phase)."""
+        return replace(self.state_of(self.session, self.controller.index), quiz=self.quiz.on,
+                       quiz_phase=self.quiz.phase)
 
     @staticmethod
     def state_of(session: ToySession, step: int):
@@ -187,6 +203,8 @@ class StepPage(QWidget):
         session.set_sample(lesson.sample)
         session.epoch, session.epoch_losses = lesson.epoch, list(lesson.epoch_losses)
         self._show_new_trace()
+        if not keep_undo:  # a lesson opened; an undoable edit changes the network, not the quiz
+            self.set_quiz(lesson.quiz, lesson.quiz_phase)
         self.controller.set_index(min(lesson.step, len(self.controller.steps) - 1))
         return True
 
@@ -303,13 +321,47 @@ class StepPage(QWidget):
 
     def _on_index_changed(self, index: int) -> None:
         c = self.controller
-        self.graph.show_step(c.steps, index, walk_ms=c.step_walk_ms() if c.playing else 0)
-        self.equation.set_step(self.controller.step)
-        self._show_check()
+        hidden = self.quiz.hides(index)
+        self.graph.show_step(c.steps, index, walk_ms=c.step_walk_ms() if c.playing else 0, hidden=hidden)
+        if hidden:
+            c.pause()  # playing in quiz mode stops at each question
+        self._show_equation()
         self.timeline.set_current(index)
         self._refresh_inspector()
 
+    def _show_step(self) -> None:
+        """Render the step shown again, as the quiz now hides or shows it (no animation)."""
+        c = self.controller
+        self.graph.show_step(c.steps, c.index, animate=False, hidden=self.quiz.hides(c.index))
+        self._show_equation()
+        self._refresh_inspector()
+
+    def _show_equation(self) -> None:
+        index = self.controller.index
+        self.equation.set_step(self.controller.step, self.quiz.hides(index))
+        self.timeline.set_hidden(self.quiz.hidden_from(index))
+        self._show_check()
+
+    # --- quiz mode (quiz.py: what is hidden; quiz_bar.py: the answer box) -------------------
+    def set_quiz(self, on: bool, phase: str | None = None) -> None:
+        """Quiz mode on or off (View > Quiz mode, Q), over ``phase`` ("all" or a phase)."""
+        if phase is not None:
+            self.quiz.set_phase(phase)
+        self.quiz.set_on(on)
+
+    def _on_quiz_toggled(self, on: bool) -> None:
+        self.quiz_bar.setVisible(on)
+        if on:
+            self.controller.pause()
+            self.quiz_bar.answer.setFocus()
+        elif self.quiz_bar.answer.hasFocus():
+            self.graph.setFocus()
+        self.arrangement.fit()
+
     def _on_element_clicked(self, element: str) -> None:
+        where = element_of(self.controller.step.quantity) if self.controller.step else None
+        if where and where[1] == element and self.quiz.reveal():  # a click on the "?" shows it
+            return
         self.pinned = element
         self._refresh_inspector()
         self.debugger.element_clicked(element)
@@ -345,6 +397,9 @@ class StepPage(QWidget):
         self._show_check()
 
     def _show_check(self) -> None:
+        if self.quiz.hides(self.controller.index):  # the finite difference would give the answer away
+            self.equation.set_check("")
+            return
         self.equation.set_check(check_text(self.controller.step, self.checks, self.debug, self.debugger.findings()))
 
     def _on_open_user_file(self) -> None:

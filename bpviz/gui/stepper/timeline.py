@@ -1,4 +1,5 @@
-"""The list of steps, grouped by phase; clicking a step jumps to it."""
+"""The list of steps, grouped by phase; clicking a step jumps to it. In quiz mode the
+results still to be found read "?"."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class Timeline(QTreeWidget):
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
         self.items: list[QTreeWidgetItem] = []
+        self.steps: list = []
+        self.hidden: set[int] = set()  # quiz mode: steps whose results show "?"
         self.groups: dict[str, QTreeWidgetItem] = {}
         self.itemClicked.connect(self._on_item_clicked)
         style.follow(self, self._colour_groups)
@@ -41,13 +44,29 @@ class Timeline(QTreeWidget):
             groups[phase] = group
         self.groups = groups
         self._colour_groups()
+        self.steps = list(steps)
+        self.hidden = set()
         for step in steps:
-            arrow = "←" if step.phase == "update" else "="
-            item = QTreeWidgetItem([f"{step.index + 1:>3}. {step.symbol.text} {arrow} {result(step.value).text}"])
+            item = QTreeWidgetItem([self._text(step)])
             item.setData(0, 256, step.index)
             groups[step.phase].addChild(item)
             self.items.append(item)
         self.expandAll()
+
+    def _text(self, step) -> str:
+        arrow = "←" if step.phase == "update" else "="
+        value = "?" if step.index in self.hidden else result(step.value).text
+        return f"{step.index + 1:>3}. {step.symbol.text} {arrow} {value}"
+
+    def set_hidden(self, indices) -> None:
+        """Quiz mode: the steps whose results are still to be found show "?" for them."""
+        indices = set(indices)
+        if indices != self.hidden:
+            changed = indices ^ self.hidden
+            self.hidden = indices
+            for i in changed:
+                if 0 <= i < len(self.items):
+                    self.items[i].setText(0, self._text(self.steps[i]))
 
     def set_current(self, index: int) -> None:
         self.blockSignals(True)

@@ -1,0 +1,107 @@
+"""The Export worked example dialog: the format (PDF, Markdown, LaTeX), the paper size and
+which steps (the whole pass or a range). It only gathers the choices; ``exporting``
+asks for the file and writes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+#: The formats offered: (the dialog's words, the kind, the file's ending, the chooser's filter).
+FORMATS = {
+    "PDF, typeset for printing": ("pdf", "pdf", "PDF document (*.pdf)"),
+    "Markdown with LaTeX maths": ("markdown", "md", "Markdown (*.md)"),
+    "LaTeX document": ("latex", "tex", "LaTeX document (*.tex)"),
+}
+PAPERS = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class HandoutSpec:
+    """Steps ``first`` to ``last`` (0-based, inclusive) as ``kind`` ("pdf", "markdown",
+    "latex") on ``paper`` ("A4" or "Letter": the PDF's and the LaTeX document's)."""
+
+    first: int
+    last: int
+    kind: str = "pdf"
+    paper: str = "A4"
+
+    @property
+    def ending(self) -> str:
+        return next(ending for kind, ending, _ in FORMATS.values() if kind == self.kind)
+
+    @property
+    def filter(self) -> str:
+        return next(f for kind, _, f in FORMATS.values() if kind == self.kind)
+
+
+class HandoutDialog(QDialog):
+    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export worked example")
+        self.steps = steps
+        self.kind = QComboBox()
+        self.kind.addItems(FORMATS)
+        self.paper = QComboBox()
+        self.paper.addItems(PAPERS)
+        self.paper.setCurrentText(paper if paper in PAPERS else "A4")
+        self.whole = QRadioButton(f"The whole pass (steps 1 to {steps})")
+        self.some = QRadioButton("Steps")
+        group = QButtonGroup(self)
+        for button in (self.whole, self.some):
+            group.addButton(button)
+        self.whole.setChecked(True)
+        self.first, self.last = QSpinBox(), QSpinBox()
+        for box in (self.first, self.last):
+            box.setRange(1, max(steps, 1))
+        self.first.setValue(1)
+        self.last.setValue(max(steps, 1))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        range_row = QHBoxLayout()
+        for widget in (self.some, self.first, QLabel("to"), self.last):
+            range_row.addWidget(widget)
+        range_row.addStretch(1)
+        steps_box = QVBoxLayout()
+        steps_box.addWidget(self.whole)
+        steps_box.addLayout(range_row)
+        form = QFormLayout(self)
+        form.addRow("Format", self.kind)
+        form.addRow("Paper", self.paper)
+        form.addRow("Steps", steps_box)
+        form.addRow(self.summary)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for box in (self.first, self.last):
+            box.valueChanged.connect(self._on_changed)
+            box.valueChanged.connect(lambda _: self.some.setChecked(True))  # typing a step chooses the range
+        self.kind.currentTextChanged.connect(self._on_changed)
+        self.whole.toggled.connect(self._on_changed)
+        self._on_changed()
+
+    def _on_changed(self, *_) -> None:
+        spec = self.spec()
+        self.paper.setEnabled(spec.kind != "markdown")
+        count = spec.last - spec.first + 1
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(count >= 1 and self.steps > 0)
+        if count < 1:
+            self.summary.setText("The first step must come before the last.")
+            return
+        where = {"pdf": f"a PDF on {spec.paper} paper, a page breaking only between steps",
+                 "markdown": "Markdown with its maths as $…$ (GitHub, Jupyter), the graph as a PNG beside it",
+                 "latex": f"a LaTeX document on {spec.paper} paper (pdflatex), the graph as a PNG beside it"}
+        self.summary.setText(f"{count} step{'s' if count != 1 else ''}, each with its formula, numbers, result "
+                             f"and chain, under the graph: {where[spec.kind]}.")
+
+    def spec(self) -> HandoutSpec:
+        kind = FORMATS[self.kind.currentText()][0]
+        if self.whole.isChecked():
+            return HandoutSpec(0, max(self.steps, 1) - 1, kind, self.paper.currentText())
+        return HandoutSpec(self.first.value() - 1, self.last.value() - 1, kind, self.paper.currentText())

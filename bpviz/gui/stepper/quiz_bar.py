@@ -1,0 +1,179 @@
+"""Quiz mode's bar under the transport: the phase the quiz covers, the answer box (type a
+number, Enter checks it), Reveal, the verdict and the tally of the pass.
+
+In the answer box Space reveals (a number has no spaces), Enter checks, and while the box
+is empty the arrows, Home, End, PgUp and PgDn move through the steps as they do on the
+graph; letters other than e (1e-3) go to the window's keys (Q leaves the quiz).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QWidget
+
+from bpviz.errors import BpvizError
+from bpviz.gui import style
+from bpviz.gui.stepper.quiz import ANSWER_FIELD, SCOPES, Quiz
+
+#: Keys that move through the steps from an empty answer box.
+MOVES = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp,
+         Qt.Key.Key_PageDown)
+
+
+class AnswerBox(QLineEdit):
+    revealRequested = Signal()
+
+    def event(self, event) -> bool:
+        if event.type() == event.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            key, text = event.key(), event.text()
+            plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+            if key in MOVES and not self.text():
+                event.ignore()  # the page's step keys take it
+                return True
+            if plain and text.isalpha() and text.lower() != "e":
+                event.ignore()  # a window key (Q, F, L): no number has that letter
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            self.revealRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class QuizBar(QWidget):
+    """Shown while quiz mode is on; ``quiz`` is its model."""
+
+    def __init__(self, quiz: Quiz, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("quizBar")
+        self.quiz = quiz
+        self.scale, self.big = 1.0, False
+        self._graph = None  # whose typed numbers go to the box (watch)
+        self.title = QLabel("<b>Quiz</b>")
+        self.phase = QComboBox()
+        for key, text in SCOPES.items():
+            self.phase.addItem(text, key)
+        self.phase.setToolTip("Which steps hide their results: every step, or one phase's")
+        self.phase.setAccessibleName("Quiz phase")
+        self.box_label = QLabel(f"{ANSWER_FIELD}:")
+        self.answer = AnswerBox()
+        self.answer.setAccessibleName(ANSWER_FIELD)
+        self.answer.setPlaceholderText("-0.736, then Enter")
+        self.answer.setToolTip("A number (-0.736, −0.736, 1e-3 or -0,736): Enter checks it to 3 significant "
+                               "figures; Space shows the result")
+        self.box_label.setBuddy(self.answer)
+        self.check_button = QPushButton("Check")
+        self.reveal_button = QPushButton("Reveal")
+        self.reveal_button.setToolTip("Show the result (Space, or a click on the ?)")
+        for button in (self.check_button, self.reveal_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the box
+        self.verdict = QLabel()
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        self.tally = QLabel()
+        self.tally.setObjectName("quizTally")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        for widget in (self.title, self.phase, self.box_label, self.answer, self.check_button, self.reveal_button):
+            layout.addWidget(widget)
+        layout.addWidget(self.verdict, 1)
+        layout.addWidget(self.tally)
+        # The verdict takes the room left, cut rather than widen the window (its tooltip
+        # has it whole); the tally keeps its room.
+        self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.phase.currentIndexChanged.connect(lambda _: quiz.set_phase(self.phase.currentData()))
+        self.phase.activated.connect(lambda _: self.answer.setFocus())  # the keys go back to the box
+        self.answer.returnPressed.connect(self.check)
+        self.answer.revealRequested.connect(quiz.space)
+        self.check_button.clicked.connect(self.check)
+        quiz.changed.connect(self.refresh)
+        quiz.controller.indexChanged.connect(lambda _: self._on_step())
+        style.follow(self, self.refresh)
+        self._apply_size()
+
+    def set_scale(self, scale: float) -> None:
+        """The UI scale, 1 to 3 (the equation's and the transport's)."""
+        self.scale = scale
+        self._apply_size()
+
+    def set_big(self, big: bool) -> None:
+        """Presenter mode: text as large as the transport's, to read from the back of the room."""
+        self.big = big
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        s = min(self.scale * (1.5 if self.big else 1.0), 2.4)  # as the transport grows, a little less
+        font = QFont(QGuiApplication.font())
+        font.setPointSizeF(font.pointSizeF() * s)
+        self.setFont(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        for label in (self.verdict, self.tally):  # a label with a style sheet keeps its own font
+            label.setFont(bold)
+        self.answer.setMinimumWidth(round(120 * s))
+
+    def watch(self, graph) -> None:
+        """Typing a number on ``graph`` starts the answer in the box."""
+        self._graph = graph
+        graph.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """On the graph, at a question, a number's first character goes to the box (the
+        page's keys + and - would take a sign: the box takes it instead)."""
+        if watched is self._graph and self.quiz.covers(self.quiz.controller.index) and \
+                event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress):
+            text = event.text()
+            if text and text in "0123456789.,-+−":
+                if event.type() == event.Type.ShortcutOverride:
+                    event.accept()  # a key press for the graph, not the page's shortcut
+                    return True
+                self.answer.setFocus()
+                self.answer.insert(text)
+                return True
+        return super().eventFilter(watched, event)
+
+    def check(self) -> None:
+        """Check what the box holds against the step's result: ✓ or ✗ with the value, or
+        what the box expected (never a traceback). The box is emptied for the next step."""
+        try:
+            given = self.quiz.check(self.answer.text())
+        except BpvizError as exc:
+            self._say(str(exc), style.WARNING)
+            return
+        except ValueError as exc:
+            self._say(f"{ANSWER_FIELD}: {exc}", style.MUTED)
+            return
+        self.answer.clear()
+        self._say(self.quiz.verdict_text(given), style.UPDATE if given.right else style.BACKWARD)
+
+    def _say(self, text: str, color) -> None:
+        self.verdict.setText(text)
+        self.verdict.setToolTip(text)
+        self.verdict.setStyleSheet(f"color: {color.name()};")
+
+    def _on_step(self) -> None:
+        """A new step: the last verdict goes, the box waits for this step's answer."""
+        self.verdict.clear()
+        self.answer.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        quiz = self.quiz
+        index = quiz.controller.index
+        self.phase.blockSignals(True)
+        self.phase.setCurrentIndex(max(0, self.phase.findData(quiz.phase)))
+        self.phase.blockSignals(False)
+        asked = quiz.covers(index)
+        self.answer.setReadOnly(not asked)  # never disabled: the box keeps the keyboard's focus
+        self.check_button.setEnabled(asked)
+        self.reveal_button.setEnabled(quiz.hides(index))
+        if asked:
+            self.answer.setPlaceholderText("-0.736, then Enter")
+        elif index < 0:
+            self.answer.setPlaceholderText("→ or Space: the first step")
+        else:
+            self.answer.setPlaceholderText(f"step {index + 1}: not in the quiz")
+        self.tally.setText(quiz.tally_text())
+        self.tally.setStyleSheet(f"color: {style.INK.name()};")

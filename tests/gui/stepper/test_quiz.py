@@ -1,0 +1,227 @@
+"""Quiz mode, as a class uses it: Q or View > Quiz mode hides each step's result (on the
+graph, in the equation, in the list of steps) until Space or a click shows it; an answer
+typed in the box and Enter is checked to 3 significant figures and tallied; the quiz can
+cover one phase; it works in presenter mode and a lesson keeps it."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from bpviz.gui.graph.state import HIDDEN
+from tests.gui.userpath import choose_file, click_menu, press
+
+
+def _quiz_on(qtbot, window):
+    window.activateWindow()  # keys go to the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.step_page.graph.setFocus()
+    press(qtbot, window, "Q")
+    assert window.step_page.quiz.on and window.quiz_action.isChecked()
+    return window.step_page
+
+
+def _go_to(qtbot, window, number: int):
+    """Step to ``number`` (from 1) with → from the empty answer box, as a keyboard does."""
+    page = window.step_page
+    while page.controller.index + 1 < number:
+        press(qtbot, window, "Right", page.quiz_bar.answer)
+    assert page.controller.index + 1 == number
+
+
+def _type(qtbot, widget, text: str) -> None:
+    """Type ``text`` key by key; a character no key names (the minus sign −, pasted or typed
+    with a compose key) arrives as a key event carrying that text, as a keyboard sends it."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _answer(qtbot, page, typed: str) -> str:
+    box = page.quiz_bar.answer
+    box.setFocus()
+    _type(qtbot, box, typed)
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    return page.quiz_bar.verdict.text()
+
+
+def test_q_hides_each_result_until_space_shows_it_then_space_goes_on(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    assert page.quiz_bar.isVisible() and page.quiz_bar.answer.hasFocus()
+    _go_to(qtbot, window, 1)  # z[1]_1 = 0.1·8 + 0.1·8 + 0 = 1.6
+    node = page.graph.nodes["n1.1"]
+    assert node.values["z"] is HIDDEN and "z = ?" in node.tooltip_text()
+    assert "?" in page.equation.result.latex() and "1.6" not in page.equation.result.latex()
+    assert "0.1 \\cdot 8" in page.equation.numbers.latex()  # the numbers stay
+    assert page.timeline.items[0].text(0).endswith("= ?") and page.timeline.items[5].text(0).endswith("= ?")
+    press(qtbot, window, "Space", page.quiz_bar.answer)
+    assert page.controller.index == 0  # Space revealed; it did not move
+    assert page.equation.result.latex().endswith("1.6") and node.values["z"] == 1.6
+    assert "z = 1.6" in node.tooltip_text() and page.timeline.items[0].text(0).endswith("= 1.6")
+    press(qtbot, window, "Space", page.quiz_bar.answer)  # nothing hidden: the next step
+    assert page.controller.index == 1 and "?" in page.equation.result.latex()
+    press(qtbot, window, "Left", page.quiz_bar.answer)  # back to a step revealed
+    assert page.equation.result.latex().endswith("1.6")
+    press(qtbot, window, "Q", page.quiz_bar.answer)  # Q in the box leaves the quiz, never typed
+    assert not page.quiz.on and not page.quiz_bar.isVisible() and page.quiz_bar.answer.text() == ""
+    assert all("?" not in item.text(0) for item in page.timeline.items)
+
+
+def test_view_menu_quiz_mode_turns_it_on_and_off(qtbot, main_window):
+    window = main_window
+    action = click_menu(qtbot, window, "View", "Quiz mode")
+    assert action.isCheckable() and action.isChecked() and action.shortcut().toString() == "Q"
+    page = window.step_page
+    assert page.quiz.on and page.quiz_bar.isVisible()
+    page.controller.set_index(20)  # dw[1]_21
+    assert page.graph.edges["w1.2.1"].values["dw"] is HIDDEN
+    assert page.equation.check.text() == ""  # the finite difference would give it away
+    click_menu(qtbot, window, "View", "Quiz mode")
+    assert not page.quiz.on and not action.isChecked()
+    assert page.graph.edges["w1.2.1"].values["dw"] == -5.888 and "-5.888" in page.equation.result.latex()
+    assert "finite difference" in page.equation.check.text()
+
+
+def test_a_click_on_the_hidden_result_or_on_reveal_shows_it(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 7)  # J
+    qtbot.mouseClick(page.equation.result, Qt.MouseButton.LeftButton)
+    assert page.equation.result.latex().endswith("13.542")
+    _go_to(qtbot, window, 8)
+    assert page.quiz_bar.reveal_button.isEnabled()
+    qtbot.mouseClick(page.quiz_bar.reveal_button, Qt.MouseButton.LeftButton)
+    assert page.equation.result.latex().endswith("-7.36") and not page.quiz_bar.reveal_button.isEnabled()
+
+
+def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 14)  # da[1]_1 = 0.1·(-7.36) = -0.736
+    verdict = _answer(qtbot, page, "−0.736")  # the typographic minus
+    assert verdict.startswith("✓") and "-0.736" in verdict
+    assert page.equation.result.latex().endswith("-0.736")  # checking shows the result
+    assert page.quiz_bar.answer.text() == "" and page.quiz_bar.tally.text() == "1 of 1 right"
+    press(qtbot, window, "Right", page.quiz_bar.answer)  # the box is empty: → moves on
+    assert page.controller.index == 14
+    verdict = _answer(qtbot, page, "-0,74")  # a decimal comma, but 2 figures: wrong
+    assert verdict.startswith("✗") and "da[1]_2 = -0.736" in verdict and "read as -0.74" in verdict
+    assert page.quiz_bar.tally.text() == "1 of 2 right"
+    _answer(qtbot, page, "-0.736")  # a second try is shown, but the first answer counts
+    assert page.quiz_bar.verdict.text().startswith("✓") and page.quiz_bar.tally.text() == "1 of 2 right"
+    press(qtbot, window, "Right", page.quiz_bar.answer)
+    verdict = _answer(qtbot, page, "abc")
+    assert verdict.startswith("Your answer: expected a number") and "'abc'" in verdict
+    assert "?" in page.equation.result.latex() and page.quiz_bar.tally.text() == "1 of 2 right"
+    page.quiz_bar.answer.clear()
+    assert _answer(qtbot, page, "-7.36e-1").startswith("✓")
+    assert page.quiz_bar.tally.text() == "2 of 3 right"
+    press(qtbot, window, "Right", page.quiz_bar.answer)
+    assert _answer(qtbot, page, "-.7365").startswith("✓")  # within half a unit of the 3rd figure
+    assert _answer(qtbot, page, "").startswith("Your answer: expected a number such as -0.736, got nothing")
+
+
+def test_the_tally_starts_again_with_each_row(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 1)
+    _answer(qtbot, page, "1.6")
+    assert page.quiz_bar.tally.text() == "1 of 1 right"
+    page.controller.set_index(31)
+    page.controller.step_forward()  # past the update: the next row's pass
+    assert page.session.sample == 1 and page.quiz_bar.tally.text() == "32 questions in this pass"
+    assert page.quiz.hides(0)
+
+
+def test_the_quiz_can_cover_one_phase_chosen_in_its_box(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    combo = page.quiz_bar.phase
+    combo.setFocus()
+    qtbot.keyClicks(combo, "Backward")  # typed into the box, as a keyboard picks an item
+    assert combo.currentText() == "Backward pass" and page.quiz.phase == "backward"
+    assert page.quiz_bar.tally.text() == "16 questions in this pass"
+    _go_to(qtbot, window, 1)  # a forward step: outside the quiz, its result as usual
+    assert page.equation.result.latex().endswith("1.6") and page.graph.nodes["n1.1"].values["z"] == 1.6
+    assert page.quiz_bar.answer.isReadOnly() and "not in the quiz" in page.quiz_bar.answer.placeholderText()
+    press(qtbot, window, "Space", page.quiz_bar.answer)  # nothing to reveal: Space goes on
+    assert page.controller.index == 1
+    _go_to(qtbot, window, 8)  # the first backward step: a question
+    assert "?" in page.equation.result.latex() and not page.quiz_bar.answer.isReadOnly()
+    assert not page.timeline.items[6].text(0).endswith("?") and page.timeline.items[22].text(0).endswith("?")
+    assert page.timeline.items[23].text(0).endswith("0.10589")  # the update: not in the quiz
+
+
+def test_play_stops_at_each_question(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    page.quiz.set_phase("loss")
+    page.controller.set_speed(7)
+    qtbot.mouseClick(page.transport.buttons["play"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.controller.playing, timeout=10_000)
+    assert page.controller.index == 6 and "?" in page.equation.result.latex()  # J, the loss
+
+
+def test_quiz_mode_in_presenter_mode_with_the_keyboard_alone(qtbot, main_window):
+    window = main_window
+    press(qtbot, window, "F5")
+    assert window.presenter.presenting and not window.menuBar().isVisible()
+    page = _quiz_on(qtbot, window)
+    assert page.quiz_bar.isVisible() and page.graph.isVisible() and page.equation.isVisible()
+    assert page.quiz_bar.geometry().bottom() < page.equation.mapTo(page, page.equation.rect().topLeft()).y() + 10
+    page.graph.setFocus()
+    _go_to(qtbot, window, 1)
+    for key in "1.6":  # typed on the graph: the answer box takes it
+        press(qtbot, window, key, page.graph)
+    assert page.quiz_bar.answer.text() == "1.6" and page.quiz_bar.answer.hasFocus()
+    press(qtbot, window, "Return", page.quiz_bar.answer)
+    assert page.quiz_bar.verdict.text().startswith("✓") and page.quiz_bar.tally.text() == "1 of 1 right"
+    press(qtbot, window, "Space", page.quiz_bar.answer)  # revealed by the answer: the next step
+    assert page.controller.index == 1
+    press(qtbot, window, "Ctrl+=")  # bigger: the quiz's text grows with the UI scale
+    assert page.quiz_bar.tally.font().pointSizeF() >= 1.5 * page.font().pointSizeF()  # and bigger presenting
+    press(qtbot, window, "Escape", page.quiz_bar.answer)
+    assert not window.presenter.presenting and page.quiz.on
+
+
+def test_the_shortcut_sheet_says_what_space_does_in_each_mode(qtbot, main_window):
+    window = main_window
+    press(qtbot, window, "F1")
+    text = window._sheet.text.text()
+    assert "Quiz mode" in text and "Play / pause (quiz mode: reveal the result)" in text
+    assert "Reveal the result; again: the next step" in text and "Check your answer" in text
+
+
+def test_a_lesson_saved_with_the_quiz_on_reopens_with_it(qtbot, make_main_window, tmp_path, monkeypatch):
+    window = make_main_window()
+    page = _quiz_on(qtbot, window)
+    page.quiz_bar.phase.setFocus()
+    qtbot.keyClicks(page.quiz_bar.phase, "Backward")
+    _go_to(qtbot, window, 9)
+    path = tmp_path / "quiz.json"
+    choose_file(monkeypatch, path, save=True)
+    click_menu(qtbot, window, "File", "Save lesson…")
+    saved = json.loads(path.read_text())
+    assert saved["step"]["quiz"] == {"on": True, "phase": "backward"}
+    other = make_main_window()
+    assert not other.step_page.quiz.on
+    choose_file(monkeypatch, path, save=False)
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow, timeout=2000)
+    click_menu(qtbot, other, "File", "Open lesson…")
+    page = other.step_page
+    assert page.quiz.on and page.quiz.phase == "backward" and other.quiz_action.isChecked()
+    assert page.quiz_bar.phase.currentText() == "Backward pass" and page.controller.index == 8
+    assert "?" in page.equation.result.latex()
+    del saved["step"]["quiz"]  # a lesson saved before quiz mode existed
+    path.write_text(json.dumps(saved))
+    click_menu(qtbot, other, "File", "Open lesson…")
+    assert not page.quiz.on and not other.quiz_action.isChecked()

@@ -1,0 +1,129 @@
+"""File > Export worked example…: the steps of the row shown on paper, through the dialog's
+own widgets (format, paper size, range) with only the file chooser replaced; the PDF read
+back with pypdf, the Markdown and LaTeX beside the graph's PNG."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from bpviz.cli import main
+from bpviz.gui import style
+from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
+
+pypdf = pytest.importorskip("pypdf")
+
+A4_POINTS, LETTER_POINTS = (595, 842), (612, 792)
+
+
+def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = None, steps=None):
+    """File > Export worked example…, the dialog filled as a person does, ``target`` chosen."""
+    shown = choose_file(monkeypatch, target, save=True)
+
+    def fill(dialog):
+        dialog.kind.setCurrentIndex(dialog.kind.findText(kind))
+        if paper:
+            dialog.paper.setCurrentIndex(dialog.paper.findText(paper))
+        if steps:
+            qtbot.mouseClick(dialog.some, Qt.MouseButton.LeftButton)
+            type_into(qtbot, dialog.first, str(steps[0]))
+            type_into(qtbot, dialog.last, str(steps[1]))
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, fill):
+        click_menu(qtbot, window, "File", "Export worked example…")
+    return shown
+
+
+def _pages(path) -> list[str]:
+    """Each page's text with its spaces and line breaks gone (the typesetter draws a
+    formula piece by piece, and pypdf gives each piece its own line)."""
+    return [re.sub(r"\s+", "", page.extract_text()) for page in pypdf.PdfReader(str(path)).pages]
+
+
+def test_the_whole_pass_as_a_pdf_on_a4_with_a_block_per_step_never_split(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    target = tmp_path / "worked.pdf"
+    shown = _export(qtbot, window, monkeypatch, target, "PDF, typeset for printing", "A4")
+    assert shown and shown[0]["filter"] == "PDF document (*.pdf)"
+    reader = pypdf.PdfReader(str(target))
+    assert len(reader.pages) >= 4  # 32 steps under the graph
+    assert tuple(round(float(v)) for v in reader.pages[0].mediabox[2:]) == A4_POINTS
+    pages = _pages(target)
+    assert pages[0].startswith("Workedexample:notebook-regression,row1of4")
+    for number in range(1, 33):  # each step's heading and its result on one page
+        heading = f"Step{number}·"
+        holding = [i for i, text in enumerate(pages) if re.search(heading + r"(Forward|Loss|Backward|Update)", text)]
+        assert len(holding) == 1, number
+    step_21 = next(text for text in pages if "Step21·Backwardpass" in text)
+    block = step_21.split("Step21·")[1].split("Step22·")[0]
+    assert "dw[1]21=(−0.736)·8" in block and "dw[1]21=−5.888" in block  # the numbers and the result
+    assert "∂J∂a[2]1(−7.36)" in block  # the chain, from J
+    assert "Exported the worked example (steps 1 to 32)" in window.statusBar().currentMessage()
+
+
+def test_a_range_on_letter_paper_and_the_app_keeps_its_dark_theme(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    window.set_theme("dark", save=False)
+    ink = style.INK.name()
+    target = tmp_path / "range"  # no extension typed: the format's is added
+    _export(qtbot, window, monkeypatch, target, "PDF, typeset for printing", "Letter", steps=(20, 23))
+    written = tmp_path / "range.pdf"
+    reader = pypdf.PdfReader(str(written))
+    assert tuple(round(float(v)) for v in reader.pages[0].mediabox[2:]) == LETTER_POINTS
+    text = "".join(_pages(written))
+    assert [int(n) for n in re.findall(r"Step(\d+)·", text)] == [20, 21, 22, 23]
+    assert "Thegraphafterstep23" in text
+    assert style.INK.name() == ink and style.is_dark()  # printed in the light theme's colours, then back
+
+
+def test_markdown_and_latex_come_with_the_graph_and_say_what_bpviz_trace_says(qtbot, main_window, tmp_path,
+                                                                            monkeypatch, capsys):
+    window = main_window
+    _export(qtbot, window, monkeypatch, tmp_path / "notes.md", "Markdown with LaTeX maths")
+    text = (tmp_path / "notes.md").read_text(encoding="utf-8")
+    graph = QImage(str(tmp_path / "notes-graph.png"))
+    assert not graph.isNull() and graph.width() > 800
+    assert "![The network's graph](notes-graph.png)" in text
+    assert main(["trace", "--format", "markdown"]) == 0
+    printed = capsys.readouterr().out
+    assert text.replace("![The network's graph](notes-graph.png)\n\n", "") == printed
+    _export(qtbot, window, monkeypatch, tmp_path / "notes.tex", "LaTeX document", "Letter", steps=(8, 23))
+    tex = (tmp_path / "notes.tex").read_text(encoding="utf-8")
+    assert "letterpaper" in tex and tex.count("\\begin{minipage}") == 16
+    assert "\\includegraphics" in tex and "{notes-graph.png}" in tex
+
+
+def test_the_dialog_offers_a_range_only_first_before_last(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    choose_file(monkeypatch, tmp_path / "never.pdf", save=True)
+    seen = {}
+
+    def fill(dialog):
+        assert dialog.whole.isChecked() and "steps 1 to 32" in dialog.whole.text()
+        dialog.kind.setCurrentIndex(dialog.kind.findText("Markdown with LaTeX maths"))
+        seen["paper"] = dialog.paper.isEnabled()  # Markdown has no paper size
+        type_into(qtbot, dialog.first, "12")
+        type_into(qtbot, dialog.last, "5")
+        assert dialog.some.isChecked()  # typing a step chose the range
+        seen["ok"] = ok_button(dialog).isEnabled()
+        seen["summary"] = dialog.summary.text()
+        dialog.reject()
+
+    with answer_dialog(qtbot, fill):
+        click_menu(qtbot, window, "File", "Export worked example…")
+    assert seen == {"paper": False, "ok": False, "summary": "The first step must come before the last."}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_chosen_is_refused_by_name_and_nothing_is_written(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    folder = tmp_path / "handouts"
+    folder.mkdir()
+    _export(qtbot, window, monkeypatch, folder, "PDF, typeset for printing")
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible(), timeout=5000)
+    assert "handouts" in window.message.text() and "is a folder" in window.message.text()
+    assert list(folder.iterdir()) == []
