@@ -191,6 +191,8 @@ class TrainWorker(QObject):
         self._stop = threading.Event()
         self._resume = threading.Event()
         self._resume.set()
+        #: Set while the thread waits, paused, between two updates (nothing more comes).
+        self.parked = threading.Event()
         self._paused_seconds = 0.0
         self._report = True
 
@@ -211,8 +213,10 @@ class TrainWorker(QObject):
     def _should_stop(self) -> bool:
         if not self._resume.is_set():
             began = time.perf_counter()
+            self.parked.set()
             while not self._resume.wait(0.1):
                 pass
+            self.parked.clear()
             self._paused_seconds += time.perf_counter() - began
         return self._stop.is_set()
 

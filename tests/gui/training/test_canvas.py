@@ -164,7 +164,10 @@ def test_the_prediction_follows_the_pen_but_at_most_about_30_times_a_second(
         qtbot.wait(4)  # a brisk hand: a move every few milliseconds
     elapsed = clock.elapsed()
     assert panel.prediction() is not None  # live, before the pen is lifted
-    assert 2 <= len(passes) <= elapsed / 33 + 2 < len(points) / 2
+    # At most one pass per 33 ms of drawing (however slowly a loaded machine delivers the
+    # moves), and fewer than one per move whenever the moves came faster than that.
+    assert 1 <= len(passes) <= elapsed / 33 + 2
+    assert len(passes) < len(points) - 1 or elapsed / 33 + 2 >= len(points) - 1
     before = len(passes)
     qtbot.mouseRelease(panel.canvas, Qt.MouseButton.LeftButton,
                        pos=on_screen(panel.canvas, points[-1]))

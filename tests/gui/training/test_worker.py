@@ -81,7 +81,10 @@ def test_pause_holds_the_run_and_resume_goes_on(qtbot, runner):
     qtbot.waitUntil(lambda: len(updates) >= 1, timeout=30_000)
     runner.pause()
     assert runner.state == "paused"
-    qtbot.wait(400)  # lets the iteration under way finish
+    # The update under way finishes (however long a loaded machine takes), then the thread
+    # waits; what it sent before that is delivered, and then nothing more comes.
+    qtbot.waitUntil(runner._worker.parked.is_set, timeout=30_000)
+    qtbot.wait(100)
     held = sum(len(u.records) for u in updates)
     qtbot.wait(800)
     assert sum(len(u.records) for u in updates) == held
