@@ -137,12 +137,14 @@ class ToySession:
         """What Run epochs says when the numbers blew up: ``divergence`` went wrong first on
         row ``went_row`` (from 1); the session stands on the row whose update did it."""
         row = self.sample + 1
-        on = "" if went_row == row else f"on row {went_row}, "
-        weight, advice = divergence.lines()[1].split("; ")
-        return (f"Run epochs stopped in epoch {self.epoch}: the update on row {row} makes the numbers "
-                f"blow up ({on}{divergence.what()}). {epochs_done} of {n} epochs ran. {weight.capitalize()}; "
-                f"{advice.replace('(now', '(the learning rate is')}. Shown: row {row} with the last weights "
-                f"whose loss was fine; step through it to see the gradients grow.")
+        what = divergence.what()
+        what = f"On row {went_row}, {what}" if went_row != row else what[0].upper() + what[1:]
+        l, i, j = divergence.weight_at
+        return (f"Run epochs stopped in epoch {self.epoch}: the update on row {row} makes the numbers blow up. "
+                f"{what}. {epochs_done} of {n} epochs ran. The largest |weight| was "
+                f"{divergence.weight:.3g}, at W[{l}] row {i}, col {j} (w[{l}]_{i}{j} on the graph); the learning "
+                f"rate {self.recipe.lr:g} is too high: try {divergence.lr_to_try:g}. Shown: row {row} with the last "
+                f"weights whose loss was fine; step through it to see the gradients grow.")
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """The network's outputs over a grid of the two inputs (for the decision boundary):
@@ -170,6 +172,7 @@ class EpochRun:
         s = self.session
         bound = cost_bound(s.net, s.X, s.Y)  # as train() bounds the cost
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            point = None  # the state before the last row's update
             while s.sample != 0:  # the epoch under way first, row by row
                 if self.stopped:
                     return
@@ -182,8 +185,11 @@ class EpochRun:
                         s.net, update=1, before=s.net.params, batch=(s.X[:, row:row + 1], s.Y[:, row:row + 1]),
                         after=None, next_batch=None, bound=bound, kept=s.net.params, lr=s.recipe.lr,
                         cost=float(loss), sgd=True)
+                    if self.divergence.quantity in ("Z", "A", "cost") and point is not None:
+                        s.rollback(point)  # these weights blow up already: the last row's update made them
                     self.message = s._diverged(self.divergence, row + 1, 0, self.n)
                     return
+                point = s.checkpoint()
                 s.advance(steps)
                 yield
         config = TrainConfig("sgd", s.recipe.lr, epochs=self.n, batch_size=1, shuffle=False)
