@@ -126,6 +126,7 @@ class Network:
             params = initialize(init, self.layer_sizes, seed, self.dtype)
         self._grad_keys = tuple(key for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}"))
         self._param_keys = tuple((f"W{l}", f"b{l}") for l in range(1, self.L + 1))
+        self._scratch_keys = tuple((f"dA{l}", f"work{l}") for l in range(1, self.L))
         self.params: dict[str, np.ndarray] = {}
         self.set_params(params)
         self._buffers: dict[str, np.ndarray] = {}
@@ -250,10 +251,11 @@ class Network:
                 dW /= m
                 grads[dW_key], grads[db_key] = dW, self._sum_columns(dZ) / m
             if l > 1:
+                dA_key, work_key = self._scratch_keys[l - 2]
                 dZ = self._back_propagate(
-                    self.params[f"W{l}"], dZ, A[l - 1], self._g[l - 2],
-                    self._scratch(f"dA{l - 1}", A[l - 1].shape),
-                    self._scratch(f"work{l - 1}", A[l - 1].shape),
+                    self.params[self._param_keys[l - 1][0]], dZ, A[l - 1], self._g[l - 2],
+                    self._scratch(dA_key, A[l - 1].shape),
+                    self._scratch(work_key, A[l - 1].shape),
                     None if keep is None else (lambda dA, l=l: keep(f"dA{l - 1}", dA.copy())),
                 )
         return grads

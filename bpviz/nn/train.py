@@ -238,9 +238,11 @@ def train(
             epoch_loss += J * Xb.shape[1]
             epoch_seen += Xb.shape[1]
             end_of_epoch = start + batch >= m
-            yield _record(net, data, done, total, epoch, J, seconds,
-                          epoch_loss / epoch_seen if end_of_epoch or last else None,
-                          last, evaluate_now, layers)
+            epoch_cost = epoch_loss / epoch_seen if end_of_epoch or last else None
+            if evaluate_now:
+                yield _record(net, data, done, total, epoch, J, seconds, epoch_cost, last, layers)
+            else:  # most updates: a plain record, made as cheaply as Python makes one
+                yield Progress(done, total, epoch, J, seconds, epoch_cost)
             previous = (Xb, Yb)
             done += 1
             if last:
@@ -291,13 +293,12 @@ def _diverged(net, config, bound, ratio, done, total, epoch, J, before, previous
                     divergence=divergence)
 
 
-def _record(net, data, iteration, total, epoch, J, seconds, epoch_cost, last, evaluate_now,
-            layers) -> Progress:
-    train_acc = test_acc = test_cost = None
-    if evaluate_now:
-        _, train_acc = evaluate(net, data.X, data.Y)
-        if data.X_test is not None:
-            test_cost, test_acc = evaluate(net, data.X_test, data.Y_test)
+def _record(net, data, iteration, total, epoch, J, seconds, epoch_cost, last, layers) -> Progress:
+    """An update's record with the accuracies and the test cost, measured now."""
+    _, train_acc = evaluate(net, data.X, data.Y)
+    test_acc = test_cost = None
+    if data.X_test is not None:
+        test_cost, test_acc = evaluate(net, data.X_test, data.Y_test)
     return Progress(
         iteration, total, epoch, J, seconds, epoch_cost=epoch_cost,
         train_accuracy=train_acc, test_accuracy=test_acc, test_cost=test_cost,
