@@ -109,8 +109,8 @@ def _train_and_save(args, recipe: Recipe, data, net, save_path, json_path) -> in
     # The updates the model holds (a diverged run keeps the parameters before its last finite step).
     if final is None:
         updates, stopped = 0, "interrupted"
-    elif final.stopped == "diverged":
-        updates, stopped = max(final.iteration - 1, 0), "diverged"
+    elif final.stopped == "diverged":  # the parameters of iteration `kept`: after that many updates
+        updates, stopped = final.kept, "diverged"
     else:
         updates, stopped = final.iteration + 1, final.stopped or "interrupted"
     if stopped == "diverged":

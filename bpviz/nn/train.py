@@ -110,7 +110,9 @@ class Progress:
     loss over the epoch, each taken before its update. The accuracies, the test cost and
     ``layers`` (one :class:`LayerStats` per layer, l = 1..L, of this update and its batch)
     are set at the evaluation cadence; ``layers`` is empty elsewhere.
-    ``stopped`` is None while training goes on, else "finished" or "diverged".
+    ``stopped`` is None while training goes on, else "finished" or "diverged"; a
+    diverged record's ``divergence`` says what went wrong first, and ``message`` says it
+    in words.
     """
 
     iteration: int

@@ -188,9 +188,13 @@ def test_a_run_whose_cost_explodes_stops_there_with_finite_numbers(tmp_path):
     out = tmp_path / "run.json"
     result = _run("--preset", "linear-regression", "--lr", "0.01", "--epochs", "10", "--json", str(out))
     assert result.returncode == 1
-    d = json.loads(out.read_text())["divergence"]
+    report = json.loads(out.read_text())
+    d = report["divergence"]
     assert (d["quantity"], d["layer"], d["problem"]) == ("cost", None, "bound") and d["largest"] > d["bound"]
     assert f"diverged at iteration {d['update']}, the cost J exploded first: it reached" in result.stderr
+    # The model kept is the one the exploding cost was computed after: that many updates.
+    assert f"kept the parameters of iteration {report['updates']}, the last good ones" in result.stderr
+    assert report["updates"] == d["update"] - 1
 
 
 def test_an_init_beyond_the_dtype_is_refused_before_training(tmp_path):
