@@ -254,11 +254,9 @@ def nielsen_updates(repeat: int):
     samples = interleave(max(repeat, 3), bpviz=bpviz_run, numpy=numpy_run, scoring=scoring)
     bpviz_s, numpy_s = median(samples["bpviz"]), median(samples["numpy"])
     return [
-        info(f"bpviz train(), {NIELSEN_UPDATES:,} updates of 10, then the accuracies", bpviz_s, "s",
-             samples["bpviz"]),
-        info(f"plain numpy loop, {NIELSEN_UPDATES:,} updates of 10, then the accuracies", numpy_s, "s",
-             samples["numpy"]),
-        info("of which the accuracies at the end (each)", median(samples["scoring"]), "s", samples["scoring"]),
+        info(f"bpviz train(), {NIELSEN_UPDATES:,} updates of 10", bpviz_s, "s", samples["bpviz"]),
+        info(f"plain numpy loop, {NIELSEN_UPDATES:,} updates of 10", numpy_s, "s", samples["numpy"]),
+        info("the accuracies at the end, in each of the two", median(samples["scoring"]), "s", samples["scoring"]),
         info("per update: bpviz", bpviz_s / NIELSEN_UPDATES * 1e6, "µs"),
         info("per update: plain numpy", numpy_s / NIELSEN_UPDATES * 1e6, "µs"),
         at_most("bpviz / plain numpy", bpviz_s / numpy_s, "x", 1.3),
