@@ -19,7 +19,7 @@ from bpviz.data.mnist import (
 from bpviz.data.toy import MAX_TARGETS, TABLES, get_table
 from bpviz.errors import ConfigError, shown
 from bpviz.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from bpviz.nn.inits import parse_init
+from bpviz.nn.inits import check_init
 from bpviz.nn.losses import LOSSES
 from bpviz.nn.network import DTYPES, Network, check_network
 from bpviz.nn.optimizers import OPTIMIZERS
@@ -132,7 +132,7 @@ class Recipe:
                 f"layers: the output layer for {task} has {units} unit"
                 f"{'s' if units > 1 else ''}, got {sizes[-1]} (layers {self.layers_text})"
             )
-        parse_init(self.init)
+        check_init(self.init, self.dtype)
         self.train_config()  # iterations or epochs, and the counts together
         self._check_output(units)
         activations = [self.activation] * (len(self.layers) - 1) + [self.output_activation]

@@ -106,6 +106,9 @@ def test_a_bad_version_1_lesson_is_refused_as_before(tmp_path, change, message):
     (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe.lr: expected a finite number greater than 0"),
     (lambda d: d["step"]["recipe"].update(colour="red"), "step.recipe: unexpected keys 'colour'"),
     (lambda d: d["train"]["recipe"].update(digits=[4, 4]), "train.recipe.digits: expected two different digits"),
+    # Weights training cannot start from: a constant float32 cannot hold is infinite.
+    (lambda d: d["train"]["recipe"].update(init="constant:1e39", dtype="float32"),
+     "train.recipe.init: constant:1e39 is beyond what float32 holds"),
     (lambda d: d["step"]["table"].update(rows=[[1, 2]]), "step.table.rows: expected 3 columns"),
 ])
 def test_a_badly_edited_lesson_is_refused_naming_the_file_and_the_field(tmp_path, change, message):

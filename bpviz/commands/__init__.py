@@ -37,6 +37,8 @@ def _naming_the_flag(exc: ConfigError, args, output_units: int) -> ConfigError:
         return ConfigError("--output" + message[len("output"):])
     if message.startswith("loss:") and "output" in message and output_given and getattr(args, "loss", None) is None:
         return ConfigError("--output" + message[len("loss"):])  # the loss is the preset's: --output is the change
+    if message.startswith("init:") and "beyond what" in message and getattr(args, "init", None) is not None:
+        return ConfigError("--init" + message[len("init"):].replace("or float64", "or --dtype float64"))
     if not message.startswith("layers:") or (args.hidden is None and args.layers is None):
         return exc
     flag = "--hidden" if args.hidden is not None else "--layers"

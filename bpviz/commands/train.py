@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import signal
 import sys
 
@@ -108,12 +109,12 @@ def _train_and_save(args, recipe: Recipe, data, net, save_path, json_path) -> in
     # The updates the model holds (a diverged run keeps the parameters before its last finite step).
     if final is None:
         updates, stopped = 0, "interrupted"
-    elif final.stopped == "diverged":
-        updates, stopped = max(final.iteration - 1, 0), "diverged"
+    elif final.stopped == "diverged":  # the parameters of iteration `kept`: after that many updates
+        updates, stopped = final.kept, "diverged"
     else:
         updates, stopped = final.iteration + 1, final.stopped or "interrupted"
     if stopped == "diverged":
-        _say(f"bpviz train: {final.message}")
+        _say(f"bpviz train: {_diverged_lines(final)}")
     elif stopped == "finished":
         console.show(_summary(recipe, data, final))
     settings = {**recipe.to_dict(), "layer_sizes": net.layer_sizes,
@@ -143,6 +144,8 @@ def _write(save_path, json_path, net, settings, history, final, updates, stopped
                   "train_accuracy": final.train_accuracy if finished else None,
                   "test_accuracy": final.test_accuracy if finished else None,
                   "seconds": final.seconds if final is not None else 0.0, "stopped": stopped}
+        if final is not None and final.divergence is not None:
+            result["divergence"] = _json_safe(final.divergence.to_dict())
         try:
             atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
             written.append(f"the run to {shown_path(json_path)}")
@@ -192,6 +195,21 @@ def _train(args, recipe: Recipe, data, net, console):
         return history, final, True
     bar.close()
     return history, final, False
+
+
+def _diverged_lines(final) -> str:
+    """Two lines: where the run diverged and what went first; the largest weight, a
+    learning rate to try, and the parameters kept."""
+    if final.divergence is None:
+        return final.message
+    first, second = final.divergence.lines()
+    return f"diverged {first}\n  {second}; kept the parameters of iteration {final.kept}, the last good ones"
+
+
+def _json_safe(values: dict) -> dict:
+    """A number that is not finite as null (``largest`` when no entry was): JSON has none."""
+    return {key: None if isinstance(value, float) and not math.isfinite(value) else value
+            for key, value in values.items()}
 
 
 def _with_layers(entry: dict, progress) -> dict:

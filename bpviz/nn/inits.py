@@ -100,9 +100,20 @@ def parse_init(init, field: str = "init") -> tuple[str, float | None]:
     raise ConfigError(f"{field}: expected one of {', '.join(INIT_NAMES)}, got {shown(init)}")
 
 
+def check_init(init, dtype, field: str = "init") -> tuple[str, float | None]:
+    """``parse_init``, and a constant the dtype can hold: constant:1e39 is infinite in
+    float32, and training cannot start from infinite weights."""
+    name, value = parse_init(init, field)
+    largest = float(np.finfo(np.dtype(dtype)).max)
+    if name == "constant" and abs(value) > largest:
+        raise ConfigError(f"{field}: {init} is beyond what {np.dtype(dtype).name} holds (at most ±{largest:.3g}); "
+                          f"expected a smaller constant, or float64")
+    return name, value
+
+
 def initialize(init: str, layer_sizes, seed, dtype) -> dict[str, np.ndarray]:
     """Parameters for ``init`` (one of :data:`INIT_NAMES`), cast once to ``dtype``."""
-    name, value = parse_init(init)
+    name, value = check_init(init, dtype)
     if name == "constant":
         params = constant_init(layer_sizes, value)
     else:

@@ -124,6 +124,9 @@ class Network:
         self.init, self.seed = init, seed
         if params is None:
             params = initialize(init, self.layer_sizes, seed, self.dtype)
+        self._grad_keys = tuple(key for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}"))
+        self._param_keys = tuple((f"W{l}", f"b{l}") for l in range(1, self.L + 1))
+        self._scratch_keys = tuple((f"dA{l}", f"work{l}") for l in range(1, self.L))
         self.params: dict[str, np.ndarray] = {}
         self.set_params(params)
         self._buffers: dict[str, np.ndarray] = {}
@@ -191,9 +194,9 @@ class Network:
         """
         A = self._as_input(X)
         outputs = [A]
-        for l in range(1, self.L + 1):
-            Z = self.params[f"W{l}"] @ A
-            A = self._activate(self._g[l - 1], Z, self.params[f"b{l}"])
+        params = self.params
+        for (W_key, b_key), g in zip(self._param_keys, self._g):
+            A = self._activate(g, params[W_key] @ A, params[b_key])
             outputs.append(A)
         return A, ForwardCache(tuple(outputs))
 
@@ -231,22 +234,31 @@ class Network:
             dZ = AL - Y
         else:
             dZ = self._g[-1].backward(self.loss.dA(AL, Y), AL)
-        grads: dict[str, np.ndarray] = {}
+        grads: dict[str, np.ndarray] = dict.fromkeys(self._grad_keys)  # dW1, db1, dW2, ... in order
         for l in range(self.L, 0, -1):
             if keep is not None:
                 keep(f"dZ{l}", dZ.copy())
-            dW = dZ @ A[l - 1].T
-            dW /= m
-            grads[f"db{l}"] = self._sum_columns(dZ) / m
-            grads[f"dW{l}"] = dW
+            dW_key, db_key = self._grad_keys[2 * l - 2:2 * l]
+            if m == 1:  # one example: the mean is the value itself
+                grads[dW_key], grads[db_key] = dZ @ A[l - 1].T, dZ.copy()
+            elif dZ.shape[1] < A[l - 1].shape[0]:
+                # A narrow batch: the 1/m applied to dZ before the product, fewer numbers than
+                # dW holds (the same gradient up to rounding; a small batch's update is faster).
+                scaled = dZ / m
+                grads[dW_key], grads[db_key] = scaled @ A[l - 1].T, self._sum_columns(scaled)
+            else:
+                dW = dZ @ A[l - 1].T
+                dW /= m
+                grads[dW_key], grads[db_key] = dW, self._sum_columns(dZ) / m
             if l > 1:
+                dA_key, work_key = self._scratch_keys[l - 2]
                 dZ = self._back_propagate(
-                    self.params[f"W{l}"], dZ, A[l - 1], self._g[l - 2],
-                    self._scratch(f"dA{l - 1}", A[l - 1].shape),
-                    self._scratch(f"work{l - 1}", A[l - 1].shape),
+                    self.params[self._param_keys[l - 1][0]], dZ, A[l - 1], self._g[l - 2],
+                    self._scratch(dA_key, A[l - 1].shape),
+                    self._scratch(work_key, A[l - 1].shape),
                     None if keep is None else (lambda dA, l=l: keep(f"dA{l - 1}", dA.copy())),
                 )
-        return {key: grads[key] for l in range(1, self.L + 1) for key in (f"dW{l}", f"db{l}")}
+        return grads
 
     @staticmethod
     def _back_propagate(W, dZ, A_prev, g, dA_prev, work, keep=None) -> np.ndarray:

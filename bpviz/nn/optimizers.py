@@ -1,7 +1,9 @@
 """Optimizers: plain gradient descent, momentum, and Adam (as Keras implements it).
 
 ``step(params, grads)`` updates the parameter arrays in place, key by key ("W1" with
-"dW1", ...); state arrays take the parameters' dtype.
+"dW1", ...); ``step(params, grads, out)`` leaves ``params`` as they are and writes the
+updated values into the arrays of ``out`` instead (training keeps the parameters before
+an update that way without copying them). State arrays take the parameters' dtype.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ class SGD:
     def __init__(self, lr: float):
         self.lr = check_lr(lr)
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], out=None) -> None:
+        out = params if out is None else out
         for key, value in params.items():
-            value -= self.lr * grads["d" + key]
+            np.subtract(value, self.lr * grads["d" + key], out=out[key])
 
 
 class Momentum:
@@ -35,14 +38,15 @@ class Momentum:
         self.lr, self.beta = check_lr(lr), beta
         self.velocity: dict[str, np.ndarray] = {}
 
-    def step(self, params, grads) -> None:
+    def step(self, params, grads, out=None) -> None:
+        out = params if out is None else out
         for key, value in params.items():
             v = self.velocity.get(key)
             if v is None:
                 v = self.velocity[key] = np.zeros_like(value)
             v *= self.beta
             v += grads["d" + key]
-            value -= self.lr * v
+            np.subtract(value, self.lr * v, out=out[key])
 
 
 class Adam:
@@ -59,7 +63,8 @@ class Adam:
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
 
-    def step(self, params, grads) -> None:
+    def step(self, params, grads, out=None) -> None:
+        out = params if out is None else out
         self.t += 1
         alpha = self.lr * math.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         for key, value in params.items():
@@ -70,7 +75,7 @@ class Adam:
             m, v = self.m[key], self.v[key]
             m += (1 - self.beta1) * (g - m)
             v += (1 - self.beta2) * (g * g - v)
-            value -= alpha * m / (np.sqrt(v) + self.epsilon)
+            np.subtract(value, alpha * m / (np.sqrt(v) + self.epsilon), out=out[key])
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from bpviz.errors import ConfigError, DataError
+from bpviz.nn.divergence import Divergence, cost_bound, diagnose, update_ratios
 from bpviz.nn.health import LayerStats, network_stats
 from bpviz.nn.network import Network
 from bpviz.nn.optimizers import OPTIMIZERS, check_lr, make_optimizer
@@ -109,7 +110,9 @@ class Progress:
     loss over the epoch, each taken before its update. The accuracies, the test cost and
     ``layers`` (one :class:`LayerStats` per layer, l = 1..L, of this update and its batch)
     are set at the evaluation cadence; ``layers`` is empty elsewhere.
-    ``stopped`` is None while training goes on, else "finished" or "diverged".
+    ``stopped`` is None while training goes on, else "finished" or "diverged"; a
+    diverged record's ``divergence`` says what went wrong first, and ``message`` says it
+    in words.
     """
 
     iteration: int
@@ -126,6 +129,8 @@ class Progress:
     #: A diverged run: the iteration whose parameters (those before its update) it kept.
     kept: int | None = None
     layers: tuple[LayerStats, ...] = ()
+    #: A diverged run: which quantity went wrong first, and what to try.
+    divergence: Divergence | None = None
 
 
 def count_iterations(config: TrainConfig, m: int) -> int:
@@ -164,19 +169,33 @@ def train(
     """Train ``net`` in place, yielding a :class:`Progress` after every update.
 
     Each update: forward on the batch, cost J (recorded before the update), backward,
-    optimizer step. A NaN or infinite cost stops training with ``stopped="diverged"``
-    and restores the last parameters whose cost was finite. ``should_stop`` is checked
-    before each update; when it returns True the generator ends, leaving ``net`` as it
-    was after the last completed update.
+    optimizer step. The run diverges when J is not finite or explodes (passes
+    :func:`~bpviz.nn.divergence.cost_bound`), or when an update makes a parameter
+    infinite or NaN (a clipped or saturating output can keep J finite meanwhile): it
+    stops with ``stopped="diverged"``, keeps the last parameters whose cost was fine,
+    and its record's ``divergence`` (:mod:`bpviz.nn.divergence`) says which quantity
+    went first. Parameters that are not finite from the start are a ConfigError.
+    ``should_stop`` is checked before each update; when it returns True the generator
+    ends, leaving ``net`` as it was after the last completed update.
+
+    The parameters live in two sets of arrays, each in one flat buffer: an update writes
+    its result into the other set, and the two swap. So the parameters before the last
+    update are kept without a copy, and one test of one buffer checks them all.
+    ``net.params`` holds views of train's buffers afterwards.
     """
     config.validate()
     data = _prepare(net, data)
+    check_finite_params(net.params)
     optimizer = make_optimizer(config.optimizer, config.lr)
     X, Y, m = data.X, data.Y, data.m
     batch = m if config.batch_size is None else min(config.batch_size, m)
     total = count_iterations(config, m)
     rng = np.random.default_rng(config.seed)
-    last_good = {key: value.copy() for key, value in net.params.items()}
+    bound = cost_bound(net, X, Y)
+    net.params, flat = _flat_copy(net.params)
+    before, spare = _flat_copy(net.params)  # the parameters before the last update
+    ratio = 0.0  # the largest update ratio seen: the first update's, and the statistics'
+    previous = None  # the last update's batch, for a replay
     # The accuracies and test cost come after update i when (i + 1) % eval_every == 0.
     seconds, done, epoch = 0.0, 0, 0  # done: updates applied so far
     while done < total:
@@ -194,63 +213,94 @@ def train(
             else:
                 cols = order[start:start + batch]
                 Xb, Yb = X[:, cols], Y[:, cols]
-            # A diverging run overflows on its way to the non-finite cost that stops it.
+            finite = True
+            # A diverging run overflows on its way to the number that stops it.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 A, cache = net.forward(Xb)
                 J = net.cost(A, Yb)
-                if math.isfinite(J):
-                    for key, value in net.params.items():
-                        np.copyto(last_good[key], value)
+                if J <= bound:  # False for NaN too
                     grads = net.backward(cache, Yb)
-                    optimizer.step(net.params, grads)
-                    # A clipped loss (bce) can stay finite while the weights overflow.
-                    if not all(np.isfinite(value).all() for value in net.params.values()):
-                        for key, value in last_good.items():
-                            np.copyto(net.params[key], value)
-                        seconds += time.perf_counter() - began
-                        yield Progress(
-                            done, total, epoch, math.inf, seconds, stopped="diverged", kept=done,
-                            message=(f"training stopped at iteration {done}: its update made the weights "
-                                     f"infinite (is the learning rate {config.lr:g} too high?); kept the "
-                                     f"parameters of iteration {done}, the last that were finite"),
-                        )
-                        return
-            if not math.isfinite(J):
-                for key, value in last_good.items():
-                    np.copyto(net.params[key], value)
-                seconds += time.perf_counter() - began
-                yield Progress(
-                    done, total, epoch, J, seconds, stopped="diverged", kept=max(done - 1, 0),
-                    message=(f"training stopped at iteration {done}: the cost became {J} "
-                             f"(is the learning rate {config.lr:g} too high?); kept the "
-                             f"parameters of iteration {max(done - 1, 0)}, the last with a "
-                             f"finite cost"),
-                )
+                    optimizer.step(net.params, grads, out=before)
+                    net.params, before, flat, spare = before, net.params, spare, flat
+                    finite = bool(np.isfinite(flat).all())
+            if not J <= bound or not finite:
+                yield _diverged(net, config, bound, ratio, done, total, epoch, J,
+                                before, previous, (Xb, Yb), finite, seconds + time.perf_counter() - began)
                 return
             last = done + 1 == total
             evaluate_now = last or (config.eval_every and (done + 1) % config.eval_every == 0)
-            # last_good still holds the parameters before this update.
-            layers = (network_stats(last_good, net.params, grads, cache.A, net.activations)
-                      if evaluate_now and config.layer_stats else ())
+            layers = ()
+            if (evaluate_now and config.layer_stats) or done == 0:
+                with np.errstate(over="ignore", invalid="ignore"):  # norms of a run about to diverge
+                    if evaluate_now and config.layer_stats:
+                        layers = network_stats(before, net.params, grads, cache.A, net.activations)
+                    seen = [stats.update_ratio for stats in layers] or update_ratios(before, net.params, net.L)
+                ratio = max([ratio, *(r for r in seen if r is not None)])
             seconds += time.perf_counter() - began
             epoch_loss += J * Xb.shape[1]
             epoch_seen += Xb.shape[1]
             end_of_epoch = start + batch >= m
-            yield _record(net, data, done, total, epoch, J, seconds,
-                          epoch_loss / epoch_seen if end_of_epoch or last else None,
-                          last, evaluate_now, layers)
+            epoch_cost = epoch_loss / epoch_seen if end_of_epoch or last else None
+            if evaluate_now:
+                yield _record(net, data, done, total, epoch, J, seconds, epoch_cost, last, layers)
+            else:  # most updates: a plain record, made as cheaply as Python makes one
+                yield Progress(done, total, epoch, J, seconds, epoch_cost)
+            previous = (Xb, Yb)
             done += 1
             if last:
                 return
 
 
-def _record(net, data, iteration, total, epoch, J, seconds, epoch_cost, last, evaluate_now,
-            layers) -> Progress:
-    train_acc = test_acc = test_cost = None
-    if evaluate_now:
-        _, train_acc = evaluate(net, data.X, data.Y)
-        if data.X_test is not None:
-            test_cost, test_acc = evaluate(net, data.X_test, data.Y_test)
+def check_finite_params(params: dict) -> None:
+    """ConfigError naming the first parameter that holds NaN or an infinite value, and
+    where (1-based row and column), as training cannot start from it."""
+    for key, value in params.items():
+        bad = ~np.isfinite(value)
+        if bad.any():
+            i, j = (int(n) + 1 for n in np.argwhere(bad)[0])
+            raise ConfigError(f"params: {key} holds {value[i - 1, j - 1]} at row {i}, col {j}; expected finite "
+                              f"weights and biases to train from")
+
+
+def _flat_copy(params: dict) -> tuple[dict, np.ndarray]:
+    """A copy of ``params`` as views into one flat buffer, and that buffer."""
+    flat = np.empty(sum(value.size for value in params.values()), dtype=next(iter(params.values())).dtype)
+    views, at = {}, 0
+    for key, value in params.items():
+        views[key] = flat[at:at + value.size].reshape(value.shape)
+        views[key][...] = value
+        at += value.size
+    return views, flat
+
+
+def _diverged(net, config, bound, ratio, done, total, epoch, J, before, previous, batch, finite,
+              seconds) -> Progress:
+    """Stop a run whose cost (``finite``: True) or update (False) went wrong at update
+    ``done``: put back the last parameters whose cost was fine, replay what went wrong,
+    and say it."""
+    broken = net.params
+    net.params = before  # the parameters before the last update made
+    if finite:  # the cost of update `done` went wrong: the update before it (if any) is replayed
+        kept = max(done - 1, 0)
+        divergence = diagnose(net, update=done, before=before if done else None, batch=previous,
+                              after=broken, next_batch=batch, bound=bound, kept=before,
+                              lr=config.lr, ratios=[ratio], cost=J)
+    else:  # update `done` made a parameter infinite or NaN
+        kept = done
+        divergence = diagnose(net, update=done + 1, before=before, batch=batch, after=broken,
+                              next_batch=None, bound=bound, kept=before, lr=config.lr, ratios=[ratio], cost=J)
+        J = math.inf
+    message = f"diverged {divergence.text()}; kept the parameters of iteration {kept}, the last good ones"
+    return Progress(done, total, epoch, J, seconds, stopped="diverged", kept=kept, message=message,
+                    divergence=divergence)
+
+
+def _record(net, data, iteration, total, epoch, J, seconds, epoch_cost, last, layers) -> Progress:
+    """An update's record with the accuracies and the test cost, measured now."""
+    _, train_acc = evaluate(net, data.X, data.Y)
+    test_acc = test_cost = None
+    if data.X_test is not None:
+        test_cost, test_acc = evaluate(net, data.X_test, data.Y_test)
     return Progress(
         iteration, total, epoch, J, seconds, epoch_cost=epoch_cost,
         train_accuracy=train_acc, test_accuracy=test_acc, test_cost=test_cost,

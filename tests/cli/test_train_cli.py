@@ -152,12 +152,56 @@ def test_a_diverging_run_says_so_keeps_the_last_good_model_and_exits_1(tmp_path)
     result = _run("--activation", "linear", "--lr", "1e12", "--train-size", "200",
                   "--iterations", "50", "--json", str(out), "--save", str(model), "--quiet")
     assert result.returncode == 1
-    assert "training stopped at iteration" in result.stderr
-    assert "the cost became nan" in result.stderr and "Traceback" not in result.stderr
     report = json.loads(out.read_text())
     assert report["stopped"] == "diverged" and report["test_accuracy"] is None
+    d = report["divergence"]  # what went first, as the lines say it
+    said = result.stderr.split("bpviz train: ")[1].splitlines()
+    assert said[0].startswith(f"diverged at iteration {d['update']}, {d['quantity']}[{d['layer']}] ")
+    assert said[1].startswith(f"  the largest |weight| was {d['weight']:.3g}, at W[{d['weight_at'][0]}] row "
+                              f"{d['weight_at'][1]}, col {d['weight_at'][2]}; try a learning rate of "
+                              f"{d['lr_to_try']:g} (now 1e+12); kept the parameters of iteration")
+    assert d["lr_to_try"] <= 1e11 and "Traceback" not in result.stderr
     net, _ = load_model(model)
     assert all(np.isfinite(value).all() for value in net.params.values())
+    assert np.abs(net.params[f"W{d['weight_at'][0]}"]).max() == pytest.approx(d["weight"])
+
+
+@pytest.mark.parametrize("init, first", [
+    # The notebook's lpa table has inputs of 5 to 12: with every weight 1e200, Z = W x is
+    # about 1.6e201, a float64, and the cost, its square, is not.
+    ("constant:1e200", "diverged at iteration 0, J overflowed first: the cost went past ±1.8e+308"),
+    # With every weight 1e308, W x is past float64 already.
+    ("constant:1e308", "diverged at iteration 0, Z[1] overflowed first: layer 1's pre-activation"),
+])
+def test_a_run_that_overflows_at_once_names_what_went_first(tmp_path, init, first):
+    out = tmp_path / "run.json"
+    result = _run("--preset", "linear-regression", "--init", init, "--json", str(out))
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.split("bpviz train: ")[1].splitlines()
+    assert lines[0].startswith(first)
+    assert lines[1].startswith("  the largest |weight| was 1e+", ) and "at W[1] row 1, col 1" in lines[1]
+    assert "try a learning rate of 0.0001 (now 0.001)" in lines[1]  # no update seen: a tenth
+    assert json.loads(out.read_text())["divergence"]["update"] == 0
+
+
+def test_a_run_whose_cost_explodes_stops_there_with_finite_numbers(tmp_path):
+    out = tmp_path / "run.json"
+    result = _run("--preset", "linear-regression", "--lr", "0.01", "--epochs", "10", "--json", str(out))
+    assert result.returncode == 1
+    report = json.loads(out.read_text())
+    d = report["divergence"]
+    assert (d["quantity"], d["layer"], d["problem"]) == ("cost", None, "bound") and d["largest"] > d["bound"]
+    assert f"diverged at iteration {d['update']}, the cost J exploded first: it reached" in result.stderr
+    # The model kept is the one the exploding cost was computed after: that many updates.
+    assert f"kept the parameters of iteration {report['updates']}, the last good ones" in result.stderr
+    assert report["updates"] == d["update"] - 1
+
+
+def test_an_init_beyond_the_dtype_is_refused_before_training(tmp_path):
+    result = _run("--preset", "linear-regression", "--init", "constant:1e39", "--dtype", "float32")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("bpviz train: error: --init: constant:1e+39 is beyond what float32 holds "
+                                     "(at most ±3.4e+38); expected a smaller constant, or --dtype float64")
 
 
 def test_output_sigmoid_with_all_digits_trains_ten_sigmoids_scored_by_the_largest(tmp_path):

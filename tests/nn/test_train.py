@@ -98,18 +98,21 @@ def test_a_diverging_run_stops_with_a_reason_and_keeps_the_last_finite_parameter
     rng = np.random.default_rng(0)
     data = TrainData(rng.standard_normal((3, 20)) * 10, rng.standard_normal((1, 20)) * 10)
     net = Network([3, 4, 1], "linear", "mse", init="xavier", seed=0)
-    snapshots = []
+    start = net.copy()
     for record in train(net, data, TrainConfig(lr=1e6, iterations=500)):
-        snapshots.append({k: v.copy() for k, v in net.params.items()})
+        pass
     assert record.stopped == "diverged"
-    assert not math.isfinite(record.cost)
-    assert "the cost became" in record.message and "learning rate 1e+06" in record.message
+    # The cost exploded (a million times its start) one update in, before any overflow.
+    assert record.cost > 1e6 and record.divergence.problem == "bound"
+    assert record.message.startswith("diverged at iteration 1, the cost J exploded first")
+    assert "(now 1e+06)" in record.message
     assert all(np.isfinite(v).all() for v in net.params.values())
-    # The kept parameters are those whose cost, computed before the next update, was finite.
+    # The kept parameters are those the exploding update started from.
+    assert record.kept == 0
     A, _ = net.forward(data.X)
     assert math.isfinite(net.cost(A, data.Y))
     for key in net.params:
-        np.testing.assert_array_equal(net.params[key], snapshots[-3][key])
+        np.testing.assert_array_equal(net.params[key], start.params[key])
 
 
 def test_float32_training_stays_float32():

@@ -12,6 +12,7 @@ import numpy as np
 
 from bpviz.data.toy import Table, get_table
 from bpviz.nn import TrainConfig, TrainData, train
+from bpviz.nn.divergence import Divergence, cost_bound, diagnose
 from bpviz.nn.trace import Step, trace
 from bpviz.page_limits import check_step_loss, check_step_page
 from bpviz.presets import Recipe
@@ -132,12 +133,18 @@ class ToySession:
         self._losses_this_epoch = [float(c) for i, c, _ in costs if kept - row <= i < kept]
         self.sample = row
 
-    def _diverged(self, value: float, epochs_done: int, n: int) -> str:
+    def _diverged(self, divergence: Divergence, went_row: int, epochs_done: int, n: int) -> str:
+        """What Run epochs says when the numbers blew up: ``divergence`` went wrong first on
+        row ``went_row`` (from 1); the session stands on the row whose update did it."""
         row = self.sample + 1
-        return (f"Run epochs stopped in epoch {self.epoch}: the update on row {row} makes the numbers "
-                f"blow up (the loss becomes {value:g}; is the learning rate {self.recipe.lr:g} too high?). "
-                f"{epochs_done} of {n} epochs ran. Shown: row {row} with the last weights whose loss "
-                f"was finite; step through it to see the gradients grow.")
+        what = divergence.what()
+        what = f"On row {went_row}, {what}" if went_row != row else what[0].upper() + what[1:]
+        l, i, j = divergence.weight_at
+        return (f"Run epochs stopped in epoch {self.epoch}: the update on row {row} makes the numbers blow up. "
+                f"{what}. {epochs_done} of {n} epochs ran. The largest |weight| was "
+                f"{divergence.weight:.3g}, at W[{l}] row {i}, col {j} (w[{l}]_{i}{j} on the graph); the learning "
+                f"rate {self.recipe.lr:g} is too high: try {divergence.lr_to_try:g}. Shown: row {row} with the last "
+                f"weights whose loss was fine; step through it to see the gradients grow.")
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """The network's outputs over a grid of the two inputs (for the decision boundary):
@@ -156,21 +163,33 @@ class EpochRun:
     def __init__(self, session: ToySession, n: int):
         self.session, self.n = session, n
         self.epochs_done, self.message, self.stopped = 0, "", False
+        self.divergence: Divergence | None = None
 
     def stop(self) -> None:
         self.stopped = True
 
     def __iter__(self):
         s = self.session
+        bound = cost_bound(s.net, s.X, s.Y)  # as train() bounds the cost
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            point = None  # the state before the last row's update
             while s.sample != 0:  # the epoch under way first, row by row
                 if self.stopped:
                     return
                 steps = s.trace()
-                bad = next((step.value for step in steps if not np.isfinite(step.value)), None)
-                if bad is not None:
-                    self.message = s._diverged(bad, 0, self.n)
+                loss = next(step.value for step in steps if step.phase == "loss")
+                if not all(np.isfinite(step.value).all() for step in steps if step.value is not None) \
+                        or not loss <= bound:
+                    row = s.sample
+                    self.divergence = diagnose(
+                        s.net, update=1, before=s.net.params, batch=(s.X[:, row:row + 1], s.Y[:, row:row + 1]),
+                        after=None, next_batch=None, bound=bound, kept=s.net.params, lr=s.recipe.lr,
+                        cost=float(loss), sgd=True)
+                    if self.divergence.quantity in ("Z", "A", "cost") and point is not None:
+                        s.rollback(point)  # these weights blow up already: the last row's update made them
+                    self.message = s._diverged(self.divergence, row + 1, 0, self.n)
                     return
+                point = s.checkpoint()
                 s.advance(steps)
                 yield
         config = TrainConfig("sgd", s.recipe.lr, epochs=self.n, batch_size=1, shuffle=False)
@@ -178,7 +197,9 @@ class EpochRun:
         for record in train(s.net, TrainData(s.X, s.Y), config, should_stop=lambda: self.stopped):
             if record.stopped == "diverged":
                 s._back_to(record.kept, costs)
-                self.message = s._diverged(record.cost, self.epochs_done, self.n)
+                self.divergence = record.divergence
+                self.message = s._diverged(record.divergence, record.divergence.update % s.m + 1,
+                                           self.epochs_done, self.n)
                 return
             costs.append((record.iteration, record.cost, record.epoch_cost))
             if record.epoch_cost is not None:

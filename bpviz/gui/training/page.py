@@ -276,7 +276,11 @@ class TrainPage(QWidget):
         self.diagram.stop()
         self.eta.setText(f"{format_seconds(result.elapsed)} in all")
         kind = "error" if result.stopped == "diverged" else "ok" if result.stopped == "finished" else "info"
-        self._say(kind, run_ending(history.number, result.stopped, result.message))
+        if result.divergence is not None:  # the short story shown, the whole in the tooltip
+            self.run_bar.say(kind, run_ending(history.number, "diverged", "diverged " + result.divergence.headline()),
+                             run_ending(history.number, result.stopped, result.message))
+        else:
+            self._say(kind, run_ending(history.number, result.stopped, result.message))
         recipe = result.recipe.replace(eval_every=0) if self._auto_eval else result.recipe
         self._show_model(result.net, recipe, result.report)
 

@@ -56,11 +56,14 @@ class RunBar(QWidget):
         grid.setColumnStretch(1, 1)
         self._apply_size()
 
-    def say(self, kind: str, text: str) -> None:
-        """Show ``text`` as an "error", "ok" or "info" message."""
+    def say(self, kind: str, text: str, detail: str = "") -> None:
+        """Show ``text`` as an "error", "ok" or "info" message; ``detail``, the longer story,
+        in its tooltip (else the whole text is the tooltip)."""
         self._kind = kind
         self._on_theme()
         self.status.setText(text)
+        if detail:
+            self.status.setToolTip(detail)
 
     def set_big(self, big: bool) -> None:
         """Presenter mode: buttons and text large enough to read and hit on a projector."""

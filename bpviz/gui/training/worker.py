@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from bpviz.errors import BpvizError
+from bpviz.nn.divergence import Divergence
 from bpviz.nn.metrics import class_probabilities, confusion_matrix
 from bpviz.nn.network import Network
 from bpviz.nn.train import Progress, TrainData, count_iterations, evaluate, train
@@ -119,6 +120,7 @@ class RunResult:
     message: str
     elapsed: float
     report: Report | None
+    divergence: Divergence | None = None  # a diverged run: what went first
 
 
 def _test_labels(data: TrainData) -> np.ndarray:
@@ -276,7 +278,8 @@ class TrainWorker(QObject):
                     result = report(net, data, class_names(recipe), known)
             except BpvizError as exc:  # NaN weights after the last update, say
                 message = f"{message}; no results: {exc}".lstrip("; ")
-        self.finished.emit(RunResult(self.run_id, recipe, net, stopped, message, elapsed(), result))
+        divergence = final.divergence if stopped == "diverged" else None
+        self.finished.emit(RunResult(self.run_id, recipe, net, stopped, message, elapsed(), result, divergence))
 
 
 class TrainRunner(QObject):

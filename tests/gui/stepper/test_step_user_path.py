@@ -50,14 +50,14 @@ def _run_epochs(qtbot, page, n):
 def test_run_epochs_that_blow_up_say_so_and_the_loss_axis_stays_readable(qtbot, main_window):
     page = main_window.step_page
     _choose(qtbot, page.controls.preset, "linear-regression")
-    type_into(qtbot, page.controls.lr, "1e9")
+    type_into(qtbot, page.controls.lr, "0.01")
     qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
-    assert page.session.recipe.lr == 1e9
+    assert page.session.recipe.lr == 0.01
     _run_epochs(qtbot, page, 10)
     note = page.controls.error  # where the form's messages go, under its buttons
     assert note.isVisible()
     text = note.text()
-    assert "Run epochs stopped in epoch" in text and "of 10 epochs ran" in text and "1e+09" in text
+    assert "Run epochs stopped in epoch" in text and "of 10 epochs ran" in text and "learning rate 0.01" in text
     assert all(np.isfinite(v).all() for v in page.session.net.params.values())
     # The losses climb through powers of ten: a log axis shows them all, no "x1e+27".
     plot = page.loss_panel.plot
@@ -228,3 +228,38 @@ def test_a_new_learning_rate_keeps_the_weights_shown_and_undo_brings_the_old_one
     assert page.session.recipe.lr == 0.002 and page.session.net.params["W1"][0, 0] == 0.25
     choose(qtbot, page.controls.init, "random (seeded)")  # a new init: new weights, drawn from it
     assert page.session.recipe.init == "tutorial" and page.session.net.params["W1"][0, 0] != 0.25
+
+
+def test_run_epochs_names_what_overflowed_first_and_where_the_largest_weight_is(qtbot, main_window):
+    """By hand, linear-regression (every weight 0.1, rows (8, 8) -> 4 and (7, 9) -> 5) at lr
+    1e306: row 1's update makes W[1] = 0.1 + 1e306 × 38.4, about 3.8e307, still a float64;
+    row 2's Z = W x is about 6e308, past it. The page stands on row 1 with its weights."""
+    page = main_window.step_page
+    _choose(qtbot, page.controls.preset, "linear-regression")
+    type_into(qtbot, page.controls.lr, "1e306")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    _run_epochs(qtbot, page, 3)
+    text = page.controls.error.text()
+    assert "Run epochs stopped in epoch 1: the update on row 1 makes the numbers blow up. On row 2, Z[1] " \
+           "overflowed first: layer 1's pre-activation Z = W A + b went past ±1.8e+308" in text
+    assert "The largest |weight| was 0.1, at W[1] row 1, col 1 (w[1]_11 on the graph)" in text
+    assert "the learning rate 1e+306 is too high: try 1e+305" in text  # no update had shown a ratio
+    assert page.session.sample == 0 and np.allclose(page.session.net.params["W1"], 0.1)
+
+
+def test_run_epochs_from_the_middle_of_an_epoch_names_what_overflowed_first(qtbot, main_window):
+    """The epoch under way is played row by row (as the page traces it): from row 3 at lr
+    1e306, row 3's update makes W[1] about 1e307 and row 4's Z overflows: the page stands on
+    row 3 again, with the weights from before its update."""
+    page = main_window.step_page
+    _choose(qtbot, page.controls.preset, "linear-regression")
+    type_into(qtbot, page.controls.lr, "1e306")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    type_into(qtbot, page.controls.sample, "3")
+    qtbot.keyClick(page.controls.sample, Qt.Key.Key_Return)
+    _run_epochs(qtbot, page, 3)
+    text = page.controls.error.text()
+    assert ("the update on row 3 makes the numbers blow up. On row 4, Z[1] overflowed first: layer 1's "
+            "pre-activation") in text
+    assert "0 of 3 epochs ran" in text and "w[1]_1" in text
+    assert page.session.sample == 2 and np.allclose(page.session.net.params["W1"], 0.1)  # before row 3's update

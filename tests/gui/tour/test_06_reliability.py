@@ -122,8 +122,9 @@ def test_a_save_into_a_folder_it_cannot_write_says_so_and_the_model_stays(qtbot,
 
 
 def test_training_that_diverges_stops_with_a_message_and_keeps_finite_parameters(qtbot, main_window):
-    """"**Training** that diverges stops with a message and keeps the last parameters with a
-    finite cost." """
+    """"**Training** that diverges stops at once and keeps the last good parameters. [...] the
+    training page's run bar says the iteration, the quantity and the rate, its tooltip the
+    whole" """
     page = training_page(qtbot, main_window)
     quick_run(qtbot, page.form, preset="mnist10", updates=50)
     choose(qtbot, page.form.optimizer, "sgd")
@@ -131,7 +132,9 @@ def test_training_that_diverges_stops_with_a_message_and_keeps_finite_parameters
     press(qtbot, main_window, "Ctrl+Return")
     wait_until_idle(qtbot, page)
     assert page.history.status == "diverged"
-    assert "diverged" in page.status.text() and "learning rate 1e+06 too high" in page.status.text()
+    assert page.status.text().startswith("Run #1 diverged at iteration ")
+    assert "first; try a learning rate of " in page.status.text()
+    assert "the largest |weight| was" in page.status.toolTip() and "(now 1e+06)" in page.status.toolTip()
     assert _red(page.status)
     assert page.model is not None and all(np.isfinite(v).all() for v in page.model.params.values())
     assert page.save_button.isEnabled()

@@ -321,13 +321,29 @@ def test_a_model_whose_recipe_does_not_fit_is_refused_by_name(qtbot, page, tmp_p
     assert page.model is None
 
 
+@pytest.mark.parametrize("bad", [np.inf, np.nan])
+def test_a_model_whose_weights_are_not_finite_is_refused_by_name(qtbot, page, tmp_path, bad):
+    """Load model: weights training or a view cannot use are refused, naming the array."""
+    from bpviz.nn.serialize import save_model
+    from bpviz.presets import get_preset
+
+    net = get_preset("tutorial").network()
+    net.params["W2"][0, 3] = bad
+    path = save_model(tmp_path / "broken.npz", net, {"recipe": get_preset("tutorial").to_dict()})
+    assert not page.load_model(path)
+    assert str(path) in page.status.text() and "W2 holds NaN or infinite values" in page.status.text()
+    assert page.model is None
+
+
 def test_a_run_that_blows_up_keeps_a_model_and_says_so(qtbot, page):
     _quick(page, "mnist10")
     page.form.lr.setText("1e6")
     page.form.optimizer.setCurrentText("sgd")
     _run(qtbot, page)
     assert page.history.status == "diverged"
-    assert "the cost became nan (is the learning rate 1e+06 too high?)" in page.status.text()
+    # The short story on the run bar, the whole in its tooltip (see test_divergence_on_the_page).
+    assert page.status.text().startswith("Run #1 diverged at iteration ")
+    assert "(now 1e+06)" in page.status.toolTip()
     assert page.model is not None and not page.runner.is_running()
     assert all(np.isfinite(v).all() for v in page.model.params.values())  # the last good ones
     assert page.save_button.isEnabled()  # and they can be saved

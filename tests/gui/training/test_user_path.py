@@ -171,3 +171,37 @@ def test_a_loaded_model_is_told_of_in_the_run_bar_and_its_recipe_is_shown_as_sav
     click_menu(qtbot, window, "Train", "Load model…")
     assert page.form.eval_every.value() == 5  # that model's own recipe, said so
     assert page.status.text().endswith("the form now holds its recipe (changed: Evaluate every).")
+
+
+def test_a_run_that_diverges_says_where_in_the_run_bar_as_bpviz_train_does(qtbot, main_window):
+    """The tutorial's full batch on 500 images with linear hidden units and a learning rate
+    of 1e12, typed into the form: the run bar says at which iteration, which quantity went
+    first and a rate to try; its tooltip adds the largest weight of the model kept, which
+    the page then holds. The same recipe trained headless (bpviz train) says the same."""
+    import numpy as np
+
+    from bpviz.nn import train
+    from tests.gui.userpath import type_into
+
+    window = main_window
+    page = _on_training_page(qtbot, window)
+    form = page.form
+    form.preset.setCurrentText("tutorial")
+    form.train_size.setEditText("500")
+    form.activation.setCurrentText("linear")
+    type_into(qtbot, form.lr, "1e12")
+    form.length.setValue(50)
+    recipe = form.recipe()
+    assert recipe is not None and recipe.lr == 1e12, form.errors
+    with qtbot.waitSignal(page.runner.finished, timeout=60_000):
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert page.history.status == "diverged"
+    expected = list(train(recipe.network(), recipe.data(), recipe.train_config()))[-1].divergence
+    assert page.status.text() == f"Run #1 diverged {expected.headline()}."
+    assert f"first; try a learning rate of {expected.lr_to_try:g}" in page.status.text()
+    tip = page.status.toolTip()
+    assert tip.startswith(f"Run #1 diverged {expected.text()}; kept the parameters of iteration")
+    l, i, j = expected.weight_at
+    kept = np.abs(page.model.params[f"W{l}"])
+    assert kept[i - 1, j - 1] == kept.max() == pytest.approx(expected.weight)
+    assert f"the largest |weight| was {expected.weight:.3g}, at W[{l}] row {i}, col {j}" in tip
