@@ -9,6 +9,7 @@ parameters finite); this module runs once, when that check trips, so it may be s
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -165,7 +166,9 @@ def lr_to_try(lr: float, ratios) -> float:
     close is not worth a run), and it is rounded down to 1, 2 or 5 × 10^k.
     """
     ceiling = lr / 10
-    seen = [r for r in ratios if r is not None and math.isfinite(r) and r > 0]
+    # A ratio past the largest float (an update of 1e307 on weights of 0.1) is at least
+    # that largest float: the rate it suggests is at most the one that bound gives.
+    seen = [min(r, sys.float_info.max) for r in ratios if r is not None and not math.isnan(r) and r > 0]
     guess = lr * HEALTHY_RATIO / max(seen) if seen else ceiling
     return nice_below(max(min(guess, ceiling), 1e-300))
 

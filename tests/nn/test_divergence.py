@@ -138,7 +138,10 @@ def test_the_learning_rate_to_try_aims_the_largest_ratio_at_a_hundredth_and_stay
     assert lr_to_try(1.0, [0.5, None, 5.0]) == 0.002  # 1 × 0.01 / 5
     assert lr_to_try(3.0, [0.001]) == 0.2  # 30 would have been fine by the ratio: lr / 10 at most
     assert lr_to_try(0.5, []) == 0.05  # no ratio seen: lr / 10
-    assert lr_to_try(2.0, [math.inf, math.nan]) == 0.2
+    assert lr_to_try(2.0, [math.nan]) == 0.2
+    # An update too large for a float's ratio still says how far to come down, not lr / 10.
+    assert lr_to_try(1e306, [math.inf]) == 5e-05  # 1e306 × 0.01 / 1.8e308, rounded down
+    assert lr_to_try(1e306, [math.inf, 3.0]) == 5e-05
 
 
 def test_a_diverged_run_suggests_a_rate_from_its_first_update():

@@ -243,7 +243,9 @@ def test_run_epochs_names_what_overflowed_first_and_where_the_largest_weight_is(
     assert "Run epochs stopped in epoch 1: the update on row 1 makes the numbers blow up. On row 2, Z[1] " \
            "overflowed first: layer 1's pre-activation Z = W A + b went past ±1.8e+308" in text
     assert "The largest |weight| was 0.1, at W[1] row 1, col 1 (w[1]_11 on the graph)" in text
-    assert "the learning rate 1e+306 is too high: try 1e+305" in text  # no update had shown a ratio
+    # Row 1's update moved each weight by 3.84e307 from 0.1: a ratio past the largest float,
+    # so at least 1.8e308, and 1e306 × 0.01 / 1.8e308 rounds down to 5e-05.
+    assert "the learning rate 1e+306 is too high: try 5e-05" in text
     assert page.session.sample == 0 and np.allclose(page.session.net.params["W1"], 0.1)
 
 
