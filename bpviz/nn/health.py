@@ -22,6 +22,11 @@ _RADIUS = {"sigmoid": (0.25 - SATURATION["sigmoid"]) ** 0.5, "tanh": (1 - SATURA
 
 #: A^[l]'s histogram: this many equal bins over the activation's range (below).
 A_BINS = 20
+#: A^[l]'s histogram counts at most about this many entries: every k-th example's column
+#: of a batch larger than that (a full batch of the tutorial's hidden layer has 2.2
+#: million; their histogram alone took a third of an update's time, a sample of 2**18 a
+#: few percent, and differs from it by well under 1 % of the total in any bin).
+A_SAMPLE = 2**18
 #: The range of A^[l]'s bins for an activation that has one; others take the batch's
 #: smallest and largest value.
 A_RANGE = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
@@ -65,9 +70,12 @@ def histogram(values: np.ndarray, low: float, high: float, bins: int, zeros: int
 
 def activation_histogram(A: np.ndarray, activation: str) -> Histogram:
     """A^[l]'s entries in A_BINS bins over ``activation``'s range (sigmoid 0..1, tanh
-    -1..1), else over the batch's smallest to largest value."""
-    low, high = A_RANGE.get(activation) or (float(A.min()), float(A.max()))
-    return histogram(A, low, high, A_BINS)
+    -1..1), else over the sample's smallest to largest value. A batch of more than
+    A_SAMPLE entries is sampled: every k-th column (example), k as small as keeps it under."""
+    step = -(-A.size // A_SAMPLE)
+    sample = A[:, ::step] if step > 1 else A
+    low, high = A_RANGE.get(activation) or (float(sample.min()), float(sample.max()))
+    return histogram(sample, low, high, A_BINS)
 
 
 def gradient_histogram(dW: np.ndarray) -> Histogram:

@@ -216,3 +216,15 @@ def test_a_relu_layers_histogram_spans_its_batch_and_the_json_keeps_the_numbers_
                                      "A_mean", "A_std", "saturated", "dead"]
     flat = layer_stats(2, W, W, W, np.ones((2, 1)), np.full((2, 2), 0.5), "linear").A_hist
     assert flat.total == 4 and flat.low < 0.5 < flat.high  # one value: a bin around it
+
+
+def test_a_large_batchs_activation_histogram_counts_every_kth_example():
+    from bpviz.nn.health import A_SAMPLE, activation_histogram
+
+    rng = np.random.default_rng(0)
+    A = rng.random((64, A_SAMPLE // 64 * 3 + 5))  # just over 3 samples' worth: every 4th column
+    hist = activation_histogram(A, "sigmoid")
+    expected, _ = np.histogram(A[:, ::4], bins=20, range=(0, 1))
+    assert list(hist.counts) == list(expected) and hist.total <= A_SAMPLE
+    small = rng.random((3, 10))
+    assert activation_histogram(small, "sigmoid").total == 30  # a small batch: every entry
