@@ -126,7 +126,7 @@ class GradientsView(QWidget):
         self.canvas.ci.addItem(self.x_title, row=2 * len(ROWS) + 2, col=0)
         self.hist_canvas = pg.GraphicsLayoutWidget()
         self.hist_canvas.ci.layout.setContentsMargins(2, 2, 6, 2)
-        self.histograms = LayerHistograms(self.hist_canvas.ci, 0)
+        self.histograms = LayerHistograms(self.hist_canvas.ci, 0, self.hist_canvas)
         # Over the run, or the latest update's histograms: one at a time, each with the
         # whole room (a 1280×800 window gives the tab about 370×500 pixels).
         self.switch = QTabBar()

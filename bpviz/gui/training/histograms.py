@@ -32,9 +32,10 @@ def shares(hist: Histogram) -> np.ndarray:
 class LayerHistograms:
     """Two plots on a graphics layout: A[l] (share of entries, %, over the activation's
     range) and log10 |dW[l]| (share of nonzero entries, %, by quarter decades), one step
-    curve per layer. ``show`` takes a run; the plots follow its latest record."""
+    curve per layer. ``show`` takes a run; the plots follow its latest record. ``owner``
+    is the widget that shows ``layout``."""
 
-    def __init__(self, layout: pg.GraphicsLayout, row: int):
+    def __init__(self, layout: pg.GraphicsLayout, row: int, owner):
         self.title = pg.LabelItem("")
         layout.addItem(self.title, row=row, col=0, colspan=2)
         self.A_plot = layout.addPlot(row=row + 1, col=0)
@@ -53,7 +54,7 @@ class LayerHistograms:
         self._drawn = None  # (history, its record) drawn last
         self._last = -math.inf  # clock() at the last redraw
         self._top = {}  # plot -> its y range's top: only widens for a run
-        self._timer = QTimer()
+        self._timer = QTimer(owner)  # goes with the widget that shows the plots
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._redraw_if_due)
 
