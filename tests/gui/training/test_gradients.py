@@ -151,6 +151,21 @@ def test_the_histograms_redraw_at_most_once_a_second_and_show_the_latest_record(
     assert hist.redraws - start == burst + 1
 
 
+def test_the_newest_three_runs_ticked_are_shown_and_the_tab_says_so(qtbot):
+    plots = PlotsPanel()
+    qtbot.addWidget(plots)
+    view = show(qtbot, GradientsView(plots))
+    records = _records(updates=2)
+    for number in range(1, 5):
+        history = _history(records, number=number)
+        history.extend(records)
+        plots.add_run(history)
+    assert [c.history.number for c in view.columns] == [2, 3, 4]
+    assert view.note.isVisible() and "3 newest of the 4 runs ticked" in view.note.text()
+    plots.set_run_visible(3, False)  # run #4 hidden: #1 comes back
+    assert [c.history.number for c in view.columns] == [1, 2, 3] and not view.note.isVisible()
+
+
 def test_the_diagram_shades_each_layer_by_its_gradient_norm_in_both_themes(qtbot):
     from bpviz.nn import Network
 
