@@ -53,7 +53,8 @@ def run(page, preset: str, iterations: int, train_size: int = 1000) -> None:
 
 def training_pictures(window, out: Path) -> None:
     """The training page after the tutorial's two networks ran side by side (the bigger
-    one does worse with the same iterations), its predictions, and a digit drawn."""
+    one does worse with the same iterations), their gradients, the predictions, and a
+    digit drawn."""
     from bpviz.data.mnist import load_mnist
 
     window.pages.setCurrentWidget(window.train_page)
@@ -63,6 +64,18 @@ def training_pictures(window, out: Path) -> None:
     page.diagram.pulse()
     settle(700)  # mid-pulse: the backward arrows glow
     save(window, out / "training.png")
+    # The Gradients tab: the two runs side by side, the bigger one's gradients far smaller.
+    page.inside.setCurrentWidget(page.gradients)
+    settle(1200)  # the histograms redraw at most once a second
+    save(window, out / "training-gradients.png")
+    # The bigger network's histograms (run #2 hidden, so they follow run #1): each layer's
+    # |dW| a decade or so left of the next one's.
+    page.plots.set_run_visible(1, False)
+    page.gradients.show_histograms(True)
+    settle(1200)
+    save(window, out / "training-histograms.png")
+    page.gradients.show_histograms(False)
+    page.plots.set_run_visible(1, True)
     page.inside.setCurrentWidget(page.gallery)
     settle()
     save(window, out / "training-predictions.png")

@@ -27,6 +27,14 @@ class FramedStyle(QProxyStyle):
             round_ = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
             _edge(painter, option.rect, round_)
 
+    def pixelMetric(self, metric, option=None, widget=None) -> int:
+        # A tab bar marked "compact" (the training page's five views in the room of four)
+        # pads its titles by 12 px instead of Fusion's 24.
+        if (metric == QStyle.PixelMetric.PM_TabBarTabHSpace and widget is not None
+                and widget.property("compact")):
+            return 12
+        return super().pixelMetric(metric, option, widget)
+
     def drawComplexControl(self, control, option, painter, widget=None) -> None:
         super().drawComplexControl(control, option, painter, widget)
         if control in _BOXES:

@@ -39,6 +39,21 @@ PATH_SHADES = {"light": ("#c8321e", "#a3195b", "#d9480f", "#7c2d12"),
                "dark": ("#ff7a66", "#f783ac", "#ffa94d", "#e8590c")}
 
 
+#: One colour per layer of a network (layer 1, 2, ...; they repeat past eight) on the
+#: training page's per-layer plots: distinct from each other and at least 3:1 against the
+#: plots' background in each theme (tests/gui/test_style.py checks it).
+LAYER_COLORS = {
+    "light": ("#2563eb", "#d97706", "#059669", "#c026d3", "#0e7490", "#4d7c0f", "#be123c", "#57534e"),
+    "dark": ("#60a5fa", "#fbbf24", "#34d399", "#e879f9", "#22d3ee", "#a3e635", "#fb7185", "#a8a29e"),
+}
+
+
+def layer_color(l: int) -> QColor:
+    """Layer ``l``'s colour (from 1) in the current theme."""
+    colours = LAYER_COLORS[theme.name if theme.name in LAYER_COLORS else "light"]
+    return QColor(colours[(l - 1) % len(colours)])
+
+
 def path_shade(index: int) -> QColor:
     """The shade of the ``index``-th path of a chain (they repeat past four)."""
     shades = PATH_SHADES[theme.name if theme.name in PATH_SHADES else "light"]

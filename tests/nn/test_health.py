@@ -176,3 +176,55 @@ def test_the_bigger_tutorial_network_first_layer_gets_smaller_gradients():
     ratios = [b / t for b, t in zip(norms["tutorial-bigger"], norms["tutorial"])]
     print(f"‖dW1‖ tutorial-bigger / tutorial, iterations 0-2: {', '.join(f'{r:.4f}' for r in ratios)}")
     assert all(r < 1 for r in ratios)
+
+
+def test_the_histograms_count_a_and_log10_dw_as_worked_out_by_hand():
+    """A sigmoid layer's A in twenty bins of 0.05 over 0..1, and dW's magnitudes by
+    quarter decades from 1e-12 to 1, its zeros apart."""
+    A = np.array([[0.01, 0.04, 0.5, 0.99], [1.0, 0.0, 0.26, 0.74]])
+    dW = np.array([[1e-3, -1e-3, 0.0], [3e-5, -0.5, 2.0], [1e-20, 0.0, 0.0]])
+    W = np.ones((3, 3))
+    stats = layer_stats(1, W, W, dW, np.zeros((3, 1)), A, "sigmoid")
+    a = stats.A_hist
+    assert (a.low, a.high, len(a.counts), a.zeros) == (0.0, 1.0, 20, 0)
+    # 0.01, 0.04 and 0.0 in bin 0 (0-0.05); 0.26 in bin 5; 0.5 in bin 10; 0.74 in bin 14;
+    # 0.99 and 1.0 (the top edge belongs to the last bin) in bin 19.
+    expected = [0] * 20
+    for bin_, count in ((0, 3), (5, 1), (10, 1), (14, 1), (19, 2)):
+        expected[bin_] = count
+    assert list(a.counts) == expected and a.total == A.size
+    g = stats.dW_hist
+    assert (g.low, g.high, len(g.counts)) == (-12.0, 0.0, 48)
+    assert g.zeros == 3 and g.total == 6  # three entries exactly 0 have no log
+    # log10 of 1e-3 (twice) is -3: bin (−3 + 12) × 4 = 36; 3e-5: −4.52, bin 29;
+    # 0.5: −0.30, bin 46; 2 (above 1) and 1e-20 (below 1e-12) go to the end bins.
+    expected = [0] * 48
+    for bin_, count in ((0, 1), (29, 1), (36, 2), (46, 1), (47, 1)):
+        expected[bin_] = count
+    assert list(g.counts) == expected
+    assert np.allclose(g.edges()[[0, 1, -1]], [-12.0, -11.75, 0.0])
+
+
+def test_a_relu_layers_histogram_spans_its_batch_and_the_json_keeps_the_numbers_only():
+    A = np.array([[0.0, 1.0], [3.0, 4.0]])
+    W = np.ones((2, 2))
+    stats = layer_stats(2, W, W, W, np.ones((2, 1)), A, "relu")
+    assert (stats.A_hist.low, stats.A_hist.high) == (0.0, 4.0)
+    # Bins of 0.2: 0 in the first, 1 in bin 5, 3 in bin 15, 4 (the top edge) in the last.
+    assert [i for i, c in enumerate(stats.A_hist.counts) for _ in range(c)] == [0, 5, 15, 19]
+    assert list(stats.to_dict()) == ["layer", "dW_norm", "db_norm", "W_norm", "update_ratio",
+                                     "A_mean", "A_std", "saturated", "dead"]
+    flat = layer_stats(2, W, W, W, np.ones((2, 1)), np.full((2, 2), 0.5), "linear").A_hist
+    assert flat.total == 4 and flat.low < 0.5 < flat.high  # one value: a bin around it
+
+
+def test_a_large_batchs_activation_histogram_counts_every_kth_example():
+    from bpviz.nn.health import A_SAMPLE, activation_histogram
+
+    rng = np.random.default_rng(0)
+    A = rng.random((64, A_SAMPLE // 64 * 3 + 5))  # just over 3 samples' worth: every 4th column
+    hist = activation_histogram(A, "sigmoid")
+    expected, _ = np.histogram(A[:, ::4], bins=20, range=(0, 1))
+    assert list(hist.counts) == list(expected) and hist.total <= A_SAMPLE
+    small = rng.random((3, 10))
+    assert activation_histogram(small, "sigmoid").total == 30  # a small batch: every entry

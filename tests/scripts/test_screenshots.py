@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage
 
-from bpviz.gui.style import THEMES
+from bpviz.gui.style import LAYER_COLORS, THEMES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +52,18 @@ def test_screenshots_writes_the_step_page_and_about_pictures(tmp_path):
         return sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2) if predicate(QColor(image.pixel(x, y))))
     plots = (340, 200, 1100, 800)
     assert pixels(training, teal, plots) > 50 and pixels(training, purple, plots) > 50
+    # The Gradients tab: both runs' columns, each with layer 1's blue curve; then the
+    # bigger network's histograms, its four layers' colours.
+    gradients = QImage(str(tmp_path / "training-gradients.png"))
+    assert (gradients.width(), gradients.height()) == (1600, 900)
+    layer = [QColor(c) for c in LAYER_COLORS["light"][:4]]
+    like = lambda colour: lambda c: max(abs(c.red() - colour.red()), abs(c.green() - colour.green()),  # noqa: E731
+                                        abs(c.blue() - colour.blue())) < 30
+    for left in (1100, 1350):  # the two columns of the tab
+        assert pixels(gradients, like(layer[0]), (left, 380, left + 250, 600)) > 20
+    histogram = QImage(str(tmp_path / "training-histograms.png"))
+    for colour in layer:
+        assert pixels(histogram, like(colour), (1100, 380, 1600, 840)) > 10
     for name in ("training-predictions.png", "training-draw.png"):
         assert QImage(str(tmp_path / name)).width() == 1600
     # Presenter mode fills the screen with the graph and the equation; the dark theme is dark.

@@ -1,17 +1,19 @@
 """The model diagram: layer blocks labelled with their matrix shapes, as the tutorial
-walks through them, and blue forward / red backward arrows that pulse through the
-vectorised trace's steps while a run goes on."""
+walks through them, blue forward / red backward arrows that pulse through the vectorised
+trace's steps while a run goes on, and each layer shaded by its latest gradient norm."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from bpviz.gui import style
+from bpviz.gui.training.logaxis import decade_text, decades
 from bpviz.nn.network import Network
 from bpviz.nn.notation import LOSS_NODE, layer_id
 from bpviz.nn.trace import Step, trace_layers
@@ -21,6 +23,15 @@ FADE = 0.55  # an arrow's glow left after each later step
 PULSE_EVERY_S = 2.5  # at most one pulse this often, however fast the updates come
 #: The blocks' margin, and the caption's and the blocks' height at 100 %, in pixels.
 MARGIN, CAPTION, BLOCK = 8.0, 26.0, 118.0
+#: A layer's shade: the backward red taken this far towards the background for the
+#: smallest gradient norm of the scale and for the largest (a vanishing gradient is pale).
+PALEST, DEEPEST = 0.9, 0.4
+
+
+def shade(t: float) -> QColor:
+    """The fill of a layer whose log10 ‖dW‖ is at ``t`` (0..1) of the scale's decades."""
+    t = min(max(t, 0.0), 1.0)
+    return style.tint(style.BACKWARD, PALEST + (DEEPEST - PALEST) * t)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,10 @@ class ModelDiagram(QWidget):
         self.blocks: list[Block] = []
         self.steps: list[Step] = []
         self.m_text = ""
+        #: The layers' latest ‖dW[l]‖ (l = 1..L), and the decades (low, high) of log10 the
+        #: shades span: those of every norm of the run so far, only widening.
+        self.norms: tuple[float, ...] = ()
+        self.norm_decades: tuple[int, int] | None = None
         self.current: Step | None = None
         self.glow: dict[tuple[str, int], float] = {}  # ("forward"|"backward", i) -> 0..1
         self.scale = 1.0  # the UI scale: the largest text size, and the caption's
@@ -83,7 +98,25 @@ class ModelDiagram(QWidget):
         self.steps = [s for s in trace_layers(net, "m") if s.arrow] if net is not None else []
         self.m_text = f"m = {m:,} examples per update" if m else ""
         self.current = None
+        self.norms, self.norm_decades = (), None
         self.update()
+
+    def set_gradients(self, history) -> None:
+        """Shade each layer by the latest ‖dW[l]‖ of ``history`` (a RunHistory), on a scale
+        by whole decades that holds every norm the run has recorded so far."""
+        norms = tuple(s.dW_norm for s in history.latest_layers)
+        if not norms or norms == self.norms or len(norms) != len(self.blocks) - 2:
+            return
+        self.norms = norms
+        self.norm_decades = decades(norms, self.norm_decades)
+        self.update()
+
+    def layer_shade(self, l: int) -> QColor | None:
+        """Layer ``l``'s fill (from 1), or None when it has no gradient norm to show."""
+        if not self.norms or self.norm_decades is None or not 0 < self.norms[l - 1] < math.inf:
+            return None
+        low, high = self.norm_decades
+        return shade((math.log10(self.norms[l - 1]) - low) / (high - low))
 
     def pulse(self) -> None:
         """Play the steps of one update along the arrows, unless a pulse is still playing
@@ -148,8 +181,9 @@ class ModelDiagram(QWidget):
         for i in range(len(rects) - 1):
             self._arrow(painter, rects[i], rects[i + 1], "forward", self.glow.get(("forward", i), 0.0))
             self._arrow(painter, rects[i], rects[i + 1], "backward", self.glow.get(("backward", i), 0.0))
-        for block, rect in zip(self.blocks, rects):
-            self._block(painter, block, rect, block.id in active)
+        for i, (block, rect) in enumerate(zip(self.blocks, rects)):
+            fill = self.layer_shade(i) if 0 < i < len(self.blocks) - 1 else None
+            self._block(painter, block, rect, block.id in active, fill)
         self._caption(painter)
 
     def _fitting_size(self, width: float, largest: float = 12.0) -> float:
@@ -165,10 +199,10 @@ class ModelDiagram(QWidget):
         font.setBold(bold)
         return font
 
-    def _block(self, painter: QPainter, block: Block, rect: QRectF, active: bool) -> None:
+    def _block(self, painter: QPainter, block: Block, rect: QRectF, active: bool, fill: QColor | None) -> None:
         color = style.phase_color(self.current.phase) if active and self.current else style.LABEL_BORDER
         painter.setPen(QPen(color, 3 if active else 1.5))
-        painter.setBrush(style.NODE_READ if active else style.BACKGROUND)
+        painter.setBrush(fill if fill is not None else style.NODE_READ if active else style.BACKGROUND)
         painter.drawRoundedRect(rect, 8, 8)
         inner = rect.adjusted(8, 6, -8, -6)
         size = self._size
@@ -177,7 +211,7 @@ class ModelDiagram(QWidget):
         painter.drawText(inner, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter, block.title)
         painter.setFont(self._font(size))
         line = painter.fontMetrics().height()
-        painter.setPen(style.MUTED)
+        painter.setPen(style.MUTED if fill is None else style.INK)  # muted grey does not read on a shade
         painter.drawText(QRectF(inner.left(), inner.top() + line, inner.width(), line),
                          Qt.AlignmentFlag.AlignHCenter, block.subtitle)
         painter.setPen(style.INK)
@@ -216,6 +250,9 @@ class ModelDiagram(QWidget):
     def _caption(self, painter: QPainter) -> None:
         s = self.caption_scale()
         rect = QRectF(12, self.height() - (CAPTION - 2) * s, self.width() - 24, (CAPTION - 4) * s)
+        if self.norm_decades is not None:  # the shades' legend keeps the caption's right end
+            width = self._shade_legend(painter, rect)
+            rect.setWidth(rect.width() - width - 16 * s)
         if self.current is None:
             painter.setPen(style.MUTED)
             text = "Blue: forward pass (solid). Red: backward pass (dashed)."
@@ -234,3 +271,36 @@ class ModelDiagram(QWidget):
         font.setPointSizeF(max(7.0, min(11.0 * s, 11 * s * rect.width() / widest)))
         painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def shade_legend_text(self) -> tuple[str, str, str]:
+        """The shades' legend: its words and the two ends of its bar, as drawn."""
+        low, high = self.norm_decades
+        return "shade: ‖dW[l]‖", decade_text(low), decade_text(high)
+
+    def _shade_legend(self, painter: QPainter, rect: QRectF) -> float:
+        """Draw "shade: ‖dW[l]‖ 10⁻⁴ ▭ 10⁻¹" (the bar pale to deep) at the right end of
+        ``rect``; return its width."""
+        s = self.caption_scale()
+        words, low, high = self.shade_legend_text()
+        font = self._font(max(7.0, 10 * s))
+        metrics = QFontMetricsF(font)
+        bar, gap = 56 * s, 6 * s
+        parts = [metrics.horizontalAdvance(t) for t in (words, low, high)]
+        width = sum(parts) + bar + 3 * gap
+        painter.setFont(font)
+        painter.setPen(style.INK)
+        x = rect.right() - width
+        for text, advance in ((words, parts[0]), (low, parts[1])):
+            painter.drawText(QRectF(x, rect.top(), advance + 1, rect.height()), Qt.AlignmentFlag.AlignVCenter, text)
+            x += advance + gap
+        box = QRectF(x, rect.center().y() - 6 * s, bar, 12 * s)
+        gradient = QLinearGradient(box.left(), 0, box.right(), 0)
+        for t in (0.0, 0.5, 1.0):
+            gradient.setColorAt(t, shade(t))
+        painter.setBrush(gradient)
+        painter.setPen(QPen(style.LABEL_BORDER, 1))
+        painter.drawRect(box)
+        painter.setPen(style.INK)
+        painter.drawText(QRectF(box.right() + gap, rect.top(), parts[2] + 1, rect.height()),
+                         Qt.AlignmentFlag.AlignVCenter, high)
+        return width

@@ -51,10 +51,12 @@ class ViewsFit:
         self._place_diagram()
 
     def apply(self, scale: float) -> None:
-        """Draw the run bar, the diagram, the plots (and their list) and the tab titles at ``scale``."""
+        """Draw the run bar, the diagram, the plots (and their list), the Gradients tab's
+        plots and the tab titles at ``scale``."""
         page = self.page
         page.run_bar.set_scale(scale)
         page.plots.set_scale(scale)
+        page.gradients.set_scale(scale)
         page.diagram.set_scale(scale)
         font = QFont(QGuiApplication.font())
         font.setPointSizeF(font.pointSizeF() * scale)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bpviz.nn.health import COLUMNS as LAYER_COLUMNS
+from bpviz.nn.health import LayerStats
 from bpviz.nn.train import Progress
 from bpviz.presets import Recipe
 
@@ -51,7 +52,8 @@ class _Column:
 
 @dataclass
 class RunHistory:
-    """Every update's cost and every evaluation's test cost and accuracies of one run."""
+    """Every update's cost and every evaluation's test cost and accuracies of one run, and
+    the per-layer statistics recorded with the evaluations (``layer_column``)."""
 
     number: int
     recipe: Recipe
@@ -68,6 +70,12 @@ class RunHistory:
         self.iteration, self.cost = _Column(self.total), _Column(self.total)
         self.eval_iteration, self.test_cost = _Column(), _Column()
         self.train_accuracy, self.test_accuracy = _Column(), _Column()
+        #: Updates done at each record of layer statistics, and each statistic's column per
+        #: layer: {"dW_norm": [layer 1's, layer 2's, ...], ...}.
+        self.layer_iteration = _Column()
+        self._layer_columns: dict[str, list[_Column]] = {}
+        #: The latest record's statistics (with their histograms), one per layer.
+        self.latest_layers: tuple[LayerStats, ...] = ()
 
     def extend(self, records) -> None:
         records = [r for r in records if math.isfinite(r.cost)]
@@ -84,6 +92,26 @@ class RunHistory:
             self.test_cost.append([_value(r.test_cost) for r in evaluated])
             self.train_accuracy.append([_percent(r.train_accuracy) for r in evaluated])
             self.test_accuracy.append([_percent(r.test_accuracy) for r in evaluated])
+        recorded = [r for r in records if r.layers]
+        if recorded:
+            if not self._layer_columns:
+                depth = len(recorded[0].layers)
+                self._layer_columns = {name: [_Column() for _ in range(depth)] for name in LAYER_COLUMNS}
+            self.layer_iteration.append([r.iteration + 1 for r in recorded])
+            for name, columns in self._layer_columns.items():
+                for l, column in enumerate(columns):
+                    column.append([_value(getattr(r.layers[l], name)) for r in recorded])
+            self.latest_layers = recorded[-1].layers
+
+    @property
+    def depth(self) -> int:
+        """The number of layers with statistics recorded (0 before the first)."""
+        return len(self._layer_columns.get("dW_norm", ()))
+
+    def layer_column(self, name: str, l: int) -> np.ndarray:
+        """Statistic ``name`` ("dW_norm", "update_ratio", ...) of layer ``l`` (from 1) at
+        each record, NaN where it is None; x is ``layer_iteration``."""
+        return self._layer_columns[name][l - 1].values
 
     @property
     def done(self) -> int:

@@ -22,6 +22,7 @@ from bpviz.gui.training.diagram import ModelDiagram
 from bpviz.gui.training.fit import ViewsFit
 from bpviz.gui.training.form import TrainForm
 from bpviz.gui.training.gallery import Gallery
+from bpviz.gui.training.gradients import GradientsView
 from bpviz.gui.training.history import RunHistory
 from bpviz.gui.training.plots import PlotsPanel
 from bpviz.gui.training.runbar import RunBar
@@ -64,6 +65,7 @@ class TrainPage(QWidget):
         self.plots = PlotsPanel()
         self.diagram = ModelDiagram()
         self.weights = WeightImages()
+        self.gradients = GradientsView(self.plots)
         self.gallery = Gallery()
         self.confusion = ConfusionMatrix()
         self.draw = DrawPanel()
@@ -113,9 +115,15 @@ class TrainPage(QWidget):
         self._hold_side_width()
         self.inside = QTabWidget()
         self.inside.addTab(self.weights, "Weights")
+        self.inside.addTab(self.gradients, "Gradients")
         self.inside.addTab(self.gallery, "Predictions")
         self.inside.addTab(self.confusion, "Results")
         self.inside.addTab(self.draw, "Draw")
+        # Five tabs in the room four had: titles padded less, every one shown (a little
+        # shortened in a narrow window), none behind scroll arrows.
+        self.inside.tabBar().setProperty("compact", True)
+        self.inside.tabBar().setUsesScrollButtons(False)
+        self.inside.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.plots)
         lower.addWidget(self.inside)
@@ -241,6 +249,8 @@ class TrainPage(QWidget):
         history = self.history
         history.extend(update.records)
         self.plots.refresh(history)
+        self.gradients.refresh(history)
+        self.diagram.set_gradients(history)
         done = history.done
         self.progress.setValue(done)
         if self._eta_origin is None:  # the rate from the first update on: loading excluded

@@ -47,6 +47,7 @@ def _height(item) -> float:
 class PlotsPanel(QWidget):
     """Cost above accuracy, sharing the iteration axis, and the list of runs under them."""
 
+    #: A run was added or removed, or shown or hidden.
     runsChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -325,6 +326,7 @@ class PlotsPanel(QWidget):
         if visible:
             self.legend.addItem(curves.cost, curves.history.label)
         self._fit_ranges()
+        self.runsChanged.emit()  # the views that follow the list hide the run too
 
     def set_run_visible(self, i: int, visible: bool) -> None:
         self.run_list.item(i).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)

@@ -5,6 +5,7 @@ views inside the model, saving, loading and exporting. Every run is a quick one:
 from __future__ import annotations
 
 import csv
+import math
 import threading
 import zipfile
 
@@ -540,3 +541,31 @@ def test_a_stopped_run_is_listed_with_its_final_models_test_accuracy(qtbot, main
     assert accuracy in page.plots.run_list.item(0).text() and "stopped" in page.plots.run_list.item(0).text()
     click_tab(qtbot, page.inside, "Results")
     assert accuracy.replace("test ", "") in page.confusion.accuracy_text
+
+
+def test_the_gradients_tab_compares_the_runs_layer_by_layer_and_the_diagram_is_shaded(qtbot, main_window):
+    """"### Why the bigger network learns slower: the Gradients tab": "For each run ticked
+    in the list under the cost plot …, a column of small plots on shared axes, one curve
+    per layer …: the gradient norm ‖dW[l]‖ against updates on a log scale, the update ratio
+    … and the share of saturated … units"; "**Histograms** shows, for the newest run shown,
+    A[l] and log10 |dW[l]|"; "the diagram shades each layer by its latest ‖dW[l]‖ (pale:
+    small; the scale is in the caption)"."""
+    page = _quick(qtbot, main_window, updates=12, evaluate_every=4)
+    type_into(qtbot, page.form.hidden, "32,16,8")  # a small deep sigmoid network
+    _start(qtbot, main_window)
+    wait_until_idle(qtbot, page)
+    click_tab(qtbot, page.inside, "Gradients")
+    view = page.gradients
+    (column,) = view.columns
+    assert [len(row) for row in column.curves] == [4, 4, 4]  # three rows, a curve per layer
+    assert [view.row_titles[r].text for r in range(3)] == [
+        "Gradient norm ‖dW[l]‖", "Update ratio ‖ΔW[l]‖ / ‖W[l]‖", "Saturated (sigmoid, tanh) or dead (ReLU) units, %"]
+    last = page.history.latest_layers
+    assert [curve.getOriginalDataset()[1][-1] for curve in column.curves[0]] == [s.dW_norm for s in last]
+    click_tab(qtbot, view.switch, "Histograms")
+    # At most once a second: within one, the latest update's.
+    qtbot.waitUntil(lambda: view.histograms.title.text == "Histograms of run #1 after update 12", timeout=3000)
+    assert page.diagram.norms == tuple(s.dW_norm for s in last)
+    assert all(page.diagram.layer_shade(l) is not None for l in range(1, 5))
+    low, high = page.diagram.norm_decades
+    assert low <= min(math.log10(n) for n in page.diagram.norms) and high >= max(math.log10(n) for n in page.diagram.norms)
