@@ -42,7 +42,9 @@ class TrainConfig:
     per-sample SGD in row order (the notebook); otherwise mini-batches are drawn from a
     permutation made with ``seed`` each epoch. ``eval_every`` is the cadence, in updates,
     of the train/test accuracy (0: only after the last update). ``layer_stats`` records
-    each layer's statistics (:mod:`bpviz.nn.health`) at the same cadence.
+    each layer's statistics (:mod:`bpviz.nn.health`) at the same cadence, and on the
+    first update (how a run starts: the tutorial's bigger network shows its gradients
+    shrinking layer by layer there).
     """
 
     optimizer: str = "sgd"
@@ -109,7 +111,8 @@ class Progress:
     included). ``epoch_cost`` is set on the last update of an epoch: the mean per-example
     loss over the epoch, each taken before its update. The accuracies, the test cost and
     ``layers`` (one :class:`LayerStats` per layer, l = 1..L, of this update and its batch)
-    are set at the evaluation cadence; ``layers`` is empty elsewhere.
+    are set at the evaluation cadence, ``layers`` also on the first update; ``layers`` is
+    empty elsewhere.
     ``stopped`` is None while training goes on, else "finished" or "diverged"; a
     diverged record's ``divergence`` says what went wrong first, and ``message`` says it
     in words.
@@ -230,9 +233,9 @@ def train(
             last = done + 1 == total
             evaluate_now = last or (config.eval_every and (done + 1) % config.eval_every == 0)
             layers = ()
-            if (evaluate_now and config.layer_stats) or done == 0:
+            if evaluate_now or done == 0:
                 with np.errstate(over="ignore", invalid="ignore"):  # norms of a run about to diverge
-                    if evaluate_now and config.layer_stats:
+                    if config.layer_stats:  # the first update's too: how the run starts
                         layers = network_stats(before, net.params, grads, cache.A, net.activations)
                     seen = [stats.update_ratio for stats in layers] or update_ratios(before, net.params, net.L)
                 ratio = max([ratio, *(r for r in seen if r is not None)])
@@ -243,6 +246,8 @@ def train(
             epoch_cost = epoch_loss / epoch_seen if end_of_epoch or last else None
             if evaluate_now:
                 yield _record(net, data, done, total, epoch, J, seconds, epoch_cost, last, layers)
+            elif layers:  # the first update
+                yield Progress(done, total, epoch, J, seconds, epoch_cost, layers=layers)
             else:  # most updates: a plain record, made as cheaply as Python makes one
                 yield Progress(done, total, epoch, J, seconds, epoch_cost)
             previous = (Xb, Yb)

@@ -32,9 +32,9 @@ def test_every_preset_runs_a_few_iterations_and_writes_the_json_schema(tmp_path,
     assert set(report) >= {"config", "history", "train_accuracy", "test_accuracy", "seconds"}
     assert report["config"]["name"] == preset
     assert [h["iteration"] for h in report["history"]] == [0, 1, 2, 3]
-    assert all(set(h) == {"iteration", "cost", "seconds"} for h in report["history"][:-1])
-    # The last update is evaluated: its entry carries the layers' statistics too.
-    assert set(report["history"][-1]) == {"iteration", "cost", "seconds", "layers"}
+    assert all(set(h) == {"iteration", "cost", "seconds"} for h in report["history"][1:-1])
+    # The first update and the last (evaluated) carry the layers' statistics too.
+    assert set(report["history"][0]) == set(report["history"][-1]) == {"iteration", "cost", "seconds", "layers"}
     assert 0 <= report["train_accuracy"] <= 1 and 0 <= report["test_accuracy"] <= 1
     assert report["seconds"] == report["history"][-1]["seconds"] > 0
     layers = report["config"]["layer_sizes"]
@@ -53,9 +53,9 @@ def test_flags_override_the_preset_and_log_every_thins_the_history(tmp_path):
     assert config["digits"] == [3, 7] and config["layer_sizes"] == [784, 32, 16, 1]
     assert (config["activation"], config["init"], config["optimizer"]) == ("relu", "he", "adam")
     assert (config["dtype"], config["batch_size"], config["lr"]) == ("float32", 50, 0.01)
-    # Every 4th update, and the last, evaluated, with its layers' statistics.
+    # Every 4th update, and the last, evaluated; the first and the last with their layers' statistics.
     assert [h["iteration"] for h in report["history"]] == [0, 4, 8, 9]
-    assert [len(h.get("layers", ())) for h in report["history"]] == [0, 0, 0, 3]
+    assert [len(h.get("layers", ())) for h in report["history"]] == [3, 0, 0, 3]
 
 
 def test_all_digits_switches_to_softmax_and_cross_entropy(tmp_path):

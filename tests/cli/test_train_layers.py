@@ -14,10 +14,10 @@ def test_json_history_carries_each_layers_statistics_at_the_evaluation_cadence(t
                              "--json", str(out), "--quiet"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     history = json.loads(out.read_text())["history"]
-    # Every 5th update, and every evaluated one (every 2nd, the last included).
+    # Every 5th update, and every evaluated one (every 2nd, the last included); the
+    # statistics on those and on the first update.
     assert [h["iteration"] for h in history] == [0, 1, 3, 5]
-    assert "layers" not in history[0]
-    for entry in history[1:]:
+    for entry in history:
         hidden, output = entry["layers"]
         assert [hidden["layer"], output["layer"]] == [1, 2]
         assert set(hidden) == {"layer", "dW_norm", "db_norm", "W_norm", "update_ratio", "A_mean", "A_std",

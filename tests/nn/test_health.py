@@ -137,11 +137,12 @@ def _data(n_in=2, m=24, seed=0):
 
 
 @pytest.mark.parametrize("batch_size", [None, 5])
-def test_records_carry_the_statistics_at_the_evaluation_cadence_only(batch_size):
+def test_records_carry_the_statistics_on_the_first_update_and_at_the_evaluation_cadence(batch_size):
     net = Network([2, 3, 1], ["tanh", "sigmoid"], "bce", seed=3)
     records = list(train(net, _data(), TrainConfig(lr=0.5, iterations=8, eval_every=3, batch_size=batch_size)))
-    assert [r.iteration for r in records if r.layers] == [2, 5, 7]  # every 3rd, and the last
-    assert all(r.train_accuracy is not None for r in records if r.layers)
+    assert [r.iteration for r in records if r.layers] == [0, 2, 5, 7]  # the first, every 3rd, the last
+    assert all(r.train_accuracy is not None for r in records if r.layers and r.iteration)
+    assert records[0].train_accuracy is None  # the first update's statistics evaluate nothing
     for record in records:
         if record.layers:
             assert [s.layer for s in record.layers] == [1, 2]
@@ -156,7 +157,7 @@ def test_records_carry_the_statistics_at_the_evaluation_cadence_only(batch_size)
 def test_the_last_record_of_a_per_sample_run_carries_them():
     net = Network([2, 2, 1], "sigmoid", "bce", init="constant:0.1")
     records = list(train(net, _data(m=4), TrainConfig(lr=0.5, epochs=2, batch_size=1, shuffle=False)))
-    assert [r.iteration for r in records if r.layers] == [7]
+    assert [r.iteration for r in records if r.layers] == [0, 7]
     stats = records[-1].layers[0]
     assert stats.A_std >= 0 and stats.W_norm > 0 and stats.dead is None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import pytest
@@ -32,9 +33,10 @@ def test_the_csv_has_each_layers_statistics_where_they_were_recorded():
     assert len(header) == len(COLUMNS) + 3 * 8 and header[-1] == "dead3"
     assert len(rows) == 6 + 4
     fast, tutorial = rows[:6], rows[6:]
-    # Filled on the evaluated updates only: the fast run's 3rd and 6th, the tutorial's 2nd and 4th.
-    assert [bool(r["dW1_norm"]) for r in fast] == [False, False, True, False, False, True]
-    assert [bool(r["dW1_norm"]) for r in tutorial] == [False, True, False, True]
+    # Filled on the first update and the evaluated ones: the fast run's 3rd and 6th, the
+    # tutorial's 2nd and 4th.
+    assert [bool(r["dW1_norm"]) for r in fast] == [True, False, True, False, False, True]
+    assert [bool(r["dW1_norm"]) for r in tutorial] == [True, True, False, True]
     record = shallow.records[2]
     assert float(fast[2]["dW1_norm"]) == record.layers[0].dW_norm
     assert float(fast[2]["update_ratio2"]) == record.layers[1].update_ratio
@@ -49,6 +51,7 @@ def test_the_csv_has_each_layers_statistics_where_they_were_recorded():
 def test_a_history_without_statistics_keeps_the_old_columns_alone():
     recipe = get_preset("fast").replace(train_size=200, epochs=None, iterations=2)
     history = RunHistory(1, recipe)
-    history.extend([r for r in train(recipe.network(), recipe.data(), recipe.train_config())][:1])
+    config = dataclasses.replace(recipe.train_config(), layer_stats=False)
+    history.extend([r for r in train(recipe.network(), recipe.data(), config)][:1])
     rows = list(csv.reader(io.StringIO(histories_csv([history]).decode())))
     assert rows[0] == list(COLUMNS) and len(rows[1]) == len(COLUMNS)
