@@ -161,7 +161,8 @@ class MainWindow(QMainWindow):
         p.scaleChanged.connect(self._on_scale_changed)
         self.theme_actions = {}
         group = QActionGroup(self)
-        for name, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+        for name, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"),
+                           ("contrast", "&High contrast")):
             action = QAction(text, self)
             action.setCheckable(True)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
