@@ -170,3 +170,19 @@ def test_every_tab_stop_shows_where_the_focus_is(qtbot, main_window):
     for widget in stops:
         changed = int((np.abs(focused[widget] - plain[widget]).sum(axis=2) > 40).sum())
         assert changed >= widget.width() + widget.height(), f"{widget.accessibleName()}: {changed} pixels change"
+
+
+def test_space_presses_the_button_tab_reached_and_plays_elsewhere(qtbot, main_window):
+    window = main_window
+    page = _active(qtbot, window)
+    page.graph.setFocus(Qt.FocusReason.TabFocusReason)
+    while QApplication.focusWidget() is not page.transport.buttons["forward"]:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    press(qtbot, window, "Space")
+    press(qtbot, window, "Space")
+    assert page.controller.index == 1 and not page.controller.playing  # two steps, no play
+    page.graph.setFocus(Qt.FocusReason.TabFocusReason)
+    press(qtbot, window, "Space")
+    assert page.controller.playing
+    press(qtbot, window, "Space")
+    assert not page.controller.playing
