@@ -12,10 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bpviz.nn.notation import result
-from bpviz.nn.trace_records import Step
-
-PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
-                "update": "Update"}
+from bpviz.nn.trace_records import PHASE_TITLES, Step  # noqa: F401 (PHASE_TITLES: its readers import it from here)
 #: A chain shows at most this many paths, one per row; more are summed in a last row.
 CHAIN_ROWS = 4
 CHAIN_TITLE = "The chain rule, from J"

@@ -115,6 +115,39 @@ def classroom_pictures(window, out: Path) -> None:
     sheet.close()
 
 
+def teaching_pictures(window, out: Path) -> None:
+    """Quiz mode in presenter mode (step 14 answered right, step 15 asked), and the step page
+    and the training page in the high-contrast theme."""
+    page = window.step_page
+    window.resize(1280, 800)
+    page.set_quiz(True)
+    window.presenter.set_presenting(True)
+    window.presenter.set_scale(150)
+    window.presenter.toast.hide()
+    page.controller.set_index(13)  # da[1]_1 = w[2]_11·dz[2]_1: the class answers
+    page.quiz_bar.answer.setText("-0.736")
+    page.quiz_bar.check()
+    page.controller.set_index(14)  # and the next question waits
+    page.quiz_bar.answer.setText("")
+    settle(900)
+    save(window, out / "teaching.png")
+    window.presenter.set_scale(100)
+    window.presenter.set_presenting(False)
+    page.set_quiz(False)
+    window.resize(1280, 800)
+    window.set_theme("contrast", save=False)
+    page.controller.set_index(20)
+    settle(700)
+    save(window, out / "high-contrast.png")
+    window.pages.setCurrentWidget(window.train_page)
+    settle(300)
+    save(window, out / "training-contrast.png")
+    window.pages.setCurrentWidget(window.step_page)
+    window.set_theme("light", save=False)
+    window.resize(1280, 800)
+    settle(300)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for the PNGs")
@@ -139,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     save(window, args.out / "step-focus.png")
     window.focus_action.setChecked(False)
     settle(300)
+    teaching_pictures(window, args.out)  # on the notebook's first row, before the debugger marks it
     # The gradient debugger: the notebook's buggy update run apart and judged line by line;
     # line 34 chosen (a stale read of W2 and a swapped index): its weight lit, its gradient shown.
     window.resize(1600, 900)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from bpviz.fileio import WriteRefused, atomic_write_bytes
 from bpviz.gui import style
+from bpviz.gui.focus import FocusRing
 
 FORMATS = ("png", "svg")
 #: Pixels per on-screen pixel in a PNG of a graph or a panel.
@@ -119,7 +120,14 @@ def _paint(view: QWidget, painter: QPainter, target: QRectF) -> None:
         with _uncached(scene):
             scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
     else:
-        view.render(painter, QPoint())
+        rings = [ring for ring in view.findChildren(FocusRing) if ring.isVisible()]
+        for ring in rings:  # where the keyboard is belongs to the screen, not to the picture
+            ring.hide()
+        try:
+            view.render(painter, QPoint())
+        finally:
+            for ring in rings:
+                ring.show()
 
 
 @contextmanager

@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.page_tabs.setDrawBase(False)
         self.page_tabs.addTab("Step through backprop")
         self.page_tabs.addTab("Train on MNIST")
+        self.page_tabs.setAccessibleName("Pages")
+        self.page_tabs.setAccessibleDescription("The step-through page or the MNIST training page")
         self.page_tabs.setToolTip("Ctrl+1 and Ctrl+2 switch pages too")
         self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
         self.pages.currentChanged.connect(self.page_tabs.setCurrentIndex)
@@ -159,7 +161,8 @@ class MainWindow(QMainWindow):
         p.scaleChanged.connect(self._on_scale_changed)
         self.theme_actions = {}
         group = QActionGroup(self)
-        for name, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+        for name, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"),
+                           ("contrast", "&High contrast")):
             action = QAction(text, self)
             action.setCheckable(True)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))

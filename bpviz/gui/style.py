@@ -1,5 +1,6 @@
-"""The app's colours in one place, in a light and a dark theme: forward blue, backward red
-(also dashed, so the two read apart in greyscale and for colour-blind viewers), update green.
+"""The app's colours in one place, in a light, a dark and a high-contrast theme: forward
+blue, backward red (also dashed, so the two read apart in greyscale and for colour-blind
+viewers), update green (dotted), the debugger's orange (with a "!").
 
 The colours are live objects. ``apply_theme`` changes them in place and then emits
 ``theme.changed``: whatever reads ``style.INK`` when it paints draws the current theme,
@@ -14,29 +15,47 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 #: Each theme's colours. The forward blue and backward red keep a contrast of at least
-#: 3:1 against the background in both (tests/gui/test_style.py checks it).
+#: 3:1 against the background in all (tests/gui/test_theme.py checks it). Forward, backward,
+#: update and the debugger's orange stay ΔE2000 >= 10 apart, and from the background, under
+#: deuteranopia, protanopia and tritanopia too (tests/gui/test_colour_vision.py). The
+#: high-contrast theme's text colours keep 7:1 against its backgrounds (WCAG AAA).
 THEMES: dict[str, dict[str, str]] = {
     "light": {
         "FORWARD": "#1f5fbf", "BACKWARD": "#c8321e", "UPDATE": "#1e7a46",
         "INK": "#1d232b", "MUTED": "#5f6873",
         "EDGE_POSITIVE": "#4a5564", "EDGE_NEGATIVE": "#9a6b2e",
-        "NODE_FILL": "#ffffff", "NODE_READ": "#fff4cc", "REUSED": "#7b3fb5",
-        "WARNING": "#a85207", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
+        "NODE_FILL": "#ffffff", "NODE_READ": "#ffe98a", "REUSED": "#7b3fb5",
+        "WARNING": "#e4600c", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
         "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4", "FIELD_EDGE": "#7d8590",
     },
     "dark": {
-        "FORWARD": "#6ea8ff", "BACKWARD": "#ff7a66", "UPDATE": "#4cc38a",
+        "FORWARD": "#6ea8ff", "BACKWARD": "#ed5a56", "UPDATE": "#a4dd9d",
         "INK": "#e8ebef", "MUTED": "#9aa4b0",
         "EDGE_POSITIVE": "#aab4c2", "EDGE_NEGATIVE": "#d8a25e",
         "NODE_FILL": "#23282f", "NODE_READ": "#4d4320", "REUSED": "#b78cf2",
-        "WARNING": "#f59e0b", "BACKGROUND": "#16191d", "SURFACE": "#1e2227",
+        "WARNING": "#fdaa29", "BACKGROUND": "#16191d", "SURFACE": "#1e2227",
         "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e", "FIELD_EDGE": "#838c98",
     },
+    "contrast": {  # high contrast: bright on black, for a washed-out projector or low vision
+        "FORWARD": "#83a3fd", "BACKWARD": "#fd7866", "UPDATE": "#96f7b1",
+        "INK": "#ffffff", "MUTED": "#d4d4d4",
+        "EDGE_POSITIVE": "#e6e6e6", "EDGE_NEGATIVE": "#f5b56a",
+        "NODE_FILL": "#000000", "NODE_READ": "#3a3000", "REUSED": "#d9b3ff",
+        "WARNING": "#fbab28", "BACKGROUND": "#000000", "SURFACE": "#000000",
+        "LABEL_FILL": "#f0000000", "LABEL_BORDER": "#ffffff", "FIELD_EDGE": "#ffffff",
+    },
 }
+#: The look each theme builds on (a page's own colour tables are "light" and "dark").
+BASE = {"light": "light", "dark": "dark", "contrast": "dark"}
+#: The names View > Theme gives the themes.
+THEME_TITLES = {"light": "Light", "dark": "Dark", "contrast": "High contrast"}
+#: Pens are this much wider in each theme (the high-contrast theme's lines are thicker).
+LINE_SCALE = {"light": 1.0, "dark": 1.0, "contrast": 1.6}
 #: The paths of a chain rule that sums over several, each in its own shade of the backward
 #: red (the first is BACKWARD itself); each keeps 3:1 on its theme's background.
 PATH_SHADES = {"light": ("#c8321e", "#a3195b", "#d9480f", "#7c2d12"),
-               "dark": ("#ff7a66", "#f783ac", "#ffa94d", "#e8590c")}
+               "dark": ("#ed5a56", "#f783ac", "#ffa94d", "#e8590c"),
+               "contrast": ("#fd7866", "#ff9ed2", "#ffc078", "#ff5c8a")}
 
 
 #: One colour per layer of a network (layer 1, 2, ...; they repeat past eight) on the
@@ -56,12 +75,17 @@ def layer_color(l: int) -> QColor:
 
 def path_shade(index: int) -> QColor:
     """The shade of the ``index``-th path of a chain (they repeat past four)."""
-    shades = PATH_SHADES[theme.name if theme.name in PATH_SHADES else "light"]
+    shades = PATH_SHADES[theme.key if theme.key in PATH_SHADES else "light"]
     return QColor(shades[index % len(shades)])
 
 
+def line(width: float) -> float:
+    """A pen's width in the current theme: wider in high contrast."""
+    return width * LINE_SCALE.get(theme.key, 1.0)
+
+
 #: The choices offered in View > Theme; "system" follows the desktop's light or dark.
-THEME_CHOICES = ("system", "light", "dark")
+THEME_CHOICES = ("system", "light", "dark", "contrast")
 
 FORWARD = QColor(THEMES["light"]["FORWARD"])
 BACKWARD = QColor(THEMES["light"]["BACKWARD"])
@@ -88,11 +112,14 @@ PHASE_COLORS = {"forward": FORWARD, "loss": FORWARD, "backward": BACKWARD, "upda
 
 
 class _Theme(QObject):
-    changed = Signal(str)  # "light" or "dark"
+    """``key`` is the theme worn ("light", "dark", "contrast"); ``name`` the look it builds
+    on ("light" or "dark"), by which pages look up their own colour tables."""
+
+    changed = Signal(str)  # the look: "light" or "dark"
 
     def __init__(self):
         super().__init__()
-        self.name = "light"
+        self.name = self.key = "light"
 
 
 theme = _Theme()
@@ -163,8 +190,36 @@ def error_border() -> str:
 
 
 def colored_text(widget, color: QColor) -> None:
-    """Give ``widget`` (a label) the text colour ``color``, in every theme."""
-    follow(widget, lambda: widget.setStyleSheet(f"color: {color.name()};"))
+    """Give ``widget`` (a label) the text colour ``color``, in every theme, as legible text."""
+    follow(widget, lambda: widget.setStyleSheet(f"color: {legible(color).name()};"))
+
+
+#: The least contrast of text against its background: WCAG AA, AAA in high contrast.
+TEXT_CONTRAST = {"light": 4.5, "dark": 4.5, "contrast": 7.0}
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG 2 contrast ratio of two colours (1 to 21)."""
+    def lum(c: QColor) -> float:
+        return sum(w * (v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+                   for w, v in zip((0.2126, 0.7152, 0.0722), (c.redF(), c.greenF(), c.blueF())))
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def legible(color: QColor, against: QColor | None = None) -> QColor:
+    """``color`` as text on ``against`` (the panels' SURFACE): taken towards the ink, as
+    little as needed, until it keeps the theme's text contrast (a mark's orange, bright
+    enough for a line, is darkened to read as words)."""
+    against = SURFACE if against is None else against
+    need = TEXT_CONTRAST.get(theme.key, 4.5)
+    c = QColor(color)
+    for step in range(21):
+        mixed = QColor.fromRgbF(*(x + (y - x) * step / 20 for x, y in zip(
+            (c.redF(), c.greenF(), c.blueF()), (INK.redF(), INK.greenF(), INK.blueF()))))
+        if contrast(mixed, against) >= need:
+            return mixed
+    return QColor(INK)
 
 
 def phase_color(phase: str) -> QColor:
@@ -172,7 +227,7 @@ def phase_color(phase: str) -> QColor:
 
 
 def is_dark() -> bool:
-    return theme.name == "dark"
+    return theme.name == "dark"  # the high-contrast theme too (its look is dark)
 
 
 def tint(color: QColor, amount: float) -> QColor:
@@ -193,17 +248,18 @@ def system_theme() -> str:
 
 
 def resolve(choice: str) -> str:
-    """"light" or "dark" for a View > Theme choice ("system" asks the desktop)."""
+    """A theme ("light", "dark", "contrast") for a View > Theme choice ("system" asks the desktop)."""
     return system_theme() if choice == "system" else choice if choice in THEMES else "light"
 
 
 def apply_theme(name: str) -> None:
-    """Switch every colour, and the widgets' palette, to theme ``name`` ("light" or "dark")."""
+    """Switch every colour, and the widgets' palette, to theme ``name`` ("light", "dark"
+    or "contrast")."""
     if name not in THEMES:
         raise ValueError(f"theme: expected one of {', '.join(THEMES)}, got {name!r}")
     for key, value in THEMES[name].items():
         globals()[key].setRgba(QColor(value).rgba())  # in place: held references follow
-    theme.name = name
+    theme.name, theme.key = BASE[name], name
     app = QGuiApplication.instance()
     if app is not None:
         if hasattr(app, "setStyle"):  # a widgets application: fields with edges that read
@@ -211,7 +267,7 @@ def apply_theme(name: str) -> None:
 
             install()
         app.setPalette(palette())
-    theme.changed.emit(name)
+    theme.changed.emit(theme.name)
 
 
 @contextmanager
@@ -220,23 +276,24 @@ def paper():
     handout is printed on white): nothing is told, so no widget restyles; what is painted
     in the block reads them. The theme's colours come back after it."""
     kept = {key: QColor(globals()[key]) for key in THEMES["light"]}
-    name = theme.name
+    name, worn = theme.name, theme.key
     for key, value in THEMES["light"].items():
         globals()[key].setRgba(QColor(value).rgba())
-    theme.name = "light"
+    theme.name = theme.key = "light"
     try:
         yield
     finally:
         for key, color in kept.items():
             globals()[key].setRgba(color.rgba())
-        theme.name = name
+        theme.name, theme.key = name, worn
 
 
 def palette() -> QPalette:
     """The widgets' palette for the current theme (Fusion draws it the same everywhere)."""
     p = QPalette()
     role = QPalette.ColorRole
-    window, base = (QColor("#f0f1f3"), SURFACE) if not is_dark() else (QColor("#202328"), SURFACE)
+    window = {"light": QColor("#f0f1f3"), "dark": QColor("#202328"), "contrast": QColor("#000000")}[theme.key]
+    base = SURFACE
     for r, color in ((role.Window, window), (role.Base, base), (role.AlternateBase, BACKGROUND),
                      (role.Button, window), (role.WindowText, INK), (role.Text, INK),
                      (role.ButtonText, INK), (role.ToolTipBase, SURFACE), (role.ToolTipText, INK),

@@ -14,6 +14,9 @@ from bpviz.nn import notation as nt
 from bpviz.nn.notation import Formula
 
 PHASES = ("forward", "loss", "backward", "update")
+#: Each phase as a heading says it (the equation panel, the steps list, a handout, a screen reader).
+PHASE_TITLES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
+                "update": "Update"}
 
 
 def frozen(value):

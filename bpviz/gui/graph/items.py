@@ -23,6 +23,26 @@ from bpviz.gui.graph.state import HIDDEN
 from bpviz.gui.widgets import mathtex
 from bpviz.nn.notation import result
 
+#: How each kind of mark reads without its colour (greyscale, colour-blind eyes): its line
+#: and its arrow's head. Forward is solid with a filled head, backward dashed with an open
+#: one, an update dotted (it has no direction: the weight changes in place); the debugger's
+#: orange carries a "!" (FLAG_GLYPH) and the gradient check its ✓ / ✗.
+LINES = {"forward": Qt.PenStyle.SolidLine, "backward": Qt.PenStyle.DashLine, "update": Qt.PenStyle.DotLine}
+HEADS = {"forward": "filled", "backward": "open", "update": None}
+FLAG_GLYPH = "!"
+
+
+def flag_badge(painter: QPainter, centre: QPointF, radius: float = 8.5) -> None:
+    """The debugger's mark beside a flagged unit or weight: "!" on an orange disc."""
+    painter.setPen(QPen(style.SURFACE, 1.5))
+    painter.setBrush(QBrush(style.WARNING))
+    painter.drawEllipse(centre, radius, radius)
+    painter.setPen(style.INK if style.contrast(style.INK, style.WARNING) > style.contrast(style.SURFACE, style.WARNING)
+                   else style.SURFACE)
+    painter.setFont(_font(10, bold=True))
+    painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
+                     Qt.AlignmentFlag.AlignCenter, FLAG_GLYPH)
+
 
 @lru_cache(maxsize=64)
 def _font(size: float, bold: bool = False, italic: bool = False) -> QFont:
@@ -229,6 +249,17 @@ class NodeItem(QGraphicsItem):
             lines.append("On the chain rule's path of this step")
         return "\n".join(lines)
 
+    def kind(self) -> str | None:
+        """The kind of mark this unit wears now: "update" while its bias is updated, else None."""
+        return "update" if self.role == "current" and self.color == style.UPDATE else None
+
+    def ring_pen(self, width: float) -> QPen:
+        """The unit's ring: dotted while its bias is updated (the update's line), else solid."""
+        pen = QPen(self.color if self.role else style.INK, width)
+        if self.kind() == "update":
+            pen.setStyle(LINES["update"])
+        return pen
+
     def _frame(self, painter: QPainter, rect: QRectF, arrow: str) -> None:
         """The frame of a value that is a factor of the chain: pale fill, its arrow's colour."""
         color = style.FORWARD if arrow == "forward" else style.BACKWARD
@@ -240,22 +271,23 @@ class NodeItem(QGraphicsItem):
         r = NODE_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fill = style.NODE_READ if self.role == "read" else style.NODE_FILL
-        width = 5.0 if self.role == "current" else 2.2
+        width = style.line(5.0 if self.role == "current" else 2.2)
         if self.chain:  # on the chain rule's path: a red ring outside the others
-            painter.setPen(QPen(self.chain_color or style.BACKWARD, 5.0 if self.hovered_link else 3.0))
+            painter.setPen(QPen(self.chain_color or style.BACKWARD, style.line(5.0 if self.hovered_link else 3.0)))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), CHAIN_RING, CHAIN_RING)
-        painter.setPen(QPen(self.color if self.role else style.INK, width))
+        painter.setPen(self.ring_pen(width))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), r, r)
         if self.reused:
-            painter.setPen(QPen(style.REUSED, 2.2, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(style.REUSED, style.line(2.2), Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 6, r + 6)
-        if self.flagged:  # the user's code gets this unit's bias wrong
-            painter.setPen(QPen(style.WARNING, 4.0))
+        if self.flagged:  # the user's code gets this unit's bias wrong: an orange ring and a "!"
+            painter.setPen(QPen(style.WARNING, style.line(4.0)))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + 4, r + 4)
+            flag_badge(painter, QPointF(-r * 0.78, -r * 0.78))
         draw_math(painter, self.latex, 14, QRectF(-r + 8, -r + 5, 2 * r - 16, 26), style.INK)
         main_key = "a" if "a" in self.values else "x" if "x" in self.values else None
         if main_key is not None:
@@ -291,7 +323,7 @@ class LossItem(NodeItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         r = NODE_RADIUS
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        width = 5.0 if self.role == "current" else 2.2
+        width = style.line(5.0 if self.role == "current" else 2.2)
         painter.setPen(QPen(self.color if self.role else style.INK, width))
         painter.setBrush(QBrush(style.NODE_READ if self.role == "read" else style.NODE_FILL))
         painter.drawRoundedRect(QRectF(-r, -r, 2 * r, 2 * r), 10, 10)
@@ -424,7 +456,7 @@ class EdgeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         magnitude = 0 if self.weight is None else abs(self.weight) / self.scale if self.scale else 0
-        width = 1.4 + 6.0 * min(magnitude, 1.0)
+        width = style.line(1.4 + 6.0 * min(magnitude, 1.0))
         negative = self.weight is not None and self.weight < 0
         color = style.EDGE_NEGATIVE if negative else style.EDGE_POSITIVE
         if self.role == "current":  # a pale band under the step's arrow, which carries the dashes
@@ -441,6 +473,24 @@ class EdgeItem(QGraphicsItem):
         # pass on this graph, and a dotted edge was read as one.
         painter.setPen(QPen(color, width + (6 if self.role == "current" else 0)))
         painter.drawLine(self.line)
+        pen = self.mark_pen()
+        if pen is not None:  # an update: dots along the weight, in the update's colour
+            painter.setPen(pen)
+            painter.drawLine(self.line)
+        if self.flagged:
+            flag_badge(painter, self.line.pointAt(0.2))
+
+    def kind(self) -> str | None:
+        """The kind of mark this weight wears now: "update" while it is updated, else None
+        (a forward or backward step marks it with an ArrowItem)."""
+        return "update" if self.role == "current" and self.color == style.UPDATE else None
+
+    def mark_pen(self) -> QPen | None:
+        """The line an update draws along the weight (None for other steps)."""
+        if self.kind() != "update":
+            return None
+        pen = QPen(style.UPDATE, style.line(3.2), LINES["update"], Qt.PenCapStyle.RoundCap)
+        return pen
 
 
 class EdgeLabel(QGraphicsItem):
@@ -512,27 +562,37 @@ class ArrowItem(QGraphicsItem):
         self.progress = progress
         self.update()
 
+    def pen(self) -> QPen:
+        """The arrow's line: its kind's dash (LINES), in its colour, wider in high contrast."""
+        color = self.color or (style.BACKWARD if self.direction == "backward" else style.FORWARD)
+        return QPen(color, style.line(3.2), LINES[self.direction])
+
+    def head(self) -> str | None:
+        return HEADS[self.direction]
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        backward = self.direction == "backward"
-        color = self.color or (style.BACKWARD if backward else style.FORWARD)
-        pen = QPen(color, 3.2)
-        if backward:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
+        color = self.pen().color()
+        painter.setPen(self.pen())
         line = QLineF(self.line.pointAt(0.0), self.line.pointAt(0.97))
         painter.drawLine(line)
         angle = math.atan2(line.dy(), line.dx())
         tip = line.p2()
-        size = 14
+        size = style.line(14)
         head = QPolygonF([
-            tip,
             QPointF(tip.x() - size * math.cos(angle - 0.4), tip.y() - size * math.sin(angle - 0.4)),
+            tip,
             QPointF(tip.x() - size * math.cos(angle + 0.4), tip.y() - size * math.sin(angle + 0.4)),
         ])
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(color))
-        painter.drawPolygon(head)
+        if self.head() == "open":  # backward: an open chevron, drawn solid
+            painter.setPen(QPen(color, style.line(3.2), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                Qt.PenJoinStyle.RoundJoin))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolyline(head)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(color))
+            painter.drawPolygon(head)
         pulse = self.line.pointAt(min(max(self.progress, 0.0), 1.0))
         painter.setBrush(QBrush(color.lighter(115)))
         painter.setPen(QPen(style.SURFACE, 2))

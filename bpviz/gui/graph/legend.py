@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter,
 from PySide6.QtWidgets import QWidget
 
 from bpviz.gui import style
+from bpviz.gui.graph.items import flag_badge
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,9 @@ class Entry:
 #: marks, and what the Gradient check tab adds. The text is what a class reads.
 GROUPS: tuple[tuple[Entry, ...], ...] = (
     (Entry("forward", "forward pass", "blue arrow with a travelling dot: the forward pass computes a value"),
-     Entry("backward", "backward pass", "red dashed arrow: the backward pass carries a gradient back from J"),
-     Entry("update", "update of w", "green label w ← new value: the update step")),
+     Entry("backward", "backward pass", "red dashed arrow with an open head: the backward pass carries a gradient back from J"),
+     Entry("update", "update of w", "green dotted edge (or dotted ring, for a bias) and the label w ← new "
+                                   "value: the update step")),
     (Entry("computed", "computed now", "thick ring in the step's colour: the value this step computes"),
      Entry("read", "read by this step", "yellow fill: a value this step reads"),
      Entry("reused", "reused from cache", "dashed purple ring: computed at an earlier step and reused, "
@@ -40,9 +42,9 @@ GROUPS: tuple[tuple[Entry, ...], ...] = (
      Entry("positive", "w ≥ 0", "grey edge: a weight of 0 or more"),
      Entry("negative", "w < 0", "brown edge: a negative weight"),
      Entry("width", "wider: larger |w|", "an edge's width grows with |w|")),
-    (Entry("bias", "your bias differs", "orange ring: your code (Gradient check tab) disagrees with backprop "
+    (Entry("bias", "your bias differs", "orange ring and a ! badge: your code (Gradient check tab) disagrees with backprop "
                                         "on this unit's bias"),
-     Entry("weight", "your weight differs", "orange band under an edge: your code disagrees on this weight"),
+     Entry("weight", "your weight differs", "orange band and a ! badge on an edge: your code disagrees on this weight"),
      Entry("check", "gradient check", "✓ or ✗ after dw on an edge's label: the finite-difference gradient "
                                       "check passes or fails")),
 )
@@ -90,10 +92,15 @@ def _arrow(painter: QPainter, w: float, h: float, backward: bool, pulse: bool = 
     painter.drawLine(QLineF(line.pointAt(0.0), line.pointAt(0.9)))
     angle = math.atan2(line.dy(), line.dx())
     size = 8.0
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QBrush(color))
-    painter.drawPolygon(QPolygonF([head, *(QPointF(head.x() - size * math.cos(angle + a),
-                                                   head.y() - size * math.sin(angle + a)) for a in (-0.4, 0.4))]))
+    wings = [QPointF(head.x() - size * math.cos(angle + a), head.y() - size * math.sin(angle + a)) for a in (-0.4, 0.4)]
+    if backward:  # an open head, as on the graph
+        painter.setPen(QPen(color, 2.4))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPolyline(QPolygonF([wings[0], head, wings[1]]))
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(color))
+        painter.drawPolygon(QPolygonF([head, *wings]))
     if pulse:
         painter.setBrush(QBrush(color.lighter(115)))
         painter.setPen(QPen(style.SURFACE, 1.2))
@@ -160,6 +167,26 @@ def _weight(painter, w, h):
     band.setAlpha(150)
     _edge(painter, w, h / 2, band, 9.0)
     _edge(painter, w, h / 2, style.EDGE_POSITIVE, 2.2)
+    _flag(painter, QPointF(w * 0.25, h / 2))
+
+
+def _bias(painter, w, h):
+    centre = _unit(painter, w, h)
+    _ring(painter, centre, 6.9, style.WARNING, 2.8)  # thick, close to the unit
+    _flag(painter, QPointF(centre.x() - 9, centre.y() - 5))
+
+
+def _flag(painter, centre: QPointF) -> None:
+    painter.save()
+    painter.translate(centre)
+    painter.scale(0.5, 0.5)
+    flag_badge(painter, QPointF(0, 0))
+    painter.restore()
+
+
+def _update(painter, w, h):
+    painter.setPen(QPen(style.UPDATE, 2.6, Qt.PenStyle.DotLine, Qt.PenCapStyle.RoundCap))
+    painter.drawLine(QLineF(3, h / 2, w - 3, h / 2))
 
 
 def _width(painter, w, h):
@@ -170,7 +197,7 @@ def _width(painter, w, h):
 _GLYPHS = {
     "forward": lambda p, w, h: _arrow(p, w, h, backward=False),
     "backward": lambda p, w, h: _arrow(p, w, h, backward=True),
-    "update": lambda p, w, h: _text(p, w, h, "w ←", style.UPDATE, italic=True),
+    "update": _update,
     "computed": _computed,
     "read": _read,
     "reused": lambda p, w, h: _ring(p, _unit(p, w, h), 7.8, style.REUSED, 1.4, dashed=True),
@@ -179,7 +206,7 @@ _GLYPHS = {
     "positive": lambda p, w, h: _edge(p, w, h / 2, style.EDGE_POSITIVE, 2.4),
     "negative": lambda p, w, h: _edge(p, w, h / 2, style.EDGE_NEGATIVE, 2.4),
     "width": _width,
-    "bias": lambda p, w, h: _ring(p, _unit(p, w, h), 6.9, style.WARNING, 2.8),  # thick, close to the unit
+    "bias": _bias,
     "weight": _weight,
     "check": lambda p, w, h: _text(p, w, h, "✓ ✗", style.BACKWARD),
 }

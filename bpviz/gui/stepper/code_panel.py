@@ -363,7 +363,7 @@ class CodePanel(QWidget):
             return
         text = f"<b>{rich(path.name)}</b> · modified {clock(mtime)}"
         if self.ran_mtime is not None and mtime != self.ran_mtime:
-            text += (f" · <b style='color:{style.WARNING.name()}'>changed since the last run</b>: "
+            text += (f" · <b style='color:{style.legible(style.WARNING).name()}'>changed since the last run</b>: "
                      f"Ctrl+R reloads and runs it")
         self.file_label.setText(text)
         self.file_label.setToolTip(str(path))

@@ -105,7 +105,7 @@ class DebugPanel(QWidget):
                 flagged = self.disagreeing()
                 text += ("<br>" + (f"<b style='color:{style.UPDATE.name()}'>{PASS} Your code agrees with "
                                    f"backprop everywhere.</b>" if not flagged else
-                                   f"<b style='color:{style.WARNING.name()}'>{FAIL} Your code disagrees on "
+                                   f"<b style='color:{style.legible(style.WARNING).name()}'>{FAIL} Your code disagrees on "
                                    f"{len(flagged)} of {len(self.comparison.entries)}: "
                                    f"{', '.join(e.name for e in flagged)}</b>"))
             if self.note:
@@ -126,7 +126,7 @@ class DebugPanel(QWidget):
                 if column == 4:
                     item.setForeground(QBrush(style.UPDATE if text == PASS else style.BACKWARD))
                 if column in (5, 6) and mine is not None and not mine.agrees(t):
-                    item.setForeground(QBrush(style.WARNING))
+                    item.setForeground(QBrush(style.legible(style.WARNING)))
                 self.table.setItem(row, column, item)
         self.table.setColumnHidden(5, self.comparison is None)
         self.table.setColumnHidden(6, self.comparison is None)
@@ -160,7 +160,7 @@ def check_text(step, checks, panel: "DebugPanel", findings=()) -> str:
     mine = panel.comparison.entry(key, index) if panel.comparison else None
     if mine is not None:
         agrees = mine.agrees(t)
-        color = (style.UPDATE if agrees else style.WARNING).name()
+        color = style.legible(style.UPDATE if agrees else style.WARNING).name()
         implied = " (implied by its update)" if panel.comparison.kind == "update" else ""
         text += (f"<br><b style='color:{color}'>Your code{implied}: {step.symbol.text} = "
                  f"{mine.theirs:.6g} {'✓ agrees' if agrees else '✗ disagrees'}</b>"
@@ -168,6 +168,6 @@ def check_text(step, checks, panel: "DebugPanel", findings=()) -> str:
     finding = next((f for f in findings if (key, index) in f.params), None)
     if finding is not None:
         code = finding.code if len(finding.code) <= CODE_LINE_SHOWN else finding.code[:CODE_LINE_SHOWN - 1] + "…"
-        text += (f"<br><b style='color:{style.WARNING.name()}'>line {finding.line}</b> "
+        text += (f"<br><b style='color:{style.legible(style.WARNING).name()}'>line {finding.line}</b> "
                  f"({rich(' and '.join(finding.cause.kinds))}): <code>{rich(code)}</code>")
     return text

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QInputDialog, QLabel, QWidget
 
 from bpviz.gui.files import open_path
 from bpviz.data.toy import Table, csv_header, load_csv
@@ -19,6 +19,7 @@ from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.graph.state import element_of
 from bpviz.gui.graph.view import GraphView
+from bpviz.gui.stepper import access
 from bpviz.gui.stepper.controller import StepController
 from bpviz.gui.stepper.columns_dialog import ColumnsDialog
 from bpviz.gui.stepper.code_panel import CodePanel
@@ -83,6 +84,9 @@ class StepPage(QWidget):
         self.arrangement = PageLayout(self)
         self.debugger = UserCodeDebugger(self)
         self._wire()
+        access.describe(self)  # keyboards and screen readers: access.py
+        access.set_keyboard(self)
+        self.announcer = access.Announcer(self)
         self.set_recipe(self.controls.recipe)
         style.follow(self, self._apply_look)
 
@@ -112,7 +116,7 @@ class StepPage(QWidget):
         for key, action in KEYS.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.quiz.space if key == "Space" else getattr(c, action))
+            shortcut.activated.connect(self._on_space if key == "Space" else getattr(c, action))
             self.shortcuts[key] = shortcut
         self.quiz.changed.connect(self._show_step)
         self.quiz.toggled.connect(self._on_quiz_toggled)
@@ -120,6 +124,15 @@ class StepPage(QWidget):
         self.equation.revealRequested.connect(lambda: self.quiz.reveal())
         self.quiz_bar.watch(self.graph)  # a number typed on the graph goes to the answer box
         self.graph.set_pulse_duration(c.pulse_ms())
+
+    def _on_space(self) -> None:
+        """Space presses the button the keyboard is on (Tab reaches them); elsewhere it plays
+        and pauses, or in quiz mode reveals the result, then goes on."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and self.isAncestorOf(focused) and focused.isEnabled():
+            focused.click()
+        else:
+            self.quiz.space()
 
     # --- layout (fitting.py) ---------------------------------------------------------
     def set_focus_mode(self, on: bool) -> None:

@@ -151,7 +151,7 @@ class QuizBar(QWidget):
     def _say(self, text: str, color) -> None:
         self.verdict.setText(text)
         self.verdict.setToolTip(text)
-        self.verdict.setStyleSheet(f"color: {color.name()};")
+        self.verdict.setStyleSheet(f"color: {style.legible(color).name()};")
 
     def _on_step(self) -> None:
         """A new step: the last verdict goes, the box waits for this step's answer."""

@@ -180,10 +180,10 @@ def test_the_notebooks_update_turns_orange_where_it_disagrees(qtbot, main_window
     graph = page.graph
     marked = {eid for eid, e in graph.edges.items() if e.flagged} | {nid for nid, n in graph.nodes.items() if n.flagged}
     assert marked == {_element(name) for name in flagged}
-    # the table: the "your code" cells in orange
+    # the table: the "your code" cells in orange (the orange darkened as far as text needs)
     table = page.debug.table
     orange = {table.item(r, 0).text() for r in range(table.rowCount())
-              if table.item(r, 5).foreground().color() == style.WARNING}
+              if table.item(r, 5).foreground().color() == style.legible(style.WARNING)}
     assert orange == flagged
     # the equation panel: the right chain beside the value the code produced, and the line that wrote it
     window_back(qtbot, main_window)
@@ -192,7 +192,7 @@ def test_the_notebooks_update_turns_orange_where_it_disagrees(qtbot, main_window
     check = page.equation.check.text()
     mine = page.debug.comparison.entry("W1", (1, 0))
     assert "Your code (implied by its update): dw[1]_21 =" in check and "✗ disagrees" in check
-    assert f"backprop's chain above gives {mine.ours:.6g}" in check and style.WARNING.name() in check
+    assert f"backprop's chain above gives {mine.ours:.6g}" in check and style.legible(style.WARNING).name() in check
     assert "line 34" in check
     assert page.equation.chain.isVisible()
 

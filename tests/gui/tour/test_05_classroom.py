@@ -304,24 +304,26 @@ def test_on_the_training_page_view_graph_legend_is_off_and_l_changes_nothing(qtb
 
 
 # Themes -----------------------------------------------------------------------------------
-def test_view_theme_offers_light_dark_or_follow_the_system_by_default(qtbot, main_window):
-    """"**View > Theme** offers Light, Dark, or Follow the system (the default)." """
+def test_view_theme_offers_light_dark_high_contrast_or_follow_the_system_by_default(qtbot, main_window):
+    """"**View > Theme** offers Light, Dark, High contrast, or Follow the system (the default)." """
     theme = next(a for a in main_window.view_menu.actions() if plain(a.text()) == "Theme")
-    assert [plain(a.text()) for a in theme.menu().actions()] == ["Follow the system", "Light", "Dark"]
+    assert [plain(a.text()) for a in theme.menu().actions()] == ["Follow the system", "Light", "Dark", "High contrast"]
     assert main_window.theme_actions["system"].isChecked()
     click_menu(qtbot, main_window, "View", "Theme", "Dark")
     assert style.theme.name == "dark" and main_window.theme_actions["dark"].isChecked()
     qtbot.waitUntil(lambda: main_window.palette().window().color().lightness() < 80, timeout=2000)
     assert main_window.step_page.graph.backgroundBrush().color() == style.BACKGROUND
+    click_menu(qtbot, main_window, "View", "Theme", "High contrast")
+    assert style.theme.key == "contrast" and style.BACKGROUND.name() == "#000000"
     click_menu(qtbot, main_window, "View", "Theme", "Light")
     assert style.theme.name == "light"
     click_menu(qtbot, main_window, "View", "Theme", "Follow the system")
     assert style.theme.name == style.system_theme()
 
 
-def test_forward_blue_and_backward_red_keep_3_to_1_contrast_on_both_backgrounds(qtbot, main_window):
-    """"Forward blue and backward red keep at least 3:1 contrast on both backgrounds." """
-    for item in ("Light", "Dark"):
+def test_forward_blue_and_backward_red_keep_3_to_1_contrast_on_every_background(qtbot, main_window):
+    """"Forward blue and backward red keep at least 3:1 contrast on every background." """
+    for item in ("Light", "Dark", "High contrast"):
         click_menu(qtbot, main_window, "View", "Theme", item)
         for color in (style.FORWARD, style.BACKWARD):
             for background in (style.BACKGROUND, style.SURFACE):
@@ -354,9 +356,9 @@ def test_backward_arrows_are_dashed_and_forward_ones_solid(qtbot, main_window):
     assert long_enough and all(_ink_changes_along(a) >= 4 for a in long_enough)
 
 
-@pytest.mark.parametrize("item", ["Light", "Dark"])
+@pytest.mark.parametrize("item", ["Light", "Dark", "High contrast"])
 def test_menus_tabs_and_labels_keep_a_text_contrast_of_4_5(qtbot, main_window, item):
-    """"Menus, tabs and labels keep a text contrast of at least 4.5:1 in both themes" """
+    """"Menus, tabs and labels keep a text contrast of at least 4.5:1 in every theme" """
     click_menu(qtbot, main_window, "View", "Theme", item)
     settle(qtbot)
     image = main_window.grab().toImage()

@@ -1,7 +1,9 @@
-"""README, "In class", Quiz mode and Worked example on paper: Q and View > Quiz mode, what
-Space does in each mode, the answer box, the phase chosen; File > Export worked example…
-and `bpviz trace --format markdown|latex`. (tests/gui/stepper/test_quiz.py and
-tests/gui/test_handout.py check the rest.)"""
+"""README, "Teaching with bpviz", Quiz mode and Worked examples on paper: Q and View > Quiz
+mode, what Space does in each mode, the answer box, the phase chosen; File > Export worked
+example… and `bpviz trace --format markdown|latex`. (tests/gui/stepper/test_quiz.py and
+tests/gui/test_handout.py check the rest; "A step page anyone can follow" is checked by
+tests/gui/stepper/test_access.py, tests/nn/test_spoken.py, tests/gui/test_colour_vision.py
+and tests/gui/graph/test_without_colour.py.)"""
 
 from __future__ import annotations
 
