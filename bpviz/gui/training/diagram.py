@@ -111,6 +111,11 @@ class ModelDiagram(QWidget):
         self.norm_decades = decades(norms, self.norm_decades)
         self.update()
 
+    def clear_gradients(self) -> None:
+        """No shades (and no legend of them): the run they came from is gone."""
+        self.norms, self.norm_decades = (), None
+        self.update()
+
     def layer_shade(self, l: int) -> QColor | None:
         """Layer ``l``'s fill (from 1), or None when it has no gradient norm to show."""
         if not self.norms or self.norm_decades is None or not 0 < self.norms[l - 1] < math.inf:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 
 from bpviz.gui import style
@@ -198,6 +198,24 @@ def test_the_diagram_shades_each_layer_by_its_gradient_norm_in_both_themes(qtbot
         assert contrast(style.INK, diagram.layer_shade(1)) >= 4.5 and contrast(style.INK, shade(1.0)) >= 4.5
         diagram.close()
     style.apply_theme("light")
+
+
+def test_clear_finished_runs_takes_the_diagrams_shades_with_the_runs(qtbot, main_window):
+    """After Clear finished runs the Gradients tab was empty but the diagram stayed shaded
+    by ‖dW[l]‖ of the run just cleared, with its legend: gradients of nothing listed. The
+    shades go with their run; a new run shades the diagram again."""
+    page = training_page(qtbot, main_window)
+    quick_run(qtbot, page.form, updates=6)
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    diagram = page.diagram
+    assert diagram.norm_decades is not None and diagram.layer_shade(1) is not None
+    qtbot.mouseClick(page.plots.clear_button, Qt.MouseButton.LeftButton)
+    assert page.plots.run_list.count() == 0
+    assert diagram.norm_decades is None and diagram.layer_shade(1) is None, "shaded by a cleared run"
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    assert diagram.layer_shade(1) is not None
 
 
 def test_the_layer_colours_read_on_both_themes_and_the_tab_follows_the_dark_theme(qtbot, main_window):
