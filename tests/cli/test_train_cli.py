@@ -166,6 +166,19 @@ def test_a_diverging_run_says_so_keeps_the_last_good_model_and_exits_1(tmp_path)
     assert np.abs(net.params[f"W{d['weight_at'][0]}"]).max() == pytest.approx(d["weight"])
 
 
+def test_a_first_update_past_the_largest_float_suggests_a_rate_from_that_update_not_a_tenth(capsys):
+    """`--lr 1e308` overflowed W[1] on the very first update, when no update ratio had been
+    seen: the rate to try was lr / 10, 1e307, which overflows as surely. That update's
+    ratio (past the largest float) now counts: lr × 0.01 / 1.8e308, rounded down."""
+    for lr, expected in (("1e308", "0.005"), ("1e307", "0.0005")):
+        with pytest.raises(SystemExit) as exited:
+            raise SystemExit(main(["train", "--preset", "linear-regression", "--lr", lr, "--epochs", "5", "--quiet"]))
+        assert exited.value.code == 1
+        err = capsys.readouterr().err
+        assert "diverged at iteration 0, W[1] overflowed first" in err
+        assert f"try a learning rate of {expected} (now {float(lr):g})" in err
+
+
 @pytest.mark.parametrize("init, first", [
     # The notebook's lpa table has inputs of 5 to 12: with every weight 1e200, Z = W x is
     # about 1.6e201, a float64, and the cost, its square, is not.
