@@ -179,6 +179,20 @@ def test_a_first_update_past_the_largest_float_suggests_a_rate_from_that_update_
         assert f"try a learning rate of {expected} (now {float(lr):g})" in err
 
 
+def test_a_float32_run_diverging_suggests_a_rate_near_the_healthy_one(capsys):
+    """`--preset fast --dtype float32 --lr 1e30`: Adam's first step moves every weight by
+    about 1e30, whose squares overflow float32, so the update ratio seen was infinite and
+    the rate to try 5e-281. Norms now go past float32's range: the fast preset's own 0.001
+    is within a decade of the rate suggested."""
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(["train", "--preset", "fast", "--dtype", "float32", "--lr", "1e30",
+                               "--iterations", "5", "--train-size", "500", "--quiet"]))
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    suggested = float(err.split("try a learning rate of ")[1].split(" ")[0])
+    assert 1e-4 <= suggested <= 1e-2, err
+
+
 @pytest.mark.parametrize("init, first", [
     # The notebook's lpa table has inputs of 5 to 12: with every weight 1e200, Z = W x is
     # about 1.6e201, a float64, and the cost, its square, is not.
