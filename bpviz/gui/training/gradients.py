@@ -179,6 +179,10 @@ class GradientsView(QWidget):
             self.canvas.ci.addItem(self.x_title, row=2 * len(ROWS) + 2, col=0, colspan=span)
             self.ranges = {}
             self._apply_look()
+            # pyqtgraph lays the grid out as each plot is added, before the new headers and
+            # titles give up their width: the grid grew past the canvas (the third column
+            # cut off) and nothing shrank it back. It is fitted to the canvas again.
+            self.canvas.ci.setGeometry(self.canvas.range)
         ticked = sum(c.cost.isVisible() for c in self.plots_panel.runs)
         self.note.setText(f"Showing the {MAX_RUNS} newest of the {ticked} runs ticked under the cost plot."
                           if ticked > MAX_RUNS else "")

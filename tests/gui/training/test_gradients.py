@@ -218,6 +218,26 @@ def test_clear_finished_runs_takes_the_diagrams_shades_with_the_runs(qtbot, main
     assert diagram.layer_shade(1) is not None
 
 
+def test_three_runs_side_by_side_fit_the_tab_whole(qtbot, main_window):
+    """With the Gradients tab shown, each new run lays the columns out anew: pyqtgraph
+    laid the grid out as each plot came, before the new headers and titles gave up their
+    width, and the grid grew past the canvas for good: the third run's column was cut at
+    the window's edge (its header "#3 fast" and x axis halved). All three fit now."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    view = page.gradients
+    for updates in (30, 5, 8):
+        quick_run(qtbot, page.form, updates=updates)
+        press(qtbot, main_window, "Ctrl+Return")
+        wait_until_idle(qtbot, page)
+        settle(qtbot)
+        assert view.canvas.ci.size().width() <= view.canvas.viewport().width() + 0.5, (
+            f"the columns are {view.canvas.ci.size().width():.0f} px wide in a {view.canvas.viewport().width()} px tab")
+    assert len(view.columns) == 3
+    right = view.columns[-1].plots[0].mapRectToScene(view.columns[-1].plots[0].boundingRect()).right()
+    assert right <= view.canvas.viewport().width()
+
+
 def test_the_layer_colours_read_on_both_themes_and_the_tab_follows_the_dark_theme(qtbot, main_window):
     for theme, colours in style.LAYER_COLORS.items():
         surface = QColor(style.THEMES[theme]["SURFACE"])
