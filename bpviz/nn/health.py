@@ -164,16 +164,16 @@ def network_stats(before: dict, after: dict, grads: dict, A: tuple, activations)
 
 
 def norm(x: np.ndarray) -> float:
-    """‖x‖ (Frobenius), infinite only when an entry is: a float32 array's own sum of
-    squares overflows past 3.4e38 (entries of 1e20), which made a float32 run's update
-    ratio infinite and its rate to try 1e-281; such an array is summed again in float64."""
+    """‖x‖ (Frobenius), infinite only when an entry is or the norm itself is past the
+    largest float64. A sum of squares overflows long before: float32's past 3.4e38
+    (entries of 1e20: a float32 run's update ratio was infinite and its rate to try
+    1e-281), float64's past 1.8e308 (weights of 1e300 had an infinite ‖W‖); such an array
+    is summed again scaled by its largest |entry|, in float64."""
     value = float(np.linalg.norm(x.ravel()))
-    if value == np.inf and x.dtype != np.float64 and np.isfinite(x).all():
-        value = float(np.linalg.norm(x.astype(np.float64).ravel()))
+    if value == np.inf and np.isfinite(x).all():
+        biggest = float(np.abs(x).max())
+        value = biggest * float(np.linalg.norm((x / biggest).astype(np.float64).ravel()))
     return value
-
-
-
 
 
 def _mean_std(A: np.ndarray) -> tuple[float, float]:

@@ -4,6 +4,7 @@ and one clear line (exit 2) for each bad argument."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -191,6 +192,25 @@ def test_a_float32_run_diverging_suggests_a_rate_near_the_healthy_one(capsys):
     err = capsys.readouterr().err
     suggested = float(err.split("try a learning rate of ")[1].split(" ")[0])
     assert 1e-4 <= suggested <= 1e-2, err
+
+
+def test_the_json_of_a_run_with_huge_weights_is_strict_json_with_finite_norms(tmp_path):
+    """`--preset tutorial --lr 1e300`: the sigmoids saturate and the run finishes with
+    weights near 1e300. Their sum of squares overflowed, so the layers' W_norm and update
+    ratios were written as Infinity and NaN, which are not JSON (jq and JSON.parse refuse
+    them). The norms are now summed scaled, and anything still not finite is null."""
+    out = tmp_path / "run.json"
+    result = _run("--preset", "tutorial", "--lr", "1e300", "--iterations", "5", "--train-size", "300",
+                  "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} in --json: not JSON")
+
+    report = json.loads(out.read_text(), parse_constant=refuse)
+    last = [entry for entry in report["history"] if "layers" in entry][-1]
+    for stats in last["layers"]:
+        assert stats["W_norm"] is not None and 1e290 < stats["W_norm"] < math.inf, stats
 
 
 @pytest.mark.parametrize("init, first", [
