@@ -22,7 +22,7 @@ from bpviz.gui.training.plots import PlotsPanel
 from bpviz.nn import TrainConfig, TrainData, train
 from bpviz.presets import get_preset
 from tests.gui.test_theme import contrast
-from tests.gui.tour.helpers import click_tab, quick_run, settle, training_page, wait_until_idle
+from tests.gui.tour.helpers import choose, click_tab, quick_run, settle, training_page, wait_until_idle
 from tests.gui.training.helpers import near, show
 from tests.gui.userpath import click_menu, press, type_into
 
@@ -236,6 +236,25 @@ def test_three_runs_side_by_side_fit_the_tab_whole(qtbot, main_window):
     assert len(view.columns) == 3
     right = view.columns[-1].plots[0].mapRectToScene(view.columns[-1].plots[0].boundingRect()).right()
     assert right <= view.canvas.viewport().width()
+
+
+def test_a_run_that_diverges_on_its_second_update_shows_its_one_point(qtbot, main_window):
+    """`fast` in float32 at a learning rate of 1e30 diverges on its second update: its
+    column had one record per layer, and a curve of one point draws no line, so the
+    column stood empty as if the run had no gradients. Each layer's point is a dot."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    quick_run(qtbot, page.form, updates=20)
+    choose(qtbot, page.form.dtype, "float32")
+    type_into(qtbot, page.form.lr, "1e30")
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    assert page.history.status == "diverged", page.status.text()
+    column = page.gradients.columns[-1]
+    for l, curve in enumerate(column.curves[0], start=1):  # the gradient norms
+        x, y = _curve_points(curve)
+        assert x.size == 1 and curve.opts["symbol"] == "o", f"layer {l}'s one point is not drawn"
+        assert curve.scatter.points()[0].brush().color() == style.layer_color(l)
 
 
 def test_the_layer_colours_read_on_both_themes_and_the_tab_follows_the_dark_theme(qtbot, main_window):
