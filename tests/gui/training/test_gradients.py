@@ -257,6 +257,26 @@ def test_a_run_that_diverges_on_its_second_update_shows_its_one_point(qtbot, mai
         assert curve.scatter.points()[0].brush().color() == style.layer_color(l)
 
 
+def test_the_histograms_fit_the_tab_before_any_run_and_after_clear(qtbot, main_window):
+    """With no run to show (before the first, or after Clear finished runs), the
+    histograms' title "Histograms: at the latest update of the newest run shown" was wider
+    than the tab at 1280×800: cut at "run sh", it held the plots wider than the canvas, the
+    |dW| axis cut at the right. The title is shorter and everything fits."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    click_tab(qtbot, page.gradients.switch, "Histograms")
+    for _ in range(2):
+        settle(qtbot)
+        canvas = page.gradients.hist_canvas
+        title = page.gradients.histograms.title
+        assert canvas.ci.size().width() <= canvas.viewport().width() + 0.5
+        assert title.item.boundingRect().width() <= canvas.viewport().width(), f"{title.text!r} is cut"
+        quick_run(qtbot, page.form, updates=4)
+        press(qtbot, main_window, "Ctrl+Return")
+        wait_until_idle(qtbot, page)
+        qtbot.mouseClick(page.plots.clear_button, Qt.MouseButton.LeftButton)
+
+
 def test_the_layer_colours_read_on_both_themes_and_the_tab_follows_the_dark_theme(qtbot, main_window):
     for theme, colours in style.LAYER_COLORS.items():
         surface = QColor(style.THEMES[theme]["SURFACE"])
