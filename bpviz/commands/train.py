@@ -147,7 +147,7 @@ def _write(save_path, json_path, net, settings, history, final, updates, stopped
         if final is not None and final.divergence is not None:
             result["divergence"] = _json_safe(final.divergence.to_dict())
         try:
-            atomic_write_bytes(json_path, json.dumps(result, indent=1).encode())
+            atomic_write_bytes(json_path, json.dumps(_json_safe(result), indent=1, allow_nan=False).encode())
             written.append(f"the run to {shown_path(json_path)}")
         except OSError as exc:
             problems.append(f"--json: {write_problem(json_path, exc)}")
@@ -206,10 +206,17 @@ def _diverged_lines(final) -> str:
     return f"diverged {first}\n  {second}; kept the parameters of iteration {final.kept}, the last good ones"
 
 
-def _json_safe(values: dict) -> dict:
-    """A number that is not finite as null (``largest`` when no entry was): JSON has none."""
-    return {key: None if isinstance(value, float) and not math.isfinite(value) else value
-            for key, value in values.items()}
+def _json_safe(value):
+    """``value`` with every number that is not finite as null, however deep (``largest``
+    when no entry was; a layer's norm or update ratio past the largest float): JSON has
+    none, and Python's Infinity and NaN stop jq and JavaScript's JSON.parse."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _with_layers(entry: dict, progress) -> dict:

@@ -21,11 +21,26 @@ def _shown_folder(folder: Path) -> str:
         return str(folder)
 
 
+#: An item shows at most this many characters of the file's name and of its folder (the
+#: middle of a longer one gives way to "…"; the whole path is in the item's tooltip): a
+#: deep folder made the menu wider than the screen.
+NAME_CHARS, FOLDER_CHARS = 60, 80
+
+
+def _middle(text: str, most: int) -> str:
+    """``text``, or its two ends with "…" between when it is longer than ``most``."""
+    if len(text) <= most:
+        return text
+    head = (most - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (most - 1 - head):]}"
+
+
 def item_text(number: int, path: str) -> str:
     """"&1 lesson.bpviz — ~/lessons": a number to press, the file's name, its folder."""
     file = Path(path)
     key = f"&{number}" if number < 10 else "1&0" if number == 10 else str(number)
-    where = f"{file.name} — {_shown_folder(file.parent)}".replace("&", "&&")  # an & in a name is no mnemonic
+    name, folder = _middle(file.name, NAME_CHARS), _middle(_shown_folder(file.parent), FOLDER_CHARS)
+    where = f"{name} — {folder}".replace("&", "&&")  # an & in a name is no mnemonic
     return f"{key} {where}"
 
 
@@ -88,5 +103,12 @@ class RecentLessons:
         for action, path, text in self._items:
             there = os.path.isfile(path)
             action.setEnabled(there)
-            action.setText(text if there else f"{text} (not found)")
-            action.setToolTip(path if there else f"{path} is not there any more: moved, renamed or deleted")
+            if there:
+                action.setText(text)
+                action.setToolTip(path)
+            elif os.path.lexists(path):  # a folder, a pipe or a device by that name now
+                action.setText(f"{text} (not a file)")
+                action.setToolTip(f"{path} is no longer a file (a folder, a pipe or a device now)")
+            else:
+                action.setText(f"{text} (not found)")
+                action.setToolTip(f"{path} is not there any more: moved, renamed or deleted")

@@ -111,7 +111,8 @@ class Settings:
             value = [value]
         if not isinstance(value, list):
             return []
-        return [path for path in value if isinstance(path, str) and path][:MAX_RECENT]
+        paths = [path for path in value if isinstance(path, str) and path]
+        return list(dict.fromkeys(paths))[:MAX_RECENT]  # a list edited by hand may repeat one
 
     @recent_lessons.setter
     def recent_lessons(self, paths: list[str]) -> None:

@@ -15,6 +15,7 @@ from typing import Iterator
 
 import numpy as np
 
+from bpviz.nn.health import norm
 from bpviz.nn.network import ForwardCache, Network
 
 #: The cost "explodes" when it passes this many times its start, max(J_start, 1), J_start
@@ -276,6 +277,6 @@ def update_ratios(before: dict, after: dict, L: int) -> list[float | None]:
     ratios = []
     for l in range(1, L + 1):
         W = before[f"W{l}"]
-        size = float(np.linalg.norm(W.ravel()))
-        ratios.append(float(np.linalg.norm((after[f"W{l}"] - W).ravel())) / size if size > 0 else None)
+        size = norm(W)
+        ratios.append(norm(after[f"W{l}"] - W) / size if size > 0 else None)
     return ratios

@@ -134,8 +134,8 @@ def layer_stats(l: int, W_before: np.ndarray, W_after: np.ndarray, dW: np.ndarra
                 db: np.ndarray, A: np.ndarray, activation: str) -> LayerStats:
     """Layer ``l``'s :class:`LayerStats` from its weights before and after the update, its
     gradients, and its output A^[l] on the batch (n_l, m) under ``activation``."""
-    W_norm = _norm(W_before)
-    step = _norm(W_after - W_before)
+    W_norm = norm(W_before)
+    step = norm(W_after - W_before)
     saturated = dead = None
     if activation in SATURATION:
         centre, radius = _CENTRE[activation], _RADIUS[activation]
@@ -145,7 +145,7 @@ def layer_stats(l: int, W_before: np.ndarray, W_after: np.ndarray, dW: np.ndarra
         dead = np.count_nonzero(~(A > 0).any(axis=1)) / A.shape[0]
     A_mean, A_std = _mean_std(A)
     return LayerStats(
-        layer=l, dW_norm=_norm(dW), db_norm=_norm(db), W_norm=W_norm,
+        layer=l, dW_norm=norm(dW), db_norm=norm(db), W_norm=W_norm,
         update_ratio=step / W_norm if W_norm > 0 else None, A_mean=A_mean, A_std=A_std,
         saturated=None if saturated is None else float(saturated),
         dead=None if dead is None else float(dead),
@@ -163,8 +163,17 @@ def network_stats(before: dict, after: dict, grads: dict, A: tuple, activations)
     )
 
 
-def _norm(x: np.ndarray) -> float:
-    return float(np.linalg.norm(x.ravel()))
+def norm(x: np.ndarray) -> float:
+    """‖x‖ (Frobenius), infinite only when an entry is or the norm itself is past the
+    largest float64. A sum of squares overflows long before: float32's past 3.4e38
+    (entries of 1e20: a float32 run's update ratio was infinite and its rate to try
+    1e-281), float64's past 1.8e308 (weights of 1e300 had an infinite ‖W‖); such an array
+    is summed again scaled by its largest |entry|, in float64."""
+    value = float(np.linalg.norm(x.ravel()))
+    if value == np.inf and np.isfinite(x).all():
+        biggest = float(np.abs(x).max())
+        value = biggest * float(np.linalg.norm((x / biggest).astype(np.float64).ravel()))
+    return value
 
 
 def _mean_std(A: np.ndarray) -> tuple[float, float]:

@@ -292,8 +292,12 @@ def _diverged(net, config, bound, ratio, done, total, epoch, J, before, previous
                               lr=config.lr, ratios=[ratio], cost=J)
     else:  # update `done` made a parameter infinite or NaN
         kept = done
+        # That update's own ratio counts (infinite when it overflowed): on the very first
+        # update it is the only one, and lr / 10 (1e307 after 1e308) is no rate to try.
+        with np.errstate(over="ignore", invalid="ignore"):
+            ratios = [ratio, *update_ratios(before, broken, net.L)]
         divergence = diagnose(net, update=done + 1, before=before, batch=batch, after=broken,
-                              next_batch=None, bound=bound, kept=before, lr=config.lr, ratios=[ratio], cost=J)
+                              next_batch=None, bound=bound, kept=before, lr=config.lr, ratios=ratios, cost=J)
         J = math.inf
     message = f"diverged {divergence.text()}; kept the parameters of iteration {kept}, the last good ones"
     return Progress(done, total, epoch, J, seconds, stopped="diverged", kept=kept, message=message,

@@ -4,6 +4,7 @@ and one clear line (exit 2) for each bad argument."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -164,6 +165,52 @@ def test_a_diverging_run_says_so_keeps_the_last_good_model_and_exits_1(tmp_path)
     net, _ = load_model(model)
     assert all(np.isfinite(value).all() for value in net.params.values())
     assert np.abs(net.params[f"W{d['weight_at'][0]}"]).max() == pytest.approx(d["weight"])
+
+
+def test_a_first_update_past_the_largest_float_suggests_a_rate_from_that_update_not_a_tenth(capsys):
+    """`--lr 1e308` overflowed W[1] on the very first update, when no update ratio had been
+    seen: the rate to try was lr / 10, 1e307, which overflows as surely. That update's
+    ratio (past the largest float) now counts: lr × 0.01 / 1.8e308, rounded down."""
+    for lr, expected in (("1e308", "0.005"), ("1e307", "0.0005")):
+        with pytest.raises(SystemExit) as exited:
+            raise SystemExit(main(["train", "--preset", "linear-regression", "--lr", lr, "--epochs", "5", "--quiet"]))
+        assert exited.value.code == 1
+        err = capsys.readouterr().err
+        assert "diverged at iteration 0, W[1] overflowed first" in err
+        assert f"try a learning rate of {expected} (now {float(lr):g})" in err
+
+
+def test_a_float32_run_diverging_suggests_a_rate_near_the_healthy_one(capsys):
+    """`--preset fast --dtype float32 --lr 1e30`: Adam's first step moves every weight by
+    about 1e30, whose squares overflow float32, so the update ratio seen was infinite and
+    the rate to try 5e-281. Norms now go past float32's range: the fast preset's own 0.001
+    is within a decade of the rate suggested."""
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(["train", "--preset", "fast", "--dtype", "float32", "--lr", "1e30",
+                               "--iterations", "5", "--train-size", "500", "--quiet"]))
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    suggested = float(err.split("try a learning rate of ")[1].split(" ")[0])
+    assert 1e-4 <= suggested <= 1e-2, err
+
+
+def test_the_json_of_a_run_with_huge_weights_is_strict_json_with_finite_norms(tmp_path):
+    """`--preset tutorial --lr 1e300`: the sigmoids saturate and the run finishes with
+    weights near 1e300. Their sum of squares overflowed, so the layers' W_norm and update
+    ratios were written as Infinity and NaN, which are not JSON (jq and JSON.parse refuse
+    them). The norms are now summed scaled, and anything still not finite is null."""
+    out = tmp_path / "run.json"
+    result = _run("--preset", "tutorial", "--lr", "1e300", "--iterations", "5", "--train-size", "300",
+                  "--json", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} in --json: not JSON")
+
+    report = json.loads(out.read_text(), parse_constant=refuse)
+    last = [entry for entry in report["history"] if "layers" in entry][-1]
+    for stats in last["layers"]:
+        assert stats["W_norm"] is not None and 1e290 < stats["W_norm"] < math.inf, stats
 
 
 @pytest.mark.parametrize("init, first", [

@@ -132,3 +132,40 @@ def test_help_about_names_bpviz_and_the_versions_it_runs_on(qtbot, main_window):
         assert version in text
     press(qtbot, dialog, "Escape", widget=dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_open_recent_copes_with_a_list_edited_by_hand_deep_folders_and_a_file_turned_folder(
+        qtbot, make_main_window, tmp_path, monkeypatch):
+    """A lesson saved in a deep folder made the menu as wide as its path (a 4,800-character
+    one: 34,784 px); a list edited by hand in bpviz.ini that named a lesson twice showed it
+    twice; a lesson replaced by a folder of its name said "(not found)", "moved, renamed or
+    deleted". Now: the name and folder give way to "…" in their middle (the tooltip holds
+    the path), each lesson once, and "(not a file)"."""
+    from PySide6.QtCore import QSettings
+
+    from bpviz.gui.settings import Settings
+
+    deep = tmp_path.joinpath(*["a folder of lessons for the third term"] * 6)
+    deep.mkdir(parents=True)
+    window = shown_window(qtbot, make_main_window)
+    _save_as(qtbot, window, monkeypatch, deep / ("the chain rule, step by step " * 4 + ".bpviz"))
+    _save_as(qtbot, window, monkeypatch, tmp_path / "became a folder.bpviz")
+    window.close()
+    (tmp_path / "became a folder.bpviz").unlink()
+    (tmp_path / "became a folder.bpviz").mkdir()
+    ini = tmp_path / "bpviz.ini"
+    listed = [str(tmp_path / "became a folder.bpviz"), str(next(deep.iterdir())), str(tmp_path / "became a folder.bpviz")]
+    ini.write_text("[lessons]\nrecent=" + ", ".join(f'"{p}"' for p in listed) + "\n", encoding="utf-8")
+    window = shown_window(qtbot, lambda: make_main_window(Settings(QSettings(str(ini), QSettings.Format.IniFormat))))
+    items = _recent(window)
+    assert len(items) == 3 and items[-1] == "Clear the list", items  # the lesson listed twice, once
+    folder_item = menu_action(window, "File", "Open recent", items[0])
+    assert items[0].endswith("(not a file)") and not folder_item.isEnabled()
+    assert "no longer a file" in folder_item.toolTip()
+    deep_item = menu_action(window, "File", "Open recent", items[1])
+    assert "…" in items[1] and len(items[1]) < 150 and deep_item.isEnabled()
+    assert deep_item.toolTip() == str(next(deep.iterdir()))
+    menu = deep_item.menu() or menu_action(window, "File", "Open recent").menu()
+    assert menu.sizeHint().width() < 1280, "the menu wider than the window"
+    deep_item.trigger()
+    assert _recent(window)[0] == items[1].replace("2 ", "1 ", 1)  # opened: on top

@@ -111,6 +111,11 @@ class ModelDiagram(QWidget):
         self.norm_decades = decades(norms, self.norm_decades)
         self.update()
 
+    def clear_gradients(self) -> None:
+        """No shades (and no legend of them): the run they came from is gone."""
+        self.norms, self.norm_decades = (), None
+        self.update()
+
     def layer_shade(self, l: int) -> QColor | None:
         """Layer ``l``'s fill (from 1), or None when it has no gradient norm to show."""
         if not self.norms or self.norm_decades is None or not 0 < self.norms[l - 1] < math.inf:
@@ -248,34 +253,40 @@ class ModelDiagram(QWidget):
         return max(0.6, min(self.scale, self.height() / self.planned_height() * self.scale))
 
     def _caption(self, painter: QPainter) -> None:
+        rect, font, text = self.caption()
+        if self.norm_decades is not None:  # the shades' legend keeps the caption's right end
+            self._shade_legend(painter, QRectF(rect.left(), rect.top(), self.width() - 24, rect.height()))
+        painter.setPen(style.MUTED if self.current is None else style.phase_color(self.current.phase))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def caption(self) -> tuple[QRectF, QFont, str]:
+        """The caption under the blocks as drawn: its room (left of the shades' legend),
+        font and text. The text shrinks to fit, down to 7 pt; narrower still, the legend
+        of the arrows drops the "m = ..." part, then loses its end to an ellipsis."""
         s = self.caption_scale()
         rect = QRectF(12, self.height() - (CAPTION - 2) * s, self.width() - 24, (CAPTION - 4) * s)
         if self.norm_decades is not None:  # the shades' legend keeps the caption's right end
-            width = self._shade_legend(painter, rect)
-            rect.setWidth(rect.width() - width - 16 * s)
+            rect.setWidth(rect.width() - self._shade_legend_width() - 16 * s)
         if self.current is None:
-            painter.setPen(style.MUTED)
             text = "Blue: forward pass (solid). Red: backward pass (dashed)."
-            if self.m_text:
-                text += f"   {self.m_text}."
-            font = self._font(10 * s)
-            font.setPointSizeF(max(7.0, min(10.0 * s, 10 * s * rect.width() / QFontMetricsF(font).horizontalAdvance(text))))
-            painter.setFont(font)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-            return
-        step = self.current
-        painter.setPen(style.phase_color(step.phase))
-        text = f"{step.symbol.text} = {step.formula.text}     {step.shapes}"
-        font = self._font(11 * s, bold=True)
-        widest = QFontMetricsF(font).horizontalAdvance(text)
-        font.setPointSizeF(max(7.0, min(11.0 * s, 11 * s * rect.width() / widest)))
-        painter.setFont(font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            texts = (f"{text}   {self.m_text}.", text) if self.m_text else (text,)
+            font, text = _fitted(self._font(10 * s), texts, rect.width())
+        else:
+            step = self.current
+            texts = (f"{step.symbol.text} = {step.formula.text}     {step.shapes}",)
+            font, text = _fitted(self._font(11 * s, bold=True), texts, rect.width())
+        return rect, font, text
 
     def shade_legend_text(self) -> tuple[str, str, str]:
         """The shades' legend: its words and the two ends of its bar, as drawn."""
         low, high = self.norm_decades
         return "shade: ‖dW[l]‖", decade_text(low), decade_text(high)
+
+    def _shade_legend_width(self) -> float:
+        s = self.caption_scale()
+        metrics = QFontMetricsF(self._font(max(7.0, 10 * s)))
+        return sum(metrics.horizontalAdvance(t) for t in self.shade_legend_text()) + 56 * s + 3 * 6 * s
 
     def _shade_legend(self, painter: QPainter, rect: QRectF) -> float:
         """Draw "shade: ‖dW[l]‖ 10⁻⁴ ▭ 10⁻¹" (the bar pale to deep) at the right end of
@@ -286,7 +297,7 @@ class ModelDiagram(QWidget):
         metrics = QFontMetricsF(font)
         bar, gap = 56 * s, 6 * s
         parts = [metrics.horizontalAdvance(t) for t in (words, low, high)]
-        width = sum(parts) + bar + 3 * gap
+        width = self._shade_legend_width()
         painter.setFont(font)
         painter.setPen(style.INK)
         x = rect.right() - width
@@ -304,3 +315,16 @@ class ModelDiagram(QWidget):
         painter.drawText(QRectF(box.right() + gap, rect.top(), parts[2] + 1, rect.height()),
                          Qt.AlignmentFlag.AlignVCenter, high)
         return width
+
+
+def _fitted(font: QFont, texts: tuple[str, ...], width: float) -> tuple[QFont, str]:
+    """The first of ``texts`` that fits ``width`` in ``font`` made smaller down to 7 pt (the
+    last one elided at its end when none does), and that font."""
+    points = font.pointSizeF()
+    for text in texts:
+        fitted = QFont(font)
+        wide = QFontMetricsF(font).horizontalAdvance(text)
+        fitted.setPointSizeF(max(7.0, min(points, points * width / wide)) if wide > 0 else points)
+        if QFontMetricsF(fitted).horizontalAdvance(text) <= width:
+            return fitted, text
+    return fitted, QFontMetricsF(fitted).elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -73,6 +73,7 @@ class _Column:
         for row in self.curves:
             for l, curve in enumerate(row, start=1):
                 curve.setPen(pg.mkPen(style.layer_color(l), width=2.5))
+                curve.setSymbolBrush(style.layer_color(l))  # a run of one point is a dot
 
     def refresh(self) -> bool:
         """Redraw the curves if records came since the last time; True if they did."""
@@ -85,7 +86,11 @@ class _Column:
             for l, curve in enumerate(self.curves[r], start=1):
                 y = self.values(name, l)
                 keep = np.isfinite(y) & (y > 0) if log else np.isfinite(y)
-                curve.setData(x[keep], y[keep])
+                # One point (a run that diverged on its second update) draws no line: a dot.
+                colour = style.layer_color(l)
+                dot = {"symbol": "o", "symbolSize": 7, "symbolPen": None, "symbolBrush": colour} \
+                    if keep.sum() == 1 else {"symbol": None}
+                curve.setData(x[keep], y[keep], **dot)
         return True
 
     def values(self, name: str, l: int) -> np.ndarray:
@@ -179,6 +184,10 @@ class GradientsView(QWidget):
             self.canvas.ci.addItem(self.x_title, row=2 * len(ROWS) + 2, col=0, colspan=span)
             self.ranges = {}
             self._apply_look()
+            # pyqtgraph lays the grid out as each plot is added, before the new headers and
+            # titles give up their width: the grid grew past the canvas (the third column
+            # cut off) and nothing shrank it back. It is fitted to the canvas again.
+            self.canvas.ci.setGeometry(self.canvas.range)
         ticked = sum(c.cost.isVisible() for c in self.plots_panel.runs)
         self.note.setText(f"Showing the {MAX_RUNS} newest of the {ticked} runs ticked under the cost plot."
                           if ticked > MAX_RUNS else "")

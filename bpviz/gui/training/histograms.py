@@ -98,7 +98,7 @@ class LayerHistograms:
             self.title.setText(f"Histograms of run #{h.number} after update {update:,}",
                                color=style.INK.name(), size=self.title.opts.get("size", "10pt"))
         else:
-            self.title.setText("Histograms: at the latest update of the newest run shown",
+            self.title.setText("Histograms of the newest run shown",
                                color=style.MUTED.name(), size=self.title.opts.get("size", "10pt"))
         self._fit(layers)
 

@@ -202,6 +202,7 @@ class TrainPage(QWidget):
         self.export_svg_action.triggered.connect(lambda: self.ask_export("svg"))
         self.export_csv_action.triggered.connect(lambda: self.ask_export("csv"))
         self.plots.runsChanged.connect(self._on_state_refresh)
+        self.plots.runsChanged.connect(self._on_runs_changed)
 
     # Running -----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -331,6 +332,12 @@ class TrainPage(QWidget):
         if state == "paused":
             self.eta.setText(self.eta.text().split(" · ")[0] + " · paused")
         self._on_state_refresh()
+
+    def _on_runs_changed(self) -> None:
+        """The diagram's shades are the latest run's gradients: gone with its run (Clear
+        finished runs, Remove selected), as the Gradients tab's curves go."""
+        if self.history is not None and self.history not in self.plots.histories():
+            self.diagram.clear_gradients()
 
     def _on_state_refresh(self) -> None:
         idle = self.runner.state == "idle"

@@ -157,7 +157,8 @@ class PlotsPanel(QWidget):
         a canvas narrower than its plots shows only their left part."""
         left, _, right, _ = self.canvas.ci.layout.getContentsMargins()
         width = self.canvas.viewport().width() if width is None else width
-        room = width - left - right - 8
+        # The title stands over the data area only, right of the left axis (its column).
+        room = width - left - right - plot.getAxis("left").width() - 8
         size = f"{TITLE_POINTS * self.scale:.1f}pt"
         for title in titles:
             if (plot.titleLabel.text, plot.titleLabel.opts.get("size")) != (title, size):

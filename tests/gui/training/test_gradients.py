@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 
 from bpviz.gui import style
@@ -22,7 +22,7 @@ from bpviz.gui.training.plots import PlotsPanel
 from bpviz.nn import TrainConfig, TrainData, train
 from bpviz.presets import get_preset
 from tests.gui.test_theme import contrast
-from tests.gui.tour.helpers import click_tab, quick_run, settle, training_page, wait_until_idle
+from tests.gui.tour.helpers import choose, click_tab, quick_run, settle, training_page, wait_until_idle
 from tests.gui.training.helpers import near, show
 from tests.gui.userpath import click_menu, press, type_into
 
@@ -198,6 +198,83 @@ def test_the_diagram_shades_each_layer_by_its_gradient_norm_in_both_themes(qtbot
         assert contrast(style.INK, diagram.layer_shade(1)) >= 4.5 and contrast(style.INK, shade(1.0)) >= 4.5
         diagram.close()
     style.apply_theme("light")
+
+
+def test_clear_finished_runs_takes_the_diagrams_shades_with_the_runs(qtbot, main_window):
+    """After Clear finished runs the Gradients tab was empty but the diagram stayed shaded
+    by ‖dW[l]‖ of the run just cleared, with its legend: gradients of nothing listed. The
+    shades go with their run; a new run shades the diagram again."""
+    page = training_page(qtbot, main_window)
+    quick_run(qtbot, page.form, updates=6)
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    diagram = page.diagram
+    assert diagram.norm_decades is not None and diagram.layer_shade(1) is not None
+    qtbot.mouseClick(page.plots.clear_button, Qt.MouseButton.LeftButton)
+    assert page.plots.run_list.count() == 0
+    assert diagram.norm_decades is None and diagram.layer_shade(1) is None, "shaded by a cleared run"
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    assert diagram.layer_shade(1) is not None
+
+
+def test_three_runs_side_by_side_fit_the_tab_whole(qtbot, main_window):
+    """With the Gradients tab shown, each new run lays the columns out anew: pyqtgraph
+    laid the grid out as each plot came, before the new headers and titles gave up their
+    width, and the grid grew past the canvas for good: the third run's column was cut at
+    the window's edge (its header "#3 fast" and x axis halved). All three fit now."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    view = page.gradients
+    for updates in (30, 5, 8):
+        quick_run(qtbot, page.form, updates=updates)
+        press(qtbot, main_window, "Ctrl+Return")
+        wait_until_idle(qtbot, page)
+        settle(qtbot)
+        assert view.canvas.ci.size().width() <= view.canvas.viewport().width() + 0.5, (
+            f"the columns are {view.canvas.ci.size().width():.0f} px wide in a {view.canvas.viewport().width()} px tab")
+    assert len(view.columns) == 3
+    right = view.columns[-1].plots[0].mapRectToScene(view.columns[-1].plots[0].boundingRect()).right()
+    assert right <= view.canvas.viewport().width()
+
+
+def test_a_run_that_diverges_on_its_second_update_shows_its_one_point(qtbot, main_window):
+    """`fast` in float32 at a learning rate of 1e30 diverges on its second update: its
+    column had one record per layer, and a curve of one point draws no line, so the
+    column stood empty as if the run had no gradients. Each layer's point is a dot."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    quick_run(qtbot, page.form, updates=20)
+    choose(qtbot, page.form.dtype, "float32")
+    type_into(qtbot, page.form.lr, "1e30")
+    press(qtbot, main_window, "Ctrl+Return")
+    wait_until_idle(qtbot, page)
+    assert page.history.status == "diverged", page.status.text()
+    column = page.gradients.columns[-1]
+    for l, curve in enumerate(column.curves[0], start=1):  # the gradient norms
+        x, y = _curve_points(curve)
+        assert x.size == 1 and curve.opts["symbol"] == "o", f"layer {l}'s one point is not drawn"
+        assert curve.scatter.points()[0].brush().color() == style.layer_color(l)
+
+
+def test_the_histograms_fit_the_tab_before_any_run_and_after_clear(qtbot, main_window):
+    """With no run to show (before the first, or after Clear finished runs), the
+    histograms' title "Histograms: at the latest update of the newest run shown" was wider
+    than the tab at 1280×800: cut at "run sh", it held the plots wider than the canvas, the
+    |dW| axis cut at the right. The title is shorter and everything fits."""
+    page = training_page(qtbot, main_window)
+    click_tab(qtbot, page.inside, "Gradients")
+    click_tab(qtbot, page.gradients.switch, "Histograms")
+    for _ in range(2):
+        settle(qtbot)
+        canvas = page.gradients.hist_canvas
+        title = page.gradients.histograms.title
+        assert canvas.ci.size().width() <= canvas.viewport().width() + 0.5
+        assert title.item.boundingRect().width() <= canvas.viewport().width(), f"{title.text!r} is cut"
+        quick_run(qtbot, page.form, updates=4)
+        press(qtbot, main_window, "Ctrl+Return")
+        wait_until_idle(qtbot, page)
+        qtbot.mouseClick(page.plots.clear_button, Qt.MouseButton.LeftButton)
 
 
 def test_the_layer_colours_read_on_both_themes_and_the_tab_follows_the_dark_theme(qtbot, main_window):

@@ -208,3 +208,34 @@ def test_a_narrow_window_puts_the_plots_buttons_on_a_second_line_whole_and_worki
     _settle(qtbot)
     assert len({r.center().y() for r in rects()}) == 1, "one line again in a wide window"
     assert plots.cost_plot.titleLabel.text == "Cost J (solid: training batch, dashed: test set)"
+
+
+def test_a_1024_window_with_the_gradients_tab_shows_the_plots_and_the_captions_whole(qtbot, main_window):
+    """At 1024×768 with the Gradients tab beside them, the plots' titles were chosen for the
+    canvas' width, not the data area's right of the left axis: a title held its plot wider
+    than the canvas, cutting the curves' right end and the title ("Cost J (solid: batch,
+    dashed: tes"); the diagram's caption ran past both its ends. Both now fit."""
+    from PySide6.QtGui import QFontMetricsF
+
+    window = main_window
+    _on_screen(qtbot, window, "projector")
+    page = training_page(qtbot, window)
+    _quick(qtbot, page, 20)
+    press(qtbot, window, "Ctrl+Return")
+    qtbot.waitUntil(lambda: page.runner.state == "idle" and page.results.text() != "", timeout=60_000)
+    click_tab(qtbot, page.inside, "Gradients")
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    _settle(qtbot)
+    plots = page.plots
+    assert plots.canvas.ci.size().width() <= plots.canvas.viewport().width() + 0.5, "the plots wider than the canvas"
+    for plot in (plots.cost_plot, plots.accuracy_plot):
+        title = plot.titleLabel.item.boundingRect().width()
+        assert title <= plot.getViewBox().width() + 1, f"{plot.titleLabel.text!r} is wider than its plot"
+    diagram = page.diagram
+    assert diagram.norm_decades is not None, "the diagram is shaded by the run's gradients"
+    rect, font, text = diagram.caption()
+    assert rect.left() >= 0 and rect.right() <= diagram.width()
+    assert QFontMetricsF(font).horizontalAdvance(text) <= rect.width(), f"the caption {text!r} is cut"
+    assert font.pointSizeF() >= 7
+    assert text.startswith("Blue: forward pass (solid). Red: backward pass")
