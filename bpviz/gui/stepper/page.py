@@ -57,6 +57,7 @@ class StepPage(QWidget):
         super().__init__(parent)
         self.controller = StepController(self)
         self.session: ToySession | None = None
+        self.refused = ""  # why the form's last change was refused, while it still shows it
         self.graph = GraphView()
         self.equation = EquationPanel()
         self.timeline = Timeline()
@@ -180,6 +181,7 @@ class StepPage(QWidget):
             return False
         self.controller.pause()
         self.session = session
+        self._refuse("")
         if not keep_undo:
             self.undo_stack.clear()
         self.controls.set_recipe(recipe, rows=session.m, own_table=table is None or table.name == recipe.dataset,
@@ -245,12 +247,14 @@ class StepPage(QWidget):
         try:
             after = edited_state(now, recipe)
         except BpvizError as exc:
-            self.controls.show_error(None, form_message(str(exc)))
+            self._refuse(form_message(str(exc)))
             return
         if after is None:
-            self.set_recipe(recipe, now.table)
+            if not self.set_recipe(recipe, now.table):
+                self._refuse(self.controls.error.text())
         else:
             self.undo_stack.push(ValuesCommand(self, after, "change the form"))
+            self._refuse("")
 
     def _show_new_trace(self) -> None:
         self.graph.set_network(*self.network_shown())
@@ -286,9 +290,23 @@ class StepPage(QWidget):
         if playing:
             self.controller.step_forward()
 
+    def _refuse(self, message: str) -> None:
+        """The form holds a change the page refused (``message`` says why), or none (""):
+        until it is mended, Run epochs would train the network shown, not the form's, so
+        it waits."""
+        self.refused = message
+        run = self.controls.run_button
+        run.setEnabled(not message)
+        run.setToolTip("The form holds a value the page refused: mend it first (its message is above)"
+                       if message else "")
+        if message:
+            kept = "" if self.session is None else \
+                f" The page keeps the network shown (learning rate {self.session.recipe.lr:g}) until then."
+            self.controls.show_error(None, message + kept)
+
     def run_epochs(self, n: int) -> None:
         """Train ``n`` epochs without animation, then show the next row's trace."""
-        if self.session is None:
+        if self.session is None or self.refused:
             return
         if self.epochs.busy():
             return

@@ -265,3 +265,25 @@ def test_run_epochs_from_the_middle_of_an_epoch_names_what_overflowed_first(qtbo
             "pre-activation") in text
     assert "0 of 3 epochs ran" in text and "w[1]_1" in text
     assert page.session.sample == 2 and np.allclose(page.session.net.params["W1"], 0.1)  # before row 3's update
+
+
+def test_a_refused_learning_rate_keeps_run_epochs_from_training_the_network_shown(qtbot, main_window):
+    """lr 1e308 makes the first update overflow: the page refuses it, and while the field
+    still shows it, Run epochs waits (it would otherwise train at the old rate, unseen)."""
+    page = main_window.step_page
+    _choose(qtbot, page.controls.preset, "linear-regression")
+    before = {k: v.copy() for k, v in page.session.net.params.items()}
+    epoch = page.session.epoch
+    type_into(qtbot, page.controls.lr, "1e308")
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    text = page.controls.error.text()
+    assert "overflow" in text and "keeps the network shown (learning rate 0.001)" in text
+    assert page.session.recipe.lr == 0.001 and not page.controls.run_button.isEnabled()
+    qtbot.mouseClick(page.controls.run_button, Qt.MouseButton.LeftButton)  # a disabled button: nothing
+    assert page.session.epoch == epoch and not page.session.epoch_losses and all(
+        np.array_equal(page.session.net.params[k], v) for k, v in before.items())
+    type_into(qtbot, page.controls.lr, "0.0001")  # mended: Run epochs runs at the rate shown
+    qtbot.keyClick(page.controls.lr, Qt.Key.Key_Return)
+    assert page.session.recipe.lr == 0.0001 and page.controls.run_button.isEnabled()
+    _run_epochs(qtbot, page, 1)
+    qtbot.waitUntil(lambda: len(page.session.epoch_losses) == 1, timeout=10_000)
