@@ -256,7 +256,10 @@ class GradientsView(QWidget):
         for i, column in enumerate(self.columns):
             h = column.history
             colour = RUN_COLORS[style.theme.name][self._slot(h) % len(RUN_COLORS["light"])]
-            column.header.setText(f"<b>#{h.number} {h.recipe.name}</b>", color=colour, size=label_size)
+            # The run's colour as a swatch, as in the list of runs; the name in ink, so that it
+            # is not read as one of the layers, whose colours the curves wear.
+            column.header.setText(f'<span style="color:{colour}">■</span> <b>#{h.number} {h.recipe.name}</b>',
+                                  color=style.INK.name(), size=label_size)
             column.recolor()
         for item in [*self.row_titles, self.x_title, *(c.header for c in self.columns)]:
             _hug(item)

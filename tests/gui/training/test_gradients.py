@@ -88,9 +88,12 @@ def test_the_gradients_tab_draws_each_layers_norm_per_run_on_a_log_axis_that_onl
         """The plots on the canvas, and the runs its column headers name."""
         items = view.canvas.scene().items()
         return (sum(isinstance(i, pg.PlotItem) for i in items),
-                sorted(i.text for i in items if isinstance(i, pg.LabelItem) and i.text.startswith("<b>#")))
+                sorted(i.text for i in items if isinstance(i, pg.LabelItem) and "</span> <b>#" in i.text))
 
     assert drawn()[0] == 6
+    # A run's name in ink beside a swatch of its colour: not in a colour a layer's curve wears.
+    for column in view.columns:
+        assert column.header.opts["color"] == style.INK.name() and "■" in column.header.text
     page.plots.set_run_visible(0, False)  # as unticking run #1's box does
     assert [c.history.number for c in view.columns] == [2]
     plots_drawn, headers = drawn()
