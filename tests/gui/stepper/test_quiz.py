@@ -129,6 +129,20 @@ def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
     assert _answer(qtbot, page, "").startswith("Your answer: expected a number such as -0.736, got nothing")
 
 
+def test_a_pasted_answer_of_thousands_of_digits_is_judged_without_echoing_them(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 14)  # da[1]_1 = -0.736
+    box = page.quiz_bar.answer
+    box.setFocus()
+    QApplication.clipboard().setText("-0.736" + "0" * 10_000)
+    box.paste()
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    verdict = page.quiz_bar.verdict
+    assert verdict.text().startswith("✓ -0.736 is right") and len(verdict.text()) < 100
+    assert len(verdict.toolTip()) < 100 and page.quiz_bar.tally.text() == "1 of 1 right"
+
+
 def test_the_tally_starts_again_with_each_row(qtbot, main_window):
     window = main_window
     page = _quiz_on(qtbot, window)
