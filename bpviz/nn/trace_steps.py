@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpviz.nn.notation import (
-    LOSS_NODE, Formula, edge_id, join, loss_edge_id, node_id, number, partial, shape_text, sym,
+    LOSS_NODE, Formula, edge_id, join, loss_edge_id, node_id, number, partial, result, shape_text, sym,
 )
 from bpviz.nn.trace_paths import g_prime
 
@@ -43,9 +43,9 @@ def _activation_formula(name: str, l: int, j: int, z, zs_layer) -> tuple[Formula
         return (F(rf"\sigma({zj.latex}) = \frac{{1}}{{1 + e^{{-{zj.latex}}}}}", f"σ({zj.text}) = 1/(1 + e^-{zj.text})"),
                 F(rf"\frac{{1}}{{1 + e^{{-{number(z).latex}}}}}", f"1/(1 + e^-{number(z).text})"))
     if name == "tanh":
-        return F(rf"\tanh({zj.latex})", f"tanh({zj.text})"), F(rf"\tanh({number(z).latex})", f"tanh({number(z).text})")
+        return F(rf"\tanh({zj.latex})", f"tanh({zj.text})"), F(rf"\tanh({result(z).latex})", f"tanh({result(z).text})")
     if name == "relu":
-        return F(rf"\max(0, {zj.latex})", f"max(0, {zj.text})"), F(rf"\max(0, {number(z).latex})", f"max(0, {number(z).text})")
+        return F(rf"\max(0, {zj.latex})", f"max(0, {zj.text})"), F(rf"\max(0, {result(z).latex})", f"max(0, {result(z).text})")
     if name == "linear":
         return zj, number(z)
     total = join([F(rf"e^{{{number(v).latex}}}", f"e^{number(v).text}") for v in zs_layer], " + ", " + ")
