@@ -194,7 +194,14 @@ def _output_steps(tr, cache, inter) -> None:
         if net.fused_output:
             y = sym("y", None, j)
             reads.append((("a", L, j), a))  # the simplified form's numbers are a - y
-            formula = F(rf"{da.latex} \cdot {g.latex} = {a.latex} - {y.latex}", f"{da.text}·{g.text} = {a.text} - {y.text}")
+            if output == "softmax":  # each a_k moves with z_j: the sum over k, not da_j·∂a_j/∂z_j alone
+                z = sym("z", L, j)
+                chain = F(rf"\sum_k da^{{[{L}]}}_k \frac{{\partial a^{{[{L}]}}_k}}{{\partial {z.latex}}}",
+                          f"Σ_k da[{L}]_k·∂a[{L}]_k/∂{z.text}")
+                reads = [(("a", L, j), a)]  # its numbers, a - y, read a_j alone
+            else:
+                chain = da + DOT + g
+            formula = F(rf"{chain.latex} = {a.latex} - {y.latex}", f"{chain.text} = {a.text} - {y.text}")
             numbers = number(A[j - 1]) + F(" - ", " - ") + number(Y[j - 1])
             note = _FUSED_NOTE[output]
         elif output == "softmax":
