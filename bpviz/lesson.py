@@ -186,13 +186,23 @@ class _Bad(Exception):
     pass
 
 
+#: JSON's kinds of value as someone editing a lesson by hand calls them.
+_JSON_KINDS = {dict: "an object {…}", list: "a list […]", str: "a text in quotes", bool: "true or false",
+               int: "a whole number", float: "a number", type(None): "null"}
+
+
+def _kind(kind: type) -> str:
+    return _JSON_KINDS.get(kind, kind.__name__)
+
+
 def _get(document, key: str, kind, where: str):
     if not isinstance(document, dict) or key not in document:
         raise _Bad(f"{where}{key} is missing")
     value = document[key]
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise _Bad(f"{where}{key}: expected {names}, got {type(value).__name__}")
+        names = _kind(kind) if isinstance(kind, type) else " or ".join(_kind(k) for k in kind)
+        got = _kind(bool if isinstance(value, bool) else type(value))
+        raise _Bad(f"{where}{key}: expected {names}, got {got} ({shown(value)})")
     return value
 
 

@@ -76,7 +76,7 @@ def test_a_version_1_lesson_still_opens_where_it_was_saved(tmp_path):
 
 @pytest.mark.parametrize("change, message", [
     (lambda d: d["step"].update(sample=99), "step.sample: expected a row from 0 to 3, got 99"),
-    (lambda d: d["step"].update(sample="2"), "step.sample: expected int, got str"),
+    (lambda d: d["step"].update(sample="2"), "step.sample: expected a whole number, got a text in quotes ('2')"),
     (lambda d: d["step"].update(step=-2), "step.step: expected -1 (before the first step) or more, got -2"),
     (lambda d: d["step"].pop("sample"), "step.sample is missing"),
 ])
@@ -100,7 +100,7 @@ def test_a_bad_version_1_lesson_is_refused_as_before(tmp_path, change, message):
     (lambda d: d["step"]["params"].update(W1=[["a", 1], [1, 1]]), "step.params.W1: expected rows of numbers"),
     (lambda d: d["step"].update(row=9), "step.row: expected a row from 1 to 4, got 9"),
     (lambda d: d["step"].update(row=0), "step.row: expected a row from 1 to 4, got 0"),
-    (lambda d: d["step"].update(row="2"), "step.row: expected int, got str"),
+    (lambda d: d["step"].update(row="2"), "step.row: expected a whole number, got a text in quotes ('2')"),
     (lambda d: d["step"].pop("row"), "step.row is missing"),
     (lambda d: d["step"].update(step=-1), "step.step: expected 0 (before the first step) or a step number from 1, got -1"),
     (lambda d: d["step"]["recipe"].update(lr=-1), "step.recipe.lr: expected a finite number greater than 0"),

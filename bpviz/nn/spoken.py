@@ -64,7 +64,7 @@ def spoken_symbol(name: str, layer: str | None, sub: str | None) -> str:
 
 def speak(text: str) -> str:
     """A formula's text (``Formula.text``) read aloud. Brackets are said, except around a
-    lone number ("0.1·(-7.36)": "0.1 times minus 7.36") and a function's argument
+    lone number ("0.1·(-7.36)": "0.1 times minus 7.36"; not before a square) and a function's argument
     ("σ(z[1]_1)": "sigma of z one of layer one"); a product written without a sign
     ("2(a - y)") says "times"."""
     words: list[str] = []
@@ -79,7 +79,9 @@ def speak(text: str) -> str:
         if after_value and starts_value and not after_function:
             words.append("times")
         after_function = False
-        if kind == "paren_number":
+        if kind == "paren_number" and text.startswith("²", match.end()):  # (-0.05)² is not -(0.05²)
+            words += ["open bracket", spoken_number(match.group("inner")), "close bracket"]
+        elif kind == "paren_number":
             words.append(spoken_number(match.group("inner")))
         elif kind == "number":
             words.append(spoken_number(token))

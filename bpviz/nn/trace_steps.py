@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpviz.nn.notation import (
-    LOSS_NODE, Formula, edge_id, join, loss_edge_id, node_id, number, partial, shape_text, sym,
+    LOSS_NODE, Formula, edge_id, join, loss_edge_id, node_id, number, partial, result, shape_text, sym,
 )
 from bpviz.nn.trace_paths import g_prime
 
@@ -43,9 +43,9 @@ def _activation_formula(name: str, l: int, j: int, z, zs_layer) -> tuple[Formula
         return (F(rf"\sigma({zj.latex}) = \frac{{1}}{{1 + e^{{-{zj.latex}}}}}", f"σ({zj.text}) = 1/(1 + e^-{zj.text})"),
                 F(rf"\frac{{1}}{{1 + e^{{-{number(z).latex}}}}}", f"1/(1 + e^-{number(z).text})"))
     if name == "tanh":
-        return F(rf"\tanh({zj.latex})", f"tanh({zj.text})"), F(rf"\tanh({number(z).latex})", f"tanh({number(z).text})")
+        return F(rf"\tanh({zj.latex})", f"tanh({zj.text})"), F(rf"\tanh({result(z).latex})", f"tanh({result(z).text})")
     if name == "relu":
-        return F(rf"\max(0, {zj.latex})", f"max(0, {zj.text})"), F(rf"\max(0, {number(z).latex})", f"max(0, {number(z).text})")
+        return F(rf"\max(0, {zj.latex})", f"max(0, {zj.text})"), F(rf"\max(0, {result(z).latex})", f"max(0, {result(z).text})")
     if name == "linear":
         return zj, number(z)
     total = join([F(rf"e^{{{number(v).latex}}}", f"e^{number(v).text}") for v in zs_layer], " + ", " + ")
@@ -194,7 +194,14 @@ def _output_steps(tr, cache, inter) -> None:
         if net.fused_output:
             y = sym("y", None, j)
             reads.append((("a", L, j), a))  # the simplified form's numbers are a - y
-            formula = F(rf"{da.latex} \cdot {g.latex} = {a.latex} - {y.latex}", f"{da.text}·{g.text} = {a.text} - {y.text}")
+            if output == "softmax":  # each a_k moves with z_j: the sum over k, not da_j·∂a_j/∂z_j alone
+                z = sym("z", L, j)
+                chain = F(rf"\sum_k da^{{[{L}]}}_k \frac{{\partial a^{{[{L}]}}_k}}{{\partial {z.latex}}}",
+                          f"Σ_k da[{L}]_k·∂a[{L}]_k/∂{z.text}")
+                reads = [(("a", L, j), a)]  # its numbers, a - y, read a_j alone
+            else:
+                chain = da + DOT + g
+            formula = F(rf"{chain.latex} = {a.latex} - {y.latex}", f"{chain.text} = {a.text} - {y.text}")
             numbers = number(A[j - 1]) + F(" - ", " - ") + number(Y[j - 1])
             note = _FUSED_NOTE[output]
         elif output == "softmax":

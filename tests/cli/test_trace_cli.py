@@ -106,6 +106,20 @@ def test_the_quadratic_loss_shows_its_half_and_a_derivative_without_a_2():
     assert "w[1]_11 ← 0.1 - 0.001·(-2.944) = 0.10294" in lines
 
 
+@pytest.mark.parametrize("activation, text, latex", [
+    ("tanh", "a[1]_2 = tanh(-9.0574) = -1", r"\tanh(-9.0574)"),
+    ("relu", "a[1]_2 = max(0, -9.0574) = 0", r"\max(0, -9.0574)"),
+])
+def test_a_negative_z_inside_tanh_or_max_has_one_pair_of_brackets(activation, text, latex):
+    # two-layer's row 1: z[1]_2 = -9.0574, once written tanh((-9.0574)) in the text, on the
+    # equation panel and in handouts.
+    result = _bpviz("trace", "--preset", "two-layer", "--activation", activation)
+    assert result.returncode == 0, result.stderr
+    assert text in [line.split(None, 2)[2] for line in result.stdout.splitlines()]
+    handout = _bpviz("trace", "--preset", "two-layer", "--activation", activation, "--format", "latex")
+    assert latex in handout.stdout and "((" not in handout.stdout.replace(r"\left(", "")
+
+
 def test_a_hidden_unit_with_several_paths_to_j_gets_their_sum_on_a_second_line():
     result = _bpviz("trace", "--hidden", "3,2", "--activation", "tanh", "--init", "xavier")
     assert result.returncode == 0, result.stderr

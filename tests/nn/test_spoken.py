@@ -73,3 +73,13 @@ def test_symbols_numbers_and_brackets_are_said_as_a_reader_would():
     assert speak("∂a[2]_1/∂z[2]_1") == "partial a one of layer two over partial z one of layer two"
     assert spoken_number("1.2e-05") == "1.2 times 10 to the minus 5"
     assert digit_words("10,2") == "ten two" and digit_words("12") == "one two"
+
+
+def test_a_negative_number_squared_keeps_its_brackets_aloud():
+    # tanh's derivative on two-layer's row 1: dz[1]_2 = da[1]_2·(1 - (-1)²), a[1]_2 being -1.
+    steps = _pass("two-layer", activation="tanh")
+    step = next(s for s in steps if s.symbol.text == "dz[1]_2")
+    assert "(1 - (-1)²)" in step.numbers.text
+    said = sentence(step, len(steps))
+    assert "open bracket 1 minus open bracket minus 1 close bracket squared close bracket" in said, said
+    assert "minus minus" not in said

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from bpviz.nn.notation import result
-from bpviz.numbers import agrees, answer
+from bpviz.numbers import ECHO, agrees, answer
 
 #: What the quiz covers: every step, or the steps of one phase (the trace's phases).
 SCOPES = {"all": "Every step", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -146,7 +146,8 @@ class Quiz(QObject):
         """"✓ right" or "✗" with the value, as the box's answer is judged."""
         step = self.controller.steps[given.index]
         value = result(step.value).text
-        read = f" (read as {given.number:g})" if given.typed != f"{given.number:g}" and "," in given.typed else ""
+        typed = given.typed if len(given.typed) <= ECHO else f"{given.number:g}"  # a paste: its number
+        read = f" (read as {given.number:g})" if typed != f"{given.number:g}" and "," in typed else ""
         if given.right:
-            return f"✓ {given.typed}{read} is right: {step.symbol.text} = {value}"
-        return f"✗ {given.typed}{read}: {step.symbol.text} = {value}"
+            return f"✓ {typed}{read} is right: {step.symbol.text} = {value}"
+        return f"✗ {typed}{read}: {step.symbol.text} = {value}"

@@ -129,6 +129,20 @@ def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
     assert _answer(qtbot, page, "").startswith("Your answer: expected a number such as -0.736, got nothing")
 
 
+def test_a_pasted_answer_of_thousands_of_digits_is_judged_without_echoing_them(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 14)  # da[1]_1 = -0.736
+    box = page.quiz_bar.answer
+    box.setFocus()
+    QApplication.clipboard().setText("-0.736" + "0" * 10_000)
+    box.paste()
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    verdict = page.quiz_bar.verdict
+    assert verdict.text().startswith("✓ -0.736 is right") and len(verdict.text()) < 100
+    assert len(verdict.toolTip()) < 100 and page.quiz_bar.tally.text() == "1 of 1 right"
+
+
 def test_the_tally_starts_again_with_each_row(qtbot, main_window):
     window = main_window
     page = _quiz_on(qtbot, window)
@@ -225,3 +239,24 @@ def test_a_lesson_saved_with_the_quiz_on_reopens_with_it(qtbot, make_main_window
     path.write_text(json.dumps(saved))
     click_menu(qtbot, other, "File", "Open lesson…")
     assert not page.quiz.on and not other.quiz_action.isChecked()
+
+
+def test_a_lesson_whose_quiz_was_edited_by_hand_is_refused_in_json_words(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    path = tmp_path / "edited.bpviz"
+    choose_file(monkeypatch, path, save=True)
+    click_menu(qtbot, window, "File", "Save lesson…")
+    saved = json.loads(path.read_text())
+    before = window.step_page.transport.position.text()
+    for quiz, words in [(None, "step.quiz: expected an object {…}, got null"),
+                        ({"on": 1}, "step.quiz.on: expected true or false, got a whole number (1)"),
+                        ({"on": True, "phase": ["backward"]}, "step.quiz.phase: expected a text in quotes, got a list […]")]:
+        saved["step"]["quiz"] = quiz
+        path.write_text(json.dumps(saved))
+        choose_file(monkeypatch, path, save=False)
+        click_menu(qtbot, window, "File", "Open lesson…")
+        qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+        assert words in window.message.text() and str(path) in window.message.text()
+        assert "NoneType" not in window.message.text() and "dict" not in window.message.text()
+        window.message.close()
+        assert window.step_page.transport.position.text() == before and not window.step_page.quiz.on

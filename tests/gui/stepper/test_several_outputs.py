@@ -149,6 +149,28 @@ def test_a_softmax_over_three_one_hot_class_columns(qtbot, main_window, tmp_path
         assert int(np.argmax(colour)) == int(np.argmax(CLASS_COLORS[int(y.argmax())])), (x1, x2, colour)
 
 
+def test_a_softmax_outputs_dz_is_written_as_the_sum_over_its_outputs(qtbot, main_window, tmp_path, monkeypatch):
+    """dz_j of a softmax with cross-entropy is Σ_k da_k·∂a_k/∂z_j = a_j - y_j: with da_j·∂a_j/∂z_j
+    alone (as it read) the equation was false, and a student in quiz mode who worked it got ✗."""
+    page = main_window.step_page
+    path = _csv(tmp_path, "colours.csv", CLASSES)
+    _load(qtbot, main_window, monkeypatch, path, inputs_off=["red", "blue"], targets_on=["red", "blue"])
+    choose(qtbot, page.controls.loss, "cross_entropy")
+    steps = page.controller.steps
+    value = {s.symbol.text: s.value for s in steps}
+    # an output of another class than the row's (y_j = 0): its one term da_j·∂a_j/∂z_j is 0, dz_j is a_j
+    j = next(j for j in (1, 2, 3) if not np.isclose(value[f"da[2]_{j}"] * value[f"∂a[2]_{j}/∂z[2]_{j}"],
+                                                      value[f"dz[2]_{j}"]))
+    index = next(i for i, s in enumerate(steps) if s.symbol.text == f"dz[2]_{j}")
+    page.graph.setFocus()
+    while page.controller.index < index:
+        press(qtbot, main_window, "Right")
+    latex = page.equation.symbols.latex()
+    assert r"\sum_k da^{[2]}_k \frac{\partial a^{[2]}_k}{\partial z^{[2]}_{%d}}" % j in latex, latex
+    assert "sum over k of d a k of layer two times partial a k of layer two over partial z" in \
+        page.equation.accessibleDescription()
+
+
 def test_cross_entropy_is_refused_by_name_where_the_targets_are_not_classes(qtbot, main_window, tmp_path,
                                                                             monkeypatch):
     page = main_window.step_page
