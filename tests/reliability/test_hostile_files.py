@@ -262,7 +262,7 @@ def _many_members() -> bytes:
 
 TYPES = [
     Row("lesson a list", written("list.json", "[1, 2]"), load_lesson, ("not a bpviz lesson",)),
-    Row("lesson step of a string", lesson("s.json", at("step", "x")), load_lesson, ("step", "dict")),
+    Row("lesson step of a string", lesson("s.json", at("step", "x")), load_lesson, ("step", "expected an object")),
     Row("lesson table rows of strings", lesson("r.json", at("step", "table", "rows", [["8", "8", "1"]] * 4)),
         load_lesson, ("step.table.rows", "'8'")),
     Row("lesson weights of objects", lesson("w.json", at("step", "params", "W1", [[{"re": 1}, 0], [0, 0]])),
