@@ -302,7 +302,8 @@ class StepPage(QWidget):
         if message:
             kept = "" if self.session is None else \
                 f" The page keeps the network shown (learning rate {self.session.recipe.lr:g}) until then."
-            self.controls.show_error(None, message + kept)
+            end = "" if message.rstrip().endswith((".", "?", "!")) else "."
+            self.controls.show_error(None, message.rstrip() + end + kept)
 
     def run_epochs(self, n: int) -> None:
         """Train ``n`` epochs without animation, then show the next row's trace."""
