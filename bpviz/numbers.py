@@ -166,7 +166,8 @@ def answer(text, field: str = "Your answer") -> float:
     1e-3, 1E3, and 0,736 with a decimal comma (a comma, no point: read as the point;
     thousands are not grouped in an answer, so 1,000 is 1.000). Else NumberError naming
     ``field`` with an example, never a traceback: nothing typed, words, two commas,
-    1,000.5 (a comma and a point), nan and inf."""
+    1,000.5 (a comma and a point), nan, inf, and 1e999 or 1e-400 (a float
+    would read them as inf or 0)."""
     raw = text if isinstance(text, str) else str(text)
     typed = raw.strip().translate({ord(sign): "-" for sign in MINUS_SIGNS})
     if not typed:
@@ -181,8 +182,9 @@ def answer(text, field: str = "Your answer") -> float:
     if not PLAIN_DECIMAL.fullmatch(typed):
         raise NumberError(field, f"expected a number such as -0.736, 1e-3 or -0,736, got {shown(raw)}")
     value = float(typed)
-    if not math.isfinite(value):
-        raise NumberError(field, f"expected a finite number, got {shown(raw)}{_unheld(typed, value)}")
+    if not math.isfinite(value) or _unheld(typed, value):  # 1e999 is inf, 1e-400 is 0: neither was typed
+        raise NumberError(field, f"expected a number a float can hold (about 1e-308 to 1e308 in size), "
+                                 f"got {shown(raw)}{_unheld(typed, value)}")
     return value
 
 

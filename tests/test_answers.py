@@ -22,7 +22,7 @@ def test_numbers_are_read_as_people_type_them(typed, value):
 @pytest.mark.parametrize("typed, words", [
     ("", "got nothing"), ("abc", "got 'abc'"), ("1,000.5", "both a comma and a point"),
     ("1,2,3", "got '1,2,3'"), ("nan", "finite"), ("inf", "finite"), ("1e999", "too large to hold"),
-    ("0x10", "got '0x10'"), ("1_000", "got '1_000'"),
+    ("1e-400", "too small to hold"), ("-0,5e-999", "too small to hold"), ("0x10", "got '0x10'"), ("1_000", "got '1_000'"),
 ])
 def test_what_is_not_a_number_is_refused_naming_the_box(typed, words):
     with pytest.raises(NumberError) as caught:

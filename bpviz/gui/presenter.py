@@ -28,15 +28,30 @@ class Toast(QLabel):
             f"background: {style.INK.name()}; color: {style.SURFACE.name()}; border-radius: 8px;"
             " padding: 10px 18px; font-size: 16pt;"))
         self.hide()
+        window.installEventFilter(self)  # centred again when the window resizes (presenter mode fills the screen)
 
     def say(self, text: str) -> None:
         self.setText(text)
-        self.adjustSize()
-        window = self.parentWidget()
-        self.move((window.width() - self.width()) // 2, 24)
+        self._place()
         self.raise_()
         self.show()
         self._timer.start(TOAST_MS)
+
+    def _place(self) -> None:
+        """Centred at the top of the window, never wider than it (a long note wraps)."""
+        window = self.parentWidget()
+        room = max(window.width() - 48, 100)
+        self.setWordWrap(False)
+        self.adjustSize()
+        if self.width() > room:
+            self.setWordWrap(True)
+            self.resize(room, self.heightForWidth(room))
+        self.move((window.width() - self.width()) // 2, 24)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.parentWidget() and event.type() == event.Type.Resize and self.isVisible():
+            self._place()
+        return super().eventFilter(watched, event)
 
 
 class Presenter(QObject):

@@ -180,3 +180,21 @@ def test_ctrl_plus_in_presenter_mode_keeps_the_graph_and_says_what_could_not_gro
     assert "UI scale 200 %" in toast
     if page.equation.scale < 2.0:
         assert f"the equation at {round(page.equation.scale * 100)} %, the most that fits" in toast
+
+
+def test_the_presenter_note_stays_whole_and_centred_as_the_window_fills_the_screen(qtbot, main_window):
+    """F5 from a small window: presenter mode fills the screen after the note is shown; the
+    note moves to the middle of the full window, and a window narrower than the note wraps it
+    rather than cutting it."""
+    window = main_window
+    on_screen(qtbot, window, "desktop", (700, 600))
+    press(qtbot, window, "F5")
+    qtbot.waitUntil(lambda: window.size() == window.screen().size())
+    toast = window.presenter.toast
+    assert toast.isVisible() and "Esc or F5 leaves" in toast.text()
+    qtbot.waitUntil(lambda: abs(toast.geometry().center().x() - window.width() // 2) <= 1)
+    assert window.rect().contains(toast.geometry())
+    press(qtbot, window, "F5")
+    toast.say("A note longer than the window is wide: " + "every word of it stays on the screen " * 6)
+    assert toast.wordWrap() and window.rect().contains(toast.geometry())
+    assert toast.height() > 2 * toast.fontMetrics().height()  # more lines, the whole text

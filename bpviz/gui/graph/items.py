@@ -241,10 +241,10 @@ class NodeItem(QGraphicsItem):
 
     def tooltip_text(self) -> str:
         lines = [f"{self.title}" + (f" ({self.subtitle})" if self.subtitle else "")]
-        for key in ("x", "z", "a", "da", "g'", "dz"):
+        names = {"g'": "g′ = ∂a/∂z", "b_new": "after the update: b"}
+        for key in ("x", "z", "a", "da", "g'", "dz", "db", "b_new"):
             if key in self.values:
-                name = "g′ = ∂a/∂z" if key == "g'" else key
-                lines.append(f"{name} = {fmt(self.values[key])}")
+                lines.append(f"{names.get(key, key)} = {fmt(self.values[key])}")
         if self.chain:
             lines.append("On the chain rule's path of this step")
         return "\n".join(lines)

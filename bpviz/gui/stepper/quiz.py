@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from bpviz.errors import BpvizError
 from bpviz.nn.notation import result
 from bpviz.numbers import ECHO, agrees, answer
 
@@ -21,6 +22,19 @@ SCOPES = {"all": "Every step", "forward": "Forward pass", "loss": "Loss", "backw
 #: An answer is right when it is the value to this many significant figures.
 FIGURES = 3
 ANSWER_FIELD = "Your answer"
+
+
+def gives_itself(step) -> bool:
+    """Whether the step's numbers line is a single number that is already its result
+    (db = dz: "(-7.36)"; a linear unit's a = z; a g′ of 1): nothing to work out, so the
+    quiz does not ask it and shows it as it is."""
+    text = step.numbers.text.replace(" ", "")
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    try:
+        return agrees(answer(text), float(step.value), FIGURES)
+    except (BpvizError, TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class Quiz(QObject):
         self.revealed: set[int] = set()
         self.answers: dict[int, Answer] = {}  # the first answer to each step: the one that counts
         self.last: Answer | None = None  # the answer checked last, whichever step
+        self._given: tuple[object, list[bool]] = (None, [])  # (the trace, gives_itself of each step)
         controller.traceChanged.connect(self.new_pass)
 
     # --- the settings (a lesson keeps them) ------------------------------------------------
@@ -73,11 +88,24 @@ class Quiz(QObject):
 
     # --- what is hidden -----------------------------------------------------------------
     def covers(self, index: int) -> bool:
-        """Whether step ``index`` is a question of the quiz (on, and in its phase)."""
+        """Whether step ``index`` is a question of the quiz: on, in its phase, and not a
+        step whose numbers already are its result (``gives_itself``)."""
+        return self._in_phase(index) and not self._gives_itself(index)
+
+    def given(self, index: int) -> bool:
+        """Whether step ``index`` is in the quiz's phase but not asked, its numbers being its result."""
+        return self._in_phase(index) and self._gives_itself(index)
+
+    def _in_phase(self, index: int) -> bool:
         steps = self.controller.steps
-        if not self.on or not 0 <= index < len(steps):
-            return False
-        return self.phase == "all" or steps[index].phase == self.phase
+        return self.on and 0 <= index < len(steps) and (self.phase == "all" or steps[index].phase == self.phase)
+
+    def _gives_itself(self, index: int) -> bool:
+        """``gives_itself`` of step ``index``, worked out once per trace (the page asks at every step)."""
+        steps = self.controller.steps
+        if self._given[0] is not steps:
+            self._given = (steps, [gives_itself(step) for step in steps])
+        return self._given[1][index]
 
     def hides(self, index: int) -> bool:
         """Whether step ``index``'s result is still to be found."""

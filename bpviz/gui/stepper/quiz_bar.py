@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from bpviz.errors import BpvizError
 from bpviz.gui import style
@@ -74,15 +74,20 @@ class QuizBar(QWidget):
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)
         self.tally = QLabel()
         self.tally.setObjectName("quizTally")
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(2)
+        self.row = QHBoxLayout()
         for widget in (self.title, self.phase, self.box_label, self.answer, self.check_button, self.reveal_button):
-            layout.addWidget(widget)
-        layout.addWidget(self.verdict, 1)
-        layout.addWidget(self.tally)
-        # The verdict takes the room left, cut rather than widen the window (its tooltip
-        # has it whole); the tally keeps its room.
+            self.row.addWidget(widget)
+        self.row.addWidget(self.verdict, 1)
+        self.row.addWidget(self.tally)
+        layout.addLayout(self.row)
+        # The verdict takes the room left on the line when a verdict fits there, else a
+        # line of its own (set_wrapped, on a resize: never as a verdict comes and goes, so
+        # the graph does not jump); cut rather than widen the window (its tooltip has it whole).
         self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.wrapped = False
         self.phase.currentIndexChanged.connect(lambda _: quiz.set_phase(self.phase.currentData()))
         self.phase.activated.connect(lambda _: self.answer.setFocus())  # the keys go back to the box
         self.answer.returnPressed.connect(self.check)
@@ -112,7 +117,38 @@ class QuizBar(QWidget):
         bold.setBold(True)
         for label in (self.verdict, self.tally):  # a label with a style sheet keeps its own font
             label.setFont(bold)
-        self.answer.setMinimumWidth(round(120 * s))
+        # Room for the box's longest note, "step 1234: not in the quiz".
+        self.answer.setMinimumWidth(max(round(120 * s), self.answer.fontMetrics().horizontalAdvance(
+            "step 1234: not in the quiz") + 16))
+        self._fit_verdict()
+
+    #: A verdict as long as most are: the line must have room for it, or it takes its own.
+    TYPICAL = "✗ -11.78: dw[2]_11 = -11.776"
+
+    def verdict_room(self) -> int:
+        """The width a verdict needs on the controls' line: a typical one, at the verdict's font."""
+        return self.verdict.fontMetrics().horizontalAdvance(self.TYPICAL) + 12
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_verdict()
+
+    def _fit_verdict(self) -> None:
+        """The verdict on the controls' line when a typical verdict fits there, else under it."""
+        margins = self.layout().contentsMargins()
+        others = sum(self.row.itemAt(i).widget().sizeHint().width() for i in range(self.row.count())
+                     if self.row.itemAt(i).widget() not in (None, self.verdict))
+        spacing = self.row.spacing() * self.row.count()
+        wrap = self.width() - margins.left() - margins.right() - others - spacing < self.verdict_room()
+        if wrap == self.wrapped:
+            return
+        self.wrapped = wrap
+        if wrap:
+            self.row.removeWidget(self.verdict)
+            self.layout().addWidget(self.verdict)
+        else:
+            self.layout().removeWidget(self.verdict)
+            self.row.insertWidget(self.row.indexOf(self.tally), self.verdict, 1)
 
     def watch(self, graph) -> None:
         """Typing a number on ``graph`` starts the answer in the box."""
@@ -156,8 +192,12 @@ class QuizBar(QWidget):
     def _on_step(self) -> None:
         """A new step: the last verdict goes, the box waits for this step's answer."""
         self.verdict.clear()
+        self.verdict.setToolTip("")
         self.answer.clear()
         self.refresh()
+        index = self.quiz.controller.index
+        if self.quiz.given(index):
+            self._say(f"Step {index + 1} is not asked: its numbers are already its result.", style.MUTED)
 
     def refresh(self) -> None:
         quiz = self.quiz
@@ -173,6 +213,8 @@ class QuizBar(QWidget):
             self.answer.setPlaceholderText("-0.736, then Enter")
         elif index < 0:
             self.answer.setPlaceholderText("→ or Space: the first step")
+        elif quiz.given(index):
+            self.answer.setPlaceholderText(f"step {index + 1}: given")
         else:
             self.answer.setPlaceholderText(f"step {index + 1}: not in the quiz")
         self.tally.setText(quiz.tally_text())

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from bpviz.gui.graph.state import HIDDEN
+from bpviz.gui.graph.state import _NODE_KEYS, HIDDEN, element_of
 from tests.gui.userpath import choose_file, click_menu, press
 
 
@@ -61,13 +61,19 @@ def test_q_hides_each_result_until_space_shows_it_then_space_goes_on(qtbot, main
     assert node.values["z"] is HIDDEN and "z = ?" in node.tooltip_text()
     assert "?" in page.equation.result.latex() and "1.6" not in page.equation.result.latex()
     assert "0.1 \\cdot 8" in page.equation.numbers.latex()  # the numbers stay
-    assert page.timeline.items[0].text(0).endswith("= ?") and page.timeline.items[5].text(0).endswith("= ?")
+    assert page.timeline.items[0].text(0).endswith("= ?") and page.timeline.items[4].text(0).endswith("= ?")
     press(qtbot, window, "Space", page.quiz_bar.answer)
     assert page.controller.index == 0  # Space revealed; it did not move
     assert page.equation.result.latex().endswith("1.6") and node.values["z"] == 1.6
     assert "z = 1.6" in node.tooltip_text() and page.timeline.items[0].text(0).endswith("= 1.6")
     press(qtbot, window, "Space", page.quiz_bar.answer)  # nothing hidden: the next step
-    assert page.controller.index == 1 and "?" in page.equation.result.latex()
+    # Step 2, a linear unit's a[1]_1 = z[1]_1 = 1.6: its numbers are its result, so it is not asked.
+    assert page.controller.index == 1 and page.equation.result.latex().endswith("1.6")
+    assert page.quiz_bar.answer.placeholderText() == "step 2: given" and not page.quiz_bar.check_button.isEnabled()
+    assert page.quiz_bar.verdict.text() == "Step 2 is not asked: its numbers are already its result."
+    press(qtbot, window, "Space", page.quiz_bar.answer)
+    assert page.controller.index == 2 and "?" in page.equation.result.latex()
+    press(qtbot, window, "Left", page.quiz_bar.answer)
     press(qtbot, window, "Left", page.quiz_bar.answer)  # back to a step revealed
     assert page.equation.result.latex().endswith("1.6")
     press(qtbot, window, "Q", page.quiz_bar.answer)  # Q in the box leaves the quiz, never typed
@@ -151,7 +157,7 @@ def test_the_tally_starts_again_with_each_row(qtbot, main_window):
     assert page.quiz_bar.tally.text() == "1 of 1 right"
     page.controller.set_index(31)
     page.controller.step_forward()  # past the update: the next row's pass
-    assert page.session.sample == 1 and page.quiz_bar.tally.text() == "32 questions in this pass"
+    assert page.session.sample == 1 and page.quiz_bar.tally.text() == "25 questions in this pass"  # 7 steps give themselves
     assert page.quiz.hides(0)
 
 
@@ -162,7 +168,7 @@ def test_the_quiz_can_cover_one_phase_chosen_in_its_box(qtbot, main_window):
     combo.setFocus()
     qtbot.keyClicks(combo, "Backward")  # typed into the box, as a keyboard picks an item
     assert combo.currentText() == "Backward pass" and page.quiz.phase == "backward"
-    assert page.quiz_bar.tally.text() == "16 questions in this pass"
+    assert page.quiz_bar.tally.text() == "12 questions in this pass"  # not g′ = 1 nor the 3 db = dz
     _go_to(qtbot, window, 1)  # a forward step: outside the quiz, its result as usual
     assert page.equation.result.latex().endswith("1.6") and page.graph.nodes["n1.1"].values["z"] == 1.6
     assert page.quiz_bar.answer.isReadOnly() and "not in the quiz" in page.quiz_bar.answer.placeholderText()
@@ -170,7 +176,7 @@ def test_the_quiz_can_cover_one_phase_chosen_in_its_box(qtbot, main_window):
     assert page.controller.index == 1
     _go_to(qtbot, window, 8)  # the first backward step: a question
     assert "?" in page.equation.result.latex() and not page.quiz_bar.answer.isReadOnly()
-    assert not page.timeline.items[6].text(0).endswith("?") and page.timeline.items[22].text(0).endswith("?")
+    assert not page.timeline.items[6].text(0).endswith("?") and page.timeline.items[21].text(0).endswith("?")
     assert page.timeline.items[23].text(0).endswith("0.10589")  # the update: not in the quiz
 
 
@@ -219,7 +225,7 @@ def test_a_lesson_saved_with_the_quiz_on_reopens_with_it(qtbot, make_main_window
     page = _quiz_on(qtbot, window)
     page.quiz_bar.phase.setFocus()
     qtbot.keyClicks(page.quiz_bar.phase, "Backward")
-    _go_to(qtbot, window, 9)
+    _go_to(qtbot, window, 10)
     path = tmp_path / "quiz.json"
     choose_file(monkeypatch, path, save=True)
     click_menu(qtbot, window, "File", "Save lesson…")
@@ -233,7 +239,7 @@ def test_a_lesson_saved_with_the_quiz_on_reopens_with_it(qtbot, make_main_window
     click_menu(qtbot, other, "File", "Open lesson…")
     page = other.step_page
     assert page.quiz.on and page.quiz.phase == "backward" and other.quiz_action.isChecked()
-    assert page.quiz_bar.phase.currentText() == "Backward pass" and page.controller.index == 8
+    assert page.quiz_bar.phase.currentText() == "Backward pass" and page.controller.index == 9
     assert "?" in page.equation.result.latex()
     del saved["step"]["quiz"]  # a lesson saved before quiz mode existed
     path.write_text(json.dumps(saved))
@@ -260,3 +266,43 @@ def test_a_lesson_whose_quiz_was_edited_by_hand_is_refused_in_json_words(qtbot, 
         assert "NoneType" not in window.message.text() and "dict" not in window.message.text()
         window.message.close()
         assert window.step_page.transport.position.text() == before and not window.step_page.quiz.on
+
+
+def test_no_result_still_hidden_shows_on_the_graph_at_any_step(qtbot, main_window):
+    """Walked with → through the whole pass: at each step, no result still to be found
+    (the step shown's, or a later question's) is on its unit or weight, in its label or
+    its tooltip, or in the list of steps. (The toy network's equal numbers make a value
+    search useless: each result is looked for where it would be drawn.)"""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    steps = page.controller.steps
+    for number in range(1, len(steps) + 1):
+        _go_to(qtbot, window, number)
+        for h in sorted(page.quiz.hidden_from(number - 1)):
+            kind, element = element_of(steps[h].quantity)
+            key = _NODE_KEYS[steps[h].quantity[0]] if kind == "node" else \
+                "dw" if steps[h].quantity[0] == "dw" else "new"
+            item = (page.graph.nodes if kind == "node" else page.graph.edges)[element]
+            shown = item.values.get(key)
+            assert shown is None or (shown is HIDDEN and h == number - 1), (number, h + 1, key, shown)
+            assert page.timeline.items[h].text(0).endswith(" ?")
+        if page.quiz.hides(number - 1):
+            kind, element = element_of(steps[number - 1].quantity)
+            item = (page.graph.nodes if kind == "node" else page.graph.edges)[element]
+            assert "?" in page.equation.result.latex() and item.toolTip().count("?") == 1, number
+
+
+def test_a_step_whose_numbers_are_its_result_is_shown_not_asked(qtbot, main_window):
+    """db[2]_1 = dz[2]_1: its numbers line, (-7.36), is already the answer, so the quiz shows
+    it as it is and does not count it; the step before, dw[2]_12, is asked."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 13)
+    assert page.controller.step.symbol.text == "db[2]_1"
+    assert page.equation.result.latex().endswith("7.36") and page.timeline.items[12].text(0).endswith("-7.36")
+    assert page.quiz_bar.answer.isReadOnly() and page.quiz_bar.answer.placeholderText() == "step 13: given"
+    assert "not asked" in page.quiz_bar.verdict.text()
+    assert not page.quiz_bar.reveal_button.isEnabled()
+    press(qtbot, window, "Left", page.quiz_bar.answer)
+    assert page.controller.step.symbol.text == "dw[2]_12" and "?" in page.equation.result.latex()
+    assert _answer(qtbot, page, "-11.8").startswith("✓")
