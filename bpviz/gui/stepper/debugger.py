@@ -36,6 +36,7 @@ class DebugPanel(QWidget):
         self.note = ""
         self.checks: list[GradientCheck] = []
         self.comparison: Comparison | None = None
+        self.hidden: frozenset[str] = frozenset()  # quiz mode: elements whose gradient is still to be found
         self.threshold_box = QComboBox()
         for value in THRESHOLDS:
             self.threshold_box.addItem(f"{value:g}", value)
@@ -79,6 +80,14 @@ class DebugPanel(QWidget):
         self.note = note
         self._refresh()
 
+    def set_hidden(self, elements) -> None:
+        """Quiz mode: the gradients of these graph elements (element_of_check's ids) show
+        "?" until the class has found them; their check marks stay."""
+        elements = frozenset(elements)
+        if elements != self.hidden:
+            self.hidden = elements
+            self._refresh()
+
     def _on_threshold(self, index: int) -> None:
         self.threshold = float(self.threshold_box.itemData(index))
         self._refresh()
@@ -119,6 +128,9 @@ class DebugPanel(QWidget):
             if mine is not None:
                 cells[5] = _number(mine.theirs)
                 cells[6] = PASS if mine.agrees(t) else FAIL
+            if element_of_check(check.key, check.index) in self.hidden:
+                cells[1] = cells[2] = "?"
+                cells[5] = "?" if mine is not None else ""
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column in (1, 2, 3, 5):

@@ -371,7 +371,10 @@ class StepPage(QWidget):
     def _show_equation(self) -> None:
         index = self.controller.index
         self.equation.set_step(self.controller.step, self.quiz.hides(index))
-        self.timeline.set_hidden(self.quiz.hidden_from(index))
+        hidden = self.quiz.hidden_from(index)
+        self.timeline.set_hidden(hidden)
+        steps = self.controller.steps
+        self.debug.set_hidden(element_of(steps[i].quantity)[1] for i in hidden if steps[i].quantity[0] in ("dw", "db"))
         self._show_check()
 
     # --- quiz mode (quiz.py: what is hidden; quiz_bar.py: the answer box) -------------------

@@ -306,3 +306,27 @@ def test_a_step_whose_numbers_are_its_result_is_shown_not_asked(qtbot, main_wind
     press(qtbot, window, "Left", page.quiz_bar.answer)
     assert page.controller.step.symbol.text == "dw[2]_12" and "?" in page.equation.result.latex()
     assert _answer(qtbot, page, "-11.8").startswith("✓")
+
+
+def test_the_gradient_check_tab_keeps_each_gradient_hidden_until_its_step_is_found(qtbot, main_window):
+    """The Gradient check tab lists every dw and db: in quiz mode each shows "?" (backprop and
+    finite difference) until its step is revealed or passed; its ✓ stays."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    bar = page.tabs.tabBar()
+    tab = next(i for i in range(page.tabs.count()) if page.tabs.tabText(i) == "Gradient check")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+    assert page.tabs.currentWidget() is page.debug
+    table = page.debug.table
+
+    def row(name):
+        r = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+        return [table.item(r, c).text() for c in range(5)]
+
+    _go_to(qtbot, window, 11)  # dw[2]_11 = (-7.36)·1.6 = -11.776, asked
+    assert row("w[2]_11")[1:3] == ["?", "?"] and row("w[2]_11")[4] == "✓"
+    assert row("w[1]_11")[1] == "?"
+    press(qtbot, window, "Space", page.quiz_bar.answer)
+    assert row("w[2]_11")[1] == "-11.776" and row("w[1]_11")[1] == "?"
+    press(qtbot, window, "Q", page.quiz_bar.answer)
+    assert all(table.item(r, 1).text() != "?" for r in range(table.rowCount()))
