@@ -26,6 +26,10 @@ def save(widget, path: Path) -> Path:
     """The widget as the screen shows it (the X framebuffer under Xvfb), else as Qt renders it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if QGuiApplication.platformName() == "xcb":
+        area = widget.screen().geometry()
+        if widget.isWindow() and not area.contains(widget.frameGeometry()):
+            widget.move(area.topLeft())  # a window resized past the screen's edge: the grab would cut it
+            settle(200)
         pixmap = widget.screen().grabWindow(widget.winId())
     else:
         pixmap = widget.grab()
