@@ -428,7 +428,12 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"Saved the lesson to {saved}", 5000)
         self.recent.add(path)
+        self._name_lesson(saved)
         return True
+
+    def _name_lesson(self, path) -> None:
+        """The window's title names the lesson open (a class sees which one it is)."""
+        self.setWindowTitle(f"{Path(path).name} — bpviz")
 
     def open_lesson(self, path) -> bool:
         """Go where the lesson at ``path`` was saved; a message (and False) when it cannot,
@@ -446,6 +451,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.step_page if lesson.page == "step" else self.train_page)
         self.statusBar().showMessage(f"Opened the lesson {Path(path).name}", 5000)
         self.recent.add(path)
+        self._name_lesson(path)
         return True
 
     def ask_save_lesson(self) -> None:

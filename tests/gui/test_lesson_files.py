@@ -55,17 +55,21 @@ def test_choosing_the_json_type_saves_json_as_earlier_versions_did(qtbot, main_w
 
 def test_a_bpviz_lesson_opens_exactly_where_it_was_saved(qtbot, make_main_window, tmp_path, monkeypatch):
     home = shown_window(qtbot, make_main_window)
+    assert home.windowTitle() == "bpviz"
     choose(qtbot, home.step_page.controls.preset, "two-layer")
     step_to(qtbot, home, 9)
     _save_as(qtbot, home, monkeypatch, tmp_path / "chain rule.bpviz")
+    assert home.windowTitle() == "chain rule.bpviz — bpviz"  # the title names the lesson
     home.close()
     school = shown_window(qtbot, make_main_window)
     assert school.step_page.transport.position.text() != "step 9 of 32"
+    assert school.windowTitle() == "bpviz"
     shown = choose_file(monkeypatch, tmp_path / "chain rule.bpviz", save=False)
     click_menu(qtbot, school, "File", "Open lesson…")
     assert shown[-1]["filter"].split(";;")[0] == "bpviz lesson (*.bpviz *.json)"
     assert school.step_page.controls.preset.currentText() == "two-layer"
     assert school.step_page.transport.position.text() == "step 9 of 32"
+    assert school.windowTitle() == "chain rule.bpviz — bpviz"
 
 
 def test_open_recent_lists_the_last_lessons_newest_first_and_opens_one(qtbot, make_main_window, tmp_path, monkeypatch):
@@ -118,6 +122,7 @@ def test_a_recent_lesson_that_went_bad_is_explained_and_nothing_changes(qtbot, m
     qtbot.waitUntil(lambda: main_window.message is not None and main_window.message.isVisible())
     assert str(path) in main_window.message.text() and "not valid JSON" in main_window.message.text()
     assert main_window.step_page.transport.position.text() == before
+    assert main_window.windowTitle() == "spoilt.bpviz — bpviz"  # still the lesson saved, not one half-opened
     main_window.message.close()
 
 
