@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QTabWidget, QWidget
 
 from bpviz import handout
 from bpviz.fileio import atomic_write_bytes, shown_path, write_problem
@@ -23,7 +23,7 @@ from bpviz.gui.stepper.handout_dialog import HandoutDialog, HandoutSpec
 
 #: The views File > Export offers, by name.
 VIEWS = {"graph": "the graph", "equation": "the equation panel", "loss": "the loss plot",
-         "plots": "the training plots", "diagram": "the model diagram"}
+         "plots": "the training plots", "gradients": "the gradient plots", "diagram": "the model diagram"}
 
 
 class Exports(QObject):
@@ -40,7 +40,7 @@ class Exports(QObject):
     def view_widget(self, name: str) -> QWidget:
         step, train = self.window.step_page, self.window.train_page
         return {"graph": step.graph, "equation": step.equation, "loss": step.loss_plot,
-                "plots": train.plots.canvas, "diagram": train.diagram}[name]
+                "plots": train.plots.canvas, "gradients": train.gradients, "diagram": train.diagram}[name]
 
     def export_view(self, name: str, path) -> bool:
         """Write view ``name`` (see VIEWS) to ``path`` (.png or .svg); a message when it cannot."""
@@ -58,19 +58,26 @@ class Exports(QObject):
 
     @contextmanager
     def _laid_out(self, name: str):
-        """A view on the page not shown has never been laid out (Qt sizes only the page
-        shown): show its page while it is drawn, then go back."""
-        pages = self.window.pages
-        page = next(p for p in (self.window.step_page, self.window.train_page) if p.isAncestorOf(self.view_widget(name)))
-        shown = pages.currentWidget()
-        if page is not shown:
-            pages.setCurrentWidget(page)
-            QApplication.sendPostedEvents()  # the layout requests: the page takes its size
+        """A view on a page or tab not shown has never been laid out (Qt sizes only what
+        is shown): show each page and tab it sits in while it is drawn, then go back."""
+        view = self.view_widget(name)
+        shown = []  # (a stack or tab widget, what it showed)
+        child = view
+        while child.parentWidget() is not None and child is not self.window:
+            stack = child.parentWidget()
+            if isinstance(stack, QStackedWidget) and stack.currentWidget() is not child:
+                tabs = stack.parentWidget()
+                switch = tabs if isinstance(tabs, QTabWidget) else stack  # a tab widget's page updates when shown
+                shown.append((switch, switch.currentWidget()))
+                switch.setCurrentWidget(child)
+            child = stack
+        if shown:
+            QApplication.sendPostedEvents()  # the layout requests: the view takes its size
         try:
             yield
         finally:
-            if page is not shown:
-                pages.setCurrentWidget(shown)
+            for stack, widget in shown:
+                stack.setCurrentWidget(widget)
 
     def _say(self, text: str) -> None:
         """In the status bar, or on screen while presenting (the status bar is hidden)."""
@@ -92,7 +99,14 @@ class Exports(QObject):
             self.export_view(name, with_suffix(path, "." + suffix))
 
     def ask_export_current(self) -> None:
-        self.ask_export_view("graph" if self.window.pages.currentWidget() is self.window.step_page else "plots")
+        """Ctrl+E: the graph on the step page; on the training page the gradient plots while
+        the Gradients tab is shown, else the cost and accuracy plots."""
+        window = self.window
+        if window.pages.currentWidget() is window.step_page:
+            self.ask_export_view("graph")
+        else:
+            train = window.train_page
+            self.ask_export_view("gradients" if train.inside.currentWidget() is train.gradients else "plots")
 
     def export_animation(self, spec: AnimationSpec) -> AnimationExport | None:
         """Start exporting ``spec`` with a progress dialog (Cancel stops it); None, with a

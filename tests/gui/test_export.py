@@ -208,16 +208,21 @@ def test_views_of_the_page_not_shown_export_at_their_real_size(qtbot, main_windo
     page was ever shown, come out at the size they have on screen (they were 640×480 and
     155×112: Qt had never laid them out), and the step page stays in front."""
     window = main_window
-    for view, item in (("plots", "Training plots as PNG…"), ("diagram", "Model diagram as PNG…")):
+    tabs = window.train_page.inside
+    for view, item in (("plots", "Training plots as PNG…"), ("diagram", "Model diagram as PNG…"),
+                       ("gradients", "Gradient plots as PNG…")):
         path = tmp_path / f"{view}.png"
         choose_file(monkeypatch, path, save=True)
         click_menu(qtbot, window, "File", "Export view", item)
         assert window.pages.currentWidget() is window.step_page
+        assert tabs.currentWidget() is window.train_page.weights  # its tab not left in front either
         exported = Image.open(path).size
         window.pages.setCurrentWidget(window.train_page)
+        tabs.setCurrentWidget(window.exports.view_widget(view) if view == "gradients" else tabs.currentWidget())
         qtbot.waitUntil(lambda: window.exports.view_widget(view).isVisible())
         widget = window.exports.view_widget(view)
         assert exported == (2 * widget.width(), 2 * widget.height()), view
+        tabs.setCurrentWidget(window.train_page.weights)
         window.pages.setCurrentWidget(window.step_page)
 
 

@@ -386,7 +386,7 @@ def test_file_choosers_are_qts_own_in_bpvizs_theme_when_the_theme_is_not_the_des
 
 # Export a view ----------------------------------------------------------------------------
 VIEW_ITEMS = {"graph": "Graph", "equation": "Equation panel", "loss": "Loss plot",
-              "plots": "Training plots", "diagram": "Model diagram"}
+              "plots": "Training plots", "gradients": "Gradient plots", "diagram": "Model diagram"}
 
 
 def _text_of(svg) -> str:
@@ -400,7 +400,7 @@ def test_file_export_view_writes_each_view_as_png_or_svg(qtbot, main_window, tmp
     """"**File > Export view** writes the graph, the equation panel, the loss plot, the
     training plots or the model diagram as PNG or SVG. ... PNGs have twice the screen's
     pixels, so they stay sharp on a slide. SVGs keep the numbers as text." """
-    if view in ("plots", "diagram"):  # from the page that shows it, after a quick run
+    if view in ("plots", "gradients", "diagram"):  # from the page that shows it, after a quick run
         page = training_page(qtbot, main_window)
         quick_run(qtbot, page.form, updates=2)
         press(qtbot, main_window, "Ctrl+Return")
@@ -422,7 +422,8 @@ def test_file_export_view_writes_each_view_as_png_or_svg(qtbot, main_window, tmp
         assert ET.parse(path).getroot().tag.endswith("svg")
         step = main_window.step_page.controller.step
         value = result(step.value).text.lstrip("-") if step is not None else ""
-        numbers = {"graph": value, "equation": value, "loss": "3", "plots": "0.", "diagram": "784"}[view]
+        numbers = {"graph": value, "equation": value, "loss": "3", "plots": "0.", "gradients": "iteration",
+                   "diagram": "784"}[view]
         assert numbers in _text_of(path).replace("\u2212", "-")
 
 
