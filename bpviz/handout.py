@@ -19,8 +19,9 @@ CHAIN_TITLE = "The chain rule, from J"
 
 
 # --- the chain of factors, as the equation panel shows it ------------------------------
-def factor_latex(factor, last: bool) -> str:
-    return factor.symbol.latex + r"\,(" + result(factor.value).latex + ")" + ("" if last else r" \cdot ")
+def factor_latex(factor, last: bool, hidden: bool = False) -> str:
+    value = "?" if hidden else result(factor.value).latex
+    return factor.symbol.latex + r"\,(" + value + ")" + ("" if last else r" \cdot ")
 
 
 def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
@@ -40,10 +41,11 @@ def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
 def row_pieces(path, first: bool, with_value: bool, hidden: bool = False) -> list[tuple[str, object]]:
     """A row's pieces as (LaTeX, the factor it shows or None): "+ " before every row but
     the first, the factors joined by dots, then "= " and the path's product ("= ?" while
-    the step's result is ``hidden``: the products add up to it)."""
+    the step's result is ``hidden``: the products add up to it; and the value of a lone
+    path's lone factor, da[L] = ∂J/∂a[L] or a g′, which is the result itself)."""
     pieces: list[tuple[str, object]] = [] if first else [("+ ", None)]
     last = len(path) - 1
-    pieces += [(factor_latex(f, i == last), f) for i, f in enumerate(path)]
+    pieces += [(factor_latex(f, i == last, hidden and len(path) == 1 and not with_value), f) for i, f in enumerate(path)]
     if with_value:
         pieces.append((r" = " + ("?" if hidden else result(math.prod(f.value for f in path)).latex), None))
     return pieces

@@ -165,22 +165,22 @@ def answer(text, field: str = "Your answer") -> float:
     """A number typed as the answer to a step: -0.736, −0.736 (any minus sign), +.5,
     1e-3, 1E3, and 0,736 with a decimal comma (a comma, no point: read as the point;
     thousands are not grouped in an answer, so 1,000 is 1.000). Else NumberError naming
-    ``field`` with an example, never a traceback: nothing typed, words, two commas,
+    ``field`` with an example (never a step's answer: -4.2), never a traceback: nothing typed, words, two commas,
     1,000.5 (a comma and a point), nan, inf, and 1e999 or 1e-400 (a float
     would read them as inf or 0)."""
     raw = text if isinstance(text, str) else str(text)
     typed = raw.strip().translate({ord(sign): "-" for sign in MINUS_SIGNS})
     if not typed:
-        raise NumberError(field, "expected a number such as -0.736, got nothing")
+        raise NumberError(field, "expected a number such as -4.2, got nothing")
     if NOT_FINITE.fullmatch(typed):
-        raise NumberError(field, f"expected a finite number such as -0.736, got {shown(raw)}")
+        raise NumberError(field, f"expected a finite number such as -4.2, got {shown(raw)}")
     if "," in typed and "." in typed:
-        raise NumberError(field, f"expected one decimal mark (-0.736 or -0,736), got both a comma and a point "
+        raise NumberError(field, f"expected one decimal mark (-4.2 or -4,2), got both a comma and a point "
                                  f"in {shown(raw)}")
     if typed.count(",") == 1:
         typed = typed.replace(",", ".")
     if not PLAIN_DECIMAL.fullmatch(typed):
-        raise NumberError(field, f"expected a number such as -0.736, 1e-3 or -0,736, got {shown(raw)}")
+        raise NumberError(field, f"expected a number such as -4.2, 3e-5 or -4,2, got {shown(raw)}")
     value = float(typed)
     if not math.isfinite(value) or _unheld(typed, value):  # 1e999 is inf, 1e-400 is 0: neither was typed
         raise NumberError(field, f"expected a number a float can hold (about 1e-308 to 1e308 in size), "

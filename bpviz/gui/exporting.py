@@ -155,7 +155,8 @@ class Exports(QObject):
 
     def ask_export_animation(self) -> None:
         steps = self.window.step_page.controller.steps
-        dialog = AnimationDialog(len(steps), self.window.step_page.controller.index, self.window)
+        page = self.window.step_page
+        dialog = AnimationDialog(len(steps), page.controller.index, self.window, quiz=page.quiz.on)
         try:
             accepted = dialog.exec()
             spec = dialog.spec("")  # read while the dialog lives (never WA_DeleteOnClose here)

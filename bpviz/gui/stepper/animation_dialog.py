@@ -16,7 +16,7 @@ FORMATS = {"Animated GIF": "gif", "Numbered PNG frames": "png"}
 
 
 class AnimationDialog(QDialog):
-    def __init__(self, steps: int, current: int, parent: QWidget | None = None):
+    def __init__(self, steps: int, current: int, parent: QWidget | None = None, quiz: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Export animation of steps")
         self.first, self.last = QSpinBox(), QSpinBox()
@@ -53,6 +53,11 @@ class AnimationDialog(QDialog):
         form.addRow("Speed", self.fps)
         form.addRow("Format", self.kind)
         form.addRow(self.summary)
+        self.quiz_note = QLabel("Quiz mode is on: the frames show every result, as the lesson does "
+                                "without the quiz (Export view keeps the \"?\" of the step shown).")
+        self.quiz_note.setWordWrap(True)
+        self.quiz_note.setVisible(quiz)
+        form.addRow(self.quiz_note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
         self.buttons.accepted.connect(self.accept)

@@ -147,15 +147,17 @@ class ChainView(QWidget):
             return factor.element == self.linked
         return factor.element in self.linked
 
+    def pieces(self) -> tuple[list[list[tuple[str, object]]], str]:
+        """What is drawn, as LaTeX: each row's (piece, its factor or None), and the extra row."""
+        several = bool(len(self.rows) > 1 or self.more)
+        rows = [row_pieces(row, i == 0, several, self.hidden) for i, row in enumerate(self.rows)]
+        return rows, more_latex(self.more, self.step, self.hidden)
+
     def _layout(self):
         """[(row pieces with their boxes)], the extra row's box or None."""
-        several = len(self.rows) > 1 or self.more
-        rows = []
-        for i, row in enumerate(self.rows):
-            rows.append([(typeset(latex, self.points), factor)
-                         for latex, factor in row_pieces(row, i == 0, bool(several), self.hidden)])
-        extra = more_latex(self.more, self.step, self.hidden)
-        return rows, (typeset(extra, self.points) if extra else None)
+        rows, extra = self.pieces()
+        boxes = [[(typeset(latex, self.points), factor) for latex, factor in row] for row in rows]
+        return boxes, (typeset(extra, self.points) if extra else None)
 
     def _scale(self, rows, extra) -> float:
         widths = [sum(b.width for b, _ in row) for row in rows] + ([extra.width] if extra else [])

@@ -123,7 +123,8 @@ class StepPage(QWidget):
         self.quiz.toggled.connect(self._on_quiz_toggled)
         self.quiz_bar.reveal_button.clicked.connect(lambda: self.quiz.reveal())
         self.equation.revealRequested.connect(lambda: self.quiz.reveal())
-        self.quiz_bar.watch(self.graph)  # a number typed on the graph goes to the answer box
+        for widget in (self.graph, self.equation):  # a number typed there goes to the answer box
+            self.quiz_bar.watch(widget)
         self.graph.set_pulse_duration(c.pulse_ms())
 
     def _on_space(self) -> None:
@@ -372,8 +373,11 @@ class StepPage(QWidget):
         index = self.controller.index
         self.equation.set_step(self.controller.step, self.quiz.hides(index))
         hidden = self.quiz.hidden_from(index)
-        self.timeline.set_hidden(hidden)
         steps = self.controller.steps
+        # The list shows no result ahead of the step shown while the quiz is on: an update
+        # ahead, b ← 0 - 0.001·(-0.736), would give a backward question away.
+        ahead = set(range(index + 1, len(steps))) if self.quiz.on else set()
+        self.timeline.set_hidden(hidden | ahead)
         self.debug.set_hidden(element_of(steps[i].quantity)[1] for i in hidden if steps[i].quantity[0] in ("dw", "db"))
         self._show_check()
 

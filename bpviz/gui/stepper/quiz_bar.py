@@ -16,6 +16,9 @@ from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.stepper.quiz import ANSWER_FIELD, SCOPES, Quiz
 
+#: The empty box's note at a question (no example number: it could be the answer).
+ASK = "a number, then Enter"
+FIRST = "→: the first step"
 #: Keys that move through the steps from an empty answer box.
 MOVES = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp,
          Qt.Key.Key_PageDown)
@@ -51,7 +54,7 @@ class QuizBar(QWidget):
         self.setObjectName("quizBar")
         self.quiz = quiz
         self.scale, self.big = 1.0, False
-        self._graph = None  # whose typed numbers go to the box (watch)
+        self._watched = set()  # the widgets whose typed numbers go to the box (watch)
         self.title = QLabel("<b>Quiz</b>")
         self.phase = QComboBox()
         for key, text in SCOPES.items():
@@ -61,8 +64,8 @@ class QuizBar(QWidget):
         self.box_label = QLabel(f"{ANSWER_FIELD}:")
         self.answer = AnswerBox()
         self.answer.setAccessibleName(ANSWER_FIELD)
-        self.answer.setPlaceholderText("-0.736, then Enter")
-        self.answer.setToolTip("A number (-0.736, −0.736, 1e-3 or -0,736): Enter checks it to 3 significant "
+        self.answer.setPlaceholderText(ASK)
+        self.answer.setToolTip("A number (-4.2, −4.2, 3e-5 or -4,2): Enter checks it to 3 significant "
                                "figures; Space shows the result")
         self.box_label.setBuddy(self.answer)
         self.check_button = QPushButton("Check")
@@ -80,14 +83,15 @@ class QuizBar(QWidget):
         self.row = QHBoxLayout()
         for widget in (self.title, self.phase, self.box_label, self.answer, self.check_button, self.reveal_button):
             self.row.addWidget(widget)
-        self.row.addWidget(self.verdict, 1)
+        self.row.addStretch(1)
         self.row.addWidget(self.tally)
         layout.addLayout(self.row)
-        # The verdict takes the room left on the line when a verdict fits there, else a
-        # line of its own (set_wrapped, on a resize: never as a verdict comes and goes, so
-        # the graph does not jump); cut rather than widen the window (its tooltip has it whole).
+        # The verdict has a line of its own, the bar's whole width, so that a class reads it
+        # whole at any window size (on the controls' line a 1280-pixel window left it 45
+        # pixels); its tooltip has a longer one whole. The line stays while the bar is shown,
+        # so the graph does not jump as verdicts come and go.
+        layout.addWidget(self.verdict)
         self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.wrapped = False
         self.phase.currentIndexChanged.connect(lambda _: quiz.set_phase(self.phase.currentData()))
         self.phase.activated.connect(lambda _: self.answer.setFocus())  # the keys go back to the box
         self.answer.returnPressed.connect(self.check)
@@ -117,48 +121,19 @@ class QuizBar(QWidget):
         bold.setBold(True)
         for label in (self.verdict, self.tally):  # a label with a style sheet keeps its own font
             label.setFont(bold)
-        # Room for the box's longest note, "step 1234: not in the quiz".
-        self.answer.setMinimumWidth(max(round(120 * s), self.answer.fontMetrics().horizontalAdvance(
-            "step 1234: not in the quiz") + 16))
-        self._fit_verdict()
+        notes = (ASK, FIRST, "step 1234: not in quiz")  # the box's notes, whole
+        metrics = self.answer.fontMetrics()
+        self.answer.setMinimumWidth(max(round(120 * s), max(metrics.horizontalAdvance(n) for n in notes) + 16))
 
-    #: A verdict as long as most are: the line must have room for it, or it takes its own.
-    TYPICAL = "✗ -11.78: dw[2]_11 = -11.776"
-
-    def verdict_room(self) -> int:
-        """The width a verdict needs on the controls' line: a typical one, at the verdict's font."""
-        return self.verdict.fontMetrics().horizontalAdvance(self.TYPICAL) + 12
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_verdict()
-
-    def _fit_verdict(self) -> None:
-        """The verdict on the controls' line when a typical verdict fits there, else under it."""
-        margins = self.layout().contentsMargins()
-        others = sum(self.row.itemAt(i).widget().sizeHint().width() for i in range(self.row.count())
-                     if self.row.itemAt(i).widget() not in (None, self.verdict))
-        spacing = self.row.spacing() * self.row.count()
-        wrap = self.width() - margins.left() - margins.right() - others - spacing < self.verdict_room()
-        if wrap == self.wrapped:
-            return
-        self.wrapped = wrap
-        if wrap:
-            self.row.removeWidget(self.verdict)
-            self.layout().addWidget(self.verdict)
-        else:
-            self.layout().removeWidget(self.verdict)
-            self.row.insertWidget(self.row.indexOf(self.tally), self.verdict, 1)
-
-    def watch(self, graph) -> None:
-        """Typing a number on ``graph`` starts the answer in the box."""
-        self._graph = graph
-        graph.installEventFilter(self)
+    def watch(self, widget) -> None:
+        """Typing a number on ``widget`` (the graph, the equation) starts the answer in the box."""
+        self._watched.add(widget)
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        """On the graph, at a question, a number's first character goes to the box (the
-        page's keys + and - would take a sign: the box takes it instead)."""
-        if watched is self._graph and self.quiz.covers(self.quiz.controller.index) and \
+        """On the graph or the equation, at a question, a number's first character goes to
+        the box (the page's keys + and - would take a sign: the box takes it instead)."""
+        if watched in self._watched and self.quiz.covers(self.quiz.controller.index) and \
                 event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress):
             text = event.text()
             if text and text in "0123456789.,-+−":
@@ -210,12 +185,12 @@ class QuizBar(QWidget):
         self.check_button.setEnabled(asked)
         self.reveal_button.setEnabled(quiz.hides(index))
         if asked:
-            self.answer.setPlaceholderText("-0.736, then Enter")
+            self.answer.setPlaceholderText(ASK)
         elif index < 0:
-            self.answer.setPlaceholderText("→ or Space: the first step")
+            self.answer.setPlaceholderText(FIRST)
         elif quiz.given(index):
             self.answer.setPlaceholderText(f"step {index + 1}: given")
         else:
-            self.answer.setPlaceholderText(f"step {index + 1}: not in the quiz")
+            self.answer.setPlaceholderText(f"step {index + 1}: not in quiz")
         self.tally.setText(quiz.tally_text())
         self.tally.setStyleSheet(f"color: {style.INK.name()};")

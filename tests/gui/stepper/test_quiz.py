@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from bpviz.gui.graph.state import _NODE_KEYS, HIDDEN, element_of
-from tests.gui.userpath import choose_file, click_menu, press
+from tests.gui.userpath import answer_dialog, choose_file, click_menu, press
 
 
 def _quiz_on(qtbot, window):
@@ -132,7 +132,7 @@ def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
     assert page.quiz_bar.tally.text() == "2 of 3 right"
     press(qtbot, window, "Right", page.quiz_bar.answer)
     assert _answer(qtbot, page, "-.7365").startswith("✓")  # within half a unit of the 3rd figure
-    assert _answer(qtbot, page, "").startswith("Your answer: expected a number such as -0.736, got nothing")
+    assert _answer(qtbot, page, "").startswith("Your answer: expected a number such as -4.2, got nothing")
 
 
 def test_a_pasted_answer_of_thousands_of_digits_is_judged_without_echoing_them(qtbot, main_window):
@@ -171,13 +171,17 @@ def test_the_quiz_can_cover_one_phase_chosen_in_its_box(qtbot, main_window):
     assert page.quiz_bar.tally.text() == "12 questions in this pass"  # not g′ = 1 nor the 3 db = dz
     _go_to(qtbot, window, 1)  # a forward step: outside the quiz, its result as usual
     assert page.equation.result.latex().endswith("1.6") and page.graph.nodes["n1.1"].values["z"] == 1.6
-    assert page.quiz_bar.answer.isReadOnly() and "not in the quiz" in page.quiz_bar.answer.placeholderText()
+    assert page.quiz_bar.answer.isReadOnly() and page.quiz_bar.answer.placeholderText() == "step 1: not in quiz"
     press(qtbot, window, "Space", page.quiz_bar.answer)  # nothing to reveal: Space goes on
     assert page.controller.index == 1
     _go_to(qtbot, window, 8)  # the first backward step: a question
     assert "?" in page.equation.result.latex() and not page.quiz_bar.answer.isReadOnly()
     assert not page.timeline.items[6].text(0).endswith("?") and page.timeline.items[21].text(0).endswith("?")
-    assert page.timeline.items[23].text(0).endswith("0.10589")  # the update: not in the quiz
+    # The update is not in the quiz, but b ← 0 - 0.001·(-0.736) would give db away: the list
+    # shows no result ahead of the step shown; reached, the update shows its result.
+    assert page.timeline.items[25].text(0).endswith("?")
+    _go_to(qtbot, window, 26)
+    assert page.timeline.items[25].text(0).endswith("0.000736") and page.equation.result.latex().endswith("0.000736")
 
 
 def test_play_stops_at_each_question(qtbot, main_window):
@@ -206,6 +210,12 @@ def test_quiz_mode_in_presenter_mode_with_the_keyboard_alone(qtbot, main_window)
     assert page.quiz_bar.verdict.text().startswith("✓") and page.quiz_bar.tally.text() == "1 of 1 right"
     press(qtbot, window, "Space", page.quiz_bar.answer)  # revealed by the answer: the next step
     assert page.controller.index == 1
+    _go_to(qtbot, window, 3)
+    page.equation.setFocus()  # Tab reaches the equation too: a number typed there goes to the box
+    assert page.equation.hasFocus()
+    press(qtbot, window, "-", page.equation)
+    assert page.quiz_bar.answer.text() == "-" and page.quiz_bar.answer.hasFocus()
+    press(qtbot, window, "BackSpace", page.quiz_bar.answer)
     press(qtbot, window, "Ctrl+=")  # bigger: the quiz's text grows with the UI scale
     assert page.quiz_bar.tally.font().pointSizeF() >= 1.5 * page.font().pointSizeF()  # and bigger presenting
     press(qtbot, window, "Escape", page.quiz_bar.answer)
@@ -330,3 +340,40 @@ def test_the_gradient_check_tab_keeps_each_gradient_hidden_until_its_step_is_fou
     assert row("w[2]_11")[1] == "-11.776" and row("w[1]_11")[1] == "?"
     press(qtbot, window, "Q", page.quiz_bar.answer)
     assert all(table.item(r, 1).text() != "?" for r in range(table.rowCount()))
+
+
+def test_a_chain_of_one_factor_keeps_its_value_hidden_with_the_result(qtbot, main_window):
+    """da[2]_1 = ∂J/∂a[2]_1: its chain is that one factor, whose value is the answer; it
+    shows "?" until the result is revealed. A chain of several factors keeps its numbers
+    (multiplying them is the question) and hides only the product."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+
+    def chain():
+        rows, extra = page.equation.chain.pieces()
+        return "".join(latex for row in rows for latex, _ in row) + extra
+
+    _go_to(qtbot, window, 8)
+    assert "?" in chain() and "7.36" not in chain()
+    press(qtbot, window, "Space", page.quiz_bar.answer)
+    assert "7.36" in chain()
+    _go_to(qtbot, window, 14)  # da[1]_1 = w[2]_11·dz[2]_1: (-7.36)·(1)·(0.1), the product hidden
+    assert "7.36" in chain() and "0.736" not in chain()
+
+
+def test_the_animation_dialog_says_its_frames_show_every_result_while_the_quiz_is_on(qtbot, main_window):
+    """Export animation in quiz mode draws every step's result (frames for slides): its
+    dialog says so, and says nothing of it outside quiz mode."""
+    window = main_window
+    seen = []
+
+    def look(dialog):
+        seen.append(dialog.quiz_note.isVisible() and "Quiz mode is on" in dialog.quiz_note.text())
+        dialog.reject()
+
+    with answer_dialog(qtbot, look):
+        click_menu(qtbot, window, "File", "Export animation of steps…")
+    _quiz_on(qtbot, window)
+    with answer_dialog(qtbot, look):
+        click_menu(qtbot, window, "File", "Export animation of steps…")
+    assert seen == [False, True]
