@@ -399,8 +399,8 @@ class StepPage(QWidget):
 
     def _on_element_clicked(self, element: str) -> None:
         where = element_of(self.controller.step.quantity) if self.controller.step else None
-        if where and where[1] == element and self.quiz.reveal():  # a click on the "?" shows it
-            return
+        if where and where[1] == element:
+            self.quiz.reveal()  # a click on the "?" shows it, and pins the element as any click does
         self.pinned = element
         self._refresh_inspector()
         self.debugger.element_clicked(element)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -106,6 +107,12 @@ def test_a_click_on_the_hidden_result_or_on_reveal_shows_it(qtbot, main_window):
     assert page.quiz_bar.reveal_button.isEnabled()
     qtbot.mouseClick(page.quiz_bar.reveal_button, Qt.MouseButton.LeftButton)
     assert page.equation.result.latex().endswith("-7.36") and not page.quiz_bar.reveal_button.isEnabled()
+    _go_to(qtbot, window, 10)  # dz[2]_1, on the unit a[2]_1: a click on its "?" shows it and pins the unit
+    graph = page.graph
+    node = graph.nodes["n2.1"]
+    assert node.values["dz"] is HIDDEN
+    qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(node.pos()))
+    assert node.values["dz"] == pytest.approx(-7.36) and page.pinned == "n2.1" and "dz = -7.36" in page.inspector.text()
 
 
 def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
