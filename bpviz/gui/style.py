@@ -19,8 +19,8 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPale
 #: update and the debugger's orange stay ΔE2000 >= 10 apart, and from the background, under
 #: deuteranopia, protanopia and tritanopia too (tests/gui/test_colour_vision.py). The
 #: high-contrast theme's text colours keep 7:1 against its backgrounds (WCAG AAA). A disabled
-#: control's text and edge (DISABLED) keep 4.5:1 yet read apart from the ink (in high contrast
-#: 6.3:1 on black, against the ink's 21:1: grey, not white).
+#: control's text and edge (DISABLED) keep 4.5:1 (7:1 in high contrast: 7.8:1 on black) yet
+#: read apart from the ink, at most 3.3:1 from it (grey, where enabled text is white).
 THEMES: dict[str, dict[str, str]] = {
     "light": {
         "FORWARD": "#1f5fbf", "BACKWARD": "#c8321e", "UPDATE": "#1e7a46",
@@ -47,7 +47,7 @@ THEMES: dict[str, dict[str, str]] = {
         "NODE_FILL": "#000000", "NODE_READ": "#3a3000", "REUSED": "#d9b3ff",
         "WARNING": "#fbab28", "BACKGROUND": "#000000", "SURFACE": "#000000",
         "LABEL_FILL": "#f0000000", "LABEL_BORDER": "#ffffff", "FIELD_EDGE": "#ffffff",
-        "DISABLED": "#8c8c8c",
+        "DISABLED": "#9e9e9e",
     },
 }
 #: The look each theme builds on (a page's own colour tables are "light" and "dark").
