@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider, QTabBar
 
 from bpviz.gui import style
 from tests.gui.conftest import on_screen
@@ -169,3 +169,50 @@ def test_a_disabled_field_looks_disabled_and_reads_at_4_5_to_1(qtbot, main_windo
     enabled, _ = _ink(inner(controls.sample))
     assert contrast(disabled, background) >= 4.5, (disabled.name(), background.name())
     assert contrast(enabled, disabled) >= 2.0, (enabled.name(), disabled.name())
+
+
+def _ring_count(widget) -> tuple[int, int]:
+    """The ring's pixels round ``widget`` (a tab bar: round its current tab), and the least a
+    ring of 1 px all round it would have."""
+    image = _grab(widget, margin=2)
+    if isinstance(widget, QTabBar):  # the current tab's, not a neighbour's ring
+        rect = widget.tabRect(widget.currentIndex()).translated(2, 2).adjusted(-2, -2, 2, 2)
+        return _ring_pixels(image, rect), rect.width() + rect.height()
+    return _ring_pixels(image), widget.width() + widget.height()
+
+
+@pytest.mark.parametrize("page_key", ["Ctrl+1", "Ctrl+2"])
+def test_each_tab_stop_of_each_page_wears_the_ring_in_high_contrast_and_in_reading_order(qtbot, main_window, page_key):
+    """Tab from the form's first field round the page and back: every stop shows the ring
+    (on the training page the form's frame, the plots and the list of runs took the focus
+    with none, and the buttons had none), and once Tab leaves the form it does not come back
+    to it before the page tabs."""
+    window = main_window
+    choose_theme(qtbot, window, "contrast")
+    press(qtbot, window, page_key)
+    page = window.pages.currentWidget()
+    start = page.controls.preset if page is window.step_page else page.form.preset
+    form = page.side_panels[0] if page is window.step_page else page.side
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(start.hasFocus, timeout=2000)
+    stops, missing = [start], []
+    for _ in range(80):
+        widget = QApplication.focusWidget()
+        count, least = _ring_count(widget)
+        if count < least:
+            missing.append(f"{widget.accessibleName() or type(widget).__name__}: {count} of {least}")
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
+        now = QApplication.focusWidget()
+        assert now is not widget, f"Tab stays in {type(widget).__name__}: a key trap"
+        if now is start:
+            break
+        assert now not in stops, "Tab went round without coming back"
+        stops.append(now)
+    else:
+        raise AssertionError("Tab never came back")
+    assert len(stops) > 15
+    assert missing == []
+    in_form = [form.isAncestorOf(w) for w in stops]
+    left = in_form.index(False)
+    assert not any(in_form[left:]), "Tab came back into the form from the rest of the page"
+    assert window.page_tabs is stops[-1]  # then Tab goes round: the page tabs, the form
