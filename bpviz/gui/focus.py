@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QAbstractScrollArea, QGraphicsView, QPlainTextEdit, QScrollArea, QTextEdit, QWidget,
+)
 
 from bpviz.gui import style
 
@@ -52,3 +54,16 @@ def ring(*hosts: QWidget) -> None:
     for host in hosts:
         if host.findChild(FocusRing, "focusRing", Qt.FindChildOption.FindDirectChildrenOnly) is None:
             FocusRing(host)
+
+
+def mark_views(root: QWidget) -> None:
+    """Under ``root``, a ring round each view that takes Tab (a list, a table, a text), and
+    no Tab stop at all for a frame that only holds fields or a plot (it would take the focus
+    and show nothing: its fields, or the mouse, are how it is used)."""
+    for area in root.findChildren(QAbstractScrollArea):
+        if isinstance(area, (QScrollArea, QGraphicsView)):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            area.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        elif (isinstance(area, (QAbstractItemView, QPlainTextEdit, QTextEdit))
+              and area.focusPolicy() != Qt.FocusPolicy.NoFocus):
+            ring(area)

@@ -136,9 +136,9 @@ class MainWindow(QMainWindow):
         self.start_action = self._action("&Start (or restart) training", "Ctrl+Return", train.start)
         self.pause_action = self._action("&Pause / resume", "Ctrl+P", train.toggle_pause)
         self.stop_action = self._action("S&top", "Ctrl+.", train.stop)
-        self.save_model_action = self._action("&Save model…", None, train.ask_save_model)
+        self.save_model_action = self._action("Save &model…", None, train.ask_save_model)
         self.load_model_action = self._action("&Load model…", None, train.ask_load_model)
-        self.export_png_action = self._action("Export plots as &PNG…", None, lambda: train.ask_export("png"))
+        self.export_png_action = self._action("Export plots as P&NG…", None, lambda: train.ask_export("png"))
         self.export_svg_action = self._action("Export plots as S&VG…", None, lambda: train.ask_export("svg"))
         self.export_csv_action = self._action("Export history as &CSV…", None, lambda: train.ask_export("csv"))
         self._build_view_actions()
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.leave_presenter_action.setEnabled(False)
         self.bigger_action = self._action("&Bigger", "Ctrl+=", p.bigger)
         self.bigger_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
-        self.smaller_action = self._action("&Smaller", "Ctrl+-", p.smaller)
+        self.smaller_action = self._action("S&maller", "Ctrl+-", p.smaller)
         self.actual_size_action = self._action("&Actual size (100 %)", "Ctrl+0", p.actual_size)
         p.scaleChanged.connect(self._on_scale_changed)
         self.theme_actions = {}
@@ -264,11 +264,14 @@ class MainWindow(QMainWindow):
 
     def _apply_tabs_look(self) -> None:
         self.page_tabs.setStyleSheet(
-            # no taller than the menus; the page shown underlined
-            "QTabBar::tab { padding: 1px 12px; border: none; border-bottom: 3px solid transparent;"
+            # no taller than the menus; the page shown underlined; a ring round it while the
+            # tabs have the keyboard's focus (its 2 px border is there, unseen, on every tab:
+            # the focus moves nothing)
+            "QTabBar::tab { padding: 0px 10px; border: 2px solid transparent; border-bottom: 3px solid transparent;"
             f" color: {style.MUTED.name()}; }}"
             f"QTabBar::tab:selected {{ color: {style.INK.name()}; font-weight: bold;"
-            f" border-bottom: 3px solid {style.INK.name()}; }}")
+            f" border-bottom: 3px solid {style.INK.name()}; }}"
+            f"QTabBar::tab:selected:focus {{ border-color: {style.FORWARD.name()}; border-radius: 3px; }}")
         # A child with a style sheet keeps the menu bar from taking a new application
         # palette by itself (it stayed light under the dark theme): give it the palette.
         self.menuBar().setPalette(style.palette())

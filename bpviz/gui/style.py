@@ -18,7 +18,9 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPale
 #: 3:1 against the background in all (tests/gui/test_theme.py checks it). Forward, backward,
 #: update and the debugger's orange stay ΔE2000 >= 10 apart, and from the background, under
 #: deuteranopia, protanopia and tritanopia too (tests/gui/test_colour_vision.py). The
-#: high-contrast theme's text colours keep 7:1 against its backgrounds (WCAG AAA).
+#: high-contrast theme's text colours keep 7:1 against its backgrounds (WCAG AAA). A disabled
+#: control's text and edge (DISABLED) keep 4.5:1 (7:1 in high contrast: 7.8:1 on black) yet
+#: read apart from the ink, at most 3.3:1 from it (grey, where enabled text is white).
 THEMES: dict[str, dict[str, str]] = {
     "light": {
         "FORWARD": "#1f5fbf", "BACKWARD": "#c8321e", "UPDATE": "#1e7a46",
@@ -27,6 +29,7 @@ THEMES: dict[str, dict[str, str]] = {
         "NODE_FILL": "#ffffff", "NODE_READ": "#ffe98a", "REUSED": "#7b3fb5",
         "WARNING": "#e4600c", "BACKGROUND": "#f7f8fa", "SURFACE": "#ffffff",
         "LABEL_FILL": "#eeffffff", "LABEL_BORDER": "#c8cdd4", "FIELD_EDGE": "#7d8590",
+        "DISABLED": "#646c76",
     },
     "dark": {
         "FORWARD": "#6ea8ff", "BACKWARD": "#ed5a56", "UPDATE": "#a4dd9d",
@@ -35,6 +38,7 @@ THEMES: dict[str, dict[str, str]] = {
         "NODE_FILL": "#23282f", "NODE_READ": "#4d4320", "REUSED": "#b78cf2",
         "WARNING": "#fdaa29", "BACKGROUND": "#16191d", "SURFACE": "#1e2227",
         "LABEL_FILL": "#ee23282f", "LABEL_BORDER": "#4b535e", "FIELD_EDGE": "#838c98",
+        "DISABLED": "#8a939e",
     },
     "contrast": {  # high contrast: bright on black, for a washed-out projector or low vision
         "FORWARD": "#83a3fd", "BACKWARD": "#fd7866", "UPDATE": "#96f7b1",
@@ -43,6 +47,7 @@ THEMES: dict[str, dict[str, str]] = {
         "NODE_FILL": "#000000", "NODE_READ": "#3a3000", "REUSED": "#d9b3ff",
         "WARNING": "#fbab28", "BACKGROUND": "#000000", "SURFACE": "#000000",
         "LABEL_FILL": "#f0000000", "LABEL_BORDER": "#ffffff", "FIELD_EDGE": "#ffffff",
+        "DISABLED": "#9e9e9e",
     },
 }
 #: The look each theme builds on (a page's own colour tables are "light" and "dark").
@@ -107,6 +112,8 @@ LABEL_FILL = QColor(THEMES["light"]["LABEL_FILL"])
 LABEL_BORDER = QColor(THEMES["light"]["LABEL_BORDER"])
 #: The edge of a text field or a check box, where Fusion's own would not read (the dark theme).
 FIELD_EDGE = QColor(THEMES["light"]["FIELD_EDGE"])
+#: A disabled control's text and edge: legible (4.5:1), and plainly dimmer than the ink.
+DISABLED = QColor(THEMES["light"]["DISABLED"])
 
 PHASE_COLORS = {"forward": FORWARD, "loss": FORWARD, "backward": BACKWARD, "update": UPDATE}
 
@@ -303,5 +310,5 @@ def palette() -> QPalette:
                      (role.Light, SURFACE.lighter(110)), (role.Midlight, LABEL_BORDER.lighter(115))):
         p.setColor(r, QColor(color))
     for r in (role.WindowText, role.Text, role.ButtonText):
-        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(MUTED))
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(DISABLED))
     return p

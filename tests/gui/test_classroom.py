@@ -4,10 +4,11 @@ sheet, the themes and the settings kept between sessions."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 
 from bpviz.gui import style
 from bpviz.gui.main_window import MainWindow
@@ -92,7 +93,6 @@ def test_the_shortcut_sheet_lists_every_key_of_the_window(qtbot, make_main_windo
 def test_no_two_actions_or_step_page_keys_share_a_key(qtbot, make_main_window):
     """A key does one thing: the window's actions, its menus' and the step page's own keys
     (Space, arrows, +, -, ...) never share one, or Qt would run neither."""
-    from collections import Counter
 
     from PySide6.QtGui import QKeySequence
 
@@ -112,15 +112,28 @@ def test_no_two_actions_or_step_page_keys_share_a_key(qtbot, make_main_window):
 
 
 def test_every_menu_action_can_be_reached_from_the_keyboard(qtbot, make_main_window):
-    """Each menu has a mnemonic (Alt+letter), and so does each of its actions."""
+    """Each menu has a mnemonic (Alt+letter), and so does each of its actions, a letter no
+    other item of its menu has (a shared one only moves between them: View's S went to
+    'Step through backprop' before 'Smaller')."""
     window = make_main_window()
-    for menu_action in window.menuBar().actions():
-        assert "&" in menu_action.text(), menu_action.text()
-        for action in menu_action.menu().actions():
-            if action.isSeparator():
+    menus = [(menu_action.text(), menu_action.menu()) for menu_action in window.menuBar().actions()]
+    for title, _ in menus:
+        assert "&" in title, title
+    while menus:
+        title, menu = menus.pop()
+        letters = []
+        for action in menu.actions():
+            if action.isSeparator() or not action.isVisible():
                 continue
             assert "&" in action.text() or not action.shortcut().isEmpty() or action.menu() is not None \
                 or action in window.export_view_actions.values(), action.text()
+            letter = QKeySequence.mnemonic(action.text())
+            if not letter.isEmpty():
+                letters.append((letter.toString(), action.text()))
+            if action.menu() is not None:
+                menus.append((action.text(), action.menu()))
+        shared = Counter(letter for letter, _ in letters)
+        assert [text for letter, text in letters if shared[letter] > 1] == [], title
 
 
 def _contrast(a: QColor, b: QColor) -> float:

@@ -91,7 +91,10 @@ class PageLayout:
         page.tabs.addTab(page.timeline, "Steps")
         page.tabs.addTab(page.debug, "Gradient check")
         page.tabs.addTab(page.code, "Your code")
-        # Three tabs in a narrow column: their titles shorten (with …) rather than scroll.
+        # Three tabs in a narrow column, padded less (as the training page's), which the column
+        # is made wide enough to show whole (see steps_width); only a window too narrow for
+        # that shortens them (with …) rather than scroll.
+        page.tabs.tabBar().setProperty("compact", True)
         page.tabs.setUsesScrollButtons(False)
         page.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         right_layout.addWidget(page.tabs, 3)
@@ -103,7 +106,7 @@ class PageLayout:
         for widget, stretch in ((left, 0), (center, 1), (right, 0)):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
-        splitter.setSizes([250, 820, 210])
+        splitter.setSizes([250, 820, self.steps_width()])
         page.columns_splitter = splitter
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -145,11 +148,19 @@ class PageLayout:
         self._hold_form_width(page.side_panels[0])
         self._hold_plot_heights()
         self._fit_form_column()
+        self._on_tab_changed(page.tabs.currentIndex())  # the tab titles whole at their new size
         self.fit()
 
+    def steps_width(self) -> int:
+        """The right column's width while it shows the steps: STEPS_WIDTH, or as wide as the
+        side panel's tab titles need to read whole, at their text size now."""
+        return max(STEPS_WIDTH, self.page.tabs.tabBar().sizeHint().width() + 2)
+
     def on_show(self) -> None:
-        """The page shown: the form whole (a preset's name, every field), the equation placed."""
+        """The page shown: the form whole (a preset's name, every field), the side panel's tab
+        titles whole, the equation placed."""
         self._fit_form_column()
+        self._on_tab_changed(self.page.tabs.currentIndex())
         self._place_equation()
 
     def _fit_form_column(self) -> None:
@@ -226,7 +237,7 @@ class PageLayout:
         widget = page.tabs.widget(index)
         total = sum(sizes)
         want = max(TABLE_WIDTH, min(round(CODE_SHARE * total), total - 701)) if widget is page.code else \
-            TABLE_WIDTH if widget is page.debug else STEPS_WIDTH
+            max(TABLE_WIDTH, self.steps_width()) if widget is page.debug else self.steps_width()
         if sizes[2] != want and sum(sizes) > want + 700:
             sizes[1] -= want - sizes[2]
             sizes[2] = want

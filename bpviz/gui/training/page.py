@@ -16,6 +16,7 @@ from bpviz.fileio import write_problem
 from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.files import open_path, save_path
+from bpviz.gui.focus import mark_views
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
 from bpviz.gui.training.diagram import ModelDiagram
@@ -78,6 +79,7 @@ class TrainPage(QWidget):
         self._pending: dict[QWidget, tuple] = {}  # tab -> arguments of its latest update
         self._eta_origin: tuple[float, int] | None = None  # (elapsed, done) at the first update
         self._build()
+        mark_views(self)  # Tab: a ring round the lists, no stop on the form's frame or a plot
         self.fit = ViewsFit(self)
         self._connect()
         self._on_state("idle")
