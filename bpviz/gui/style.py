@@ -304,7 +304,9 @@ def palette() -> QPalette:
     for r, color in ((role.Window, window), (role.Base, base), (role.AlternateBase, BACKGROUND),
                      (role.Button, window), (role.WindowText, INK), (role.Text, INK),
                      (role.ButtonText, INK), (role.ToolTipBase, SURFACE), (role.ToolTipText, INK),
-                     (role.PlaceholderText, MUTED), (role.Highlight, FORWARD),
+                     # A box's note, never taken for typed text (high contrast's muted is near white).
+                     (role.PlaceholderText, DISABLED if theme.key == "contrast" else MUTED),
+                     (role.Highlight, FORWARD),
                      (role.HighlightedText, QColor("#ffffff") if not is_dark() else QColor("#0b0d10")),
                      (role.Link, FORWARD), (role.Mid, LABEL_BORDER), (role.Dark, LABEL_BORDER.darker(130)),
                      (role.Light, SURFACE.lighter(110)), (role.Midlight, LABEL_BORDER.lighter(115))):

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel
 
 from bpviz.gui import style
@@ -143,3 +143,16 @@ def test_text_fields_and_check_boxes_show_their_edges(qtbot, main_window, theme)
         edge += [QColor.fromRgb(image.pixel(x, y)) for x in (rect.left(), rect.left() + 1, rect.right() - 1, rect.right())
                  for y in range(rect.top() + 3, rect.bottom() - 3)]
         assert max(contrast(c, background) for c in edge) >= 3.0, type(field).__name__
+
+
+@pytest.mark.parametrize("theme", ["dark", "light", "contrast"])
+def test_an_empty_box_note_never_looks_like_typed_text(qtbot, main_window, theme):
+    """The quiz's answer box, empty, shows a note ("a number, then Enter"): in every theme
+    it reads (4.5:1 on the box) yet stands apart from typed text (in high contrast it was
+    drawn near white, like an answer)."""
+    window = main_window
+    click_menu(qtbot, window, "View", "Theme", THEME_ITEMS[theme])
+    palette = window.step_page.quiz_bar.answer.palette()
+    note, text, base = (palette.color(r) for r in (QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.Text,
+                                                    QPalette.ColorRole.Base))
+    assert contrast(note, base) >= 4.5 and contrast(note, text) >= 2.0, (note.name(), text.name(), base.name())

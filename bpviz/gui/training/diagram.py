@@ -229,7 +229,8 @@ class ModelDiagram(QWidget):
     def _arrow(self, painter: QPainter, left: QRectF, right: QRectF, kind: str, glow: float) -> None:
         forward = kind == "forward"
         color = QColor(style.FORWARD if forward else style.BACKWARD)
-        color.setAlphaF(0.28 + 0.72 * glow)
+        quiet = 0.6  # at rest: quiet, yet 3:1 on the background (its glow is wider and whole)
+        color.setAlphaF(quiet + (1 - quiet) * glow)
         pen = QPen(color, 2 + 3 * glow)
         pen.setStyle(Qt.PenStyle.SolidLine if forward else Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)

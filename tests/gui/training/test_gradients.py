@@ -332,3 +332,26 @@ def test_in_a_narrow_window_and_in_presenter_mode_every_tab_title_shows_and_the_
     press(qtbot, window, "Esc")
     assert window.width() <= 1024
 
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "contrast"])
+def test_the_diagrams_arrows_at_rest_stand_out_from_its_background(qtbot, theme):
+    """Between runs the diagram's arrows are quiet, never gone: the forward and backward
+    arrows keep 3:1 against the background (WCAG's non-text contrast) in each theme (in
+    high contrast they were dim blue and red on black)."""
+    from bpviz.nn import Network
+
+    style.apply_theme(theme)
+    try:
+        diagram = show(qtbot, ModelDiagram(), 1000, 200)
+        diagram.set_network(Network([12, 6, 1], "sigmoid", "bce", seed=1), 40)
+        image = diagram.grab().toImage()
+        left, right = diagram._rects()[:2]
+        x = round((left.right() + right.left()) / 2)
+        for dy in (-14, 14):  # forward above the middle, backward below
+            y = round(left.center().y() + dy)
+            colours = [image.pixelColor(x + dx, y + d) for d in (-1, 0, 1) for dx in range(-12, 13)]  # dashes
+            best = max(contrast(c, style.SURFACE) for c in colours)
+            assert best >= 3.0, (theme, dy, best)
+    finally:
+        style.apply_theme("light")
