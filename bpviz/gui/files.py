@@ -3,6 +3,8 @@ Qt's (which wears bpviz's theme) when the user chose a theme the desktop does no
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from bpviz.gui import style
@@ -14,9 +16,22 @@ def _options() -> QFileDialog.Option:
     return QFileDialog.Option(0)
 
 
+#: The window's property holding the folder a file was last saved to from it.
+LAST_FOLDER = "bpvizLastFolder"
+
+
 def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str, str]:
-    """(the path chosen, the filter used), or ("", "") when cancelled."""
-    return QFileDialog.getSaveFileName(parent, title, suggested, filters, options=_options())
+    """(the path chosen, the filter used), or ("", "") when cancelled. A bare name
+    (``suggested`` without a folder) is offered in the folder the window last saved to,
+    as desktop apps do, rather than wherever the app was started."""
+    window = parent.window() if parent is not None else None
+    last = window.property(LAST_FOLDER) if window is not None else None
+    if last and not os.path.dirname(suggested) and os.path.isdir(last):
+        suggested = os.path.join(last, suggested)
+    path, used = QFileDialog.getSaveFileName(parent, title, suggested, filters, options=_options())
+    if path and window is not None:
+        window.setProperty(LAST_FOLDER, os.path.dirname(os.path.abspath(path)))
+    return path, used
 
 
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> tuple[str, str]:

@@ -513,3 +513,17 @@ def test_a_folder_or_a_bare_extension_chosen_in_the_file_chooser_is_refused_as_c
     text = main_window.message.text()
     assert expected in text, text
     assert drawn == [] and list(out.iterdir()) == []
+
+
+def test_a_file_chooser_opens_where_the_last_file_was_saved(qtbot, main_window, tmp_path, monkeypatch):
+    """Export view to a folder, then Export animation: its chooser offers the same folder
+    (it offered the folder the app was started in, every time)."""
+    folder = tmp_path / "slides"
+    folder.mkdir()
+    first = choose_file(monkeypatch, folder / "graph.png", save=True)
+    click_menu(qtbot, main_window, "File", "Export view", "Graph as PNG…")
+    assert first[-1]["directory"] == "graph.png" and (folder / "graph.png").exists()
+    shown = choose_file(monkeypatch, None, save=True)  # looked at, then cancelled
+    with answer_dialog(qtbot, lambda dialog: qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)):
+        click_menu(qtbot, main_window, "File", "Export animation of steps…")
+    assert shown[-1]["directory"] == str(folder / "steps.gif")

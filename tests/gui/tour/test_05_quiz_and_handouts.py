@@ -31,11 +31,11 @@ def test_a_click_on_the_question_mark_on_the_graph_shows_the_result(qtbot, quiz)
     **Space**, a click on the "?" or **Reveal** shows it" """
     page = quiz.step_page
     page.graph.setFocus()
-    step_to(qtbot, quiz, 2)  # a[1]_1, inside its unit's circle
-    node = page.graph.nodes["n1.1"]
-    assert node.values["a"] is HIDDEN
+    step_to(qtbot, quiz, 3)  # z[1]_2, on its unit (a[1]_1 = z[1]_1, step 2, is given: not asked)
+    node = page.graph.nodes["n1.2"]
+    assert node.values["z"] is HIDDEN
     qtbot.mouseClick(page.graph.viewport(), Qt.MouseButton.LeftButton, pos=item_point(page.graph, node))
-    assert node.values["a"] == 1.6 and page.equation.result.latex().endswith("1.6")
+    assert node.values["z"] == pytest.approx(1.6) and page.equation.result.latex().endswith("1.6")
 
 
 def test_outside_quiz_mode_space_plays_and_pauses(qtbot, quiz):
