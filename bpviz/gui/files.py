@@ -14,9 +14,15 @@ def _options() -> QFileDialog.Option:
     return QFileDialog.Option(0)
 
 
-def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str, str]:
-    """(the path chosen, the filter used), or ("", "") when cancelled."""
-    return QFileDialog.getSaveFileName(parent, title, suggested, filters, options=_options())
+def save_path(parent: QWidget | None, title: str, suggested: str, filters: str,
+              ask_to_replace: bool = True) -> tuple[str, str]:
+    """(the path chosen, the filter used), or ("", "") when cancelled. ``ask_to_replace``
+    False: the chooser does not ask about a file already there (the caller asks about
+    every file it will write)."""
+    options = _options()
+    if not ask_to_replace:
+        options |= QFileDialog.Option.DontConfirmOverwrite
+    return QFileDialog.getSaveFileName(parent, title, suggested, filters, options=options)
 
 
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> tuple[str, str]:
