@@ -192,7 +192,7 @@ class Exports(QObject):
         if not taken:
             return True
         one = len(taken) == 1
-        names = " and ".join(os.path.basename(path) for path in taken)
+        names = " and ".join(shown_path(os.path.basename(path)) for path in taken)
         folder = shown_path(os.path.dirname(os.path.abspath(taken[0])))
         roles = {files[0]: "the worked example", **({files[1]: "its picture of the graph"} if len(files) > 1 else {})}
         what = " and ".join(roles[path] for path in taken)
