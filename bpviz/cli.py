@@ -271,8 +271,9 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--format", choices=("text", "json", "markdown", "latex"), default="text",
                        help="text: one line per step (default); json: every field; markdown (maths as $…$) "
                             "or latex (a document pdflatex compiles): the worked example, a block per step")
-    trace.add_argument("--paper", choices=("A4", "Letter"), default="A4",
-                       help="the paper size of --format latex (default A4)")
+    trace.add_argument("--paper", choices=("A4", "Letter"),
+                       help="--format latex only (the other formats have no pages): the document's paper "
+                            "size, \\documentclass[a4paper] or [letterpaper] (default A4)")
 
 
 def _add_gradcheck_parser(commands) -> None:

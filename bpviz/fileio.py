@@ -1,12 +1,14 @@
 """Files in and out: reads bounded in size and refused unless regular files; atomic
-writes (a temporary file beside the target, fsync, then rename) that follow links, keep
-the replaced file's permissions and refuse devices, FIFOs and folders."""
+writes (a temporary file beside the target, fsync, then rename; several files all or
+none) that follow links, keep the replaced file's permissions and refuse devices, FIFOs
+and folders."""
 
 from __future__ import annotations
 
 import errno
 import os
 import re
+import secrets
 import stat
 import tempfile
 import time
@@ -215,15 +217,64 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     (the link stays); a device, a FIFO or a folder is refused (see :func:`write_target`).
     Temporary files that killed saves left in the folder are removed.
     """
-    target = write_target(path)
+    atomic_write_files([(path, data)])
+    return Path(path)
+
+
+def atomic_write_files(files) -> None:
+    """Write each ``(path, data)`` of ``files`` as :func:`atomic_write_bytes` does, all or
+    none: every file is refused or flushed to its temporary file before the first is
+    renamed over its target. When one cannot be written, the temporary files are removed
+    and no target has changed; when a rename fails (the folder changed meanwhile), the
+    targets renamed before it get their old files back (kept under a second name, where the
+    file system has hard links) or, new, are removed. Two paths that lead to one file are
+    refused. The OSError raised names the path it is about as its ``filename``."""
+    files = [(path, data) for path, data in files]
+    staged: list[tuple[Path, str, int]] = []
+    renamed: list[tuple[Path, str | None, bool]] = []  # (target, its old file's second name, it existed)
+    current = files[0][0] if files else ""
+    try:
+        targets = []
+        for i, (current, _) in enumerate(files):  # every refusal before a byte is written
+            targets.append(write_target(current))
+            other = next((p for p, _ in files[:i] if same_file(p, current)), None)
+            if other is not None:
+                raise WriteRefused(f"leads to the same file as {shown_path(other)}; choose another name")
+        for (current, data), target in zip(files, targets):
+            staged.append(_staged(target, data))
+        for (current, _), (target, tmp_name, _) in zip(files, staged):
+            existed = os.path.lexists(target)
+            kept = _kept(target) if existed and len(staged) > 1 else None
+            os.replace(tmp_name, target)
+            renamed.append((target, kept, existed))
+    except BaseException as exc:
+        for target, kept, existed in reversed(renamed):
+            _put_back(target, kept, existed)
+        for _, tmp_name, _ in staged[len(renamed):]:
+            _unlink(tmp_name)
+        if isinstance(exc, OSError):
+            exc.filename = os.fspath(current)
+        raise
+    finally:
+        for _, _, fd in staged:
+            os.close(fd)
+    for _, kept, _ in renamed:
+        if kept:
+            _unlink(kept)
+    for folder in {target.parent for target, _, _ in renamed}:
+        _fsync_dir(folder)
+
+
+def _staged(target: Path, data: bytes) -> tuple[Path, str, int]:
+    """``data`` in a temporary file beside ``target``, flushed to disk and locked: (the
+    target, the temporary's name, its open descriptor). Nothing is left when it fails."""
     folder = target.parent
     try:
         replaced = os.stat(target)
     except OSError:
         replaced = None
-    short = fit_name(target.name, name_max(folder) - _TEMPORARY_EXTRA)
     remove_leftovers(folder, target.name)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{short}.bpviz{os.getpid()}-", suffix=".tmp", dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=folder)
     try:
         _lock(fd)  # says "its writer is here" to remove_leftovers in other processes
         _take_over(fd, replaced)
@@ -231,17 +282,49 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-        os.replace(tmp_name, target)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    finally:
         os.close(fd)
-    _fsync_dir(folder)
-    return Path(path)
+        _unlink(tmp_name)
+        raise
+    return target, tmp_name, fd
+
+
+def _temporary_prefix(target: Path) -> str:
+    return f".{fit_name(target.name, name_max(target.parent) - _TEMPORARY_EXTRA)}.bpviz{os.getpid()}-"
+
+
+def _kept(target: Path) -> str | None:
+    """A second name (a hard link, a temporary's name) for the file at ``target``, so that
+    it can be put back; None when there is none or the file system has no hard links."""
+    for _ in range(8):
+        name = os.path.join(target.parent, _temporary_prefix(target) + secrets.token_hex(4) + ".tmp")
+        try:
+            os.link(target, name)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
+
+
+def _put_back(target: Path, kept: str | None, existed: bool) -> None:
+    """Undo a rename over ``target``: its old file back, or, when it was new, no file (an
+    old file that could not be kept is gone: the new one stays, whole)."""
+    try:
+        if kept:
+            os.replace(kept, target)
+        elif not existed:
+            os.unlink(target)
+    except OSError:
+        pass
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
 
 
 def _take_over(fd: int, replaced: os.stat_result | None) -> None:

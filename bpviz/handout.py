@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from urllib.parse import quote
 from dataclasses import dataclass, field
 
 from bpviz.nn.notation import result
@@ -142,6 +143,21 @@ def _phase_runs(blocks):
     return runs
 
 
+# --- the picture beside the text --------------------------------------------------------
+#: What a file name in ``\includegraphics`` cannot hold (pdflatex reads the rest, spaces
+#: and accents included): TeX's comment, parameter and group characters and its escape.
+_TEX_NAME_UNSAFE = set("%#{}\\")
+
+
+def graph_name(stem: str, kind: str) -> str:
+    """The name of the graph's picture beside a Markdown or LaTeX handout named ``stem``
+    (its name without the ending): ``{stem}-graph.png``; for LaTeX, each character it
+    cannot read in a file name (% # { } \\ and control characters) is a "-"."""
+    if kind == "latex":
+        stem = "".join("-" if c in _TEX_NAME_UNSAFE or not c.isprintable() else c for c in stem)
+    return f"{stem}-graph.png"
+
+
 # --- Markdown ---------------------------------------------------------------------------
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|$"
 
@@ -157,7 +173,7 @@ def markdown(h: Handout, graph: str | None = None) -> str:
     out = [f"# {markdown_text(h.title)}", ""]
     out += [markdown_text(line) + "  " for line in h.about] + [""]
     if graph:
-        out += [f"![The network's graph]({graph})", ""]
+        out += [f"![The network's graph]({quote(graph, errors='surrogateescape')})", ""]  # a space, "(" or "#" kept in the name
     for phase, blocks in _phase_runs(h.blocks):
         out += [f"## {PHASE_TITLES[phase]}", ""]
         for b in blocks:
@@ -216,7 +232,8 @@ _PREAMBLE = r"""\documentclass[11pt,{paper}]{{article}}
 def latex(h: Handout, graph: str | None = None, paper: str = "A4") -> str:
     """The handout as a LaTeX document (amsmath, amssymb and graphicx: any TeX installation
     compiles it with pdflatex); each step is a minipage, so a page never breaks inside one.
-    ``graph``: a picture of the graph beside the file, shown at the top when it is there."""
+    ``graph``: a picture of the graph beside the file (a name from :func:`graph_name`),
+    shown at the top when it is there."""
     out = [_PREAMBLE.format(paper=PAPERS[paper]).rstrip("\n"),
            rf"\section*{{{tex_text(h.title)}}}"]
     out += [tex_text(line) + r"\\" for line in h.about]

@@ -344,3 +344,50 @@ def test_a_killed_saves_temporary_is_removed_by_the_next_save(tmp_path):
 def test_write_problem_names_the_file_and_says_what_to_do(tmp_path):
     assert write_problem(tmp_path / "m.npz", OSError(errno.ENAMETOOLONG, "x")).endswith("choose a shorter name")
     assert "\\n" in write_problem("bad\nname.npz", OSError(errno.ENOSPC, "x"))  # still one line
+
+
+# --- several files, all or none ---------------------------------------------------------------
+
+from bpviz.fileio import atomic_write_files  # noqa: E402
+
+
+def test_several_files_are_written_together(tmp_path):
+    text, picture = tmp_path / "notes.md", tmp_path / "notes-graph.png"
+    text.write_bytes(b"old text")
+    atomic_write_files([(text, b"new text"), (picture, b"new picture")])
+    assert text.read_bytes() == b"new text" and picture.read_bytes() == b"new picture"
+    assert _temporaries(tmp_path) == []
+
+
+def test_a_rename_that_fails_puts_back_the_files_renamed_before_it(tmp_path, monkeypatch):
+    """The second rename fails (the folder changed meanwhile): the first target gets its old
+    file back, a new one is removed, and no temporary file stays."""
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_bytes(b"the user's text")
+    third = tmp_path / "third.png"
+    renames = []
+    replace = os.replace
+
+    def failing(source, target):
+        renames.append(target)
+        if len(renames) == 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        replace(source, target)
+
+    monkeypatch.setattr("bpviz.fileio.os.replace", failing)
+    with pytest.raises(OSError) as caught:
+        atomic_write_files([(old, b"new text"), (new, b"new file"), (third, b"picture")])
+    assert caught.value.filename == str(third)  # the file it is about
+    assert old.read_bytes() == b"the user's text" and not new.exists() and not third.exists()
+    assert sorted(os.listdir(tmp_path)) == ["old.md"]
+
+
+def test_two_names_of_one_file_are_refused_before_anything_is_written(tmp_path):
+    text = tmp_path / "notes.md"
+    (tmp_path / "notes-graph.png").symlink_to("notes.md")
+    with pytest.raises(WriteRefused) as caught:
+        atomic_write_files([(text, b"text"), (tmp_path / "notes-graph.png", b"picture")])
+    assert caught.value.filename == str(tmp_path / "notes-graph.png")
+    assert write_problem(caught.value.filename, caught.value).endswith(
+        f"could not write: leads to the same file as {text}; choose another name")
+    assert sorted(os.listdir(tmp_path)) == ["notes-graph.png"]

@@ -83,3 +83,20 @@ def test_the_latex_document_compiles_with_pdflatex(tmp_path, preset):
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "worked.pdf").stat().st_size > 10_000
     assert "Overfull" not in (tmp_path / "worked.log").read_text(errors="replace")
+
+
+@pytest.mark.parametrize("stem, kind, name", [
+    ("notes", "markdown", "notes-graph.png"),
+    ("notes", "latex", "notes-graph.png"),
+    ("Übung 1 $x_50% #3 {b}", "markdown", "Übung 1 $x_50% #3 {b}-graph.png"),  # Markdown links any name
+    ("Übung 1 $x_50% #3 {b}", "latex", "Übung 1 $x_50- -3 -b--graph.png"),  # pdflatex reads the rest
+    ("a\\b\tc", "latex", "a-b-c-graph.png"),
+])
+def test_the_pictures_name_is_the_handouts_with_what_latex_cannot_read_as_dashes(stem, kind, name):
+    assert handout.graph_name(stem, kind) == name
+
+
+def test_markdown_links_a_picture_of_any_name_as_one_link():
+    _, worked = _worked()
+    text = handout.markdown(worked, "my notes (v2) #3%.png")
+    assert "![The network's graph](my%20notes%20%28v2%29%20%233%25.png)" in text

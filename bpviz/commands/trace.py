@@ -27,6 +27,9 @@ def _recipe(args):
 
 
 def run_trace(args) -> int:
+    if args.paper is not None and args.format != "latex":
+        raise ConfigError(f"--paper: a paper size is for --format latex, a document with pages; "
+                          f"--format {args.format} has none (leave --paper out)")
     recipe = _recipe(args)
     net = recipe.network()
     row = None  # an MNIST preset is traced by shapes, on no row
@@ -53,7 +56,7 @@ def run_trace(args) -> int:
         if args.mode != "units":
             raise ConfigError(f"--format {args.format}: the worked example is unit by unit; expected --mode units "
                               f"(a toy preset)")
-        print(worked_example(recipe, net, i, steps, args.format, args.paper), end="")
+        print(worked_example(recipe, net, i, steps, args.format, args.paper or "A4"), end="")
         return 0
     if args.format == "json":
         print(json.dumps({"preset": recipe.name, "row": row, "mode": args.mode,

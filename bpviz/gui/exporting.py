@@ -10,10 +10,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication, QMainWindow, QMessageBox, QProgressDialog, QStackedWidget, QTabWidget, QWidget,
+)
 
 from bpviz import handout
-from bpviz.fileio import atomic_write_bytes, shown_path, write_problem
+from bpviz.fileio import atomic_write_bytes, atomic_write_files, shown_path, write_problem, write_target
 from bpviz.gui.export import ending_problem, export_view
 from bpviz.gui.files import save_path
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
@@ -174,7 +176,9 @@ class Exports(QObject):
 
     # --- the worked example on paper ------------------------------------------------------
     def ask_export_handout(self) -> None:
-        """File > Export worked example…: its dialog, then the file chooser, then the file."""
+        """File > Export worked example…: its dialog, then the file chooser, then one
+        question naming the files already there that it would replace (No: the chooser
+        again), then the files."""
         steps = self.window.step_page.controller.steps
         dialog = HandoutDialog(len(steps), self.paper, self.window)
         try:
@@ -184,14 +188,46 @@ class Exports(QObject):
             dialog.deleteLater()
         if not accepted:
             return
-        path, _ = save_path(self.window, "Export worked example", f"worked-example.{spec.ending}", spec.filter)
-        if path:
-            self.export_handout(spec, with_suffix(path, "." + spec.ending))
+        suggested = f"worked-example.{spec.ending}"
+        while True:
+            path, _ = save_path(self.window, "Export worked example", suggested, spec.filter, ask_to_replace=False)
+            if not path:
+                return
+            path = with_suffix(path, "." + spec.ending)
+            if self._may_replace(handout_files(spec, path)):
+                break
+            suggested = path
+        self.export_handout(spec, path)
+
+    def _may_replace(self, files: list[str]) -> bool:
+        """Whether the files of ``files`` already there may be replaced: yes when there are
+        none (or a file is refused: the export says why), else the user's answer."""
+        try:
+            taken = [path for path in files if write_target(path).exists()]
+        except OSError:
+            return True
+        if not taken:
+            return True
+        one = len(taken) == 1
+        names = " and ".join(shown_path(os.path.basename(path)) for path in taken)
+        folder = shown_path(os.path.dirname(os.path.abspath(taken[0])))
+        roles = {files[0]: "the worked example", **({files[1]: "its picture of the graph"} if len(files) > 1 else {})}
+        what = " and ".join(roles[path] for path in taken)
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace " + ("the file?" if one else "the files?"),
+                          f"{names} already exist{'s' if one else ''} in {folder}.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
+        box.setInformativeText(f"Replace {'it' if one else 'them'} with {what}? No chooses another name.")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        try:
+            return box.exec() == QMessageBox.StandardButton.Yes
+        finally:
+            box.deleteLater()
 
     def export_handout(self, spec: HandoutSpec, path) -> bool:
         """Write steps ``spec.first`` to ``spec.last`` of the row shown to ``path`` as
-        ``spec.kind``; Markdown and LaTeX get the graph as a PNG beside them
-        (name-graph.png). A message (and False) when it cannot."""
+        ``spec.kind``; Markdown and LaTeX get the graph as a PNG beside them (see
+        ``handout_files``), both written or neither. A message (and False) when it cannot;
+        then no file has changed."""
         page = self.window.step_page
         steps = page.controller.steps
         problem = ending_problem(path, (spec.ending,))
@@ -203,24 +239,21 @@ class Exports(QObject):
             return False
         worked = handout.handout(steps, *self._about(page), first=spec.first, last=spec.last)
         network = page.network_shown()
-        target = path
+        files = handout_files(spec, path)
         try:
             if spec.kind == "pdf":
                 atomic_write_bytes(path, handout_pdf(worked, steps, network, spec.paper))
             else:
-                stem = os.path.splitext(os.path.basename(path))[0]
-                graph = f"{stem}-graph.png"
-                target = os.path.join(os.path.dirname(path), graph)
-                atomic_write_bytes(target, graph_png(network, steps, spec.last))
-                target = path
+                graph = os.path.basename(files[1])
                 text = handout.markdown(worked, graph) if spec.kind == "markdown" else \
                     handout.latex(worked, graph, spec.paper)
-                atomic_write_bytes(path, text.encode("utf-8"))
+                atomic_write_files([(path, text.encode("utf-8")), (files[1], graph_png(network, steps, spec.last))])
         except OSError as exc:
-            self.window.show_error("Could not export the worked example", write_problem(target, exc))
+            self.window.show_error("Could not export the worked example", write_problem(exc.filename or path, exc))
             return False
         self.paper = spec.paper
-        self._say(f"Exported the worked example (steps {spec.first + 1} to {spec.last + 1}) to {path}")
+        beside = f", its graph to {os.path.basename(files[1])}" if len(files) > 1 else ""
+        self._say(f"Exported the worked example (steps {spec.first + 1} to {spec.last + 1}) to {path}{beside}")
         return True
 
     @staticmethod
@@ -231,6 +264,15 @@ class Exports(QObject):
         return handout.about_lines(table.name, session.sample + 1, session.m, session.net, session.recipe.lr,
                                    dict(zip(table.feature_names, session.x())),
                                    dict(zip(table.target_names, session.y())))
+
+
+def handout_files(spec: HandoutSpec, path: str) -> list[str]:
+    """The files a handout to ``path`` writes: ``path``, then, for Markdown and LaTeX, the
+    graph's picture beside it (``handout.graph_name``: "notes-graph.png" beside "notes.md")."""
+    if spec.kind == "pdf":
+        return [path]
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return [path, os.path.join(os.path.dirname(path), handout.graph_name(stem, spec.kind))]
 
 
 def with_suffix(path: str, suffix: str) -> str:

@@ -20,15 +20,21 @@ def _options() -> QFileDialog.Option:
 LAST_FOLDER = "bpvizLastFolder"
 
 
-def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str, str]:
+def save_path(parent: QWidget | None, title: str, suggested: str, filters: str,
+              ask_to_replace: bool = True) -> tuple[str, str]:
     """(the path chosen, the filter used), or ("", "") when cancelled. A bare name
     (``suggested`` without a folder) is offered in the folder the window last saved to,
-    as desktop apps do, rather than wherever the app was started."""
+    as desktop apps do, rather than wherever the app was started. ``ask_to_replace``
+    False: the chooser does not ask about a file already there (the caller asks about
+    every file it will write)."""
+    options = _options()
+    if not ask_to_replace:
+        options |= QFileDialog.Option.DontConfirmOverwrite
     window = parent.window() if parent is not None else None
     last = window.property(LAST_FOLDER) if window is not None else None
     if last and not os.path.dirname(suggested) and os.path.isdir(last):
         suggested = os.path.join(last, suggested)
-    path, used = QFileDialog.getSaveFileName(parent, title, suggested, filters, options=_options())
+    path, used = QFileDialog.getSaveFileName(parent, title, suggested, filters, options=options)
     if path and window is not None:
         window.setProperty(LAST_FOLDER, os.path.dirname(os.path.abspath(path)))
     return path, used

@@ -85,6 +85,10 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
     (["--mode", "layers", "--format", "markdown"], "--format markdown: the worked example is unit by unit; "
                                                    "expected --mode units"),
     (["--paper", "A5"], "argument --paper: invalid choice: 'A5'"),
+    (["--format", "markdown", "--paper", "Letter"], "--paper: a paper size is for --format latex, a document "
+                                                    "with pages; --format markdown has none (leave --paper out)"),
+    (["--paper", "A4"], "--paper: a paper size is for --format latex, a document with pages; --format text has none"),
+    (["--format", "json", "--paper", "A4"], "--format json has none"),
 ])
 def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
     try:
@@ -188,3 +192,7 @@ def test_the_worked_example_prints_as_markdown_and_as_latex():
     steps = json.loads(_bpviz("trace", "--preset", "two-outputs", "--format", "json").stdout)["steps"]
     assert latex.stdout.count("\\begin{minipage}") == len(steps)  # a block per step
     assert latex.stdout.rstrip().endswith("\\end{document}")
+    a4 = _bpviz("trace", "--preset", "two-outputs", "--format", "latex")  # the paper when --paper is left out
+    assert a4.returncode == 0 and a4.stdout.startswith("\\documentclass[11pt,a4paper]{article}")
+    usage = _bpviz("trace", "--help").stdout
+    assert re.search(r"--paper \{A4,Letter\}\s+--format latex only \(the other formats have\s+no pages\)", usage), usage

@@ -12,15 +12,17 @@ from PySide6.QtGui import QImage
 
 from bpviz.cli import main
 from bpviz.gui import style
-from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
+from tests.gui.userpath import answer_dialog, answer_dialogs, button, choose_file, click_menu, ok_button, type_into
 
 pypdf = pytest.importorskip("pypdf")
 
 A4_POINTS, LETTER_POINTS = (595, 842), (612, 792)
 
 
-def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = None, steps=None):
-    """File > Export worked example…, the dialog filled as a person does, ``target`` chosen."""
+def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = None, steps=None, *answers):
+    """File > Export worked example…, the dialog filled as a person does, ``target`` chosen
+    (a list: one per chooser shown); ``answers`` answer the dialogs that follow it (the
+    question about files already there)."""
     shown = choose_file(monkeypatch, target, save=True)
 
     def fill(dialog):
@@ -33,7 +35,7 @@ def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = N
             type_into(qtbot, dialog.last, str(steps[1]))
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
 
-    with answer_dialog(qtbot, fill):
+    with answer_dialogs(qtbot, fill, *answers):
         click_menu(qtbot, window, "File", "Export worked example…")
     return shown
 
@@ -91,7 +93,14 @@ def test_markdown_and_latex_come_with_the_graph_and_say_what_bpviz_trace_says(qt
     assert main(["trace", "--format", "markdown"]) == 0
     printed = capsys.readouterr().out
     assert text.replace("![The network's graph](notes-graph.png)\n\n", "") == printed
-    _export(qtbot, window, monkeypatch, tmp_path / "notes.tex", "LaTeX document", "Letter", steps=(8, 23))
+    asked = []
+
+    def replace(question):  # the Markdown's picture is there: asked about, by name, before it changes
+        asked.append(question.text())
+        qtbot.mouseClick(button(question, "Yes"), Qt.MouseButton.LeftButton)
+
+    _export(qtbot, window, monkeypatch, tmp_path / "notes.tex", "LaTeX document", "Letter", (8, 23), replace)
+    assert asked == [f"notes-graph.png already exists in {tmp_path}."]
     tex = (tmp_path / "notes.tex").read_text(encoding="utf-8")
     assert "letterpaper" in tex and tex.count("\\begin{minipage}") == 16
     assert "\\includegraphics" in tex and "{notes-graph.png}" in tex

@@ -124,14 +124,45 @@ def answer_dialog(qtbot, fill, timeout: int = 5000):
         raise state["error"]
 
 
+@contextmanager
+def answer_dialogs(qtbot, *fills, timeout: int = 5000):
+    """As :func:`answer_dialog` for modal dialogs that come one after another (a dialog,
+    then the question it leads to): each ``fill`` answers the next dialog. Fails when one
+    did not come, or a ``fill`` failed."""
+    state = {"answered": [], "error": None}
+
+    def poll():
+        if len(state["answered"]) == len(fills) or state["error"] is not None:
+            return
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible() or any(dialog is done for done in state["answered"]):
+            QTimer.singleShot(10, poll)
+            return
+        state["answered"].append(dialog)
+        try:
+            fills[len(state["answered"]) - 1](dialog)
+        except BaseException as exc:  # noqa: BLE001 -- reported once the block ends
+            state["error"] = exc
+            dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+        QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    yield state
+    qtbot.waitUntil(lambda: len(state["answered"]) == len(fills) or state["error"] is not None, timeout=timeout)
+    if state["error"] is not None:
+        raise state["error"]
+
+
 def choose_file(monkeypatch, path, *, save: bool | None = None) -> list:
-    """The next file choosers return ``path`` (None: as if cancelled). Returns the list of
-    the choosers' calls (their titles) so a test can check one was shown."""
+    """The next file choosers return ``path`` (None: as if cancelled); a list: one path
+    per chooser, in turn, then cancelled. Returns the list of the choosers' calls (their
+    titles) so a test can check one was shown."""
     shown: list = []
 
     def chooser(parent=None, caption="", directory="", filter="", *args, **kwargs):
         shown.append({"caption": caption, "directory": directory, "filter": filter, **kwargs})
-        return ("" if path is None else str(path)), filter.split(";;")[0] if filter else ""
+        chosen = (path[len(shown) - 1] if len(shown) <= len(path) else None) if isinstance(path, list) else path
+        return ("" if chosen is None else str(chosen)), filter.split(";;")[0] if filter else ""
 
     if save in (None, True):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", chooser)
