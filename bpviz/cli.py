@@ -274,6 +274,9 @@ def _add_trace_parser(commands) -> None:
     trace.add_argument("--paper", choices=("A4", "Letter"),
                        help="--format latex only (the other formats have no pages): the document's paper "
                             "size, \\documentclass[a4paper] or [letterpaper] (default A4)")
+    trace.add_argument("--worksheet", action="store_true",
+                       help="--format markdown or latex only: each step's numbers and result left as ?, for a "
+                            "class to work out in order")
 
 
 def _add_gradcheck_parser(commands) -> None:

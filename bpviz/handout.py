@@ -39,14 +39,17 @@ def chain_rows(step: Step | None) -> tuple[list[tuple], int]:
     return paths[:CHAIN_ROWS - 1], count - (CHAIN_ROWS - 1)
 
 
-def row_pieces(path, first: bool, with_value: bool, hidden: bool = False) -> list[tuple[str, object]]:
+def row_pieces(path, first: bool, with_value: bool, hidden: bool = False,
+               blank: bool = False) -> list[tuple[str, object]]:
     """A row's pieces as (LaTeX, the factor it shows or None): "+ " before every row but
     the first, the factors joined by dots, then "= " and the path's product ("= ?" while
     the step's result is ``hidden``: the products add up to it; and the value of a lone
-    path's lone factor, da[L] = ∂J/∂a[L] or a g′, which is the result itself)."""
+    path's lone factor, da[L] = ∂J/∂a[L] or a g′, which is the result itself). ``blank``
+    (a worksheet, where every step is on the page at once): every factor's value "?"."""
     pieces: list[tuple[str, object]] = [] if first else [("+ ", None)]
     last = len(path) - 1
-    pieces += [(factor_latex(f, i == last, hidden and len(path) == 1 and not with_value), f) for i, f in enumerate(path)]
+    lone = hidden and len(path) == 1 and not with_value
+    pieces += [(factor_latex(f, i == last, blank or lone), f) for i, f in enumerate(path)]
     if with_value:
         pieces.append((r" = " + ("?" if hidden else result(math.prod(f.value for f in path)).latex), None))
     return pieces
@@ -61,12 +64,14 @@ def more_latex(more: int, step: Step | None, hidden: bool = False) -> str:
     return rf"+ \text{{{more} more paths}} = " + ("?" if hidden else result(rest).latex)
 
 
-def chain_latex(step: Step) -> list[str]:
-    """The chain's rows as LaTeX lines (none outside the backward phase)."""
+def chain_latex(step: Step, blank: bool = False) -> list[str]:
+    """The chain's rows as LaTeX lines (none outside the backward phase); ``blank`` (a
+    worksheet): its factors, each value and each product "?"."""
     rows, more = chain_rows(step)
     several = len(rows) > 1 or bool(more)
-    lines = ["".join(latex for latex, _ in row_pieces(row, i == 0, several)) for i, row in enumerate(rows)]
-    extra = more_latex(more, step)
+    lines = ["".join(latex for latex, _ in row_pieces(row, i == 0, several, blank, blank))
+             for i, row in enumerate(rows)]
+    extra = more_latex(more, step, blank)
     return lines + ([extra] if extra else [])
 
 
@@ -94,11 +99,17 @@ class Block:
         return f"Step {self.number}"
 
 
-def block(step: Step) -> Block:
+def block(step: Step, blank: bool = False) -> Block:
+    """Step ``step`` on paper; ``blank`` (a worksheet): only its formula, its numbers, its
+    result and its chain's values "?" to be worked out. On paper every step is in sight at
+    once, and a step's numbers hold the results before it (z = 1.6 is in the next step's
+    numbers): a worksheet leaves them all to the class, from the graph's values on top."""
     arrow = r" \leftarrow " if step.phase == "update" else " = "
     symbol = step.symbol.latex
-    return Block(step.number, step.phase, symbol + arrow + step.formula.latex, symbol + arrow + step.numbers.latex,
-                 symbol + " = " + result(step.value).latex, tuple(chain_latex(step)), step.note)
+    return Block(step.number, step.phase, symbol + arrow + step.formula.latex,
+                 symbol + arrow + ("?" if blank else step.numbers.latex),
+                 symbol + " = " + ("?" if blank else result(step.value).latex), tuple(chain_latex(step, blank)),
+                 step.note)
 
 
 @dataclass(frozen=True)
@@ -109,14 +120,31 @@ class Handout:
     title: str
     about: tuple[str, ...]
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    blank: bool = False  # a worksheet: its results "?", its graph drawn before its first step
+
+    @property
+    def graph_step(self) -> int:
+        """The step (0-based) its graph shows: after its last block, or a worksheet's before
+        its first (-1: before any step), so that no result to be found is on it."""
+        return self.blocks[0].number - 2 if self.blank else self.blocks[-1].number - 1
 
 
-def handout(steps, title: str, about=(), first: int = 0, last: int | None = None) -> Handout:
+#: A worksheet's first line under its title.
+WORKSHEET_NOTE = ("A worksheet: each step's numbers and result are left as ?, to be worked out in order "
+                  "from the values on the graph.")
+
+
+def handout(steps, title: str, about=(), first: int = 0, last: int | None = None, blank: bool = False) -> Handout:
+    """Steps ``first`` to ``last`` as a worked example, or with ``blank`` as a worksheet (the
+    results "?", the title "Worksheet: …" where it read "Worked example: …")."""
     last = len(steps) - 1 if last is None else last
     if not steps or not 0 <= first <= last < len(steps):
         raise ValueError(f"steps: expected a range within 1 to {len(steps)}, first before last; "
                          f"got {first + 1} to {last + 1}")
-    return Handout(title, tuple(about), tuple(block(s) for s in steps[first:last + 1]))
+    if blank:
+        title = "Worksheet" + title[len("Worked example"):] if title.startswith("Worked example") else title
+        about = (WORKSHEET_NOTE, *about)
+    return Handout(title, tuple(about), tuple(block(s, blank) for s in steps[first:last + 1]), blank)
 
 
 def about_lines(name: str, row: int, rows: int, net, lr: float, inputs: dict, targets: dict) -> tuple[str, tuple[str, ...]]:

@@ -30,6 +30,9 @@ def run_trace(args) -> int:
     if args.paper is not None and args.format != "latex":
         raise ConfigError(f"--paper: a paper size is for --format latex, a document with pages; "
                           f"--format {args.format} has none (leave --paper out)")
+    if args.worksheet and args.format not in ("markdown", "latex"):
+        raise ConfigError(f"--worksheet: a worksheet is a worked example with its results left blank, for "
+                          f"--format markdown or latex; got --format {args.format}")
     recipe = _recipe(args)
     net = recipe.network()
     row = None  # an MNIST preset is traced by shapes, on no row
@@ -56,7 +59,7 @@ def run_trace(args) -> int:
         if args.mode != "units":
             raise ConfigError(f"--format {args.format}: the worked example is unit by unit; expected --mode units "
                               f"(a toy preset)")
-        print(worked_example(recipe, net, i, steps, args.format, args.paper or "A4"), end="")
+        print(worked_example(recipe, net, i, steps, args.format, args.paper or "A4", args.worksheet), end="")
         return 0
     if args.format == "json":
         print(json.dumps({"preset": recipe.name, "row": row, "mode": args.mode,
@@ -66,11 +69,12 @@ def run_trace(args) -> int:
     return 0
 
 
-def worked_example(recipe, net, i: int, steps, kind: str, paper: str = "A4") -> str:
-    """Row ``i``'s steps as Markdown or LaTeX, with the table's names as the app shows them."""
+def worked_example(recipe, net, i: int, steps, kind: str, paper: str = "A4", blank: bool = False) -> str:
+    """Row ``i``'s steps as Markdown or LaTeX, with the table's names as the app shows them
+    (``blank``: a worksheet, the results left as ?)."""
     table = get_table(recipe.dataset)
     x, y = table.features[i], table.targets[i]
     title, about = handout.about_lines(table.name, i + 1, len(table), net, recipe.lr,
                                        dict(zip(table.feature_names, x)), dict(zip(table.target_names, y)))
-    worked = handout.handout(steps, title, about)
+    worked = handout.handout(steps, title, about, blank=blank)
     return handout.markdown(worked) if kind == "markdown" else handout.latex(worked, paper=paper)

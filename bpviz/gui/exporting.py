@@ -237,7 +237,7 @@ class Exports(QObject):
         if problem:
             self.window.show_error("Could not export the worked example", f"{shown_path(path)}: {problem}")
             return False
-        worked = handout.handout(steps, *self._about(page), first=spec.first, last=spec.last)
+        worked = handout.handout(steps, *self._about(page), first=spec.first, last=spec.last, blank=spec.blank)
         network = page.network_shown()
         files = handout_files(spec, path)
         try:
@@ -247,7 +247,7 @@ class Exports(QObject):
                 graph = os.path.basename(files[1])
                 text = handout.markdown(worked, graph) if spec.kind == "markdown" else \
                     handout.latex(worked, graph, spec.paper)
-                atomic_write_files([(path, text.encode("utf-8")), (files[1], graph_png(network, steps, spec.last))])
+                atomic_write_files([(path, text.encode("utf-8")), (files[1], graph_png(network, steps, worked.graph_step))])
         except OSError as exc:
             self.window.show_error("Could not export the worked example", write_problem(exc.filename or path, exc))
             return False

@@ -98,7 +98,9 @@ class _Typesetter:
         return _Line((ascent + descent + 6) * scale, draw)
 
 
-def _block_lines(t: _Typesetter, block, step) -> list[_Line]:
+def _block_lines(t: _Typesetter, block, step, blank: bool = False) -> list[_Line]:
+    """A block's lines: heading, formula, numbers, result, then the chain in its arrows'
+    colours (``blank``, a worksheet: its values "?", as ``handout.chain_latex`` writes it)."""
     color = style.phase_color(block.phase)
     lines = [t.text(block.heading, 11, color, bold=True),
              t.maths([(block.formula, style.INK)], MATH_POINTS),
@@ -110,9 +112,9 @@ def _block_lines(t: _Typesetter, block, step) -> list[_Line]:
         several = len(rows) > 1 or bool(more)
         for i, row in enumerate(rows):
             pieces = [(latex, style.INK if factor is None else style.FORWARD if factor.arrow == "forward"
-                       else style.BACKWARD) for latex, factor in row_pieces(row, i == 0, several)]
+                       else style.BACKWARD) for latex, factor in row_pieces(row, i == 0, several, blank, blank)]
             lines.append(t.maths(pieces, CHAIN_POINTS))
-        extra = more_latex(more, step)
+        extra = more_latex(more, step, blank)
         if extra:
             lines.append(t.maths([(extra, style.MUTED)], CHAIN_POINTS))
     if block.note:
@@ -153,7 +155,7 @@ def handout_pdf(worked: Handout, steps, network: tuple, paper: str = "A4") -> by
             y += _draw_graph(painter, network, steps, worked, QRectF(0, y + 6, page.width(),
                                                                        GRAPH_SHARE * page.height())) + 6
             for block in worked.blocks:
-                lines = _block_lines(t, block, by_number[block.number])
+                lines = _block_lines(t, block, by_number[block.number], worked.blank)
                 height = sum(line.height for line in lines)
                 if y + height > page.height() and y > 0:  # never inside a block
                     writer.newPage()
@@ -169,16 +171,18 @@ def handout_pdf(worked: Handout, steps, network: tuple, paper: str = "A4") -> by
 
 
 def _draw_graph(painter: QPainter, network: tuple, steps, worked: Handout, room: QRectF) -> float:
-    """The graph after the handout's last step, as large as ``room`` holds; its height."""
-    last = worked.blocks[-1].number - 1
-    view = offscreen_graph(network, steps, last)
+    """The graph after the handout's last step (a worksheet's: before its first), as large as
+    ``room`` holds; its height."""
+    shown = worked.graph_step
+    view = offscreen_graph(network, steps, shown)
     try:
         scene = view.scene().sceneRect()
         scale = min(room.width() / scene.width(), room.height() / scene.height())
         target = QRectF(room.left(), room.top(), scene.width() * scale, scene.height() * scale)
         target.moveLeft(room.left() + (room.width() - target.width()) / 2)
         paint_view(view, painter, target)
-        caption = f"The graph after step {last + 1}: every value computed so far."
+        caption = f"The graph before step {shown + 2}: the values the worksheet starts from." if worked.blank \
+            else f"The graph after step {shown + 1}: every value computed so far."
         painter.setFont(_font(8.5))
         painter.setPen(style.MUTED)
         painter.drawText(QRectF(room.left(), target.bottom() + 2, room.width(), 18),

@@ -89,6 +89,8 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
                                                     "with pages; --format markdown has none (leave --paper out)"),
     (["--paper", "A4"], "--paper: a paper size is for --format latex, a document with pages; --format text has none"),
     (["--format", "json", "--paper", "A4"], "--format json has none"),
+    (["--worksheet"], "--worksheet: a worksheet is a worked example with its results left blank, for --format "
+                      "markdown or latex; got --format text"),
 ])
 def test_bad_trace_arguments_are_one_line_and_exit_2(args, words, capsys):
     try:
@@ -196,3 +198,18 @@ def test_the_worked_example_prints_as_markdown_and_as_latex():
     assert a4.returncode == 0 and a4.stdout.startswith("\\documentclass[11pt,a4paper]{article}")
     usage = _bpviz("trace", "--help").stdout
     assert re.search(r"--paper \{A4,Letter\}\s+--format latex only \(the other formats have\s+no pages\)", usage), usage
+
+
+def test_a_worksheet_leaves_the_results_to_work_out_as_latex_too():
+    """`--worksheet`: the same blocks, each keeping its formula, its numbers and result "?",
+    and its chain's factors without their values; the LaTeX still a document."""
+    out = _bpviz("trace", "--format", "latex", "--worksheet")
+    assert out.returncode == 0, out.stderr
+    tex = out.stdout
+    assert tex.startswith("\\documentclass[11pt,a4paper]{article}") and "Worksheet: notebook-regression" in tex
+    assert "\\fitline{da^{[1]}_{1} = w^{[2]}_{11} \\cdot dz^{[2]}_{1}}" in tex  # the formula stays
+    assert tex.count("\\fitline{da^{[1]}_{1} = ?}") == 2 and "7.36" not in tex and "0.736" not in tex
+    step_8 = tex.split("Step 8}")[1].split("Step 9}")[0]
+    assert "\\,(?)" in step_8  # ∂J/∂a[2]_1, its value to find
+    worked = _bpviz("trace", "--format", "latex")
+    assert "\\fitline{da^{[1]}_{1} = -0.736}" in worked.stdout and "= ?}" not in worked.stdout

@@ -19,13 +19,17 @@ pypdf = pytest.importorskip("pypdf")
 A4_POINTS, LETTER_POINTS = (595, 842), (612, 792)
 
 
-def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = None, steps=None, *answers):
+def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = None, steps=None, *answers,
+            blank: bool = False):
     """File > Export worked example…, the dialog filled as a person does, ``target`` chosen
     (a list: one per chooser shown); ``answers`` answer the dialogs that follow it (the
-    question about files already there)."""
+    question about files already there); ``blank``: its Results box ticked (a worksheet)."""
     shown = choose_file(monkeypatch, target, save=True)
 
     def fill(dialog):
+        if blank:
+            qtbot.mouseClick(dialog.blank, Qt.MouseButton.LeftButton, pos=dialog.blank.rect().center())
+            assert dialog.spec().blank and "left as ?" in dialog.summary.text()
         dialog.kind.setCurrentIndex(dialog.kind.findText(kind))
         if paper:
             dialog.paper.setCurrentIndex(dialog.paper.findText(paper))
@@ -136,3 +140,29 @@ def test_a_folder_chosen_is_refused_by_name_and_nothing_is_written(qtbot, main_w
     qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible(), timeout=5000)
     assert "handouts" in window.message.text() and "is a folder" in window.message.text()
     assert list(folder.iterdir()) == []
+
+
+def test_a_worksheet_leaves_each_result_to_the_class_and_its_graph_shows_none(qtbot, main_window, tmp_path,
+                                                                              monkeypatch, capsys):
+    """"Leave the results blank": the PDF's title says Worksheet; each block keeps its formula
+    and shows "?" for its numbers (they hold the results before it: step 2's would be step
+    1's 1.6) and its result; the graph on top is drawn before the first step, so no result
+    is on it. The Markdown is what `bpviz trace --worksheet` prints."""
+    window = main_window
+    target = tmp_path / "sheet.pdf"
+    _export(qtbot, window, monkeypatch, target, "PDF, typeset for printing", "A4", blank=True)
+    pages = _pages(target)
+    assert pages[0].startswith("Worksheet:notebook-regression,row1of4")
+    above = pages[0].split("Step1·")[0]
+    assert "Thegraphbeforestep1" in above and "1.6" not in above and "13.54" not in above
+    text = "".join(pages)
+    step_21 = text.split("Step21·")[1].split("Step22·")[0]
+    assert "dw[1]21=dz[1]2·a[0]1" in step_21 and step_21.count("dw[1]21=?") == 2  # the numbers and the result
+    assert not any(n in step_21 for n in ("0.736", "5.888", "7.36"))
+    blocks = text.split("Step1·", 1)[1]
+    assert not any(value in blocks for value in ("1.6", "0.32", "13.54", "0.10589"))  # z, a, J, an update: none
+    _export(qtbot, window, monkeypatch, tmp_path / "sheet.md", "Markdown with LaTeX maths", blank=True)
+    markdown = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert main(["trace", "--format", "markdown", "--worksheet"]) == 0
+    assert markdown.replace("![The network's graph](sheet-graph.png)\n\n", "") == capsys.readouterr().out
+    assert "- With the numbers: $da^{[1]}_{1} = ?$" in markdown and "- Result: $da^{[1]}_{1} = ?$" in markdown

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton,
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton,
     QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -23,12 +23,14 @@ PAPERS = ("A4", "Letter")
 @dataclass(frozen=True)
 class HandoutSpec:
     """Steps ``first`` to ``last`` (0-based, inclusive) as ``kind`` ("pdf", "markdown",
-    "latex") on ``paper`` ("A4" or "Letter": the PDF's and the LaTeX document's)."""
+    "latex") on ``paper`` ("A4" or "Letter": the PDF's and the LaTeX document's); ``blank``:
+    a worksheet, each step's numbers and result left as "?" for the class to work out."""
 
     first: int
     last: int
     kind: str = "pdf"
     paper: str = "A4"
+    blank: bool = False  # a worksheet: the results left as "?"
 
     @property
     def ending(self) -> str:
@@ -60,6 +62,9 @@ class HandoutDialog(QDialog):
             box.setRange(1, max(steps, 1))
         self.first.setValue(1)
         self.last.setValue(max(steps, 1))
+        self.blank = QCheckBox("Leave the results blank (a worksheet for the class)")
+        self.blank.setToolTip("Each step keeps its formula; its numbers and result show ?, to be worked out "
+                              "in order from the graph's values (drawn before the first step)")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         range_row = QHBoxLayout()
@@ -73,6 +78,7 @@ class HandoutDialog(QDialog):
         form.addRow("Format", self.kind)
         form.addRow("Paper", self.paper)
         form.addRow("Steps", steps_box)
+        form.addRow("Results", self.blank)
         form.addRow(self.summary)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
@@ -84,6 +90,7 @@ class HandoutDialog(QDialog):
             box.valueChanged.connect(lambda _: self.some.setChecked(True))  # typing a step chooses the range
         self.kind.currentTextChanged.connect(self._on_changed)
         self.whole.toggled.connect(self._on_changed)
+        self.blank.toggled.connect(self._on_changed)
         self._on_changed()
 
     def _on_changed(self, *_) -> None:
@@ -97,11 +104,14 @@ class HandoutDialog(QDialog):
         where = {"pdf": f"a PDF on {spec.paper} paper, a page breaking only between steps",
                  "markdown": "Markdown with its maths as $…$ (GitHub, Jupyter), the graph as a PNG beside it",
                  "latex": f"a LaTeX document on {spec.paper} paper (pdflatex), the graph as a PNG beside it"}
-        self.summary.setText(f"{count} step{'s' if count != 1 else ''}, each with its formula, numbers, result "
-                             f"and chain, under the graph: {where[spec.kind]}.")
+        what = "formula, its numbers and result left as ? (a worksheet)," if spec.blank else \
+            "formula, numbers, result"
+        self.summary.setText(f"{count} step{'s' if count != 1 else ''}, each with its {what} and chain, under the "
+                             f"graph: {where[spec.kind]}.")
 
     def spec(self) -> HandoutSpec:
         kind = FORMATS[self.kind.currentText()][0]
+        blank = self.blank.isChecked()
         if self.whole.isChecked():
-            return HandoutSpec(0, max(self.steps, 1) - 1, kind, self.paper.currentText())
-        return HandoutSpec(self.first.value() - 1, self.last.value() - 1, kind, self.paper.currentText())
+            return HandoutSpec(0, max(self.steps, 1) - 1, kind, self.paper.currentText(), blank)
+        return HandoutSpec(self.first.value() - 1, self.last.value() - 1, kind, self.paper.currentText(), blank)
