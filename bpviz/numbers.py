@@ -183,8 +183,7 @@ def answer(text, field: str = "Your answer") -> float:
         raise NumberError(field, f"expected a number such as -4.2, 3e-5 or -4,2, got {shown(raw)}")
     value = float(typed)
     if not math.isfinite(value) or _unheld(typed, value):  # 1e999 is inf, 1e-400 is 0: neither was typed
-        raise NumberError(field, f"expected a number a float can hold (about 1e-308 to 1e308 in size), "
-                                 f"got {shown(raw)}{_unheld(typed, value)}")
+        raise NumberError(field, f"expected a number a float holds, got {shown(raw)}{_unheld(typed, value)}")
     return value
 
 

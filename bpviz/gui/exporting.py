@@ -38,6 +38,7 @@ class Exports(QObject):
         self.animation: AnimationExport | None = None  # the export under way
         self.progress: QProgressDialog | None = None
         self.paper = "A4"  # the handout's last paper size, offered again
+        self.handout_kind = "pdf"  # and its last format
 
     def view_widget(self, name: str) -> QWidget:
         step, train = self.window.step_page, self.window.train_page
@@ -180,7 +181,7 @@ class Exports(QObject):
         question naming the files already there that it would replace (No: the chooser
         again), then the files."""
         steps = self.window.step_page.controller.steps
-        dialog = HandoutDialog(len(steps), self.paper, self.window)
+        dialog = HandoutDialog(len(steps), self.paper, self.window, kind=self.handout_kind)
         try:
             accepted = dialog.exec()
             spec = dialog.spec()  # read while the dialog lives
@@ -251,7 +252,7 @@ class Exports(QObject):
         except OSError as exc:
             self.window.show_error("Could not export the worked example", write_problem(exc.filename or path, exc))
             return False
-        self.paper = spec.paper
+        self.paper, self.handout_kind = spec.paper, spec.kind
         beside = f", its graph to {os.path.basename(files[1])}" if len(files) > 1 else ""
         self._say(f"Exported the worked example (steps {spec.first + 1} to {spec.last + 1}) to {path}{beside}")
         return True

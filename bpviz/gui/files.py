@@ -4,6 +4,7 @@ Qt's (which wears bpviz's theme) when the user chose a theme the desktop does no
 from __future__ import annotations
 
 import os
+import stat
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -16,8 +17,10 @@ def _options() -> QFileDialog.Option:
     return QFileDialog.Option(0)
 
 
-#: The window's property holding the folder a file was last saved to from it.
-LAST_FOLDER = "bpvizLastFolder"
+#: The window's properties: the folder a file was last saved to from it, and the path its
+#: last save chooser returned (its folder counts once a file is there: a failed write, to a
+#: read-only folder or /proc, must not send the next chooser there).
+LAST_FOLDER, LAST_CHOSEN = "bpvizLastFolder", "bpvizLastChosen"
 
 
 def save_path(parent: QWidget | None, title: str, suggested: str, filters: str,
@@ -31,13 +34,26 @@ def save_path(parent: QWidget | None, title: str, suggested: str, filters: str,
     if not ask_to_replace:
         options |= QFileDialog.Option.DontConfirmOverwrite
     window = parent.window() if parent is not None else None
-    last = window.property(LAST_FOLDER) if window is not None else None
-    if last and not os.path.dirname(suggested) and os.path.isdir(last):
+    last = _last_folder(window) if window is not None else None
+    if last and not os.path.dirname(suggested):
         suggested = os.path.join(last, suggested)
     path, used = QFileDialog.getSaveFileName(parent, title, suggested, filters, options=options)
     if path and window is not None:
-        window.setProperty(LAST_FOLDER, os.path.dirname(os.path.abspath(path)))
+        window.setProperty(LAST_CHOSEN, os.path.abspath(path))
     return path, used
+
+
+def _last_folder(window: QWidget) -> str | None:
+    """The folder of the last file the window saved: the last chosen path's once a regular
+    file is there (os.stat: no read, so a FIFO or a device cannot hold the app up)."""
+    chosen = window.property(LAST_CHOSEN)
+    try:
+        if chosen and stat.S_ISREG(os.stat(chosen).st_mode):
+            window.setProperty(LAST_FOLDER, os.path.dirname(chosen))
+    except (OSError, ValueError):
+        pass
+    folder = window.property(LAST_FOLDER)
+    return folder if folder and os.path.isdir(folder) else None
 
 
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> tuple[str, str]:

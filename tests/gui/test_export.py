@@ -527,3 +527,22 @@ def test_a_file_chooser_opens_where_the_last_file_was_saved(qtbot, main_window, 
     with answer_dialog(qtbot, lambda dialog: qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)):
         click_menu(qtbot, main_window, "File", "Export animation of steps…")
     assert shown[-1]["directory"] == str(folder / "steps.gif")
+
+
+def test_a_folder_where_the_export_failed_is_not_offered_next(qtbot, main_window, tmp_path, monkeypatch):
+    """An export refused (a read-only folder; /proc, where a chooser opened next reading
+    /proc/kmsg hung the app) does not make its folder the one the next chooser opens in."""
+    good = tmp_path / "slides"
+    good.mkdir()
+    choose_file(monkeypatch, good / "graph.png", save=True)
+    click_menu(qtbot, main_window, "File", "Export view", "Graph as PNG…")
+    assert (good / "graph.png").exists()
+    bad = tmp_path / "not-a-folder.png" / "graph.png"  # under a file: the write fails
+    (tmp_path / "not-a-folder.png").write_text("a file")
+    choose_file(monkeypatch, bad, save=True)
+    click_menu(qtbot, main_window, "File", "Export view", "Graph as PNG…")
+    qtbot.waitUntil(lambda: main_window.message is not None and main_window.message.isVisible())
+    main_window.message.close()
+    shown = choose_file(monkeypatch, None, save=True)
+    click_menu(qtbot, main_window, "File", "Export view", "Graph as SVG…")
+    assert shown[-1]["directory"] == str(good / "graph.svg")

@@ -166,3 +166,18 @@ def test_a_worksheet_leaves_each_result_to_the_class_and_its_graph_shows_none(qt
     assert main(["trace", "--format", "markdown", "--worksheet"]) == 0
     assert markdown.replace("![The network's graph](sheet-graph.png)\n\n", "") == capsys.readouterr().out
     assert "- With the numbers: $da^{[1]}_{1} = ?$" in markdown and "- Result: $da^{[1]}_{1} = ?$" in markdown
+
+
+def test_the_dialog_offers_the_format_and_paper_chosen_last_time(qtbot, main_window, tmp_path, monkeypatch):
+    window = main_window
+    _export(qtbot, window, monkeypatch, tmp_path / "notes.tex", "LaTeX document", "Letter")
+    seen = []
+
+    def look(dialog):
+        seen.append((dialog.kind.currentText(), dialog.paper.currentText()))
+        dialog.reject()
+
+    choose_file(monkeypatch, None, save=True)
+    with answer_dialog(qtbot, look):
+        click_menu(qtbot, window, "File", "Export worked example…")
+    assert seen == [("LaTeX document", "Letter")]

@@ -210,9 +210,13 @@ class NodeItem(QGraphicsItem):
             .united(_rect(NAME_BOX))
 
     def shape(self) -> QPainterPath:
-        """Hovering and clicking hit the unit itself, not the room its texts take."""
+        """Hovering and clicking hit the unit itself, not the room its texts take; and,
+        in quiz mode, the "?" of a hidden value beside it (a click on it shows it)."""
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), NODE_RADIUS + 2, NODE_RADIUS + 2)
+        for key, value in self.values.items():
+            if value is HIDDEN and key != "a":  # a is inside the circle
+                path.addRect(_rect(Z_BOX if key == "z" else GRADIENT_BOX))
         return path
 
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:

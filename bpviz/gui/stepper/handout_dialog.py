@@ -42,12 +42,14 @@ class HandoutSpec:
 
 
 class HandoutDialog(QDialog):
-    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None):
+    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None, kind: str = "pdf"):
         super().__init__(parent)
         self.setWindowTitle("Export worked example")
         self.steps = steps
         self.kind = QComboBox()
         self.kind.addItems(FORMATS)
+        self.kind.setCurrentText(next((text for text, (k, _, _) in FORMATS.items() if k == kind), "")
+                                 or next(iter(FORMATS)))  # the format chosen last time
         self.paper = QComboBox()
         self.paper.addItems(PAPERS)
         self.paper.setCurrentText(paper if paper in PAPERS else "A4")

@@ -378,7 +378,9 @@ class StepPage(QWidget):
         # ahead, b ← 0 - 0.001·(-0.736), would give a backward question away.
         ahead = set(range(index + 1, len(steps))) if self.quiz.on else set()
         self.timeline.set_hidden(hidden | ahead)
-        self.debug.set_hidden(element_of(steps[i].quantity)[1] for i in hidden if steps[i].quantity[0] in ("dw", "db"))
+        # So does the Gradient check tab: a db ahead (given, = dz) would answer a dz question.
+        self.debug.set_hidden(element_of(steps[i].quantity)[1] for i in hidden | ahead
+                              if steps[i].quantity[0] in ("dw", "db"))
         self._show_check()
 
     # --- quiz mode (quiz.py: what is hidden; quiz_bar.py: the answer box) -------------------

@@ -39,12 +39,14 @@ def gives_itself(step) -> bool:
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer checked: what was typed, the number read from it, the step's value."""
+    """An answer checked: what was typed, the number read from it, the step's value, and
+    whether it came after the result was shown (then the tally leaves it out)."""
 
     index: int
     typed: str
     number: float
     value: float
+    late: bool = False  # typed after the result was shown: judged, never counted
 
     @property
     def right(self) -> bool:
@@ -149,8 +151,10 @@ class Quiz(QObject):
             raise ValueError("no question here: this step is not in the quiz")
         number = answer(typed, ANSWER_FIELD)
         value = self.controller.steps[index].value
-        given = Answer(index, typed.strip(), number, float(value))
-        self.answers.setdefault(index, given)
+        late = index in self.revealed and index not in self.answers  # the result was shown first
+        given = Answer(index, typed.strip(), number, float(value), late)
+        if not late:
+            self.answers.setdefault(index, given)
         self.last = given
         self.revealed.add(index)
         self.changed.emit()
@@ -176,6 +180,7 @@ class Quiz(QObject):
         value = result(step.value).text
         typed = given.typed if len(given.typed) <= ECHO else f"{given.number:g}"  # a paste: its number
         read = f" (read as {given.number:g})" if typed != f"{given.number:g}" and "," in typed else ""
+        late = " (after it was shown: not counted)" if given.late else ""
         if given.right:
-            return f"✓ {typed}{read} is right: {step.symbol.text} = {value}"
-        return f"✗ {typed}{read}: {step.symbol.text} = {value}"
+            return f"✓ {typed}{read} is right: {step.symbol.text} = {value}{late}"
+        return f"✗ {typed}{read}: {step.symbol.text} = {value}{late}"

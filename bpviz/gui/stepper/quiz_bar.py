@@ -1,20 +1,21 @@
 """Quiz mode's bar under the transport: the phase the quiz covers, the answer box (type a
 number, Enter checks it), Reveal, the verdict and the tally of the pass.
 
-In the answer box Space reveals (a number has no spaces), Enter checks, and while the box
-is empty the arrows, Home, End, PgUp and PgDn move through the steps as they do on the
+In the answer box Space reveals while the box is empty (a number has no spaces), Enter
+checks, and while the box is empty the arrows, Home, End, PgUp and PgDn move through the steps as they do on the
 graph; letters other than e (1e-3) go to the window's keys (Q leaves the quiz).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from bpviz.errors import BpvizError
 from bpviz.gui import style
 from bpviz.gui.stepper.quiz import ANSWER_FIELD, SCOPES, Quiz
+from bpviz.gui.widgets.wrap import WrapRow
 
 #: The empty box's note at a question (no example number: it could be the answer).
 ASK = "a number, then Enter"
@@ -41,9 +42,41 @@ class AnswerBox(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space:
-            self.revealRequested.emit()
+            if not self.text():  # an answer half typed is never revealed by a stray space
+                self.revealRequested.emit()
+            return  # no number has a space
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            event.ignore()  # Alt+F and the like are the window's (menus), never letters of an answer
             return
         super().keyPressEvent(event)
+
+
+class Verdict(QLabel):
+    """The verdict's line: its text whole, or cut with "…" where the line ends (never
+    mid-letter); the tooltip holds it whole. ``text()`` is always the whole text."""
+
+    def __init__(self):
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.color = style.INK  # one of style's colours: a theme change recolours it in place
+
+    def say(self, text: str, color: QColor) -> None:
+        self.color = color
+        self.setText(text)
+        self.setToolTip(text)
+        self.update()
+
+    def shown_text(self) -> str:
+        """What the line shows: the text, cut with "…" to the line's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setFont(self.font())
+        painter.setPen(style.legible(self.color))
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
+        painter.end()
 
 
 class QuizBar(QWidget):
@@ -66,32 +99,33 @@ class QuizBar(QWidget):
         self.answer.setAccessibleName(ANSWER_FIELD)
         self.answer.setPlaceholderText(ASK)
         self.answer.setToolTip("A number (-4.2, −4.2, 3e-5 or -4,2): Enter checks it to 3 significant "
-                               "figures; Space shows the result")
+                               "figures; Space, with the box empty, shows the result")
         self.box_label.setBuddy(self.answer)
         self.check_button = QPushButton("Check")
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.setToolTip("Show the result (Space, or a click on the ?)")
         for button in (self.check_button, self.reveal_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the box
-        self.verdict = QLabel()
-        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict = Verdict()
         self.tally = QLabel()
         self.tally.setObjectName("quizTally")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(2)
-        self.row = QHBoxLayout()
-        for widget in (self.title, self.phase, self.box_label, self.answer, self.check_button, self.reveal_button):
-            self.row.addWidget(widget)
-        self.row.addStretch(1)
-        self.row.addWidget(self.tally)
-        layout.addLayout(self.row)
+        # The controls on one line, Check and Reveal on a second when the column is narrow
+        # (a 1024×768 screen: on one line the bar held the window 1242 pixels wide).
+        self.controls = WrapRow([self.title, self.phase, self.box_label, self.answer],
+                                [self.check_button, self.reveal_button])
+        layout.addWidget(self.controls)
         # The verdict has a line of its own, the bar's whole width, so that a class reads it
-        # whole at any window size (on the controls' line a 1280-pixel window left it 45
-        # pixels); its tooltip has a longer one whole. The line stays while the bar is shown,
-        # so the graph does not jump as verdicts come and go.
-        layout.addWidget(self.verdict)
+        # at any window size (beside the controls a 1280-pixel window left it 45 pixels),
+        # cut with "…" when longer (its tooltip has it whole), the tally at its right. The
+        # line stays while the bar is shown, so the graph does not jump as verdicts come and go.
         self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        line = QHBoxLayout()
+        line.addWidget(self.verdict, 1)
+        line.addWidget(self.tally)
+        layout.addLayout(line)
         self.phase.currentIndexChanged.connect(lambda _: quiz.set_phase(self.phase.currentData()))
         self.phase.activated.connect(lambda _: self.answer.setFocus())  # the keys go back to the box
         self.answer.returnPressed.connect(self.check)
@@ -160,9 +194,7 @@ class QuizBar(QWidget):
         self._say(self.quiz.verdict_text(given), style.UPDATE if given.right else style.BACKWARD)
 
     def _say(self, text: str, color) -> None:
-        self.verdict.setText(text)
-        self.verdict.setToolTip(text)
-        self.verdict.setStyleSheet(f"color: {style.legible(color).name()};")
+        self.verdict.say(text, color)
 
     def _on_step(self) -> None:
         """A new step: the last verdict goes, the box waits for this step's answer."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from bpviz.gui.graph.layout import GRADIENT_LINE, NODE_RADIUS
 from bpviz.gui.graph.state import _NODE_KEYS, HIDDEN, element_of
 from tests.gui.userpath import answer_dialog, choose_file, click_menu, press
 
@@ -113,6 +114,12 @@ def test_a_click_on_the_hidden_result_or_on_reveal_shows_it(qtbot, main_window):
     assert node.values["dz"] is HIDDEN
     qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(node.pos()))
     assert node.values["dz"] == pytest.approx(-7.36) and page.pinned == "n2.1" and "dz = -7.36" in page.inspector.text()
+    _go_to(qtbot, window, 16)  # dz[1]_1: its "?" below the unit a[1]_1, outside the circle
+    node = graph.nodes["n1.1"]
+    below = node.pos() + QPointF(0, NODE_RADIUS + 2 + 2.5 * GRADIENT_LINE)  # the third line, dz's
+    assert node.values["dz"] is HIDDEN
+    qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(below))
+    assert node.values["dz"] == pytest.approx(-0.736)
 
 
 def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):
@@ -343,6 +350,7 @@ def test_the_gradient_check_tab_keeps_each_gradient_hidden_until_its_step_is_fou
     _go_to(qtbot, window, 11)  # dw[2]_11 = (-7.36)·1.6 = -11.776, asked
     assert row("w[2]_11")[1:3] == ["?", "?"] and row("w[2]_11")[4] == "✓"
     assert row("w[1]_11")[1] == "?"
+    assert row("b[2]_1")[1] == "?"  # db = dz is given, not asked, but ahead: it would answer dz[2]_1
     press(qtbot, window, "Space", page.quiz_bar.answer)
     assert row("w[2]_11")[1] == "-11.776" and row("w[1]_11")[1] == "?"
     press(qtbot, window, "Q", page.quiz_bar.answer)
@@ -384,3 +392,46 @@ def test_the_animation_dialog_says_its_frames_show_every_result_while_the_quiz_i
     with answer_dialog(qtbot, look):
         click_menu(qtbot, window, "File", "Export animation of steps…")
     assert seen == [False, True]
+
+
+def test_space_reveals_only_from_an_empty_box_and_a_late_answer_is_not_counted(qtbot, main_window):
+    """A stray space in a half-typed answer ("- 7.36") used to show the result; an answer
+    typed after the result was shown was counted right. Now Space reveals only from an empty
+    box, and a late answer is judged but left out of the tally. Alt+F is the window's, never
+    an "f" in the box."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    box = page.quiz_bar.answer
+    _go_to(qtbot, window, 11)
+    box.setFocus()
+    _type(qtbot, box, "-1")
+    press(qtbot, window, "Space", box)
+    assert page.quiz.hides(10) and box.text() == "-1"
+    box.clear()
+    press(qtbot, window, "Space", box)  # empty: Space shows the result
+    assert not page.quiz.hides(10)
+    verdict = _answer(qtbot, page, "-11.8")
+    assert verdict.startswith("✓") and verdict.endswith("(after it was shown: not counted)")
+    assert page.quiz_bar.tally.text() == "25 questions in this pass"  # nothing counted
+    _go_to(qtbot, window, 12)
+    assert _answer(qtbot, page, "-11.8").startswith("✓") and page.quiz_bar.tally.text() == "1 of 1 right"
+    press(qtbot, window, "Alt+F", box)
+    assert box.text() == ""
+    QApplication.activePopupWidget() and QApplication.activePopupWidget().close()
+
+
+def test_a_verdict_longer_than_its_line_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(qtbot, main_window):
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 14)
+    pasted = "x" * 300
+    page.quiz_bar.answer.setText(pasted)  # a paste
+    QTest.keyClick(page.quiz_bar.answer, Qt.Key.Key_Return)
+    verdict = page.quiz_bar.verdict
+    whole = verdict.text()
+    assert whole.startswith("Your answer: expected a number") and verdict.toolTip() == whole
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: verdict.width() < verdict.fontMetrics().horizontalAdvance(whole))
+    shown = verdict.shown_text()
+    assert shown.endswith("…") and whole.startswith(shown[:-1])
+    assert verdict.fontMetrics().horizontalAdvance(shown) <= verdict.contentsRect().width()
