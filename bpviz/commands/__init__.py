@@ -65,5 +65,5 @@ def no_row_for_mnist(recipe: Recipe, args, instead: str) -> None:
     if recipe.is_mnist and args.row is not None:
         from bpviz.presets import TOY_PRESETS
 
-        raise ConfigError(f"--row: {recipe.name} is an MNIST preset, with no table rows; {instead}; "
-                          f"--row is for the toy presets ({', '.join(TOY_PRESETS)})")
+        raise ConfigError(f"--row: expected no --row with {recipe.name}, an MNIST preset with no table rows "
+                          f"({instead}); --row is for the toy presets ({', '.join(TOY_PRESETS)})")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from bpviz import handout
 from bpviz.fileio import atomic_write_bytes, atomic_write_files, shown_path, write_problem, write_target
 from bpviz.gui.export import ending_problem, export_view
-from bpviz.gui.files import save_path
+from bpviz.gui.files import save_path, with_ending
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
 from bpviz.gui.handout_pdf import graph_png, handout_pdf
 from bpviz.gui.stepper.animation_dialog import AnimationDialog
@@ -99,7 +99,9 @@ class Exports(QObject):
                 self.export_view(name, path)  # the suffix typed decides
                 return
             suffix = kind or ("svg" if used.startswith("SVG") else "png")
-            self.export_view(name, with_suffix(path, "." + suffix))
+            target = with_ending(self.window, path, with_suffix(path, "." + suffix))
+            if target:
+                self.export_view(name, target)
 
     def ask_export_current(self) -> None:
         """Ctrl+E: the graph on the step page; on the training page the gradient plots while
@@ -171,8 +173,9 @@ class Exports(QObject):
         path, _ = save_path(
             self.window, "Export animation" if gif else "Export frames (numbered from this name)",
             "steps.gif" if gif else "steps.png", "Animated GIF (*.gif)" if gif else "PNG frames (*.png)")
-        if path:
-            self.export_animation(replace(spec, path=with_suffix(path, ".gif" if gif else ".png")))
+        target = with_ending(self.window, path, with_suffix(path, ".gif" if gif else ".png")) if path else None
+        if target:
+            self.export_animation(replace(spec, path=target))
 
 
     # --- the worked example on paper ------------------------------------------------------

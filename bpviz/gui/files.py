@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import stat
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from bpviz.fileio import shown_path
 from bpviz.gui import style
 
 
@@ -59,3 +60,27 @@ def _last_folder(window: QWidget) -> str | None:
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> tuple[str, str]:
     """(the path chosen, the filter used), or ("", "") when cancelled."""
     return QFileDialog.getOpenFileName(parent, title, folder, filters, options=_options())
+
+
+def with_ending(parent: QWidget | None, chosen: str, path: str) -> str | None:
+    """``path``: the chooser's ``chosen`` name with its file type's ending added ("notes"
+    chosen, "notes.bpviz" written). The chooser asked only about the name as typed: when
+    the ending made another name and a file of it is already there, one question names
+    it. Returns the path to write, or None when the user keeps the file (nothing is
+    written). The window then remembers the path as the one chosen (see save_path)."""
+    if os.path.abspath(path) != os.path.abspath(chosen) and os.path.lexists(path):
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
+                          f"{shown_path(os.path.basename(path))} already exists in "
+                          f"{shown_path(os.path.dirname(os.path.abspath(path)))}.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setInformativeText("Replace it? No keeps it, and nothing is written.")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        try:
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return None
+        finally:
+            box.deleteLater()
+    window = parent.window() if parent is not None else None
+    if window is not None:
+        window.setProperty(LAST_CHOSEN, os.path.abspath(path))
+    return path

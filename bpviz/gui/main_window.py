@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bpviz.gui.files import open_path, save_path
+from bpviz.gui.files import open_path, save_path, with_ending
 from bpviz.fileio import write_problem
 from bpviz.gui import style
 from bpviz.gui.about import AboutDialog
@@ -459,8 +459,9 @@ class MainWindow(QMainWindow):
 
     def ask_save_lesson(self) -> None:
         path, chosen = save_path(self, "Save lesson", self.recent.folder("lesson.bpviz"), SAVE_LESSON_TYPES)
-        if path:
-            self.save_lesson(lesson_file_name(path, as_json="*.json" in chosen))
+        target = with_ending(self, path, lesson_file_name(path, as_json="*.json" in chosen)) if path else None
+        if target:
+            self.save_lesson(target)
 
     def ask_open_lesson(self) -> None:
         path, _ = open_path(self, "Open lesson", self.recent.folder(), OPEN_LESSON_TYPES)

@@ -99,9 +99,9 @@ def test_row_counts_from_1_as_in_the_app(capsys):
     (["--hidden", " , "], "got ',', a comma with no number before or after it"),
     (["--hidden", "3,,2"], "got '3,,2', a comma with no number before or after it"),
     # --row on an MNIST preset was silently ignored (--row -10000 passed).
-    (["--preset", "mnist10", "--row", "-10000"], "--row: mnist10 is an MNIST preset, with no table rows; "
-                                                 "the MNIST presets take --examples N"),
-    (["--preset", "tutorial", "--row", "1"], "--row: tutorial is an MNIST preset"),
+    (["--preset", "mnist10", "--row", "-10000"], "--row: expected no --row with mnist10, an MNIST preset with no "
+                                                 "table rows (the MNIST presets take --examples N"),
+    (["--preset", "tutorial", "--row", "1"], "--row: expected no --row with tutorial, an MNIST preset"),
     (["--examples", "3"], "--examples: notebook-regression is a toy preset, checked on one row of its table; "
                           "use --row N"),
     # The row as it was typed, not as it was read (1_0 said "got 10").

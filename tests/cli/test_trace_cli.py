@@ -79,8 +79,8 @@ def test_layer_mode_traces_an_mnist_preset_by_shapes():
                                 "got 2-3-3-3-3-1"),
     (["--layers", "3,2"], "--layers: the output layer for the notebook-regression table's one target has 1 unit"),
     (["--loss", "half"], "argument --loss: invalid choice: 'half'"),
-    (["--preset", "tutorial", "--mode", "layers", "--row", "2"], "--row: tutorial is an MNIST preset, with no "
-                                                                 "table rows; it is traced by its shapes"),
+    (["--preset", "tutorial", "--mode", "layers", "--row", "2"], "--row: expected no --row with tutorial, an MNIST "
+                                                                 "preset with no table rows (it is traced by its shapes"),
     (["--row", "1_0"], "--row: expected a row from 1 to 4, got 1_0"),
     (["--mode", "layers", "--format", "markdown"], "--format markdown: the worked example is unit by unit; "
                                                    "expected --mode units"),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPushButton
 
 from bpviz.gui import style
 from bpviz.gui.stepper.animation import AnimationSpec
-from tests.gui.userpath import answer_dialog, choose_file, click_menu, ok_button, type_into
+from tests.gui.userpath import answer_dialog, button, choose_file, click_menu, ok_button, press, type_into
 
 
 @pytest.fixture
@@ -546,3 +546,21 @@ def test_a_folder_where_the_export_failed_is_not_offered_next(qtbot, main_window
     shown = choose_file(monkeypatch, None, save=True)
     click_menu(qtbot, main_window, "File", "Export view", "Graph as SVG…")
     assert shown[-1]["directory"] == str(good / "graph.svg")
+
+
+def test_export_view_asks_before_replacing_a_file_its_ending_names(qtbot, main_window, tmp_path, monkeypatch):
+    """Ctrl+E, "view" typed when "view.png" is there: one question names view.png; No
+    keeps it (the chooser asked about "view" alone, and view.png was replaced silently)."""
+    picture = tmp_path / "view.png"
+    picture.write_bytes(b"the teacher's own picture")
+    choose_file(monkeypatch, tmp_path / "view", save=True)
+    seen = []
+
+    def no(question):
+        seen.append(question.text())
+        qtbot.mouseClick(button(question, "No"), Qt.MouseButton.LeftButton)
+
+    with answer_dialog(qtbot, no):
+        press(qtbot, main_window, "Ctrl+E")
+    assert seen == [f"view.png already exists in {tmp_path}."]
+    assert picture.read_bytes() == b"the teacher's own picture"

@@ -11,12 +11,12 @@ import platform
 import numpy as np
 import pyqtgraph as pg
 import PySide6
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QFileDialog
 
 from bpviz import __version__
 from tests.gui.tour.helpers import choose, shown_window, step_to
-from tests.gui.userpath import choose_file, click_menu, menu_action, plain, press
+from tests.gui.userpath import answer_dialog, button, choose_file, click_menu, menu_action, plain, press
 
 
 def _recent(window) -> list[str]:
@@ -174,3 +174,28 @@ def test_open_recent_copes_with_a_list_edited_by_hand_deep_folders_and_a_file_tu
     assert menu.sizeHint().width() < 1280, "the menu wider than the window"
     deep_item.trigger()
     assert _recent(window)[0] == items[1].replace("2 ", "1 ", 1)  # opened: on top
+
+
+def test_a_name_typed_without_its_ending_never_replaces_a_lesson_unasked(qtbot, main_window, tmp_path, monkeypatch):
+    """Save lesson, "week 3" typed when "week 3.bpviz" is there: the chooser asked about
+    "week 3" only, and the lesson was replaced silently. Now one question names the file:
+    No keeps it whole; Yes replaces it."""
+    kept = tmp_path / "week 3.bpviz"
+    _save_as(qtbot, main_window, monkeypatch, kept)
+    before = kept.read_bytes()
+    main_window.step_page.controller.set_index(5)  # something to save that differs
+    asked = []
+
+    def answer(word):
+        def press(question):
+            asked.append(question.text())
+            qtbot.mouseClick(button(question, word), Qt.MouseButton.LeftButton)
+        return press
+
+    choose_file(monkeypatch, tmp_path / "week 3", save=True)
+    with answer_dialog(qtbot, answer("No")):
+        click_menu(qtbot, main_window, "File", "Save lesson…")
+    assert asked == [f"week 3.bpviz already exists in {tmp_path}."] and kept.read_bytes() == before
+    with answer_dialog(qtbot, answer("Yes")):
+        click_menu(qtbot, main_window, "File", "Save lesson…")
+    assert kept.read_bytes() != before and json.loads(kept.read_text())["step"]["step"] == 6

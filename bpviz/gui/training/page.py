@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from bpviz.fileio import write_problem
 from bpviz.errors import BpvizError
 from bpviz.gui import style
-from bpviz.gui.files import open_path, save_path
+from bpviz.gui.files import open_path, save_path, with_ending
 from bpviz.gui.focus import mark_views
 from bpviz.gui.training.canvas import DrawPanel
 from bpviz.gui.training.confusion import ConfusionMatrix
@@ -434,8 +434,9 @@ class TrainPage(QWidget):
 
     def ask_save_model(self) -> None:
         path, _ = save_path(self, "Save model", "model.npz", "bpviz model (*.npz)")
-        if path:
-            self.save_model(path if path.endswith(".npz") else path + ".npz")
+        target = with_ending(self, path, path if path.endswith(".npz") else path + ".npz") if path else None
+        if target:
+            self.save_model(target)
 
     def ask_load_model(self) -> None:
         if self.runner.state != "idle":
@@ -449,8 +450,10 @@ class TrainPage(QWidget):
         names = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
         default = "training-history.csv" if kind == "csv" else f"training-plots.{kind}"
         path, _ = save_path(self, "Export", default, names[kind])
-        if path:
-            self.export(kind, path if path.lower().endswith("." + kind) else f"{path}.{kind}")
+        target = with_ending(self, path, path if path.lower().endswith("." + kind) else f"{path}.{kind}") \
+            if path else None
+        if target:
+            self.export(kind, target)
 
 
 def _batch_columns(recipe: Recipe, m: int) -> int:
