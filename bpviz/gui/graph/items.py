@@ -214,9 +214,18 @@ class NodeItem(QGraphicsItem):
         in quiz mode, the "?" of a hidden value beside it (a click on it shows it)."""
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), NODE_RADIUS + 2, NODE_RADIUS + 2)
+        return path.united(self.hidden_shape())
+
+    def hidden_shape(self) -> QPainterPath:
+        """Quiz mode: where the "?" of a value still hidden is drawn (a inside the circle,
+        z above it, da, g′, dz and db in the box below); empty when nothing is hidden."""
+        path = QPainterPath()
         for key, value in self.values.items():
-            if value is HIDDEN and key != "a":  # a is inside the circle
-                path.addRect(_rect(Z_BOX if key == "z" else GRADIENT_BOX))
+            if value is HIDDEN:
+                if key in ("a", "J"):
+                    path.addEllipse(QPointF(0, 0), NODE_RADIUS + 2, NODE_RADIUS + 2)
+                else:
+                    path.addRect(_rect(Z_BOX if key == "z" else GRADIENT_BOX))
         return path
 
     def set_state(self, values: dict, role: str, color: QColor, reused: bool = False) -> None:

@@ -14,7 +14,7 @@ from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, EdgeLabel, LossItem, NodeItem
 from bpviz.gui.graph.layout import edge_ends, free_spots, graph_layout, place_labels
 from bpviz.gui.graph.legend import GraphLegend
-from bpviz.gui.graph.state import element_of, view_state
+from bpviz.gui.graph.state import HIDDEN, element_of, view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
 
@@ -22,6 +22,7 @@ class GraphView(QGraphicsView):
     """Pans by dragging, zooms with the wheel, and refits itself when resized."""
 
     elementClicked = Signal(str)  # a node or edge id
+    hiddenClicked = Signal(str)  # quiz mode: the element whose "?" was clicked (then elementClicked)
     elementDoubleClicked = Signal(str)
     #: The chain element under the mouse, or being walked ("" when none): the equation
     #: lights its factor.
@@ -355,10 +356,25 @@ class GraphView(QGraphicsView):
                 return item
         return None
 
+    def hidden_at(self, point) -> str:
+        """Quiz mode: the element whose hidden value's "?" is under ``point`` (viewport
+        coordinates): a unit's, or a weight's label; "" for none."""
+        scene_point = self.mapToScene(point)
+        for item in self.items(point):
+            if isinstance(item, EdgeLabel):
+                return item.edge.edge_id if any(v is HIDDEN for v in item.edge.values.values()) else ""
+            if isinstance(item, NodeItem):
+                return item.node_id if item.hidden_shape().contains(item.mapFromScene(scene_point)) else ""
+        return ""
+
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
-        item = self.element_at(event.position().toPoint())
+        point = event.position().toPoint()
+        item = self.element_at(point)
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
+            hidden = self.hidden_at(point)
+            if hidden:
+                self.hiddenClicked.emit(hidden)
             self.elementClicked.emit(item.node_id if isinstance(item, NodeItem) else item.edge_id)
 
     def mouseMoveEvent(self, event) -> None:

@@ -101,6 +101,7 @@ class StepPage(QWidget):
         c.reachedEnd.connect(self._on_reached_end)
         c.speedChanged.connect(lambda _: self.graph.set_pulse_duration(c.pulse_ms()))
         self.timeline.stepClicked.connect(c.set_index)
+        self.graph.hiddenClicked.connect(self._on_hidden_clicked)
         self.graph.elementClicked.connect(self._on_element_clicked)
         self.graph.elementDoubleClicked.connect(self._on_element_double_clicked)
         # A chain factor and its graph element light together, whichever is hovered (or walked).
@@ -399,10 +400,14 @@ class StepPage(QWidget):
             self.graph.setFocus()
         self.arrangement.fit()
 
-    def _on_element_clicked(self, element: str) -> None:
+    def _on_hidden_clicked(self, element: str) -> None:
+        """A click on the "?" of the step's hidden result shows it (a click elsewhere on the
+        unit only pins it: pinning must not give the answer away)."""
         where = element_of(self.controller.step.quantity) if self.controller.step else None
         if where and where[1] == element:
-            self.quiz.reveal()  # a click on the "?" shows it, and pins the element as any click does
+            self.quiz.reveal()
+
+    def _on_element_clicked(self, element: str) -> None:
         self.pinned = element
         self._refresh_inspector()
         self.debugger.element_clicked(element)

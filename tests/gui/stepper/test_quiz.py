@@ -108,18 +108,17 @@ def test_a_click_on_the_hidden_result_or_on_reveal_shows_it(qtbot, main_window):
     assert page.quiz_bar.reveal_button.isEnabled()
     qtbot.mouseClick(page.quiz_bar.reveal_button, Qt.MouseButton.LeftButton)
     assert page.equation.result.latex().endswith("-7.36") and not page.quiz_bar.reveal_button.isEnabled()
-    _go_to(qtbot, window, 10)  # dz[2]_1, on the unit a[2]_1: a click on its "?" shows it and pins the unit
+    # dz[1]_1, step 16: its "?" is below the unit a[1]_1. A click on the circle pins the
+    # unit and gives nothing away; a click on the "?" shows it (and pins the unit too).
+    _go_to(qtbot, window, 16)
     graph = page.graph
-    node = graph.nodes["n2.1"]
+    node = graph.nodes["n1.1"]
     assert node.values["dz"] is HIDDEN
     qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(node.pos()))
-    assert node.values["dz"] == pytest.approx(-7.36) and page.pinned == "n2.1" and "dz = -7.36" in page.inspector.text()
-    _go_to(qtbot, window, 16)  # dz[1]_1: its "?" below the unit a[1]_1, outside the circle
-    node = graph.nodes["n1.1"]
+    assert page.pinned == "n1.1" and node.values["dz"] is HIDDEN and "dz = ?" in page.inspector.text()
     below = node.pos() + QPointF(0, NODE_RADIUS + 2 + 2.5 * GRADIENT_LINE)  # the third line, dz's
-    assert node.values["dz"] is HIDDEN
     qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(below))
-    assert node.values["dz"] == pytest.approx(-0.736)
+    assert node.values["dz"] == pytest.approx(-0.736) and "dz = -0.736" in page.inspector.text()
 
 
 def test_typed_answers_are_checked_to_3_figures_and_tallied(qtbot, main_window):

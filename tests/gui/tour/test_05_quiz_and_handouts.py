@@ -8,12 +8,13 @@ and tests/gui/graph/test_without_colour.py.)"""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from bpviz.cli import main
+from bpviz.gui.graph.layout import NODE_RADIUS
 from bpviz.gui.graph.state import HIDDEN
-from tests.gui.tour.helpers import choose, item_point, settle, step_to
-from tests.gui.userpath import click_menu, press
+from tests.gui.tour.helpers import choose, settle, step_to
+from tests.gui.userpath import press
 
 
 @pytest.fixture
@@ -31,10 +32,11 @@ def test_a_click_on_the_question_mark_on_the_graph_shows_the_result(qtbot, quiz)
     **Space**, a click on the "?" or **Reveal** shows it" """
     page = quiz.step_page
     page.graph.setFocus()
-    step_to(qtbot, quiz, 3)  # z[1]_2, on its unit (a[1]_1 = z[1]_1, step 2, is given: not asked)
+    step_to(qtbot, quiz, 3)  # z[1]_2: "z = ?" above its unit (a[1]_1 = z[1]_1, step 2, is given: not asked)
     node = page.graph.nodes["n1.2"]
     assert node.values["z"] is HIDDEN
-    qtbot.mouseClick(page.graph.viewport(), Qt.MouseButton.LeftButton, pos=item_point(page.graph, node))
+    above = node.pos() + QPointF(0, -NODE_RADIUS - 15)
+    qtbot.mouseClick(page.graph.viewport(), Qt.MouseButton.LeftButton, pos=page.graph.mapFromScene(above))
     assert node.values["z"] == pytest.approx(1.6) and page.equation.result.latex().endswith("1.6")
 
 
