@@ -2,8 +2,9 @@
 number, Enter checks it), Reveal, the verdict and the tally of the pass.
 
 In the answer box Space reveals while the box is empty (a number has no spaces), Enter
-checks, and while the box is empty the arrows, Home, End, PgUp and PgDn move through the steps as they do on the
-graph; letters other than e (1e-3) go to the window's keys (Q leaves the quiz).
+checks, and while the box is empty the arrows, Home, End, PgUp and PgDn move through the
+steps as they do on the graph; Q leaves the quiz; other letters stay in the box (and are
+refused on Enter).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ class AnswerBox(QLineEdit):
             if key in MOVES and not self.text():
                 event.ignore()  # the page's step keys take it
                 return True
-            if plain and text.isalpha() and text.lower() != "e":
-                event.ignore()  # a window key (Q, F, L): no number has that letter
-                return True
+            if plain and text.lower() == "q":
+                event.ignore()  # Q leaves the quiz (no number has a q); other letters stay in the
+                return True     # box and are refused on Enter ("inf" once turned focus mode on)
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

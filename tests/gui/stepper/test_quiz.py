@@ -434,3 +434,18 @@ def test_a_verdict_longer_than_its_line_ends_in_an_ellipsis_and_is_whole_in_its_
     shown = verdict.shown_text()
     assert shown.endswith("…") and whole.startswith(shown[:-1])
     assert verdict.fontMetrics().horizontalAdvance(shown) <= verdict.contentsRect().width()
+
+
+def test_letters_typed_in_the_box_stay_there_and_only_q_leaves(qtbot, main_window):
+    """"inf" typed in the box turned focus mode on at its f (the form and the list of steps
+    vanished) and lost the letter; letters stay in the box now and Enter refuses them."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 14)
+    box = page.quiz_bar.answer
+    box.setFocus()
+    for key in "inf":
+        press(qtbot, window, key, box)
+    assert box.text() == "inf" and not window.focus_action.isChecked() and page.controls.isVisible()
+    press(qtbot, window, "Return", box)
+    assert page.quiz_bar.verdict.text().startswith("Your answer: expected a finite number")
