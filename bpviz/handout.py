@@ -131,7 +131,7 @@ class Handout:
 
 #: A worksheet's first line under its title.
 WORKSHEET_NOTE = ("A worksheet: each step's numbers and result are left as ?, to be worked out in order "
-                  "from the values on the graph.")
+                  "from the values below (the inputs, the weights and biases).")
 
 
 def handout(steps, title: str, about=(), first: int = 0, last: int | None = None, blank: bool = False) -> Handout:
@@ -150,15 +150,22 @@ def handout(steps, title: str, about=(), first: int = 0, last: int | None = None
 def about_lines(name: str, row: int, rows: int, net, lr: float, inputs: dict, targets: dict) -> tuple[str, tuple[str, ...]]:
     """The title and the lines that say what is worked: the table and its row (from 1),
     the network (a bpviz.nn Network), the learning rate, the row's inputs and targets
-    (name -> value)."""
+    (name -> value), and the weights and biases it starts from (a worksheet, or the
+    command line's text without a graph, works from them: the graph draws no bias)."""
     def listed(values: dict) -> str:
         return ", ".join(f"{key} = {result(value).text}" for key, value in values.items())
 
     activations = ", ".join(f"{g} in layer {l}" for l, g in enumerate(net.activations, start=1))
+    weights, biases = {}, {}
+    for l in range(1, len(net.layer_sizes)):  # as the graph names them: w[l]_jk, b[l]_j
+        W, b = net.params[f"W{l}"], net.params[f"b{l}"]
+        weights.update({f"w[{l}]_{j + 1}{k + 1}": W[j, k] for j in range(W.shape[0]) for k in range(W.shape[1])})
+        biases.update({f"b[{l}]_{j + 1}": b[j, 0] for j in range(b.shape[0])})
     return (f"Worked example: {name}, row {row} of {rows}",
             (f"Network {'-'.join(map(str, net.layer_sizes))}: {activations}; loss {net.loss.name}; "
              f"learning rate {lr:g}.",
-             f"Inputs: {listed(inputs)}. Targets: {listed(targets)}."))
+             f"Inputs: {listed(inputs)}. Targets: {listed(targets)}.",
+             f"Weights: {listed(weights)}. Biases: {listed(biases)}."))
 
 
 def _phase_runs(blocks):

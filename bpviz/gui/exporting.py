@@ -39,6 +39,7 @@ class Exports(QObject):
         self.progress: QProgressDialog | None = None
         self.paper = "A4"  # the handout's last paper size, offered again
         self.handout_kind = "pdf"  # and its last format
+        self.handout_last: HandoutSpec | None = None  # the last choices in its dialog
 
     def view_widget(self, name: str) -> QWidget:
         step, train = self.window.step_page, self.window.train_page
@@ -184,7 +185,7 @@ class Exports(QObject):
         question naming the files already there that it would replace (No: the chooser
         again), then the files."""
         steps = self.window.step_page.controller.steps
-        dialog = HandoutDialog(len(steps), self.paper, self.window, kind=self.handout_kind)
+        dialog = HandoutDialog(len(steps), self.paper, self.window, kind=self.handout_kind, last=self.handout_last)
         try:
             accepted = dialog.exec()
             spec = dialog.spec()  # read while the dialog lives
@@ -192,7 +193,8 @@ class Exports(QObject):
             dialog.deleteLater()
         if not accepted:
             return
-        suggested = f"worked-example.{spec.ending}"
+        self.handout_last = spec  # offered again next time, the export done or not (a worksheet stays one)
+        suggested = f"{'worksheet' if spec.blank else 'worked-example'}.{spec.ending}"
         while True:
             path, _ = save_path(self.window, "Export worked example", suggested, spec.filter, ask_to_replace=False)
             if not path:
@@ -257,7 +259,8 @@ class Exports(QObject):
             return False
         self.paper, self.handout_kind = spec.paper, spec.kind
         beside = f", its graph to {os.path.basename(files[1])}" if len(files) > 1 else ""
-        self._say(f"Exported the worked example (steps {spec.first + 1} to {spec.last + 1}) to {path}{beside}")
+        what = "worksheet" if spec.blank else "worked example"
+        self._say(f"Exported the {what} (steps {spec.first + 1} to {spec.last + 1}) to {path}{beside}")
         return True
 
     @staticmethod

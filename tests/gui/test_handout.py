@@ -27,9 +27,9 @@ def _export(qtbot, window, monkeypatch, target, kind: str, paper: str | None = N
     shown = choose_file(monkeypatch, target, save=True)
 
     def fill(dialog):
-        if blank:
+        if dialog.blank.isChecked() != blank:  # ticked or not as asked (the dialog offers last time's)
             qtbot.mouseClick(dialog.blank, Qt.MouseButton.LeftButton, pos=dialog.blank.rect().center())
-            assert dialog.spec().blank and "left as ?" in dialog.summary.text()
+        assert dialog.spec().blank == blank and ("left as ?" in dialog.summary.text()) == blank
         dialog.kind.setCurrentIndex(dialog.kind.findText(kind))
         if paper:
             dialog.paper.setCurrentIndex(dialog.paper.findText(paper))
@@ -166,18 +166,28 @@ def test_a_worksheet_leaves_each_result_to_the_class_and_its_graph_shows_none(qt
     assert main(["trace", "--format", "markdown", "--worksheet"]) == 0
     assert markdown.replace("![The network's graph](sheet-graph.png)\n\n", "") == capsys.readouterr().out
     assert "- With the numbers: $da^{[1]}_{1} = ?$" in markdown and "- Result: $da^{[1]}_{1} = ?$" in markdown
+    # What it is worked from, the graph drawing no bias: the weights and biases, in words.
+    assert "Weights: w\\[1\\]\\_11 = 0.1" in markdown and "Biases: b\\[1\\]\\_1 = 0" in markdown
 
 
-def test_the_dialog_offers_the_format_and_paper_chosen_last_time(qtbot, main_window, tmp_path, monkeypatch):
+def test_the_dialog_offers_the_choices_of_last_time_even_after_a_failed_export(qtbot, main_window, tmp_path,
+                                                                              monkeypatch):
+    """A worksheet of steps 8 to 23 as LaTeX on Letter: the next time the dialog offers the
+    same, the worksheet tick above all (a teacher who had to tick it again printed the
+    answers), also when the export failed (a folder in the way)."""
     window = main_window
-    _export(qtbot, window, monkeypatch, tmp_path / "notes.tex", "LaTeX document", "Letter")
+    (tmp_path / "sheet.tex").mkdir()  # the export fails
+    _export(qtbot, window, monkeypatch, tmp_path / "sheet.tex", "LaTeX document", "Letter", (8, 23), blank=True)
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    window.message.close()
     seen = []
 
     def look(dialog):
-        seen.append((dialog.kind.currentText(), dialog.paper.currentText()))
+        seen.append((dialog.kind.currentText(), dialog.paper.currentText(), dialog.blank.isChecked(),
+                     dialog.some.isChecked(), dialog.first.value(), dialog.last.value()))
         dialog.reject()
 
     choose_file(monkeypatch, None, save=True)
     with answer_dialog(qtbot, look):
         click_menu(qtbot, window, "File", "Export worked example…")
-    assert seen == [("LaTeX document", "Letter")]
+    assert seen == [("LaTeX document", "Letter", True, True, 8, 23)]

@@ -42,7 +42,10 @@ class HandoutSpec:
 
 
 class HandoutDialog(QDialog):
-    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None, kind: str = "pdf"):
+    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None, kind: str = "pdf",
+                 last: HandoutSpec | None = None):
+        """``last``: the choices of the last export, offered again (its range when it fits
+        this trace, its format, paper and worksheet tick); else ``kind`` and ``paper``."""
         super().__init__(parent)
         self.setWindowTitle("Export worked example")
         self.steps = steps
@@ -69,6 +72,10 @@ class HandoutDialog(QDialog):
                               "in order from the graph's values (drawn before the first step)")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        # Room for its longest text (three lines at the dialog's least width): a wrapped
+        # label's height was left to the form, which cut its last line under the buttons.
+        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing() + 4)
+        self.setMinimumWidth(420)
         range_row = QHBoxLayout()
         for widget in (self.some, self.first, QLabel("to"), self.last):
             range_row.addWidget(widget)
@@ -93,6 +100,14 @@ class HandoutDialog(QDialog):
         self.kind.currentTextChanged.connect(self._on_changed)
         self.whole.toggled.connect(self._on_changed)
         self.blank.toggled.connect(self._on_changed)
+        if last is not None:
+            self.kind.setCurrentText(next(text for text, (k, _, _) in FORMATS.items() if k == last.kind))
+            self.paper.setCurrentText(last.paper)
+            self.blank.setChecked(last.blank)
+            if (last.first, last.last) != (0, steps - 1) and 0 <= last.first <= last.last < steps:
+                self.first.setValue(last.first + 1)
+                self.last.setValue(last.last + 1)
+                self.some.setChecked(True)
         self._on_changed()
 
     def _on_changed(self, *_) -> None:
@@ -106,10 +121,13 @@ class HandoutDialog(QDialog):
         where = {"pdf": f"a PDF on {spec.paper} paper, a page breaking only between steps",
                  "markdown": "Markdown with its maths as $…$ (GitHub, Jupyter), the graph as a PNG beside it",
                  "latex": f"a LaTeX document on {spec.paper} paper (pdflatex), the graph as a PNG beside it"}
-        what = "formula, its numbers and result left as ? (a worksheet)," if spec.blank else \
-            "formula, numbers, result"
-        self.summary.setText(f"{count} step{'s' if count != 1 else ''}, each with its {what} and chain, under the "
-                             f"graph: {where[spec.kind]}.")
+        steps = f"{count} step{'s' if count != 1 else ''}"
+        if spec.blank:
+            self.summary.setText(f"A worksheet of {steps}: each formula, its numbers and result left as ?; "
+                                 f"{where[spec.kind]}.")
+        else:
+            self.summary.setText(f"{steps}, each with its formula, numbers, result and chain, under the graph: "
+                                 f"{where[spec.kind]}.")
 
     def spec(self) -> HandoutSpec:
         kind = FORMATS[self.kind.currentText()][0]

@@ -108,6 +108,7 @@ class QuizBar(QWidget):
         for button in (self.check_button, self.reveal_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the box
         self.verdict = Verdict()
+        self._refused = False  # the verdict line says what the box refused
         self.tally = QLabel()
         self.tally.setObjectName("quizTally")
         layout = QVBoxLayout(self)
@@ -187,6 +188,7 @@ class QuizBar(QWidget):
             given = self.quiz.check(self.answer.text())
         except BpvizError as exc:
             self._say(str(exc), style.WARNING)
+            self._refused = True  # said until the result is shown or the box is answered
             return
         except ValueError as exc:
             self._say(f"{ANSWER_FIELD}: {exc}", style.MUTED)
@@ -195,6 +197,7 @@ class QuizBar(QWidget):
         self._say(self.quiz.verdict_text(given), style.UPDATE if given.right else style.BACKWARD)
 
     def _say(self, text: str, color) -> None:
+        self._refused = False
         self.verdict.say(text, color)
 
     def _on_step(self) -> None:
@@ -210,6 +213,8 @@ class QuizBar(QWidget):
     def refresh(self) -> None:
         quiz = self.quiz
         index = quiz.controller.index
+        if self._refused and not quiz.hides(index):  # revealed: what the box refused is old news
+            self._say("", style.INK)
         self.phase.blockSignals(True)
         self.phase.setCurrentIndex(max(0, self.phase.findData(quiz.phase)))
         self.phase.blockSignals(False)

@@ -407,8 +407,12 @@ def test_space_reveals_only_from_an_empty_box_and_a_late_answer_is_not_counted(q
     press(qtbot, window, "Space", box)
     assert page.quiz.hides(10) and box.text() == "-1"
     box.clear()
-    press(qtbot, window, "Space", box)  # empty: Space shows the result
-    assert not page.quiz.hides(10)
+    _type(qtbot, box, "abc")
+    press(qtbot, window, "Return", box)
+    assert page.quiz_bar.verdict.text().startswith("Your answer: expected")
+    box.clear()
+    press(qtbot, window, "Space", box)  # empty: Space shows the result, and the refusal goes
+    assert not page.quiz.hides(10) and page.quiz_bar.verdict.text() == ""
     verdict = _answer(qtbot, page, "-11.8")
     assert verdict.startswith("✓") and verdict.endswith("(after it was shown: not counted)")
     assert page.quiz_bar.tally.text() == "25 questions in this pass"  # nothing counted
