@@ -47,6 +47,7 @@ def offscreen_graph(network: tuple, steps, index: int) -> GraphView:
     view = GraphView()
     view.set_network(*network)
     view.show_step(steps, index, animate=False)
+    view.show_values_only()  # on paper no step is "computed now"
     return view
 
 

@@ -167,6 +167,19 @@ class GraphView(QGraphicsView):
             if interrupted:  # the equation lit the factor walked: now only what is hovered
                 self.linkedElement.emit(self._hovered if self._hovered in state.chain else "")
 
+    def show_values_only(self) -> None:
+        """The values of the step shown without its highlights, arrows or chain (a picture
+        for paper, where "computed now" means nothing)."""
+        self.walk.stop()
+        for item in self.nodes.values():
+            item.set_state(item.values, "", item.color, False)
+            item.set_chain(False)
+        for item in self.edges.values():
+            item.set_state(item.weight, item.scale, item.values, "", item.color)
+            item.set_chain(False)
+        self._clear_arrows()
+        self._place_labels()
+
     def walking(self) -> bool:
         return self.walk.state() == QVariantAnimation.State.Running
 
