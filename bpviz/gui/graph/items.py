@@ -521,14 +521,30 @@ class EdgeLabel(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self.edge.label_box().adjusted(-2, -2, 9, 6)  # the check's badge sits on a corner
 
+    LINE_HEIGHT = 24.0
+
+    def _box(self, lines: int) -> QRectF:
+        area = self.edge.label_box()
+        height = self.LINE_HEIGHT * lines + 2
+        return QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
+
+    def _line_rect(self, box: QRectF, i: int) -> QRectF:
+        return QRectF(box.left() + 5, box.top() + 1 + i * self.LINE_HEIGHT, box.width() - 10, self.LINE_HEIGHT)
+
+    def hidden_rect(self) -> QRectF | None:
+        """Quiz mode: the line whose value is "?" (the new weight's, the first; dw's, the
+        second), in item coordinates; None when nothing is hidden."""
+        values = self.edge.values
+        hidden = 0 if values.get("new") is HIDDEN else 1 if values.get("dw") is HIDDEN else None
+        if hidden is None:
+            return None
+        return self._line_rect(self._box(len(self.edge.label_lines())), hidden)
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         edge = self.edge
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         lines = edge.label_lines()
-        area = edge.label_box()
-        line_height = 24.0
-        height = line_height * len(lines) + 2
-        box = QRectF(area.left(), area.center().y() - height / 2, area.width(), height)
+        box = self._box(len(lines))
         current = edge.role == "current"
         sizes = []
         border = (style.WARNING if edge.flagged else edge.color if current
@@ -537,7 +553,7 @@ class EdgeLabel(QGraphicsItem):
         painter.setBrush(QBrush(style.LABEL_FILL))
         painter.drawRoundedRect(box, 5, 5)
         for i, (latex, color) in enumerate(lines):
-            line = QRectF(box.left() + 5, box.top() + 1 + i * line_height, box.width() - 10, line_height)
+            line = self._line_rect(box, i)
             if i == 0 and edge.chain:  # the weight is the factor: framed as a unit's factor is
                 painter.setPen(QPen(style.BACKWARD, 3.0 if edge.hovered_link else 1.8))
                 painter.setBrush(QBrush(style.tint(style.BACKWARD, 0.82)))

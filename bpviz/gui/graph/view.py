@@ -14,7 +14,7 @@ from bpviz.gui import style
 from bpviz.gui.graph.items import ArrowItem, EdgeItem, EdgeLabel, LossItem, NodeItem
 from bpviz.gui.graph.layout import edge_ends, free_spots, graph_layout, place_labels
 from bpviz.gui.graph.legend import GraphLegend
-from bpviz.gui.graph.state import HIDDEN, element_of, view_state
+from bpviz.gui.graph.state import element_of, view_state
 from bpviz.nn.notation import LOSS_NODE, edge_id, loss_edge_id, node_id, sym
 
 
@@ -371,11 +371,12 @@ class GraphView(QGraphicsView):
 
     def hidden_at(self, point) -> str:
         """Quiz mode: the element whose hidden value's "?" is under ``point`` (viewport
-        coordinates): a unit's, or a weight's label; "" for none."""
+        coordinates): beside a unit, or the line of a weight's label that shows it; "" for none."""
         scene_point = self.mapToScene(point)
         for item in self.items(point):
             if isinstance(item, EdgeLabel):
-                return item.edge.edge_id if any(v is HIDDEN for v in item.edge.values.values()) else ""
+                rect = item.hidden_rect()
+                return item.edge.edge_id if rect is not None and rect.contains(item.mapFromScene(scene_point)) else ""
             if isinstance(item, NodeItem):
                 return item.node_id if item.hidden_shape().contains(item.mapFromScene(scene_point)) else ""
         return ""

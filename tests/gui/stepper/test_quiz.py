@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from bpviz.gui.graph.items import EdgeLabel
 from bpviz.gui.graph.layout import GRADIENT_LINE, NODE_RADIUS
 from bpviz.gui.graph.state import _NODE_KEYS, HIDDEN, element_of
 from tests.gui.userpath import answer_dialog, choose_file, click_menu, press
@@ -453,3 +454,21 @@ def test_letters_typed_in_the_box_stay_there_and_only_q_leaves(qtbot, main_windo
     assert box.text() == "inf" and not window.focus_action.isChecked() and page.controls.isVisible()
     press(qtbot, window, "Return", box)
     assert page.quiz_bar.verdict.text().startswith("Your answer: expected a finite number")
+
+
+def test_on_a_weights_label_only_the_line_with_the_question_mark_shows_it(qtbot, main_window):
+    """dw[1]_22, step 22: its label reads "w[1]_22 = 0.1" over "dw = ?". A click on the
+    weight's line pins the weight (a teacher pointing at it); a click on "dw = ?" shows it."""
+    window = main_window
+    page = _quiz_on(qtbot, window)
+    _go_to(qtbot, window, 22)
+    graph = page.graph
+    edge = graph.edges["w1.2.2"]
+    label = edge.label
+    assert edge.values["dw"] is HIDDEN
+    rect = label.hidden_rect()
+    weight_line = label.mapToScene(rect.center() - QPointF(0, EdgeLabel.LINE_HEIGHT))
+    qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(weight_line))
+    assert page.pinned == "w1.2.2" and edge.values["dw"] is HIDDEN
+    qtbot.mouseClick(graph.viewport(), Qt.MouseButton.LeftButton, pos=graph.mapFromScene(label.mapToScene(rect.center())))
+    assert edge.values["dw"] == pytest.approx(-5.888)
