@@ -10,14 +10,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import (
-    QApplication, QMainWindow, QMessageBox, QProgressDialog, QStackedWidget, QTabWidget, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QTabWidget, QWidget
 
 from bpviz import handout
 from bpviz.fileio import atomic_write_bytes, atomic_write_files, shown_path, write_problem, write_target
 from bpviz.gui.export import ending_problem, export_view
-from bpviz.gui.files import save_path, with_ending
+from bpviz.gui.files import may_replace, save_path, with_ending
 from bpviz.gui.stepper.animation import AnimationExport, AnimationSpec
 from bpviz.gui.handout_pdf import graph_png, handout_pdf
 from bpviz.gui.stepper.animation_dialog import AnimationDialog
@@ -37,9 +35,7 @@ class Exports(QObject):
         self.window = window
         self.animation: AnimationExport | None = None  # the export under way
         self.progress: QProgressDialog | None = None
-        self.paper = "A4"  # the handout's last paper size, offered again
-        self.handout_kind = "pdf"  # and its last format
-        self.handout_last: HandoutSpec | None = None  # the last choices in its dialog
+        self.handout_last: HandoutSpec | None = None  # the handout dialog's last choices, offered again
 
     def view_widget(self, name: str) -> QWidget:
         step, train = self.window.step_page, self.window.train_page
@@ -185,7 +181,7 @@ class Exports(QObject):
         question naming the files already there that it would replace (No: the chooser
         again), then the files."""
         steps = self.window.step_page.controller.steps
-        dialog = HandoutDialog(len(steps), self.paper, self.window, kind=self.handout_kind, last=self.handout_last)
+        dialog = HandoutDialog(len(steps), self.window, last=self.handout_last)
         try:
             accepted = dialog.exec()
             spec = dialog.spec()  # read while the dialog lives
@@ -214,20 +210,10 @@ class Exports(QObject):
             return True
         if not taken:
             return True
-        one = len(taken) == 1
-        names = " and ".join(shown_path(os.path.basename(path)) for path in taken)
-        folder = shown_path(os.path.dirname(os.path.abspath(taken[0])))
         roles = {files[0]: "the worked example", **({files[1]: "its picture of the graph"} if len(files) > 1 else {})}
         what = " and ".join(roles[path] for path in taken)
-        box = QMessageBox(QMessageBox.Icon.Question, "Replace " + ("the file?" if one else "the files?"),
-                          f"{names} already exist{'s' if one else ''} in {folder}.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
-        box.setInformativeText(f"Replace {'it' if one else 'them'} with {what}? No chooses another name.")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        try:
-            return box.exec() == QMessageBox.StandardButton.Yes
-        finally:
-            box.deleteLater()
+        return may_replace(self.window, taken, f"Replace {'it' if len(taken) == 1 else 'them'} with {what}? "
+                                               f"No chooses another name.")
 
     def export_handout(self, spec: HandoutSpec, path) -> bool:
         """Write steps ``spec.first`` to ``spec.last`` of the row shown to ``path`` as
@@ -257,7 +243,6 @@ class Exports(QObject):
         except OSError as exc:
             self.window.show_error("Could not export the worked example", write_problem(exc.filename or path, exc))
             return False
-        self.paper, self.handout_kind = spec.paper, spec.kind
         beside = f", its graph to {os.path.basename(files[1])}" if len(files) > 1 else ""
         what = "worksheet" if spec.blank else "worked example"
         self._say(f"Exported the {what} (steps {spec.first + 1} to {spec.last + 1}) to {path}{beside}")

@@ -69,18 +69,27 @@ def with_ending(parent: QWidget | None, chosen: str, path: str) -> str | None:
     it. Returns the path to write, or None when the user keeps the file (nothing is
     written). The window then remembers the path as the one chosen (see save_path)."""
     if os.path.abspath(path) != os.path.abspath(chosen) and os.path.lexists(path):
-        box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
-                          f"{shown_path(os.path.basename(path))} already exists in "
-                          f"{shown_path(os.path.dirname(os.path.abspath(path)))}.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.setInformativeText("Replace it? No keeps it, and nothing is written.")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        try:
-            if box.exec() != QMessageBox.StandardButton.Yes:
-                return None
-        finally:
-            box.deleteLater()
+        if not may_replace(parent, [path], "Replace it? No keeps it, and nothing is written."):
+            return None
     window = parent.window() if parent is not None else None
     if window is not None:
         window.setProperty(LAST_CHOSEN, os.path.abspath(path))
     return path
+
+
+def may_replace(parent: QWidget | None, taken: list[str], question: str) -> bool:
+    """Ask whether the files ``taken`` (already there, in one folder) may be replaced: one
+    question names them ("a.md and a-graph.png already exist in F."), ``question`` under it;
+    No is the default. True for Yes."""
+    one = len(taken) == 1
+    names = " and ".join(shown_path(os.path.basename(path)) for path in taken)
+    folder = shown_path(os.path.dirname(os.path.abspath(taken[0])))
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace " + ("the file?" if one else "the files?"),
+                      f"{names} already exist{'s' if one else ''} in {folder}.",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setInformativeText(question)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    try:
+        return box.exec() == QMessageBox.StandardButton.Yes
+    finally:
+        box.deleteLater()

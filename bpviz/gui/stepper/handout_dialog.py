@@ -42,20 +42,16 @@ class HandoutSpec:
 
 
 class HandoutDialog(QDialog):
-    def __init__(self, steps: int, paper: str = "A4", parent: QWidget | None = None, kind: str = "pdf",
-                 last: HandoutSpec | None = None):
+    def __init__(self, steps: int, parent: QWidget | None = None, last: HandoutSpec | None = None):
         """``last``: the choices of the last export, offered again (its range when it fits
-        this trace, its format, paper and worksheet tick); else ``kind`` and ``paper``."""
+        this trace, its format, paper and worksheet tick)."""
         super().__init__(parent)
         self.setWindowTitle("Export worked example")
         self.steps = steps
         self.kind = QComboBox()
         self.kind.addItems(FORMATS)
-        self.kind.setCurrentText(next((text for text, (k, _, _) in FORMATS.items() if k == kind), "")
-                                 or next(iter(FORMATS)))  # the format chosen last time
         self.paper = QComboBox()
         self.paper.addItems(PAPERS)
-        self.paper.setCurrentText(paper if paper in PAPERS else "A4")
         self.whole = QRadioButton(f"The whole pass (steps 1 to {steps})")
         self.some = QRadioButton("Steps")
         group = QButtonGroup(self)
